@@ -1,14 +1,8 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Coro: a Python-3.11-subset interpreter built around first-class coroutines.
+//!
+//! See `src/README.md` for the module map.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod cli;
+pub mod diagnostic;
+pub mod span;
+pub mod syntax;

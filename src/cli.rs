@@ -1,0 +1,63 @@
+//! Commands behind the CLI, kept in the library so tests can call them.
+
+use crate::diagnostic::render;
+use crate::span::SourceFile;
+use std::io::IsTerminal;
+
+/// Read a source file, or print one clear line saying why it cannot be read.
+pub fn read_source(path: &str) -> Option<SourceFile> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(SourceFile::new(path, text)),
+            Err(e) => {
+                eprintln!("coro: {path}: file is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to());
+                None
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            eprintln!("coro: {path}: is a directory");
+            None
+        }
+        Err(e) => {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => e.to_string(),
+            };
+            eprintln!("coro: can't open file '{path}': {why}");
+            None
+        }
+    }
+}
+
+/// `coro check FILE`: report every syntax error; true when the file parses.
+pub fn check_file(path: &str) -> bool {
+    let Some(file) = read_source(path) else { return false };
+    match crate::syntax::parse(&file.text, Default::default()) {
+        Ok(_) => true,
+        Err(diags) => {
+            let color = std::io::stderr().is_terminal();
+            for d in &diags {
+                eprint!("{}", render(d, &file, color));
+            }
+            false
+        }
+    }
+}
+
+/// `coro parse FILE`: print the syntax tree.
+pub fn parse_file(path: &str) -> bool {
+    let Some(file) = read_source(path) else { return false };
+    match crate::syntax::parse(&file.text, Default::default()) {
+        Ok(m) => {
+            println!("{:#?}", m.body);
+            true
+        }
+        Err(diags) => {
+            for d in &diags {
+                eprint!("{}", render(d, &file, false));
+            }
+            false
+        }
+    }
+}

@@ -1,0 +1,606 @@
+//! The indentation pass: turns logos's raw tokens into the logical token stream.
+//!
+//! It keeps an indent stack (with CPython's second "tab size 1" column to detect
+//! ambiguous tab/space mixes), a bracket stack (newlines inside brackets are ignored),
+//! emits NEWLINE at the end of each logical line and pending DEDENTs at end of file,
+//! decodes number and string literals, and splits f-strings into their parts, whose
+//! expressions are lexed again by this same pass.
+
+use super::literal::{decode_bytes, decode_str, StrPrefix};
+use super::token::{Kw, Lit, RawError, RawTok, Tok};
+use crate::diagnostic::{DiagKind, Diagnostic};
+use crate::span::Span;
+use logos::Logos;
+use std::rc::Rc;
+
+/// CPython's limit on nested brackets.
+const MAX_BRACKETS: usize = 200;
+/// CPython's limit on indentation levels.
+const MAX_INDENT: usize = 100;
+
+/// The logical tokens of a source text, or the errors that stopped lexing.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// Tokens with their byte spans.
+    pub tokens: Vec<(Tok, Span)>,
+    /// Lexical errors, in source order.
+    pub errors: Vec<Diagnostic>,
+    /// Brackets still open at end of input (for "'(' was never closed").
+    pub unclosed: Option<(char, Span)>,
+}
+
+/// Lex a whole module.
+pub fn lex(src: &str) -> Lexed {
+    let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new() };
+    lx.run(0, src.len(), false);
+    lx.out
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    out: Lexed,
+    brackets: Vec<(char, Span)>,
+}
+
+impl<'a> Lexer<'a> {
+    fn error(&mut self, kind: DiagKind, span: Span, msg: impl Into<String>) {
+        self.out.errors.push(Diagnostic::new(kind, span, msg));
+    }
+
+    fn push(&mut self, tok: Tok, span: Span) {
+        self.out.tokens.push((tok, span));
+    }
+
+    /// Lex `src[start..end]`. `nested` is true for an f-string expression: no
+    /// indentation or newline tokens are produced there.
+    fn run(&mut self, start: usize, end: usize, nested: bool) {
+        let text = &self.src[start..end];
+        let mut raw = RawTok::lexer(text).spanned().peekable();
+        let mut indents: Vec<(usize, usize)> = vec![(0, 0)];
+        let mut at_line_start = !nested;
+        let mut line_has_tokens = false;
+        let base_depth = self.brackets.len();
+        while let Some((res, range)) = raw.next() {
+            let span = Span::new(range.start + start, range.end + start);
+            let tok = match res {
+                Ok(t) => t,
+                Err(RawError::Unterminated { triple }) => {
+                    let line = 1 + self.src[..span.end as usize].matches('\n').count()
+                        - usize::from(self.src[..span.end as usize].ends_with('\n'));
+                    let what = if triple { "unterminated triple-quoted string literal" } else { "unterminated string literal" };
+                    self.error(DiagKind::Syntax, Span::new(span.start as usize, span.start as usize + 1),
+                        format!("{what} (detected at line {line})"));
+                    return;
+                }
+                Err(RawError::Invalid) => {
+                    let c = self.src[span.start as usize..].chars().next().unwrap_or('?');
+                    let msg = if c.is_ascii() || c.is_whitespace() && c != '\u{a0}' {
+                        "invalid syntax".to_string()
+                    } else {
+                        format!("invalid character '{c}' (U+{:04X})", c as u32)
+                    };
+                    if c.is_ascii() {
+                        self.error(DiagKind::Syntax, span, msg);
+                    } else {
+                        self.error(DiagKind::Syntax, span, msg);
+                    }
+                    return;
+                }
+            };
+            match tok {
+                RawTok::Comment => {
+                    if nested {
+                        self.error(DiagKind::Syntax, span, "f-string expression part cannot include '#'");
+                        return;
+                    }
+                    continue;
+                }
+                RawTok::Continuation => {
+                    if nested {
+                        self.error(DiagKind::Syntax, span, "f-string expression part cannot include a backslash");
+                        return;
+                    }
+                    continue;
+                }
+                RawTok::StrayBackslash => {
+                    let msg = if nested {
+                        "f-string expression part cannot include a backslash"
+                    } else {
+                        "unexpected character after line continuation character"
+                    };
+                    self.error(DiagKind::Syntax, span, msg);
+                    return;
+                }
+                RawTok::Newline => {
+                    if nested || self.brackets.len() > base_depth {
+                        continue;
+                    }
+                    if line_has_tokens {
+                        self.push(Tok::Newline, span);
+                        line_has_tokens = false;
+                    }
+                    at_line_start = true;
+                    continue;
+                }
+                _ => {}
+            }
+            if at_line_start {
+                at_line_start = false;
+                if !self.indent(&mut indents, start, span) {
+                    return;
+                }
+            }
+            line_has_tokens = true;
+            if !self.token(tok, span, nested) {
+                return;
+            }
+        }
+        if nested {
+            return;
+        }
+        let eof = Span::new(end, end);
+        if let Some(&(c, sp)) = self.brackets.last() {
+            self.out.unclosed = Some((c, sp));
+        }
+        if line_has_tokens {
+            self.push(Tok::Newline, eof);
+        }
+        for _ in 1..indents.len() {
+            self.push(Tok::Dedent, eof);
+        }
+    }
+
+    /// Handle the indentation of the first token of a logical line.
+    fn indent(&mut self, indents: &mut Vec<(usize, usize)>, start: usize, tok: Span) -> bool {
+        let line_start = self.src[..tok.start as usize].rfind(['\n', '\r']).map_or(0, |i| i + 1).max(start);
+        let (mut col, mut alt) = (0usize, 0usize);
+        for b in self.src[line_start..tok.start as usize].bytes() {
+            match b {
+                b' ' => {
+                    col += 1;
+                    alt += 1;
+                }
+                b'\t' => {
+                    col = (col / 8 + 1) * 8;
+                    alt += 1;
+                }
+                b'\x0c' => {
+                    col = 0;
+                    alt = 0;
+                }
+                _ => break,
+            }
+        }
+        let here = Span::new(line_start, tok.start as usize);
+        let (top, top_alt) = *indents.last().unwrap();
+        if col == top {
+            if alt != top_alt {
+                self.tab_error(here);
+                return false;
+            }
+        } else if col > top {
+            if alt <= top_alt {
+                self.tab_error(here);
+                return false;
+            }
+            if indents.len() >= MAX_INDENT {
+                self.error(DiagKind::Indentation, tok, "too many levels of indentation");
+                return false;
+            }
+            indents.push((col, alt));
+            self.push(Tok::Indent, here);
+        } else {
+            while indents.len() > 1 && col < indents.last().unwrap().0 {
+                indents.pop();
+                self.push(Tok::Dedent, tok);
+            }
+            let (top, top_alt) = *indents.last().unwrap();
+            if col != top {
+                self.error(DiagKind::Indentation, tok, "unindent does not match any outer indentation level");
+                return false;
+            }
+            if alt != top_alt {
+                self.tab_error(here);
+                return false;
+            }
+        }
+        true
+    }
+
+    fn tab_error(&mut self, span: Span) {
+        self.error(DiagKind::Tab, span, "inconsistent use of tabs and spaces in indentation");
+    }
+
+    /// Convert one raw token (not a newline, comment or continuation).
+    fn token(&mut self, tok: RawTok, span: Span, nested: bool) -> bool {
+        let text = &self.src[span.range()];
+        match tok {
+            RawTok::Name => {
+                let t = match Kw::from_str(text) {
+                    Some(k) => Tok::Kw(k),
+                    None => Tok::Name(Rc::from(text)),
+                };
+                self.push(t, span);
+            }
+            RawTok::Int | RawTok::RadixInt | RawTok::Float => return self.number(tok, span),
+            RawTok::Str => return self.string(span),
+            RawTok::LParen | RawTok::LBracket | RawTok::LBrace => {
+                if self.brackets.len() >= MAX_BRACKETS {
+                    self.error(DiagKind::Syntax, span, "too many nested parentheses");
+                    return false;
+                }
+                self.brackets.push((text.chars().next().unwrap(), span));
+                self.push(Tok::Op(tok), span);
+            }
+            RawTok::RParen | RawTok::RBracket | RawTok::RBrace => {
+                let close = text.chars().next().unwrap();
+                match self.brackets.pop() {
+                    None => {
+                        self.error(DiagKind::Syntax, span, format!("unmatched '{close}'"));
+                        return false;
+                    }
+                    Some((open, open_span)) => {
+                        let want = match open {
+                            '(' => ')',
+                            '[' => ']',
+                            _ => '}',
+                        };
+                        if want != close {
+                            let open_line = self.src[..open_span.start as usize].matches('\n').count();
+                            let here_line = self.src[..span.start as usize].matches('\n').count();
+                            let msg = if open_line == here_line {
+                                format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'")
+                            } else {
+                                format!("closing parenthesis '{close}' does not match opening parenthesis '{open}' on line {}", open_line + 1)
+                            };
+                            self.error(DiagKind::Syntax, span, msg);
+                            return false;
+                        }
+                    }
+                }
+                self.push(Tok::Op(tok), span);
+            }
+            _ => {
+                let _ = nested;
+                self.push(Tok::Op(tok), span);
+            }
+        }
+        true
+    }
+
+    /// Validate and convert a number literal.
+    fn number(&mut self, tok: RawTok, span: Span) -> bool {
+        let text = &self.src[span.range()];
+        let after = self.src[span.end as usize..].chars().next();
+        let bad = |me: &mut Self, what: &str| {
+            me.error(DiagKind::Syntax, span, format!("invalid {what} literal"));
+            false
+        };
+        if matches!(after, Some('j' | 'J')) {
+            self.error(DiagKind::Syntax, Span::new(span.start as usize, span.end as usize + 1),
+                "imaginary literals are not supported (Coro has no complex numbers)");
+            return false;
+        }
+        let name_follows = after.is_some_and(|c| c == '_' || c.is_alphanumeric());
+        match tok {
+            RawTok::Int => {
+                if name_follows || !underscores_ok(text) {
+                    return bad(self, "decimal");
+                }
+                let digits: String = text.chars().filter(|&c| c != '_').collect();
+                if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0') {
+                    self.error(DiagKind::Syntax, span,
+                        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+                    return false;
+                }
+                match digits.parse::<i64>() {
+                    Ok(v) => self.push(Tok::Int(v), span),
+                    Err(_) => self.push(Tok::BigInt(Rc::from(digits.trim_start_matches('0'))), span),
+                }
+            }
+            RawTok::RadixInt => {
+                let (radix, what) = match text.as_bytes()[1] {
+                    b'x' | b'X' => (16, "hexadecimal"),
+                    b'o' | b'O' => (8, "octal"),
+                    _ => (2, "binary"),
+                };
+                let body = &text[2..];
+                if let Some(c) = body.chars().find(|&c| c != '_' && !c.is_digit(radix)) {
+                    if c.is_ascii_digit() {
+                        self.error(DiagKind::Syntax, span, format!("invalid digit '{c}' in {what} literal"));
+                        return false;
+                    }
+                    return bad(self, what);
+                }
+                let inner = &text[1..];
+                if body.is_empty() || name_follows || !underscores_ok(inner) {
+                    return bad(self, what);
+                }
+                let digits: String = body.chars().filter(|&c| c != '_').collect();
+                match i64::from_str_radix(&digits, radix) {
+                    Ok(v) => self.push(Tok::Int(v), span),
+                    Err(_) => {
+                        let big = num_bigint::BigUint::parse_bytes(digits.as_bytes(), radix).unwrap_or_default();
+                        self.push(Tok::BigInt(Rc::from(big.to_string())), span)
+                    }
+                }
+            }
+            _ => {
+                let ok = !name_follows
+                    && float_ok(text)
+                    && text.split(['.', 'e', 'E']).all(|p| {
+                        let p = p.trim_start_matches(['+', '-']);
+                        p.is_empty() || underscores_ok(p)
+                    });
+                if !ok {
+                    return bad(self, "decimal");
+                }
+                let clean: String = text.chars().filter(|&c| c != '_').collect();
+                match clean.parse::<f64>() {
+                    Ok(v) => self.push(Tok::Float(v), span),
+                    Err(_) => return bad(self, "decimal"),
+                }
+            }
+        }
+        true
+    }
+
+    /// Decode a string, bytes or f-string literal token.
+    fn string(&mut self, span: Span) -> bool {
+        let text = &self.src[span.range()];
+        let qpos = text.find(['\'', '"']).unwrap();
+        let prefix = StrPrefix::parse(&text[..qpos]);
+        let q = &text[qpos..];
+        let qlen = if q.len() >= 6 && (q.starts_with("'''") || q.starts_with("\"\"\"")) { 3 } else { 1 };
+        let body_start = span.start as usize + qpos + qlen;
+        let body_end = span.end as usize - qlen;
+        if prefix.fstring {
+            return self.fstring(prefix, body_start, body_end);
+        }
+        let body = &self.src[body_start..body_end];
+        let result = if prefix.bytes {
+            decode_bytes(body, prefix.raw).map(|b| Lit::Bytes(Rc::from(b)))
+        } else {
+            decode_str(body, prefix.raw).map(|s| Lit::Str(Rc::from(s)))
+        };
+        match result {
+            Ok(lit) => {
+                self.push(Tok::Lit(lit), span);
+                true
+            }
+            Err(msg) => {
+                self.error(DiagKind::Syntax, span, msg);
+                false
+            }
+        }
+    }
+
+    /// Split an f-string body into literal text and replacement fields.
+    fn fstring(&mut self, prefix: StrPrefix, start: usize, end: usize) -> bool {
+        self.push(Tok::FStart, Span::new(start, start));
+        if !self.fstring_body(prefix, start, end, 0) {
+            return false;
+        }
+        self.push(Tok::FEnd, Span::new(end, end));
+        true
+    }
+
+    /// Lex literal text and fields of `src[start..end]`; `depth` counts format-spec nesting.
+    fn fstring_body(&mut self, prefix: StrPrefix, start: usize, end: usize, depth: usize) -> bool {
+        let bytes = self.src.as_bytes();
+        let mut lit_start = start;
+        let mut i = start;
+        let mut pending = String::new();
+        while i < end {
+            let b = bytes[i];
+            if b == b'{' || b == b'}' {
+                let doubled = i + 1 < end && bytes[i + 1] == b;
+                if doubled || b == b'}' {
+                    if !doubled {
+                        self.error(DiagKind::Syntax, Span::new(i, i + 1), "f-string: single '}' is not allowed");
+                        return false;
+                    }
+                    if !self.flush_text(&mut pending, prefix, lit_start, i + 1) {
+                        return false;
+                    }
+                    i += 2;
+                    lit_start = i;
+                    continue;
+                }
+                if !self.flush_text(&mut pending, prefix, lit_start, i) {
+                    return false;
+                }
+                match self.field(prefix, i, end, depth) {
+                    Some(next) => {
+                        i = next;
+                        lit_start = i;
+                    }
+                    None => return false,
+                }
+                continue;
+            }
+            if b == b'\\' && !prefix.raw {
+                i += 1;
+            }
+            i += 1;
+        }
+        self.flush_text(&mut pending, prefix, lit_start, end.min(i.max(lit_start)))
+    }
+
+    /// Emit literal f-string text `src[start..end]` (escapes decoded) as one FText.
+    fn flush_text(&mut self, pending: &mut String, prefix: StrPrefix, start: usize, end: usize) -> bool {
+        if end > start {
+            match decode_str(&self.src[start..end], prefix.raw) {
+                Ok(s) => pending.push_str(&s),
+                Err(msg) => {
+                    self.error(DiagKind::Syntax, Span::new(start, end), msg);
+                    return false;
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let text = std::mem::take(pending);
+            self.push(Tok::FText(Rc::from(text)), Span::new(start, end));
+        }
+        true
+    }
+
+    /// Lex one replacement field starting at the `{` at `open`; returns the offset after its `}`.
+    fn field(&mut self, prefix: StrPrefix, open: usize, end: usize, depth: usize) -> Option<usize> {
+        if depth >= 2 {
+            self.error(DiagKind::Syntax, Span::new(open, open + 1), "f-string: expressions nested too deeply");
+            return None;
+        }
+        let bytes = self.src.as_bytes();
+        let expr_start = open + 1;
+        let mut i = expr_start;
+        let mut nest = 0usize;
+        let mut quote: Option<u8> = None;
+        let mut stop = None;
+        while i < end {
+            let b = bytes[i];
+            if b == b'\\' {
+                self.error(DiagKind::Syntax, Span::new(i, i + 1), "f-string expression part cannot include a backslash");
+                return None;
+            }
+            if let Some(q) = quote {
+                if b == q {
+                    quote = None;
+                }
+                i += 1;
+                continue;
+            }
+            match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'(' | b'[' | b'{' => nest += 1,
+                b')' | b']' | b'}' if nest > 0 => nest -= 1,
+                b'}' => {
+                    stop = Some(i);
+                    break;
+                }
+                b'\\' => {
+                    self.error(DiagKind::Syntax, Span::new(i, i + 1), "f-string expression part cannot include a backslash");
+                    return None;
+                }
+                b'#' => {
+                    self.error(DiagKind::Syntax, Span::new(i, i + 1), "f-string expression part cannot include '#'");
+                    return None;
+                }
+                b'!' if nest == 0 && bytes.get(i + 1) != Some(&b'=') => {
+                    stop = Some(i);
+                    break;
+                }
+                b':' if nest == 0 => {
+                    stop = Some(i);
+                    break;
+                }
+                b'=' if nest == 0 => {
+                    let prev = if i > expr_start { bytes[i - 1] } else { b' ' };
+                    let next = bytes.get(i + 1).copied().unwrap_or(b'}');
+                    if next != b'=' && !matches!(prev, b'=' | b'!' | b'<' | b'>') {
+                        stop = Some(i);
+                        break;
+                    }
+                    if next == b'=' {
+                        i += 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let Some(mut stop) = stop else {
+            self.error(DiagKind::Syntax, Span::new(open, end), "f-string: expecting '}'");
+            return None;
+        };
+        let expr_text = &self.src[expr_start..stop];
+        if expr_text.trim().is_empty() {
+            self.error(DiagKind::Syntax, Span::new(open, stop + 1), "f-string: empty expression not allowed");
+            return None;
+        }
+        self.push(Tok::FFieldStart, Span::new(open, open + 1));
+        let saved = std::mem::take(&mut self.brackets);
+        self.brackets.push(('(', Span::new(open, open + 1)));
+        let before = self.out.errors.len();
+        self.run(expr_start, stop, true);
+        let open_inside = self.brackets.len() > 1;
+        self.brackets = saved;
+        if self.out.errors.len() > before {
+            return None;
+        }
+        if open_inside {
+            self.error(DiagKind::Syntax, Span::new(open, stop), "f-string: expecting '}'");
+            return None;
+        }
+        if bytes[stop] == b'=' {
+            let mut j = stop + 1;
+            while j < end && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let debug = &self.src[expr_start..j];
+            self.push(Tok::FDebug(Rc::from(debug)), Span::new(expr_start, j));
+            stop = j;
+        }
+        if stop < end && bytes[stop] == b'!' {
+            let conv = self.src[stop + 1..end].chars().next();
+            match conv {
+                Some(c @ ('r' | 's' | 'a')) if matches!(bytes.get(stop + 2), Some(b'}' | b':')) => {
+                    self.push(Tok::FConv(c), Span::new(stop, stop + 2));
+                    stop += 2;
+                }
+                _ => {
+                    self.error(DiagKind::Syntax, Span::new(stop, stop + 1),
+                        "f-string: invalid conversion character: expected 's', 'r', or 'a'");
+                    return None;
+                }
+            }
+        }
+        if stop < end && bytes[stop] == b':' {
+            self.push(Tok::FSpec, Span::new(stop, stop + 1));
+            let spec_start = stop + 1;
+            let mut j = spec_start;
+            let mut nest = 0usize;
+            while j < end {
+                match bytes[j] {
+                    b'{' => nest += 1,
+                    b'}' if nest == 0 => break,
+                    b'}' => nest -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j >= end {
+                self.error(DiagKind::Syntax, Span::new(open, end), "f-string: expecting '}'");
+                return None;
+            }
+            if !self.fstring_body(prefix, spec_start, j, depth + 1) {
+                return None;
+            }
+            stop = j;
+        }
+        if stop >= end || bytes[stop] != b'}' {
+            self.error(DiagKind::Syntax, Span::new(open, end.min(stop + 1)), "f-string: expecting '}'");
+            return None;
+        }
+        self.push(Tok::FFieldEnd, Span::new(stop, stop + 1));
+        Some(stop + 1)
+    }
+}
+
+/// Whether underscores in a digit string sit only between digits.
+fn underscores_ok(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.last() == Some(&b'_') || b.first() == Some(&b'_') {
+        return false;
+    }
+    !b.windows(2).any(|w| w[0] == b'_' && (w[1] == b'_' || !w[1].is_ascii_alphanumeric()))
+        && !b.windows(2).any(|w| !w[0].is_ascii_alphanumeric() && w[1] == b'_')
+}
+
+/// Whether a float literal has digits where Python needs them.
+fn float_ok(text: &str) -> bool {
+    match text.find(['e', 'E']) {
+        Some(i) => text[i + 1..].trim_start_matches(['+', '-']).starts_with(|c: char| c.is_ascii_digit()),
+        None => true,
+    }
+}
