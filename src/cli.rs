@@ -61,3 +61,25 @@ pub fn parse_file(path: &str) -> bool {
         }
     }
 }
+
+/// Run a program with standard output, returning the exit status.
+pub fn run_program(source: SourceFile, opts: crate::runtime::Options) -> i32 {
+    let out = crate::runtime::Output::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()), std::io::stdout().is_terminal());
+    crate::run_source(std::rc::Rc::new(source), out, opts)
+}
+
+/// Restore the default SIGPIPE action so a closed pipe ends the process quietly,
+/// as `python3` does when its output is piped into `head`.
+pub fn reset_sigpipe() {
+    #[cfg(unix)]
+    unsafe {
+        // SAFETY: setting a signal disposition to its default has no preconditions.
+        libc_signal(13, 0);
+    }
+}
+
+#[cfg(unix)]
+unsafe extern "C" {
+    #[link_name = "signal"]
+    fn libc_signal(sig: i32, handler: usize) -> usize;
+}

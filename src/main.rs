@@ -4,14 +4,35 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "coro", version, about = "Coro: a Python 3.11 subset built around coroutines")]
+#[command(name = "coro", version, about = "Coro: a Python 3.11 subset built around coroutines", args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Run this code instead of a file.
+    #[arg(short = 'c', value_name = "CODE")]
+    code: Option<String>,
+    /// A file to run (same as `coro run FILE`).
+    file: Option<String>,
+    #[command(flatten)]
+    limits: Limits,
+}
+
+#[derive(clap::Args, Clone, Default)]
+struct Limits {
+    /// Maximum depth of nested calls before RecursionError.
+    #[arg(long, default_value_t = 1000)]
+    recursion_limit: usize,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a program.
+    Run {
+        /// The file to run.
+        file: String,
+        #[command(flatten)]
+        limits: Limits,
+    },
     /// Check that files parse; report every syntax error found.
     Check {
         /// Files to check.
@@ -24,19 +45,56 @@ enum Command {
     },
 }
 
+/// The interpreter runs on a thread with a large stack: the front end recurses over
+/// deeply nested source (a 100,000-term expression), though script calls never do.
+const STACK: usize = 1 << 30;
+
+fn on_big_stack<F: FnOnce() -> i32 + Send + 'static>(f: F) -> i32 {
+    match std::thread::Builder::new().stack_size(STACK).spawn(f) {
+        Ok(h) => h.join().unwrap_or(101),
+        Err(e) => {
+            eprintln!("coro: cannot start the interpreter thread: {e}");
+            1
+        }
+    }
+}
+
+fn run(source: coro::span::SourceFile, limits: Limits) -> i32 {
+    on_big_stack(move || {
+        let opts = coro::runtime::Options { recursion_limit: limits.recursion_limit, ..Default::default() };
+        coro::cli::run_program(source, opts)
+    })
+}
+
 fn main() -> ExitCode {
+    coro::cli::reset_sigpipe();
     let cli = Cli::parse();
-    match cli.command {
+    let status = match cli.command {
         Some(Command::Check { files }) => {
             let mut ok = true;
             for f in files {
                 ok &= coro::cli::check_file(&f);
             }
-            if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if ok { 0 } else { 1 }
         }
         Some(Command::Parse { file }) => {
-            if coro::cli::parse_file(&file) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if coro::cli::parse_file(&file) { 0 } else { 1 }
         }
-        None => ExitCode::SUCCESS,
-    }
+        Some(Command::Run { file, limits }) => match coro::cli::read_source(&file) {
+            Some(src) => run(src, limits),
+            None => 1,
+        },
+        None => match (cli.code, cli.file) {
+            (Some(code), _) => run(coro::span::SourceFile::new("<string>", code), cli.limits),
+            (None, Some(file)) => match coro::cli::read_source(&file) {
+                Some(src) => run(src, cli.limits),
+                None => 1,
+            },
+            (None, None) => {
+                eprintln!("coro: the REPL is not available yet; run a file with `coro run FILE`");
+                2
+            }
+        },
+    };
+    ExitCode::from(status.clamp(0, 255) as u8)
 }

@@ -1,0 +1,397 @@
+//! Async generators: the awaitables returned by `__anext__`, `asend`, `athrow` and
+//! `aclose`, which drive the generator's frame and turn its `yield`s into results.
+
+use super::{add_method, raise};
+use crate::eval::frame::{Activation, Frame, ReturnMode};
+use crate::eval::suspend::{resume_frame, Resume, ResumeErr};
+use crate::eval::machine::{Act, Outcome};
+use crate::eval::native::{Args, Ret};
+use crate::ops;
+use crate::runtime::class::{Class, Exc};
+use crate::runtime::generator::{GenKind, GenState, Generator};
+use crate::runtime::object::{downcast, Object};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// A value yielded by `yield` inside an async generator (as opposed to a value an
+/// inner `await` passes out).
+pub struct AgYield(pub Value);
+
+impl Object for AgYield {
+    fn class(&self, rt: &Runtime) -> Rc<Class> {
+        rt.types.other("async_generator_wrapped_value")
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// Mark a value yielded by an async generator.
+pub fn wrap_yield(_rt: &mut Runtime, v: Value) -> Value {
+    Value::Obj(Rc::new(AgYield(v)))
+}
+
+/// The value inside a yield wrapper.
+pub fn unwrap_yield(v: &Value) -> Option<Value> {
+    downcast::<AgYield>(v).map(|w| w.0.clone())
+}
+
+/// Which operation an awaitable performs.
+#[derive(Clone)]
+pub enum AgOp {
+    /// `__anext__()` / `asend(value)`.
+    Send(Value),
+    /// `athrow(exc)`.
+    Throw(Exc),
+    /// `aclose()`.
+    Close,
+}
+
+/// What the driver does when an async generator frame yields, returns or raises under
+/// one of these awaitables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgMode {
+    /// `__anext__`/`asend`/`athrow`: a `yield` is the result; a return is
+    /// StopAsyncIteration.
+    Step,
+    /// `aclose`: a `yield` is "ignored GeneratorExit"; the end is the result (None).
+    Close,
+}
+
+/// The awaitable of one async generator operation.
+pub struct AgAwait {
+    /// The generator.
+    pub owner: Rc<Generator>,
+    /// The operation, until it starts.
+    pub op: RefCell<Option<AgOp>>,
+    /// Set once the operation finished (a second await is an error).
+    pub done: Cell<bool>,
+}
+
+impl Object for AgAwait {
+    fn class(&self, rt: &Runtime) -> Rc<Class> {
+        let c = rt.types.other("async_generator_asend");
+        if c.dict.is_empty() {
+            add_method(&c, "send", aw_send);
+            add_method(&c, "throw", aw_throw);
+            add_method(&c, "close", aw_close);
+            add_method(&c, "__next__", aw_next);
+            add_method(&c, "__iter__", aw_self);
+            add_method(&c, "__await__", aw_self);
+        }
+        c
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn new_await(g: &Rc<Generator>, op: AgOp) -> Value {
+    Value::Obj(Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(op)), done: Cell::new(false) }))
+}
+
+/// The awaitable for `__anext__()`.
+pub fn anext_awaitable(_rt: &mut Runtime, g: &Rc<Generator>) -> Value {
+    new_await(g, AgOp::Send(Value::None))
+}
+
+fn mode_of(op: &AgOp) -> AgMode {
+    if matches!(op, AgOp::Close) { AgMode::Close } else { AgMode::Step }
+}
+
+/// Start or continue an awaitable: the frame to push (in `AgenStep` mode), or a
+/// result known right away.
+pub enum AwStart {
+    /// Run this frame.
+    Frame(Box<Frame>),
+    /// Finished with this value.
+    Value(Value),
+    /// Raise.
+    Raise(Exc),
+}
+
+/// Resume the generator behind `aw` with `sent` (or `throw`), starting its operation
+/// on first use.
+pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
+    if aw.done.get() {
+        let what = if matches!(&*aw.op.borrow(), Some(AgOp::Close) | Some(AgOp::Throw(_))) { "aclose()/athrow()" } else { "__anext__()/asend()" };
+        return AwStart::Raise(rt.exc_msg(&rt.types.runtime_error, format!("cannot reuse already awaited {what}")));
+    }
+    let g = &aw.owner;
+    let first = aw.op.borrow_mut().take();
+    let (input, mode) = match first {
+        Some(op) => {
+            let mode = mode_of(&op);
+            *aw.op.borrow_mut() = None;
+            let input = match op {
+                AgOp::Send(v) => {
+                    if g.ag_running.get() {
+                        aw.done.set(true);
+                        return AwStart::Raise(rt.exc_msg(&rt.types.runtime_error, "anext(): asynchronous generator is already running"));
+                    }
+                    Resume::Send(v)
+                }
+                AgOp::Throw(e) => Resume::Throw(e),
+                AgOp::Close => {
+                    if matches!(g.state.get(), GenState::Created | GenState::Finished) {
+                        g.state.set(GenState::Finished);
+                        g.frame.borrow_mut().take();
+                        aw.done.set(true);
+                        return AwStart::Value(Value::None);
+                    }
+                    Resume::Throw(rt.new_exc(&rt.types.generator_exit, vec![]))
+                }
+            };
+            if mode == AgMode::Close {
+                g.ag_closed.set(true);
+            }
+            aw_mode_store(aw, mode);
+            (input, mode)
+        }
+        None => (sent, aw_mode_load(aw)),
+    };
+    match resume_frame(rt, g, input, ReturnMode::AgenStep(mode)) {
+        Ok(fr) => {
+            g.ag_running.set(true);
+            AwStart::Frame(fr)
+        }
+        Err(ResumeErr::Finished) => {
+            aw.done.set(true);
+            if mode == AgMode::Close {
+                AwStart::Value(Value::None)
+            } else {
+                AwStart::Raise(rt.new_exc(&rt.types.stop_async_iteration, vec![]))
+            }
+        }
+        Err(ResumeErr::Raise(e)) => {
+            aw.done.set(true);
+            AwStart::Raise(e)
+        }
+    }
+}
+
+thread_local! {
+    static MODES: RefCell<Vec<(usize, AgMode)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn aw_mode_store(aw: &AgAwait, mode: AgMode) {
+    let id = aw as *const AgAwait as usize;
+    MODES.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|(i, _)| *i != id);
+        m.push((id, mode));
+        if m.len() > 4096 {
+            m.drain(..2048);
+        }
+    });
+}
+
+fn aw_mode_load(aw: &AgAwait) -> AgMode {
+    let id = aw as *const AgAwait as usize;
+    MODES.with(|m| m.borrow().iter().rev().find(|(i, _)| *i == id).map(|(_, md)| *md).unwrap_or(AgMode::Step))
+}
+
+/// For the delegating step: start or continue the awaitable `it` without recursion.
+pub fn delegate_step(rt: &mut Runtime, f: &mut Frame, it: &Value, sent: Resume) -> Option<Act> {
+    let aw = downcast::<AgAwait>(it)?;
+    Some(match aw_resume(rt, aw, sent) {
+        AwStart::Frame(fr) => {
+            f.work.push(crate::eval::step::Step::Delegate);
+            Act::Call(Activation::Script(fr))
+        }
+        AwStart::Value(v) => {
+            f.pop();
+            f.push(v);
+            Act::Next
+        }
+        AwStart::Raise(e) => {
+            f.pop();
+            Act::Raise(e)
+        }
+    })
+}
+
+/// Mark the awaitable a frame was delegating to as finished.
+pub fn finish_awaitable(it: &Value) {
+    if let Some(aw) = downcast::<AgAwait>(it) {
+        aw.done.set(true);
+        aw.owner.ag_running.set(false);
+    }
+}
+
+/// Drive an awaitable by hand (`aw.send(v)` outside an event loop), in a nested run.
+fn aw_drive(rt: &mut Runtime, aw: &AgAwait, input: Resume) -> Ret {
+    let mode = if aw.op.borrow().is_some() { mode_of(aw.op.borrow().as_ref().unwrap()) } else { aw_mode_load(aw) };
+    match aw_resume(rt, aw, input) {
+        AwStart::Value(v) => raise(crate::eval::suspend::stop_iteration(rt, v)),
+        AwStart::Raise(e) => raise(e),
+        AwStart::Frame(mut fr) => {
+            fr.mode = ReturnMode::Base;
+            let g = aw.owner.clone();
+            let out = crate::eval::machine::run(rt, Activation::Script(fr));
+            match out {
+                Outcome::Yield(v) => match unwrap_yield(&v) {
+                    Some(x) => {
+                        aw.done.set(true);
+                        g.ag_running.set(false);
+                        if mode == AgMode::Close {
+                            return raise(rt.exc_msg(&rt.types.runtime_error, "async generator ignored GeneratorExit"));
+                        }
+                        raise(crate::eval::suspend::stop_iteration(rt, x))
+                    }
+                    None => Ret::Val(v),
+                },
+                Outcome::Return(_) => {
+                    aw.done.set(true);
+                    g.ag_running.set(false);
+                    if mode == AgMode::Close {
+                        raise(crate::eval::suspend::stop_iteration(rt, Value::None))
+                    } else {
+                        raise(rt.new_exc(&rt.types.stop_async_iteration, vec![]))
+                    }
+                }
+                Outcome::Raise(e) => {
+                    aw.done.set(true);
+                    g.ag_running.set(false);
+                    if mode == AgMode::Close
+                        && (ops::exc_matches(&e, &rt.types.generator_exit) || ops::exc_matches(&e, &rt.types.stop_async_iteration))
+                    {
+                        return raise(crate::eval::suspend::stop_iteration(rt, Value::None));
+                    }
+                    raise(e)
+                }
+            }
+        }
+    }
+}
+
+fn this_aw<'a>(a: &'a Args) -> Option<&'a AgAwait> {
+    downcast::<AgAwait>(&a.pos[0])
+}
+
+fn aw_send(rt: &mut Runtime, a: Args) -> Ret {
+    let Some(aw) = this_aw(&a) else { return Ret::Val(Value::None) };
+    let v = a.pos.get(1).cloned().unwrap_or(Value::None);
+    aw_drive(rt, aw, Resume::Send(v))
+}
+
+fn aw_next(rt: &mut Runtime, a: Args) -> Ret {
+    let Some(aw) = this_aw(&a) else { return Ret::Val(Value::None) };
+    aw_drive(rt, aw, Resume::Send(Value::None))
+}
+
+fn aw_throw(rt: &mut Runtime, a: Args) -> Ret {
+    let Some(aw) = this_aw(&a) else { return Ret::Val(Value::None) };
+    let e = match super::generators::throw_exception(rt, &a.pos[1..]) {
+        Ok(e) => e,
+        Err(x) => return raise(x),
+    };
+    aw_drive(rt, aw, Resume::Throw(e))
+}
+
+fn aw_close(_rt: &mut Runtime, a: Args) -> Ret {
+    if let Some(aw) = this_aw(&a) {
+        aw.done.set(true);
+    }
+    Ret::Val(Value::None)
+}
+
+fn aw_self(_rt: &mut Runtime, a: Args) -> Ret {
+    Ret::Val(a.pos[0].clone())
+}
+
+fn this(a: &Args) -> Option<Rc<Generator>> {
+    match &a.pos[0] {
+        Value::Gen(g) if g.kind == GenKind::AsyncGenerator => Some(g.clone()),
+        _ => None,
+    }
+}
+
+fn anext(rt: &mut Runtime, a: Args) -> Ret {
+    match this(&a) {
+        Some(g) => Ret::Val(anext_awaitable(rt, &g)),
+        None => Ret::Val(Value::None),
+    }
+}
+
+fn asend(rt: &mut Runtime, a: Args) -> Ret {
+    let Some(g) = this(&a) else { return Ret::Val(Value::None) };
+    if a.pos.len() != 2 {
+        return raise(rt.type_error(format!("async_generator.asend() takes exactly one argument ({} given)", a.pos.len() - 1)));
+    }
+    Ret::Val(new_await(&g, AgOp::Send(a.pos[1].clone())))
+}
+
+fn athrow(rt: &mut Runtime, a: Args) -> Ret {
+    let Some(g) = this(&a) else { return Ret::Val(Value::None) };
+    match super::generators::throw_exception(rt, &a.pos[1..]) {
+        Ok(e) => Ret::Val(new_await(&g, AgOp::Throw(e))),
+        Err(x) => raise(x),
+    }
+}
+
+fn aclose(_rt: &mut Runtime, a: Args) -> Ret {
+    match this(&a) {
+        Some(g) => Ret::Val(new_await(&g, AgOp::Close)),
+        None => Ret::Val(Value::None),
+    }
+}
+
+fn aiter(_rt: &mut Runtime, a: Args) -> Ret {
+    Ret::Val(a.pos[0].clone())
+}
+
+fn builtin_aiter(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = super::check_args(rt, &a, "aiter", 1, 1) {
+        return raise(e);
+    }
+    match crate::eval::iterate::aiter(rt, &a.pos[0]) {
+        Ok(v) => Ret::Val(v),
+        Err(e) => raise(e),
+    }
+}
+
+fn builtin_anext(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = super::check_args(rt, &a, "anext", 1, 2) {
+        return raise(e);
+    }
+    let it = &a.pos[0];
+    let aw = match it {
+        Value::Gen(g) if g.kind == GenKind::AsyncGenerator => anext_awaitable(rt, g),
+        _ => match ops::attr::lookup_special(rt, it, "__anext__") {
+            Some(m) => match ops::call::call_value(rt, m, vec![it.clone()]) {
+                Ok(v) => v,
+                Err(e) => return raise(ops::expect_raise(e)),
+            },
+            None => {
+                let tn = ops::type_name(rt, it);
+                return raise(rt.type_error(format!("'{tn}' object is not an async iterator")));
+            }
+        },
+    };
+    match a.pos.get(1) {
+        None => Ret::Val(aw),
+        Some(d) => {
+            let helper = match super::prelude::function(rt, "_anext_default") {
+                Ok(h) => h,
+                Err(e) => return raise(e),
+            };
+            let r = ops::call::call_value(rt, helper, vec![aw, d.clone()]);
+            super::ret(r)
+        }
+    }
+}
+
+/// Register async generator methods and `aiter`/`anext`.
+pub fn install(rt: &mut Runtime) {
+    let c = rt.types.async_generator.clone();
+    add_method(&c, "__anext__", anext);
+    add_method(&c, "__aiter__", aiter);
+    add_method(&c, "asend", asend);
+    add_method(&c, "athrow", athrow);
+    add_method(&c, "aclose", aclose);
+    super::add_fn(rt, "aiter", builtin_aiter);
+    super::add_fn(rt, "anext", builtin_anext);
+}

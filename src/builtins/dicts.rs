@@ -1,0 +1,380 @@
+//! `dict`: lookups with Python hashing and equality (user `__eq__` runs outside any
+//! borrow of the table), the methods, and the key/value/item views.
+
+use super::{add_method, check_method, raise, ret};
+use crate::eval::native::{Args, Ret};
+use crate::ops::{self, PyResult};
+use crate::runtime::class::Class;
+use crate::runtime::dict::Dict;
+use crate::runtime::iter::{DictPart, IterObj, IterState};
+use crate::runtime::object::{downcast, Object};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// Find the position of `key` (hash `h`) in `d`.
+fn find(rt: &mut Runtime, d: &Dict, key: &Value, h: i64) -> PyResult<Option<usize>> {
+    let mut needs_script = false;
+    {
+        let t = d.borrow();
+        let pos = t.find(h, |k| {
+            if k.is(key) {
+                return true;
+            }
+            match ops::cmp::eq_builtin(k, key) {
+                Some(b) => b,
+                None => {
+                    needs_script = true;
+                    false
+                }
+            }
+        });
+        if pos.is_some() || !needs_script {
+            return Ok(pos);
+        }
+    }
+    let cands = d.borrow().candidates(h);
+    for p in cands {
+        let k = d.borrow().entry_opt(p).map(|e| e.key.clone());
+        if let Some(k) = k {
+            if ops::cmp::eq(rt, &k, key)? {
+                return Ok(Some(p));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `d.get(key)` as an option.
+pub fn dict_get(rt: &mut Runtime, d: &Dict, key: &Value) -> PyResult<Option<Value>> {
+    if let Value::Str(s) = key {
+        if let Some(v) = d.get_str(s) {
+            return Ok(Some(v));
+        }
+    }
+    let h = ops::cmp::hash(rt, key)?;
+    let pos = find(rt, d, key, h)?;
+    Ok(pos.and_then(|p| d.borrow().entry_opt(p).map(|e| e.value.clone())))
+}
+
+/// `d[key] = value`.
+pub fn dict_set(rt: &mut Runtime, d: &Dict, key: Value, value: Value) -> PyResult<()> {
+    let h = ops::cmp::hash(rt, &key)?;
+    match find(rt, d, &key, h)? {
+        Some(p) => {
+            let old = d.borrow_mut().set_value(p, value);
+            drop(old);
+        }
+        None => d.borrow_mut().push(h, key, value),
+    }
+    Ok(())
+}
+
+/// `del d[key]`: the removed value, or `None` if absent.
+pub fn dict_del(rt: &mut Runtime, d: &Dict, key: &Value) -> PyResult<Option<Value>> {
+    let h = ops::cmp::hash(rt, key)?;
+    match find(rt, d, key, h)? {
+        Some(p) => {
+            let e = d.borrow_mut().remove_at(p);
+            Ok(Some(e.value))
+        }
+        None => Ok(None),
+    }
+}
+
+/// A shallow copy.
+pub fn dict_copy(d: &Dict) -> Rc<Dict> {
+    Rc::new(Dict::from_table(d.borrow().clone()))
+}
+
+/// Add every entry of `src` to `d`.
+pub fn dict_update_from(rt: &mut Runtime, d: &Dict, src: &Dict) -> PyResult<()> {
+    let entries: Vec<(Value, Value)> = src.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+    for (k, v) in entries {
+        dict_set(rt, d, k, v)?;
+    }
+    Ok(())
+}
+
+/// The (key, value) pairs of a mapping-like value (`keys()` and `__getitem__`), or
+/// `None` when it is not a mapping.
+pub fn mapping_items(rt: &mut Runtime, v: &Value) -> PyResult<Option<Vec<(Value, Value)>>> {
+    if let Value::Dict(d) = v {
+        return Ok(Some(d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect()));
+    }
+    let keys = match ops::attr::getattr(rt, v, &crate::runtime::intern::intern("keys")) {
+        Ok(k) => k,
+        Err(_) => return Ok(None),
+    };
+    let keys = ops::call::call_value(rt, keys, vec![])?;
+    let mut out = Vec::new();
+    for k in ops::iter::collect(rt, &keys)? {
+        let val = ops::item::getitem(rt, v, &k)?;
+        out.push((k, val));
+    }
+    Ok(Some(out))
+}
+
+/// `d.update(other)` for a mapping or an iterable of pairs.
+pub fn dict_update_any(rt: &mut Runtime, d: &Dict, other: &Value) -> PyResult<()> {
+    if let Some(items) = mapping_items(rt, other)? {
+        for (k, v) in items {
+            dict_set(rt, d, k, v)?;
+        }
+        return Ok(());
+    }
+    let items = match ops::iter::collect(rt, other) {
+        Ok(items) => items,
+        Err(ops::Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.type_error) => {
+            let tn = ops::type_name(rt, other);
+            return ops::raise(rt.type_error(format!("'{tn}' object is not iterable")));
+        }
+        Err(e) => return Err(e),
+    };
+    for (i, item) in items.into_iter().enumerate() {
+        let pair = match ops::iter::collect(rt, &item) {
+            Ok(p) => p,
+            Err(_) => {
+                return ops::raise(rt.type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence")));
+            }
+        };
+        if pair.len() != 2 {
+            return ops::raise(rt.value_error(format!(
+                "dictionary update sequence element #{i} has length {}; 2 is required",
+                pair.len()
+            )));
+        }
+        let mut it = pair.into_iter();
+        let k = it.next().unwrap();
+        let v = it.next().unwrap();
+        dict_set(rt, d, k, v)?;
+    }
+    Ok(())
+}
+
+/// `a == b` for dicts.
+pub fn dict_eq(rt: &mut Runtime, a: &Dict, b: &Dict) -> PyResult<bool> {
+    if a.len() != b.len() {
+        return Ok(false);
+    }
+    let entries: Vec<(Value, Value)> = a.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+    for (k, v) in entries {
+        match dict_get(rt, b, &k)? {
+            Some(w) => {
+                if !v.is(&w) && !ops::cmp::eq(rt, &v, &w)? {
+                    return Ok(false);
+                }
+            }
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
+/// A `dict_keys`, `dict_values` or `dict_items` view.
+pub struct DictView {
+    /// The dict.
+    pub dict: Rc<Dict>,
+    /// Which part it shows.
+    pub part: DictPart,
+}
+
+impl DictView {
+    fn name(&self) -> &'static str {
+        match self.part {
+            DictPart::Keys => "dict_keys",
+            DictPart::Values => "dict_values",
+            DictPart::Items => "dict_items",
+        }
+    }
+
+    fn values(&self) -> Vec<Value> {
+        self.dict
+            .borrow()
+            .iter()
+            .map(|e| match self.part {
+                DictPart::Keys => e.key.clone(),
+                DictPart::Values => e.value.clone(),
+                DictPart::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+            })
+            .collect()
+    }
+}
+
+impl Object for DictView {
+    fn class(&self, rt: &Runtime) -> Rc<Class> {
+        rt.types.other(self.name())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn repr(&self, rt: &mut Runtime, _this: &Value) -> Option<String> {
+        let items = Value::list(self.values());
+        let inner = ops::repr::repr(rt, &items).ok()?;
+        Some(format!("{}({})", self.name(), inner))
+    }
+    fn iter(&self, _rt: &mut Runtime, _this: &Value) -> Option<PyResult<Value>> {
+        let d = self.dict.clone();
+        let n = d.len();
+        Some(Ok(Value::Iter(IterObj::new(IterState::Dict(d, 0, n, self.part)))))
+    }
+    fn len(&self) -> Option<usize> {
+        Some(self.dict.len())
+    }
+}
+
+/// The contents of a dict view (for `in`, set operations, `list()`).
+pub fn view_values(v: &Value) -> Option<Vec<Value>> {
+    downcast::<DictView>(v).map(|dv| dv.values())
+}
+
+fn this(a: &Args) -> Rc<Dict> {
+    match &a.pos[0] {
+        Value::Dict(d) => d.clone(),
+        _ => Rc::new(Dict::new()),
+    }
+}
+
+fn view(a: Args, part: DictPart) -> Ret {
+    Ret::Val(Value::Obj(Rc::new(DictView { dict: this(&a), part })))
+}
+
+fn keys(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "dict.keys", 0, 0) {
+        return raise(e);
+    }
+    view(a, DictPart::Keys)
+}
+
+fn values(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "dict.values", 0, 0) {
+        return raise(e);
+    }
+    view(a, DictPart::Values)
+}
+
+fn items(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "dict.items", 0, 0) {
+        return raise(e);
+    }
+    view(a, DictPart::Items)
+}
+
+fn get(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() < 2 || a.pos.len() > 3 {
+        return raise(rt.type_error(format!("get expected at least 1 argument, got {}", a.pos.len() - 1)));
+    }
+    match dict_get(rt, &this(&a), &a.pos[1]) {
+        Ok(Some(v)) => Ret::Val(v),
+        Ok(None) => Ret::Val(a.pos.get(2).cloned().unwrap_or(Value::None)),
+        Err(e) => raise(ops::expect_raise(e)),
+    }
+}
+
+fn setdefault(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() < 2 || a.pos.len() > 3 {
+        return raise(rt.type_error(format!("setdefault expected at least 1 argument, got {}", a.pos.len() - 1)));
+    }
+    let d = this(&a);
+    match dict_get(rt, &d, &a.pos[1]) {
+        Ok(Some(v)) => Ret::Val(v),
+        Ok(None) => {
+            let dv = a.pos.get(2).cloned().unwrap_or(Value::None);
+            ret(dict_set(rt, &d, a.pos[1].clone(), dv.clone()).map(|_| dv))
+        }
+        Err(e) => raise(ops::expect_raise(e)),
+    }
+}
+
+fn pop(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() < 2 || a.pos.len() > 3 {
+        return raise(rt.type_error(format!("pop expected at least 1 argument, got {}", a.pos.len() - 1)));
+    }
+    match dict_del(rt, &this(&a), &a.pos[1]) {
+        Ok(Some(v)) => Ret::Val(v),
+        Ok(None) => match a.pos.get(2) {
+            Some(d) => Ret::Val(d.clone()),
+            None => raise(rt.new_exc(&rt.types.key_error, vec![a.pos[1].clone()])),
+        },
+        Err(e) => raise(ops::expect_raise(e)),
+    }
+}
+
+fn popitem(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "dict.popitem", 0, 0) {
+        return raise(e);
+    }
+    let e = this(&a).borrow_mut().pop_last();
+    match e {
+        Some(e) => Ret::Val(Value::tuple(vec![e.key, e.value])),
+        None => raise(rt.exc_msg(&rt.types.key_error, "popitem(): dictionary is empty")),
+    }
+}
+
+fn update(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() > 2 {
+        return raise(rt.type_error(format!("update expected at most 1 argument, got {}", a.pos.len() - 1)));
+    }
+    let d = this(&a);
+    if let Some(o) = a.pos.get(1) {
+        if let Err(e) = dict_update_any(rt, &d, o) {
+            return raise(ops::expect_raise(e));
+        }
+    }
+    for (k, v) in a.names.iter().zip(a.kw) {
+        d.set_str(k.clone(), v.clone());
+    }
+    Ret::Val(Value::None)
+}
+
+fn copy(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "dict.copy", 0, 0) {
+        return raise(e);
+    }
+    Ret::Val(Value::Dict(dict_copy(&this(&a))))
+}
+
+fn clear(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "dict.clear", 0, 0) {
+        return raise(e);
+    }
+    let old = std::mem::take(&mut *this(&a).borrow_mut());
+    drop(old);
+    Ret::Val(Value::None)
+}
+
+fn fromkeys(rt: &mut Runtime, a: Args) -> Ret {
+    let (it, val) = match a.pos.len() {
+        2 => (a.pos[1].clone(), Value::None),
+        3 => (a.pos[1].clone(), a.pos[2].clone()),
+        n => return raise(rt.type_error(format!("fromkeys expected at least 1 argument, got {}", n.saturating_sub(1)))),
+    };
+    let d = Rc::new(Dict::new());
+    let keys = match ops::iter::collect(rt, &it) {
+        Ok(k) => k,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    for k in keys {
+        if let Err(e) = dict_set(rt, &d, k, val.clone()) {
+            return raise(ops::expect_raise(e));
+        }
+    }
+    Ret::Val(Value::Dict(d))
+}
+
+/// Register dict methods.
+pub fn install(rt: &mut Runtime) {
+    let d = rt.types.dict.clone();
+    add_method(&d, "keys", keys);
+    add_method(&d, "values", values);
+    add_method(&d, "items", items);
+    add_method(&d, "get", get);
+    add_method(&d, "setdefault", setdefault);
+    add_method(&d, "pop", pop);
+    add_method(&d, "popitem", popitem);
+    add_method(&d, "update", update);
+    add_method(&d, "copy", copy);
+    add_method(&d, "clear", clear);
+    let fk = super::native("fromkeys", fromkeys);
+    d.dict.set_str(crate::runtime::intern::intern("fromkeys"), Value::Obj(Rc::new(crate::runtime::descr::ClassMethod(fk))));
+}

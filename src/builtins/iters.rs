@@ -1,0 +1,261 @@
+//! Iterator types: `enumerate`, `zip`, `map`, `filter`, `reversed`, iteration through
+//! `__getitem__`, and `iter(callable, sentinel)`.
+
+use crate::ops::{self, Fail, PyResult};
+use crate::runtime::class::Class;
+use crate::runtime::object::{downcast, Object};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// A built-in iterator implemented in Rust whose `next` may call script code.
+pub enum IterKind {
+    /// `enumerate(it, start)`.
+    Enumerate(Value, RefCell<Value>),
+    /// `zip(*its, strict=)`.
+    Zip(Vec<Value>, bool),
+    /// `map(f, *its)`.
+    Map(Value, Vec<Value>),
+    /// `filter(f, it)`.
+    Filter(Value, Value),
+    /// `reversed(seq)` for sequences with `__len__`/`__getitem__`.
+    Reversed(Value, Cell<i64>),
+    /// Iteration through `__getitem__` with 0, 1, 2...
+    Seq(Value, Cell<i64>),
+    /// `iter(callable, sentinel)`.
+    Callable(Value, Value),
+}
+
+/// An iterator object of one of the kinds above.
+pub struct NativeIter {
+    /// What it does.
+    pub kind: IterKind,
+    /// Set once exhausted.
+    pub done: Cell<bool>,
+}
+
+impl NativeIter {
+    fn name(&self) -> &'static str {
+        match &self.kind {
+            IterKind::Enumerate(..) => "enumerate",
+            IterKind::Zip(..) => "zip",
+            IterKind::Map(..) => "map",
+            IterKind::Filter(..) => "filter",
+            IterKind::Reversed(..) => "reversed",
+            IterKind::Seq(..) => "iterator",
+            IterKind::Callable(..) => "callable_iterator",
+        }
+    }
+
+    fn advance(&self, rt: &mut Runtime) -> PyResult<Option<Value>> {
+        if self.done.get() {
+            return Ok(None);
+        }
+        let r = self.advance_inner(rt);
+        if matches!(r, Ok(None)) {
+            self.done.set(true);
+        }
+        r
+    }
+
+    fn advance_inner(&self, rt: &mut Runtime) -> PyResult<Option<Value>> {
+        match &self.kind {
+            IterKind::Enumerate(it, count) => {
+                let Some(x) = ops::iter::next(rt, it)? else { return Ok(None) };
+                let n = count.borrow().clone();
+                let next = ops::num::binary(rt, crate::syntax::ast::BinOp::Add, &n, &Value::Int(1))?;
+                *count.borrow_mut() = next;
+                Ok(Some(Value::tuple(vec![n, x])))
+            }
+            IterKind::Zip(its, strict) => {
+                let mut items = Vec::with_capacity(its.len());
+                if its.is_empty() {
+                    return Ok(None);
+                }
+                for (i, it) in its.iter().enumerate() {
+                    match ops::iter::next(rt, it)? {
+                        Some(x) => items.push(x),
+                        None => {
+                            if *strict {
+                                if i > 0 {
+                                    let plural = if i == 1 { " " } else { "s 1-" };
+                                    return ops::raise(rt.value_error(format!("zip() argument {} is shorter than argument{plural}{}", i + 1, i)));
+                                }
+                                for (j, other) in its.iter().enumerate().skip(1) {
+                                    if ops::iter::next(rt, other)?.is_some() {
+                                        let plural = if j == 1 { " " } else { "s 1-" };
+                                        return ops::raise(rt.value_error(format!("zip() argument {} is longer than argument{plural}{}", j + 1, j)));
+                                    }
+                                }
+                            }
+                            return Ok(None);
+                        }
+                    }
+                }
+                Ok(Some(Value::tuple(items)))
+            }
+            IterKind::Map(f, its) => {
+                let mut args = Vec::with_capacity(its.len());
+                for it in its {
+                    match ops::iter::next(rt, it)? {
+                        Some(x) => args.push(x),
+                        None => return Ok(None),
+                    }
+                }
+                Ok(Some(ops::call::call_value(rt, f.clone(), args)?))
+            }
+            IterKind::Filter(f, it) => loop {
+                let Some(x) = ops::iter::next(rt, it)? else { return Ok(None) };
+                let keep = if f.is_none() {
+                    ops::cmp::truthy(rt, &x)?
+                } else {
+                    let r = ops::call::call_value(rt, f.clone(), vec![x.clone()])?;
+                    ops::cmp::truthy(rt, &r)?
+                };
+                if keep {
+                    return Ok(Some(x));
+                }
+            },
+            IterKind::Reversed(seq, idx) => {
+                let i = idx.get();
+                if i < 0 {
+                    return Ok(None);
+                }
+                idx.set(i - 1);
+                match ops::item::getitem(rt, seq, &Value::Int(i)) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.index_error) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            IterKind::Seq(obj, idx) => {
+                let i = idx.get();
+                idx.set(i + 1);
+                match ops::item::getitem(rt, obj, &Value::Int(i)) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.index_error) || ops::exc_matches(&e, &rt.types.stop_iteration) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            IterKind::Callable(f, sentinel) => {
+                let v = ops::call::call_value(rt, f.clone(), vec![])?;
+                if ops::cmp::eq(rt, &v, sentinel)? {
+                    return Ok(None);
+                }
+                Ok(Some(v))
+            }
+        }
+    }
+}
+
+impl Object for NativeIter {
+    fn class(&self, rt: &Runtime) -> Rc<Class> {
+        rt.types.other(self.name())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn iter(&self, _rt: &mut Runtime, this: &Value) -> Option<PyResult<Value>> {
+        Some(Ok(this.clone()))
+    }
+    fn next(&self, rt: &mut Runtime, _this: &Value) -> Option<PyResult<Option<Value>>> {
+        Some(self.advance(rt))
+    }
+}
+
+fn make(kind: IterKind) -> Value {
+    Value::Obj(Rc::new(NativeIter { kind, done: Cell::new(false) }))
+}
+
+/// Iteration through `__getitem__`.
+pub fn seq_iter(obj: Value) -> Value {
+    make(IterKind::Seq(obj, Cell::new(0)))
+}
+
+/// `iter(callable, sentinel)`.
+pub fn callable_iter(f: Value, sentinel: Value) -> Value {
+    make(IterKind::Callable(f, sentinel))
+}
+
+/// Whether a value is one of these iterator objects.
+pub fn is_iterator_obj(v: &Value) -> bool {
+    downcast::<NativeIter>(v).is_some()
+}
+
+/// `enumerate(iterable, start=0)`.
+pub fn enumerate(rt: &mut Runtime, it: &Value, start: Value) -> PyResult {
+    let it = ops::iter::iter(rt, it)?;
+    Ok(make(IterKind::Enumerate(it, RefCell::new(start))))
+}
+
+/// `zip(*iterables, strict=False)`.
+pub fn zip(rt: &mut Runtime, items: &[Value], strict: bool) -> PyResult {
+    let mut its = Vec::with_capacity(items.len());
+    for (i, x) in items.iter().enumerate() {
+        let _ = i;
+        its.push(ops::iter::iter(rt, x)?);
+    }
+    Ok(make(IterKind::Zip(its, strict)))
+}
+
+/// `map(f, *iterables)`.
+pub fn map(rt: &mut Runtime, f: Value, items: &[Value]) -> PyResult {
+    let mut its = Vec::with_capacity(items.len());
+    for x in items {
+        its.push(ops::iter::iter(rt, x)?);
+    }
+    Ok(make(IterKind::Map(f, its)))
+}
+
+/// `filter(f, iterable)`.
+pub fn filter(rt: &mut Runtime, f: Value, it: &Value) -> PyResult {
+    let it = ops::iter::iter(rt, it)?;
+    Ok(make(IterKind::Filter(f, it)))
+}
+
+/// `reversed(seq)`.
+pub fn reversed(rt: &mut Runtime, v: &Value) -> PyResult {
+    use crate::runtime::iter::{IterObj, IterState};
+    match v {
+        Value::List(l) => Ok(Value::Iter(IterObj::new(IterState::ListRev(l.clone(), l.len())))),
+        Value::Tuple(t) => {
+            let mut items = t.items().to_vec();
+            items.reverse();
+            Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
+        }
+        Value::Str(s) => {
+            let items: Vec<Value> = s.as_str().chars().rev().map(|c| Value::string(c.to_string())).collect();
+            Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
+        }
+        Value::Range(r) => {
+            let n = r.len();
+            let (start, step) = if n == 0 { (r.start, -r.step) } else { (r.get(n - 1), -r.step) };
+            Ok(Value::Iter(IterObj::new(IterState::Range(start, step, n))))
+        }
+        Value::Dict(d) => {
+            let mut keys: Vec<Value> = d.borrow().iter().map(|e| e.key.clone()).collect();
+            keys.reverse();
+            Ok(Value::Iter(IterObj::new(IterState::Values(keys, 0))))
+        }
+        _ => {
+            if let Some(m) = ops::attr::lookup_special(rt, v, "__reversed__") {
+                return ops::call::call_value(rt, m, vec![v.clone()]);
+            }
+            if ops::attr::lookup_special(rt, v, "__getitem__").is_some() {
+                let n = ops::item::len(rt, v)? as i64;
+                return Ok(make(IterKind::Reversed(v.clone(), Cell::new(n - 1))));
+            }
+            if let Some(values) = super::dicts::view_values(v) {
+                let mut values = values;
+                values.reverse();
+                return Ok(Value::Iter(IterObj::new(IterState::Values(values, 0))));
+            }
+            let tn = ops::type_name(rt, v);
+            ops::raise(rt.type_error(format!("'{tn}' object is not reversible")))
+        }
+    }
+}
+
+/// Nothing to register: the iterator types are constructed through `types`.
+pub fn install(_rt: &mut Runtime) {}

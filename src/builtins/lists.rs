@@ -1,0 +1,317 @@
+//! `list`, `tuple` and `bytes` methods.
+
+use super::{add_method, check_method, raise, ret};
+use crate::eval::native::{Args, Ret};
+use crate::ops;
+use crate::runtime::list::List;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+fn this(a: &Args) -> Rc<List> {
+    match &a.pos[0] {
+        Value::List(l) => l.clone(),
+        _ => Rc::new(List::new(vec![])),
+    }
+}
+
+fn append(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() != 2 || a.has_kw() {
+        return raise(rt.type_error(format!("list.append() takes exactly one argument ({} given)", a.pos.len().saturating_sub(1))));
+    }
+    if let Value::List(l) = &a.pos[0] {
+        l.borrow_mut().push(a.pos[1].clone());
+    }
+    Ret::Val(Value::None)
+}
+
+fn extend(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "list.extend", 1, 1) {
+        return raise(e);
+    }
+    match ops::iter::collect(rt, &a.pos[1]) {
+        Ok(items) => {
+            this(&a).borrow_mut().extend(items);
+            Ret::Val(Value::None)
+        }
+        Err(e) => raise(ops::expect_raise(e)),
+    }
+}
+
+fn norm(i: i64, len: usize) -> i64 {
+    if i < 0 { i + len as i64 } else { i }
+}
+
+fn pop(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "pop", 0, 1) {
+        return raise(e);
+    }
+    let l = this(&a);
+    let len = l.len();
+    if len == 0 {
+        return raise(rt.exc_msg(&rt.types.index_error, "pop from empty list"));
+    }
+    let i = match a.pos.get(1) {
+        None => len as i64 - 1,
+        Some(v) => match ops::index_i64(rt, v, "list indices") {
+            Ok(i) => norm(i, len),
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+    };
+    if i < 0 || i as usize >= len {
+        return raise(rt.exc_msg(&rt.types.index_error, "pop index out of range"));
+    }
+    let v = l.borrow_mut().remove(i as usize);
+    Ret::Val(v)
+}
+
+fn insert(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() != 3 {
+        return raise(rt.type_error(format!("insert expected 2 arguments, got {}", a.pos.len().saturating_sub(1))));
+    }
+    let l = this(&a);
+    let len = l.len();
+    let i = match ops::index_i64(rt, &a.pos[1], "list indices") {
+        Ok(i) => norm(i, len).clamp(0, len as i64) as usize,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    l.borrow_mut().insert(i, a.pos[2].clone());
+    Ret::Val(Value::None)
+}
+
+/// Position of the first item equal to `x` in `items[start..end]`.
+fn position(rt: &mut Runtime, items: &[Value], x: &Value) -> Result<Option<usize>, crate::runtime::class::Exc> {
+    for (i, v) in items.iter().enumerate() {
+        if v.is(x) || ops::cmp::eq(rt, v, x).map_err(ops::expect_raise)? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+fn remove(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "list.remove", 1, 1) {
+        return raise(e);
+    }
+    let l = this(&a);
+    let items = l.snapshot();
+    match position(rt, &items, &a.pos[1]) {
+        Ok(Some(i)) => {
+            let old = l.borrow_mut().remove(i);
+            drop(old);
+            Ret::Val(Value::None)
+        }
+        Ok(None) => raise(rt.value_error("list.remove(x): x not in list")),
+        Err(e) => raise(e),
+    }
+}
+
+fn seq_items(a: &Args) -> Vec<Value> {
+    match &a.pos[0] {
+        Value::List(l) => l.snapshot(),
+        Value::Tuple(t) => t.items().to_vec(),
+        _ => vec![],
+    }
+}
+
+fn index(rt: &mut Runtime, a: Args) -> Ret {
+    let kind = if matches!(a.pos[0], Value::List(_)) { "list" } else { "tuple" };
+    if a.pos.len() < 2 || a.pos.len() > 4 {
+        return raise(rt.type_error(format!("index expected at least 1 argument, got {}", a.pos.len().saturating_sub(1))));
+    }
+    let items = seq_items(&a);
+    let len = items.len();
+    let bound = |rt: &mut Runtime, i: usize, d: i64| -> Result<usize, crate::runtime::class::Exc> {
+        match a.pos.get(i) {
+            None => Ok(d as usize),
+            Some(v) => {
+                let x = ops::index_i64(rt, v, "slice indices").map_err(ops::expect_raise)?;
+                Ok(norm(x, len).clamp(0, len as i64) as usize)
+            }
+        }
+    };
+    let (st, en) = match (bound(rt, 2, 0), bound(rt, 3, len as i64)) {
+        (Ok(s), Ok(e)) => (s, e),
+        (Err(e), _) | (_, Err(e)) => return raise(e),
+    };
+    if st >= en {
+        return raise(rt.value_error(format!("{}.index(x): x not in {kind}", kind)));
+    }
+    match position(rt, &items[st..en], &a.pos[1]) {
+        Ok(Some(i)) => Ret::Val(Value::Int((st + i) as i64)),
+        Ok(None) => {
+            let msg = if kind == "list" {
+                let r = ops::repr::repr(rt, &a.pos[1]).map(|s| s.as_str().to_string()).unwrap_or_default();
+                format!("{r} is not in list")
+            } else {
+                "tuple.index(x): x not in tuple".to_string()
+            };
+            raise(rt.value_error(msg))
+        }
+        Err(e) => raise(e),
+    }
+}
+
+fn count(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() != 2 {
+        return raise(rt.type_error(format!("count() takes exactly one argument ({} given)", a.pos.len().saturating_sub(1))));
+    }
+    let items = seq_items(&a);
+    let mut n = 0;
+    for v in &items {
+        match ops::cmp::eq(rt, v, &a.pos[1]) {
+            Ok(true) => n += 1,
+            Ok(false) => {}
+            Err(e) => return raise(ops::expect_raise(e)),
+        }
+    }
+    Ret::Val(Value::Int(n))
+}
+
+fn sort(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() != 1 {
+        return raise(rt.type_error("sort() takes no positional arguments"));
+    }
+    let (key, reverse) = match super::functions::sort_options(rt, &a, "sort") {
+        Ok(o) => o,
+        Err(e) => return raise(e),
+    };
+    let l = this(&a);
+    let mut items = std::mem::take(&mut *l.borrow_mut());
+    let r = super::functions::sort_values(rt, &mut items, key, reverse);
+    let modified = !l.is_empty();
+    *l.borrow_mut() = items;
+    if modified {
+        return raise(rt.value_error("list modified during sort"));
+    }
+    ret(r.map(|_| Value::None))
+}
+
+fn reverse(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "list.reverse", 0, 0) {
+        return raise(e);
+    }
+    this(&a).borrow_mut().reverse();
+    Ret::Val(Value::None)
+}
+
+fn copy(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "list.copy", 0, 0) {
+        return raise(e);
+    }
+    Ret::Val(Value::list(this(&a).snapshot()))
+}
+
+fn clear(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "list.clear", 0, 0) {
+        return raise(e);
+    }
+    let l = this(&a);
+    let mut old = std::mem::take(&mut *l.borrow_mut());
+    // CPython frees the items last to first.
+    while old.pop().is_some() {}
+    Ret::Val(Value::None)
+}
+
+fn bytes_decode(rt: &mut Runtime, a: Args) -> Ret {
+    let Value::Bytes(b) = &a.pos[0] else { return Ret::Val(Value::None) };
+    match std::str::from_utf8(&b.data) {
+        Ok(s) => Ret::Val(Value::str(s)),
+        Err(e) => {
+            let pos = e.valid_up_to();
+            raise(rt.exc_named(
+                "UnicodeDecodeError",
+                format!("'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte", b.data[pos]),
+            ))
+        }
+    }
+}
+
+fn bytes_map(a: &Args, f: fn(&[u8]) -> Vec<u8>) -> Ret {
+    let Value::Bytes(b) = &a.pos[0] else { return Ret::Val(Value::None) };
+    Ret::Val(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(f(&b.data)))))
+}
+
+fn bytes_upper(_rt: &mut Runtime, a: Args) -> Ret {
+    bytes_map(&a, |d| d.to_ascii_uppercase())
+}
+
+fn bytes_lower(_rt: &mut Runtime, a: Args) -> Ret {
+    bytes_map(&a, |d| d.to_ascii_lowercase())
+}
+
+fn bytes_strip(_rt: &mut Runtime, a: Args) -> Ret {
+    bytes_map(&a, |d| {
+        let s = d.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(d.len());
+        let e = d.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(s, |e| e + 1);
+        d[s..e.max(s)].to_vec()
+    })
+}
+
+fn bytes_split(rt: &mut Runtime, a: Args) -> Ret {
+    let Value::Bytes(b) = &a.pos[0] else { return Ret::Val(Value::None) };
+    let mk = |v: &[u8]| Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(v.to_vec())));
+    let parts: Vec<Value> = match a.pos.get(1) {
+        None | Some(Value::None) => b.data.split(|c| c.is_ascii_whitespace()).filter(|p| !p.is_empty()).map(mk).collect(),
+        Some(Value::Bytes(sep)) => {
+            if sep.data.is_empty() {
+                return raise(rt.value_error("empty separator"));
+            }
+            let mut out = Vec::new();
+            let mut rest = &b.data[..];
+            while let Some(i) = rest.windows(sep.data.len()).position(|w| w == &sep.data[..]) {
+                out.push(mk(&rest[..i]));
+                rest = &rest[i + sep.data.len()..];
+            }
+            out.push(mk(rest));
+            out
+        }
+        Some(other) => {
+            let tn = ops::type_name(rt, other);
+            return raise(rt.type_error(format!("a bytes-like object is required, not '{tn}'")));
+        }
+    };
+    Ret::Val(Value::list(parts))
+}
+
+fn bytes_affix(rt: &mut Runtime, a: Args, start: bool) -> Ret {
+    let (Value::Bytes(b), Some(Value::Bytes(p))) = (&a.pos[0], a.pos.get(1)) else {
+        return raise(rt.type_error("a bytes-like object is required"));
+    };
+    Ret::Val(Value::Bool(if start { b.data.starts_with(&p.data) } else { b.data.ends_with(&p.data) }))
+}
+
+fn bytes_startswith(rt: &mut Runtime, a: Args) -> Ret {
+    bytes_affix(rt, a, true)
+}
+
+fn bytes_endswith(rt: &mut Runtime, a: Args) -> Ret {
+    bytes_affix(rt, a, false)
+}
+
+/// Register list, tuple and bytes methods.
+pub fn install(rt: &mut Runtime) {
+    let l = rt.types.list.clone();
+    add_method(&l, "append", append);
+    add_method(&l, "extend", extend);
+    add_method(&l, "pop", pop);
+    add_method(&l, "insert", insert);
+    add_method(&l, "remove", remove);
+    add_method(&l, "index", index);
+    add_method(&l, "count", count);
+    add_method(&l, "sort", sort);
+    add_method(&l, "reverse", reverse);
+    add_method(&l, "copy", copy);
+    add_method(&l, "clear", clear);
+    let t = rt.types.tuple.clone();
+    add_method(&t, "index", index);
+    add_method(&t, "count", count);
+    let b = rt.types.bytes.clone();
+    add_method(&b, "decode", bytes_decode);
+    add_method(&b, "upper", bytes_upper);
+    add_method(&b, "lower", bytes_lower);
+    add_method(&b, "strip", bytes_strip);
+    add_method(&b, "split", bytes_split);
+    add_method(&b, "startswith", bytes_startswith);
+    add_method(&b, "endswith", bytes_endswith);
+}

@@ -1,0 +1,854 @@
+//! `str` methods and `str.format`.
+
+use super::{add_method, check_method, raise, ret};
+use crate::eval::native::{Args, Ret};
+use crate::ops::{self, PyResult};
+use crate::runtime::str::PyStr;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// `ascii()` of a repr: non-ASCII characters escaped.
+pub fn ascii_of(s: &PyStr) -> String {
+    crate::runtime::percent::ascii_escape(s.as_str())
+}
+
+fn this(a: &Args) -> Rc<PyStr> {
+    match &a.pos[0] {
+        Value::Str(s) => s.clone(),
+        _ => Rc::new(PyStr::new("")),
+    }
+}
+
+fn str_arg<'a>(rt: &Runtime, v: &'a Value, what: &str) -> Result<&'a str, crate::runtime::class::Exc> {
+    match v {
+        Value::Str(s) => Ok(s.as_str()),
+        other => Err(rt.type_error(format!("{what} must be str, not {}", ops::type_name(rt, other)))),
+    }
+}
+
+fn sval(s: String) -> Ret {
+    Ret::Val(Value::string(s))
+}
+
+macro_rules! simple {
+    ($name:ident, $qual:expr, $body:expr) => {
+        fn $name(rt: &mut Runtime, a: Args) -> Ret {
+            if let Err(e) = check_method(rt, &a, $qual, 0, 0) {
+                return raise(e);
+            }
+            let s = this(&a);
+            let f: fn(&str) -> Value = $body;
+            Ret::Val(f(s.as_str()))
+        }
+    };
+}
+
+simple!(upper, "str.upper", |s| Value::string(s.to_uppercase()));
+simple!(lower, "str.lower", |s| Value::string(s.to_lowercase()));
+simple!(casefold, "str.casefold", |s| Value::string(s.to_lowercase()));
+simple!(swapcase, "str.swapcase", |s| Value::string(
+    s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().collect::<String>() } else { c.to_uppercase().collect() }).collect()
+));
+simple!(capitalize, "str.capitalize", |s| {
+    let mut cs = s.chars();
+    Value::string(match cs.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + &cs.as_str().to_lowercase(),
+        None => String::new(),
+    })
+});
+simple!(title, "str.title", |s| {
+    let mut out = String::new();
+    let mut prev_cased = false;
+    for c in s.chars() {
+        if prev_cased {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        prev_cased = c.is_alphabetic();
+    }
+    Value::string(out)
+});
+simple!(isdigit, "str.isdigit", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c.is_numeric() && !c.is_alphabetic() && c as u32 > 127 && is_digit_char(c))));
+simple!(isdecimal, "str.isdecimal", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || (c as u32 > 127 && is_digit_char(c)))));
+simple!(isnumeric, "str.isnumeric", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())));
+simple!(isalpha, "str.isalpha", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())));
+simple!(isalnum, "str.isalnum", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())));
+simple!(isspace, "str.isspace", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_whitespace())));
+simple!(isupper, "str.isupper", |s| Value::Bool(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())));
+simple!(islower, "str.islower", |s| Value::Bool(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())));
+simple!(isascii, "str.isascii", |s| Value::Bool(s.is_ascii()));
+simple!(isidentifier, "str.isidentifier", |s| {
+    let mut cs = s.chars();
+    Value::Bool(match cs.next() {
+        Some(c) => (c == '_' || c.is_alphabetic()) && cs.all(|c| c == '_' || c.is_alphanumeric()),
+        None => false,
+    })
+});
+simple!(istitle, "str.istitle", |s| {
+    let mut ok = false;
+    let mut prev_cased = false;
+    for c in s.chars() {
+        if c.is_uppercase() {
+            if prev_cased {
+                return Value::Bool(false);
+            }
+            prev_cased = true;
+            ok = true;
+        } else if c.is_lowercase() {
+            if !prev_cased {
+                return Value::Bool(false);
+            }
+            prev_cased = true;
+            ok = true;
+        } else {
+            prev_cased = false;
+        }
+    }
+    Value::Bool(ok)
+});
+simple!(isprintable, "str.isprintable", |s| Value::Bool(s.chars().all(ops::repr::is_printable)));
+
+fn is_digit_char(c: char) -> bool {
+    c.to_digit(10).is_some() || matches!(c as u32, 0x660..=0x669 | 0x6f0..=0x6f9 | 0x966..=0x96f | 0xff10..=0xff19)
+}
+
+/// Python's whitespace for `split()`/`strip()` without arguments.
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\x1c'..='\x1f')
+}
+
+fn strip_impl(rt: &mut Runtime, a: Args, name: &str, left: bool, right: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 0, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let t = s.as_str();
+    let chars: Option<Vec<char>> = match a.pos.get(1) {
+        None | Some(Value::None) => None,
+        Some(Value::Str(c)) => Some(c.as_str().chars().collect()),
+        Some(_) => return raise(rt.type_error(format!("{} arg must be None or str", &name[4..]))),
+    };
+    let pred = |c: char| match &chars {
+        None => is_py_space(c),
+        Some(cs) => cs.contains(&c),
+    };
+    let mut r = t;
+    if left {
+        r = r.trim_start_matches(pred);
+    }
+    if right {
+        r = r.trim_end_matches(pred);
+    }
+    sval(r.to_string())
+}
+
+fn strip(rt: &mut Runtime, a: Args) -> Ret {
+    strip_impl(rt, a, "str.strip", true, true)
+}
+
+fn lstrip(rt: &mut Runtime, a: Args) -> Ret {
+    strip_impl(rt, a, "str.lstrip", true, false)
+}
+
+fn rstrip(rt: &mut Runtime, a: Args) -> Ret {
+    strip_impl(rt, a, "str.rstrip", false, true)
+}
+
+fn split_args(rt: &mut Runtime, a: &Args, name: &str) -> Result<(Option<String>, i64), crate::runtime::class::Exc> {
+    let mut sep = a.pos.get(1).cloned();
+    let mut maxsplit = a.pos.get(2).cloned();
+    if a.pos.len() > 3 {
+        return Err(rt.type_error(format!("{name}() takes at most 2 arguments ({} given)", a.pos.len() - 1)));
+    }
+    for (n, v) in a.names.iter().zip(a.kw) {
+        match n.as_str() {
+            "sep" => sep = Some(v.clone()),
+            "maxsplit" => maxsplit = Some(v.clone()),
+            other => return Err(rt.type_error(format!("{name}() got an unexpected keyword argument '{other}'"))),
+        }
+    }
+    let sep = match sep {
+        None | Some(Value::None) => None,
+        Some(Value::Str(s)) => {
+            if s.is_empty() {
+                return Err(rt.value_error("empty separator"));
+            }
+            Some(s.as_str().to_string())
+        }
+        Some(other) => return Err(rt.type_error(format!("must be str or None, not {}", ops::type_name(rt, &other)))),
+    };
+    let maxsplit = match maxsplit {
+        None => -1,
+        Some(v) => match ops::as_int(&v) {
+            Some(n) => n,
+            None => return Err(rt.type_error(format!("'{}' object cannot be interpreted as an integer", ops::type_name(rt, &v)))),
+        },
+    };
+    Ok((sep, maxsplit))
+}
+
+fn split(rt: &mut Runtime, a: Args) -> Ret {
+    let (sep, maxsplit) = match split_args(rt, &a, "split") {
+        Ok(x) => x,
+        Err(e) => return raise(e),
+    };
+    let s = this(&a);
+    let t = s.as_str();
+    let parts: Vec<Value> = match sep {
+        Some(sep) => {
+            if maxsplit < 0 {
+                t.split(sep.as_str()).map(Value::str).collect()
+            } else {
+                t.splitn(maxsplit as usize + 1, sep.as_str()).map(Value::str).collect()
+            }
+        }
+        None => {
+            let mut out = Vec::new();
+            let mut rest = t.trim_start_matches(is_py_space);
+            while !rest.is_empty() {
+                if maxsplit >= 0 && out.len() as i64 == maxsplit {
+                    out.push(Value::str(rest));
+                    break;
+                }
+                let end = rest.find(is_py_space).unwrap_or(rest.len());
+                out.push(Value::str(&rest[..end]));
+                rest = rest[end..].trim_start_matches(is_py_space);
+            }
+            out
+        }
+    };
+    Ret::Val(Value::list(parts))
+}
+
+fn rsplit(rt: &mut Runtime, a: Args) -> Ret {
+    let (sep, maxsplit) = match split_args(rt, &a, "rsplit") {
+        Ok(x) => x,
+        Err(e) => return raise(e),
+    };
+    let s = this(&a);
+    let t = s.as_str();
+    let mut parts: Vec<Value> = match sep {
+        Some(sep) => {
+            if maxsplit < 0 {
+                t.rsplit(sep.as_str()).map(Value::str).collect()
+            } else {
+                t.rsplitn(maxsplit as usize + 1, sep.as_str()).map(Value::str).collect()
+            }
+        }
+        None => {
+            let mut out = Vec::new();
+            let mut rest = t.trim_end_matches(is_py_space);
+            while !rest.is_empty() {
+                if maxsplit >= 0 && out.len() as i64 == maxsplit {
+                    out.push(Value::str(rest));
+                    break;
+                }
+                let start = rest.rfind(is_py_space).map(|i| i + rest[i..].chars().next().unwrap().len_utf8()).unwrap_or(0);
+                out.push(Value::str(&rest[start..]));
+                rest = rest[..start].trim_end_matches(is_py_space);
+            }
+            out
+        }
+    };
+    parts.reverse();
+    Ret::Val(Value::list(parts))
+}
+
+fn splitlines(rt: &mut Runtime, a: Args) -> Ret {
+    let keep = match a.pos.get(1).or(a.kw("keepends")) {
+        Some(v) => ops::cmp::truthy(rt, v).unwrap_or(false),
+        None => false,
+    };
+    let s = this(&a);
+    let t = s.as_str();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let b: Vec<(usize, char)> = t.char_indices().collect();
+    let mut i = 0;
+    while i < b.len() {
+        let (pos, c) = b[i];
+        let is_break = matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}');
+        if is_break {
+            let mut end = pos + c.len_utf8();
+            if c == '\r' && i + 1 < b.len() && b[i + 1].1 == '\n' {
+                end += 1;
+                i += 1;
+            }
+            out.push(Value::str(if keep { &t[start..end] } else { &t[start..pos] }));
+            start = end;
+        }
+        i += 1;
+    }
+    if start < t.len() {
+        out.push(Value::str(&t[start..]));
+    }
+    Ret::Val(Value::list(out))
+}
+
+fn join(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.join", 1, 1) {
+        return raise(e);
+    }
+    let sep = this(&a);
+    let items = match ops::iter::collect(rt, &a.pos[1]) {
+        Ok(v) => v,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    let mut out = String::new();
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep.as_str());
+        }
+        match x {
+            Value::Str(s) => out.push_str(s.as_str()),
+            other => {
+                let tn = ops::type_name(rt, other);
+                return raise(rt.type_error(format!("sequence item {i}: expected str instance, {tn} found")));
+            }
+        }
+    }
+    sval(out)
+}
+
+/// Resolve `start`/`end` arguments to byte offsets of `s`.
+fn range_args(rt: &mut Runtime, s: &PyStr, a: &Args, from: usize) -> Result<(usize, usize), crate::runtime::class::Exc> {
+    let n = s.len() as i64;
+    let get = |rt: &mut Runtime, i: usize, default: i64| -> Result<i64, crate::runtime::class::Exc> {
+        match a.pos.get(i) {
+            None | Some(Value::None) => Ok(default),
+            Some(v) => ops::index_i64(rt, v, "slice indices").map_err(ops::expect_raise),
+        }
+    };
+    let mut start = get(rt, from, 0)?;
+    let mut end = get(rt, from + 1, n)?;
+    if start < 0 {
+        start = (start + n).max(0);
+    }
+    if end < 0 {
+        end = (end + n).max(0);
+    }
+    let start = start.min(n) as usize;
+    let end = end.min(n) as usize;
+    Ok((s.byte_offset(start), s.byte_offset(end.max(start))))
+}
+
+fn char_index(s: &str, byte: usize) -> i64 {
+    s[..byte].chars().count() as i64
+}
+
+fn find_impl(rt: &mut Runtime, a: Args, name: &str, rev: bool, strict: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let sub = match str_arg(rt, &a.pos[1], "must be str") {
+        Ok(x) => x.to_string(),
+        Err(_) => {
+            let tn = ops::type_name(rt, &a.pos[1]);
+            return raise(rt.type_error(format!("must be str, not {tn}")));
+        }
+    };
+    let (st, en) = match range_args(rt, &s, &a, 2) {
+        Ok(r) => r,
+        Err(e) => return raise(e),
+    };
+    if st > en || (s.len() as i64) < 0 {
+        return not_found(rt, strict);
+    }
+    let hay = &s.as_str()[st..en];
+    let found = if rev { hay.rfind(sub.as_str()) } else { hay.find(sub.as_str()) };
+    match found {
+        Some(b) => Ret::Val(Value::Int(char_index(s.as_str(), st + b))),
+        None => {
+            // An empty needle matches at the clamped start even past the end.
+            not_found(rt, strict)
+        }
+    }
+}
+
+fn not_found(rt: &mut Runtime, strict: bool) -> Ret {
+    if strict {
+        raise(rt.value_error("substring not found"))
+    } else {
+        Ret::Val(Value::Int(-1))
+    }
+}
+
+fn find(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "str.find", false, false)
+}
+
+fn rfind(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "str.rfind", true, false)
+}
+
+fn index(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "str.index", false, true)
+}
+
+fn rindex(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "str.rindex", true, true)
+}
+
+fn count(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.count", 1, 3) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let Value::Str(sub) = &a.pos[1] else {
+        let tn = ops::type_name(rt, &a.pos[1]);
+        return raise(rt.type_error(format!("must be str, not {tn}")));
+    };
+    let (st, en) = match range_args(rt, &s, &a, 2) {
+        Ok(r) => r,
+        Err(e) => return raise(e),
+    };
+    let hay = &s.as_str()[st..en];
+    let n = if sub.is_empty() { hay.chars().count() + 1 } else { hay.matches(sub.as_str()).count() };
+    Ret::Val(Value::Int(n as i64))
+}
+
+fn affix(rt: &mut Runtime, a: Args, name: &str, start: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let (st, en) = match range_args(rt, &s, &a, 2) {
+        Ok(r) => r,
+        Err(e) => return raise(e),
+    };
+    let hay = &s.as_str()[st..en];
+    let test = |p: &str| if start { hay.starts_with(p) } else { hay.ends_with(p) };
+    match &a.pos[1] {
+        Value::Str(p) => Ret::Val(Value::Bool(test(p.as_str()))),
+        Value::Tuple(t) => {
+            for x in t.items() {
+                match x {
+                    Value::Str(p) => {
+                        if test(p.as_str()) {
+                            return Ret::Val(Value::Bool(true));
+                        }
+                    }
+                    other => {
+                        let tn = ops::type_name(rt, other);
+                        return raise(rt.type_error(format!("tuple for {}swith must only contain str, not {tn}", if start { "start" } else { "end" })));
+                    }
+                }
+            }
+            Ret::Val(Value::Bool(false))
+        }
+        other => {
+            let tn = ops::type_name(rt, other);
+            raise(rt.type_error(format!("{}swith first arg must be str or a tuple of str, not {tn}", if start { "start" } else { "end" })))
+        }
+    }
+}
+
+fn startswith(rt: &mut Runtime, a: Args) -> Ret {
+    affix(rt, a, "str.startswith", true)
+}
+
+fn endswith(rt: &mut Runtime, a: Args) -> Ret {
+    affix(rt, a, "str.endswith", false)
+}
+
+fn replace(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.replace", 2, 3) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let (Value::Str(old), Value::Str(new)) = (&a.pos[1], &a.pos[2]) else {
+        let bad = if matches!(a.pos[1], Value::Str(_)) { &a.pos[2] } else { &a.pos[1] };
+        let tn = ops::type_name(rt, bad);
+        return raise(rt.type_error(format!("replace() argument {} must be str, not {tn}", if matches!(a.pos[1], Value::Str(_)) { 2 } else { 1 })));
+    };
+    let n = match a.pos.get(3) {
+        Some(v) => ops::as_int(v).unwrap_or(-1),
+        None => -1,
+    };
+    let out = if n < 0 {
+        s.as_str().replace(old.as_str(), new.as_str())
+    } else if old.is_empty() {
+        // Insert `new` before each of the first n characters (and at the end if n allows).
+        let mut out = String::new();
+        let mut k = 0;
+        for c in s.as_str().chars() {
+            if k < n {
+                out.push_str(new.as_str());
+                k += 1;
+            }
+            out.push(c);
+        }
+        if k < n {
+            out.push_str(new.as_str());
+        }
+        out
+    } else {
+        s.as_str().replacen(old.as_str(), new.as_str(), n as usize)
+    };
+    sval(out)
+}
+
+fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 2) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let width = match ops::index_i64(rt, &a.pos[1], "width") {
+        Ok(w) => w.max(0) as usize,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    let fill = match a.pos.get(2) {
+        None => ' ',
+        Some(Value::Str(f)) if f.len() == 1 => f.char_at(0),
+        Some(_) => return raise(rt.type_error("The fill character must be exactly one character long")),
+    };
+    let len = s.len();
+    if width <= len {
+        return Ret::Val(a.pos[0].clone());
+    }
+    let total = width - len;
+    let (left, right) = match kind {
+        b'l' => (0, total),
+        b'r' => (total, 0),
+        _ => {
+            let left = total / 2 + (total & width & 1);
+            (left, total - left)
+        }
+    };
+    let mut out = String::new();
+    out.extend(std::iter::repeat(fill).take(left));
+    out.push_str(s.as_str());
+    out.extend(std::iter::repeat(fill).take(right));
+    sval(out)
+}
+
+fn ljust(rt: &mut Runtime, a: Args) -> Ret {
+    pad(rt, a, "str.ljust", b'l')
+}
+
+fn rjust(rt: &mut Runtime, a: Args) -> Ret {
+    pad(rt, a, "str.rjust", b'r')
+}
+
+fn center(rt: &mut Runtime, a: Args) -> Ret {
+    pad(rt, a, "str.center", b'c')
+}
+
+fn zfill(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.zfill", 1, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let width = ops::as_int(&a.pos[1]).unwrap_or(0).max(0) as usize;
+    let len = s.len();
+    if width <= len {
+        return Ret::Val(a.pos[0].clone());
+    }
+    let t = s.as_str();
+    let (sign, rest) = match t.chars().next() {
+        Some(c @ ('+' | '-')) => (Some(c), &t[1..]),
+        _ => (None, t),
+    };
+    let mut out = String::new();
+    if let Some(c) = sign {
+        out.push(c);
+    }
+    out.extend(std::iter::repeat('0').take(width - len));
+    out.push_str(rest);
+    sval(out)
+}
+
+fn partition_impl(rt: &mut Runtime, a: Args, name: &str, rev: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let Value::Str(sep) = &a.pos[1] else {
+        let tn = ops::type_name(rt, &a.pos[1]);
+        return raise(rt.type_error(format!("must be str, not {tn}")));
+    };
+    if sep.is_empty() {
+        return raise(rt.value_error("empty separator"));
+    }
+    let t = s.as_str();
+    let found = if rev { t.rfind(sep.as_str()) } else { t.find(sep.as_str()) };
+    let parts = match found {
+        Some(i) => vec![Value::str(&t[..i]), Value::Str(sep.clone()), Value::str(&t[i + sep.as_str().len()..])],
+        None if rev => vec![Value::str(""), Value::str(""), a.pos[0].clone()],
+        None => vec![a.pos[0].clone(), Value::str(""), Value::str("")],
+    };
+    Ret::Val(Value::tuple(parts))
+}
+
+fn partition(rt: &mut Runtime, a: Args) -> Ret {
+    partition_impl(rt, a, "str.partition", false)
+}
+
+fn rpartition(rt: &mut Runtime, a: Args) -> Ret {
+    partition_impl(rt, a, "str.rpartition", true)
+}
+
+fn removeprefix(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.removeprefix", 1, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    match &a.pos[1] {
+        Value::Str(p) => sval(s.as_str().strip_prefix(p.as_str()).unwrap_or(s.as_str()).to_string()),
+        other => {
+            let tn = ops::type_name(rt, other);
+            raise(rt.type_error(format!("removeprefix() argument must be str, not {tn}")))
+        }
+    }
+}
+
+fn removesuffix(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.removesuffix", 1, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    match &a.pos[1] {
+        Value::Str(p) => sval(s.as_str().strip_suffix(p.as_str()).unwrap_or(s.as_str()).to_string()),
+        other => {
+            let tn = ops::type_name(rt, other);
+            raise(rt.type_error(format!("removesuffix() argument must be str, not {tn}")))
+        }
+    }
+}
+
+fn encode(rt: &mut Runtime, a: Args) -> Ret {
+    let s = this(&a);
+    if let Some(Value::Str(enc)) = a.pos.get(1).or(a.kw("encoding")) {
+        let e = enc.as_str().to_lowercase().replace(['-', '_'], "");
+        if e != "utf8" && e != "ascii" {
+            return raise(rt.exc_named("LookupError", format!("unknown encoding: {enc}")));
+        }
+        if e == "ascii" && !s.is_ascii() {
+            return raise(rt.exc_named("UnicodeEncodeError", "'ascii' codec can't encode character"));
+        }
+    }
+    Ret::Val(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(s.as_str().as_bytes().to_vec()))))
+}
+
+fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
+    let s = this(&a);
+    let size = a.pos.get(1).or(a.kw("tabsize")).and_then(ops::as_int).unwrap_or(8);
+    let _ = rt;
+    let mut out = String::new();
+    let mut col = 0i64;
+    for c in s.as_str().chars() {
+        match c {
+            '\t' => {
+                if size > 0 {
+                    let n = size - col % size;
+                    out.extend(std::iter::repeat(' ').take(n as usize));
+                    col += n;
+                }
+            }
+            '\n' | '\r' => {
+                out.push(c);
+                col = 0;
+            }
+            _ => {
+                out.push(c);
+                col += 1;
+            }
+        }
+    }
+    sval(out)
+}
+
+fn format(rt: &mut Runtime, a: Args) -> Ret {
+    let s = this(&a);
+    ret(str_format(rt, s.as_str(), &a.pos[1..], a.names, a.kw).map(Value::string))
+}
+
+fn format_map(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.format_map", 1, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let mapping = a.pos[1].clone();
+    ret(format_impl(rt, s.as_str(), &[], &mut |rt, name| ops::item::getitem(rt, &mapping, &Value::str(name)), 0).map(Value::string))
+}
+
+/// `fmt.format(*args, **kwargs)`.
+pub fn str_format(rt: &mut Runtime, fmt: &str, args: &[Value], names: &[Rc<PyStr>], kw: &[Value]) -> PyResult<String> {
+    let mut lookup = |rt: &mut Runtime, name: &str| -> PyResult<Value> {
+        match names.iter().position(|n| n.as_str() == name) {
+            Some(i) => Ok(kw[i].clone()),
+            None => ops::raise(rt.new_exc(&rt.types.key_error, vec![Value::str(name)])),
+        }
+    };
+    format_impl(rt, fmt, args, &mut lookup, 0)
+}
+
+fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnMut(&mut Runtime, &str) -> PyResult<Value>, depth: usize) -> PyResult<String> {
+    if depth > 1 {
+        return ops::raise(rt.value_error("Max string recursion exceeded"));
+    }
+    let mut out = String::new();
+    let mut auto: Option<usize> = None;
+    let mut manual = false;
+    let chars: Vec<char> = fmt.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '}' {
+            if chars.get(i + 1) == Some(&'}') {
+                out.push('}');
+                i += 2;
+                continue;
+            }
+            return ops::raise(rt.value_error("Single '}' encountered in format string"));
+        }
+        if c != '{' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if chars.get(i + 1) == Some(&'{') {
+            out.push('{');
+            i += 2;
+            continue;
+        }
+        // Find the matching '}' (specs may nest one level of braces).
+        let mut j = i + 1;
+        let mut nest = 0;
+        while j < chars.len() {
+            match chars[j] {
+                '{' => nest += 1,
+                '}' if nest == 0 => break,
+                '}' => nest -= 1,
+                _ => {}
+            }
+            j += 1;
+        }
+        if j >= chars.len() {
+            return ops::raise(rt.value_error("expected '}' before end of string"));
+        }
+        let field: String = chars[i + 1..j].iter().collect();
+        i = j + 1;
+        let (name_part, spec) = match field.find(':') {
+            Some(k) => (&field[..k], &field[k + 1..]),
+            None => (&field[..], ""),
+        };
+        let (name_part, conv) = match name_part.find('!') {
+            Some(k) => (&name_part[..k], Some(&name_part[k + 1..])),
+            None => (name_part, None),
+        };
+        // The first name component, then `.attr` / `[key]` accessors.
+        let end = name_part.find(['.', '[']).unwrap_or(name_part.len());
+        let first = &name_part[..end];
+        let mut value = if first.is_empty() {
+            if manual {
+                return ops::raise(rt.value_error("cannot switch from manual field specification to automatic field numbering"));
+            }
+            let n = auto.map_or(0, |n| n + 1);
+            auto = Some(n);
+            match args.get(n) {
+                Some(v) => v.clone(),
+                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
+            }
+        } else if let Ok(n) = first.parse::<usize>() {
+            if auto.is_some() {
+                return ops::raise(rt.value_error("cannot switch from automatic field numbering to manual field specification"));
+            }
+            manual = true;
+            match args.get(n) {
+                Some(v) => v.clone(),
+                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
+            }
+        } else {
+            lookup(rt, first)?
+        };
+        let mut rest = &name_part[end..];
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('.') {
+                let e = r.find(['.', '[']).unwrap_or(r.len());
+                value = ops::attr::getattr(rt, &value, &crate::runtime::intern::intern(&r[..e]))?;
+                rest = &r[e..];
+            } else if let Some(r) = rest.strip_prefix('[') {
+                let Some(e) = r.find(']') else {
+                    return ops::raise(rt.value_error("Missing ']' in format string"));
+                };
+                let key = &r[..e];
+                let k = match key.parse::<i64>() {
+                    Ok(n) => Value::Int(n),
+                    Err(_) => Value::str(key),
+                };
+                value = ops::item::getitem(rt, &value, &k)?;
+                rest = &r[e + 1..];
+            } else {
+                return ops::raise(rt.value_error("Only '.' or '[' may follow ']' in format field specifier"));
+            }
+        }
+        let value = match conv {
+            None => value,
+            Some("r") => Value::Str(ops::repr::repr(rt, &value)?),
+            Some("s") => Value::Str(ops::repr::to_str(rt, &value)?),
+            Some("a") => Value::string(ascii_of(&*ops::repr::repr(rt, &value)?)),
+            Some(_) => return ops::raise(rt.value_error("Unknown conversion specifier")),
+        };
+        let spec = if spec.contains('{') { format_impl(rt, spec, args, lookup, depth + 1)? } else { spec.to_string() };
+        out.push_str(&super::format::format_value(rt, &value, &spec)?);
+    }
+    Ok(out)
+}
+
+/// Register str methods.
+pub fn install(rt: &mut Runtime) {
+    let s = rt.types.str.clone();
+    for (name, f) in [
+        ("upper", upper as crate::eval::native::NativeImpl),
+        ("lower", lower),
+        ("casefold", casefold),
+        ("swapcase", swapcase),
+        ("capitalize", capitalize),
+        ("title", title),
+        ("isdigit", isdigit),
+        ("isdecimal", isdecimal),
+        ("isnumeric", isnumeric),
+        ("isalpha", isalpha),
+        ("isalnum", isalnum),
+        ("isspace", isspace),
+        ("isupper", isupper),
+        ("islower", islower),
+        ("isascii", isascii),
+        ("isidentifier", isidentifier),
+        ("istitle", istitle),
+        ("isprintable", isprintable),
+        ("strip", strip),
+        ("lstrip", lstrip),
+        ("rstrip", rstrip),
+        ("split", split),
+        ("rsplit", rsplit),
+        ("splitlines", splitlines),
+        ("join", join),
+        ("find", find),
+        ("rfind", rfind),
+        ("index", index),
+        ("rindex", rindex),
+        ("count", count),
+        ("startswith", startswith),
+        ("endswith", endswith),
+        ("replace", replace),
+        ("ljust", ljust),
+        ("rjust", rjust),
+        ("center", center),
+        ("zfill", zfill),
+        ("partition", partition),
+        ("rpartition", rpartition),
+        ("removeprefix", removeprefix),
+        ("removesuffix", removesuffix),
+        ("encode", encode),
+        ("expandtabs", expandtabs),
+        ("format", format),
+        ("format_map", format_map),
+    ] {
+        add_method(&s, name, f);
+    }
+}

@@ -1,0 +1,581 @@
+//! Constructors of the built-in types (`int(x)`, `list(it)`, `range(...)`, `type(...)`,
+//! `property(...)`, `super(...)`...) and the methods of `object` and `type`.
+
+use super::{add_method, raise, ret};
+use crate::eval::native::{Args, Ret};
+use crate::ops::{self, PyResult};
+use crate::runtime::class::{Class, Exc, Instance, Kind};
+use crate::runtime::descr::{ClassMethod, Property, StaticMethod, Super};
+use crate::runtime::dict::Dict;
+use crate::runtime::intern::intern;
+use crate::runtime::range::{RangeObj, SliceObj};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+fn no_kw(rt: &Runtime, a: &Args, name: &str) -> Result<(), Exc> {
+    if a.has_kw() {
+        return Err(rt.type_error(format!("{name}() takes no keyword arguments")));
+    }
+    Ok(())
+}
+
+fn at_most(rt: &Runtime, a: &Args, name: &str, n: usize) -> Result<(), Exc> {
+    if a.pos.len() > n {
+        let msg = if n == 1 {
+            format!("{name} expected at most 1 argument, got {}", a.pos.len())
+        } else {
+            format!("{name} expected at most {n} arguments, got {}", a.pos.len())
+        };
+        return Err(rt.type_error(msg));
+    }
+    Ok(())
+}
+
+/// `int(x)` / `int(s, base)`.
+pub fn make_int(rt: &mut Runtime, a: &Args) -> PyResult {
+    let x = a.pos.first().or(a.kw("x"));
+    let base = a.pos.get(1).or(a.kw("base"));
+    let Some(x) = x else {
+        return Ok(Value::Int(0));
+    };
+    if let Some(b) = base {
+        let base = match ops::as_int(b) {
+            Some(b) if b == 0 || (2..=36).contains(&b) => b as u32,
+            Some(_) => return ops::raise(rt.value_error("int() base must be >= 2 and <= 36, or 0")),
+            None => return ops::raise(rt.type_error(format!("'{}' object cannot be interpreted as an integer", ops::type_name(rt, b)))),
+        };
+        return match x {
+            Value::Str(s) => super::numbers::parse_int(rt, s.as_str(), base),
+            Value::Bytes(b) => super::numbers::parse_int(rt, &String::from_utf8_lossy(&b.data), base),
+            _ => ops::raise(rt.type_error("int() can't convert non-string with explicit base")),
+        };
+    }
+    match x {
+        Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => {
+            if f.is_nan() {
+                return ops::raise(rt.value_error("cannot convert float NaN to integer"));
+            }
+            if f.is_infinite() {
+                return ops::raise(rt.exc_msg(&rt.types.overflow_error, "cannot convert float infinity to integer"));
+            }
+            let t = f.trunc();
+            if t.abs() < 9.2e18 {
+                Ok(Value::Int(t as i64))
+            } else {
+                Ok(Value::from_bigint(num_bigint::BigInt::parse_bytes(format!("{t:.0}").as_bytes(), 10).unwrap_or_default()))
+            }
+        }
+        Value::Str(s) => super::numbers::parse_int(rt, s.as_str(), 10),
+        Value::Bytes(b) => super::numbers::parse_int(rt, &String::from_utf8_lossy(&b.data), 10),
+        _ => {
+            for name in ["__int__", "__index__", "__trunc__"] {
+                if let Some(m) = ops::attr::lookup_special(rt, x, name) {
+                    return ops::call::call_value(rt, m, vec![x.clone()]);
+                }
+            }
+            if let Some(b) = ops::num::base_value(x) {
+                return make_int(rt, &Args::pos(&[b]));
+            }
+            let tn = ops::type_name(rt, x);
+            ops::raise(rt.type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{tn}'")))
+        }
+    }
+}
+
+fn make_float(rt: &mut Runtime, a: &Args) -> PyResult {
+    let Some(x) = a.pos.first() else { return Ok(Value::Float(0.0)) };
+    match x {
+        Value::Float(_) => Ok(x.clone()),
+        Value::Str(s) => super::numbers::parse_float(rt, s.as_str()),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => Ok(Value::Float(super::numbers::to_f64(rt, x)?)),
+        _ => {
+            if let Some(m) = ops::attr::lookup_special(rt, x, "__float__") {
+                return ops::call::call_value(rt, m, vec![x.clone()]);
+            }
+            if let Some(m) = ops::attr::lookup_special(rt, x, "__index__") {
+                let i = ops::call::call_value(rt, m, vec![x.clone()])?;
+                return Ok(Value::Float(super::numbers::to_f64(rt, &i)?));
+            }
+            if let Some(b) = ops::num::base_value(x) {
+                return make_float(rt, &Args::pos(&[b]));
+            }
+            let tn = ops::type_name(rt, x);
+            ops::raise(rt.type_error(format!("float() argument must be a string or a real number, not '{tn}'")))
+        }
+    }
+}
+
+fn make_str(rt: &mut Runtime, a: &Args) -> PyResult {
+    let Some(x) = a.pos.first().or(a.kw("object")) else { return Ok(Value::str("")) };
+    if let (Value::Bytes(b), true) = (x, a.pos.len() > 1 || a.kw("encoding").is_some()) {
+        return match std::str::from_utf8(&b.data) {
+            Ok(s) => Ok(Value::str(s)),
+            Err(_) => ops::raise(rt.exc_named("UnicodeDecodeError", "'utf-8' codec can't decode bytes")),
+        };
+    }
+    Ok(Value::Str(ops::repr::to_str(rt, x)?))
+}
+
+fn make_bytes(rt: &mut Runtime, a: &Args) -> PyResult {
+    let Some(x) = a.pos.first() else { return Ok(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(vec![])))) };
+    let data = match x {
+        Value::Str(s) => {
+            if a.pos.len() < 2 && a.kw("encoding").is_none() {
+                return ops::raise(rt.type_error("string argument without an encoding"));
+            }
+            s.as_str().as_bytes().to_vec()
+        }
+        Value::Int(n) => {
+            if *n < 0 {
+                return ops::raise(rt.value_error("negative count"));
+            }
+            vec![0; *n as usize]
+        }
+        Value::Bytes(b) => b.data.to_vec(),
+        _ => {
+            let items = ops::iter::collect(rt, x)?;
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                match ops::as_int(&i) {
+                    Some(n) if (0..256).contains(&n) => out.push(n as u8),
+                    Some(_) => return ops::raise(rt.value_error("bytes must be in range(0, 256)")),
+                    None => {
+                        let tn = ops::type_name(rt, &i);
+                        return ops::raise(rt.type_error(format!("'{tn}' object cannot be interpreted as an integer")));
+                    }
+                }
+            }
+            out
+        }
+    };
+    Ok(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(data))))
+}
+
+fn make_range(rt: &mut Runtime, a: &Args) -> PyResult {
+    no_kw(rt, a, "range")?;
+    let mut vals = Vec::with_capacity(3);
+    for v in a.pos {
+        match v {
+            Value::Int(i) => vals.push(*i),
+            Value::Bool(b) => vals.push(*b as i64),
+            _ => match ops::to_index(rt, v)? {
+                Some(b) => {
+                    use num_traits::ToPrimitive;
+                    match b.to_i64() {
+                        Some(i) => vals.push(i),
+                        None => return ops::raise(rt.exc_msg(&rt.types.overflow_error, "Python int too large to convert to C ssize_t")),
+                    }
+                }
+                None => {
+                    let tn = ops::type_name(rt, v);
+                    return ops::raise(rt.type_error(format!("'{tn}' object cannot be interpreted as an integer")));
+                }
+            },
+        }
+    }
+    let (start, stop, step) = match vals.len() {
+        1 => (0, vals[0], 1),
+        2 => (vals[0], vals[1], 1),
+        3 => (vals[0], vals[1], vals[2]),
+        0 => return ops::raise(rt.type_error("range expected at least 1 argument, got 0")),
+        n => return ops::raise(rt.type_error(format!("range expected at most 3 arguments, got {n}"))),
+    };
+    if step == 0 {
+        return ops::raise(rt.value_error("range() arg 3 must not be zero"));
+    }
+    Ok(Value::Range(Rc::new(RangeObj { start, stop, step })))
+}
+
+fn make_type(rt: &mut Runtime, a: &Args) -> PyResult {
+    match a.pos.len() {
+        1 => Ok(Value::Class(ops::type_of(rt, &a.pos[0]))),
+        3 => {
+            let Value::Str(name) = &a.pos[0] else {
+                return ops::raise(rt.type_error("type.__new__() argument 1 must be str"));
+            };
+            let bases = match &a.pos[1] {
+                Value::Tuple(t) => t.items().to_vec(),
+                _ => return ops::raise(rt.type_error("type.__new__() argument 2 must be tuple")),
+            };
+            let Value::Dict(d) = &a.pos[2] else {
+                return ops::raise(rt.type_error("type.__new__() argument 3 must be dict"));
+            };
+            let ns = Rc::new(Dict::from_table(d.borrow().clone()));
+            if ns.get_str(&intern("__module__")).is_none() {
+                ns.set_str(intern("__module__"), Value::str("__main__"));
+            }
+            crate::eval::define::build_class(rt, intern(name.as_str()), intern(name.as_str()), bases, ns).map_err(ops::Fail::Raise)
+        }
+        _ => ops::raise(rt.type_error("type() takes 1 or 3 arguments")),
+    }
+}
+
+fn make_super(rt: &mut Runtime, a: &Args) -> PyResult {
+    if a.pos.is_empty() {
+        return ops::raise(rt.exc_msg(&rt.types.runtime_error, "super(): no arguments"));
+    }
+    let Value::Class(cls) = &a.pos[0] else {
+        let tn = ops::type_name(rt, &a.pos[0]);
+        return ops::raise(rt.type_error(format!("super() argument 1 must be a type, not {tn}")));
+    };
+    let Some(obj) = a.pos.get(1) else {
+        return ops::raise(rt.exc_msg(&rt.types.runtime_error, "super(): unbound super objects are not supported"));
+    };
+    let obj_type = match obj {
+        Value::Class(c) if c.is_subclass(cls) => c.clone(),
+        _ => {
+            let t = ops::type_of(rt, obj);
+            if !t.is_subclass(cls) {
+                return ops::raise(rt.type_error("super(type, obj): obj must be an instance or subtype of type"));
+            }
+            t
+        }
+    };
+    Ok(Value::Obj(Rc::new(Super { class: cls.clone(), obj: obj.clone(), obj_type })))
+}
+
+fn make_property(rt: &mut Runtime, a: &Args) -> PyResult {
+    let get = |i: usize, name: &str| a.pos.get(i).or(a.kw(name)).cloned().unwrap_or(Value::None);
+    let _ = rt;
+    Ok(Value::Obj(Rc::new(Property { fget: get(0, "fget"), fset: get(1, "fset"), fdel: get(2, "fdel"), doc: get(3, "doc"), name: RefCell::new(None) })))
+}
+
+/// Construct an instance of a built-in type.
+pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
+    let r: PyResult = match cls.kind {
+        Kind::Object => {
+            if !a.pos.is_empty() || a.has_kw() {
+                return raise(rt.type_error("object() takes no arguments"));
+            }
+            Ok(Value::Inst(Rc::new(Instance::new(cls.clone()))))
+        }
+        Kind::Type => make_type(rt, &a),
+        Kind::Int => make_int(rt, &a),
+        Kind::Bool => match a.pos.first() {
+            None => Ok(Value::Bool(false)),
+            Some(v) => ops::cmp::truthy(rt, v).map(Value::Bool),
+        },
+        Kind::Float => make_float(rt, &a),
+        Kind::Str => make_str(rt, &a),
+        Kind::Bytes => make_bytes(rt, &a),
+        Kind::List => {
+            if let Err(e) = at_most(rt, &a, "list", 1).and_then(|_| no_kw(rt, &a, "list")) {
+                return raise(e);
+            }
+            match a.pos.first() {
+                None => Ok(Value::list(vec![])),
+                Some(v) => ops::iter::collect(rt, v).map(Value::list),
+            }
+        }
+        Kind::Tuple => {
+            if let Err(e) = at_most(rt, &a, "tuple", 1).and_then(|_| no_kw(rt, &a, "tuple")) {
+                return raise(e);
+            }
+            match a.pos.first() {
+                None => Ok(Value::tuple(vec![])),
+                Some(v @ Value::Tuple(_)) => Ok(v.clone()),
+                Some(v) => ops::iter::collect(rt, v).map(Value::tuple),
+            }
+        }
+        Kind::Dict => {
+            if let Err(e) = at_most(rt, &a, "dict", 1) {
+                return raise(e);
+            }
+            let d = Rc::new(Dict::new());
+            if let Some(v) = a.pos.first() {
+                if let Err(e) = super::dicts::dict_update_any(rt, &d, v) {
+                    return raise(ops::expect_raise(e));
+                }
+            }
+            for (k, v) in a.names.iter().zip(a.kw) {
+                d.set_str(k.clone(), v.clone());
+            }
+            Ok(Value::Dict(d))
+        }
+        Kind::Set | Kind::FrozenSet => {
+            let frozen = cls.kind == Kind::FrozenSet;
+            let name = if frozen { "frozenset" } else { "set" };
+            if let Err(e) = at_most(rt, &a, name, 1).and_then(|_| no_kw(rt, &a, name)) {
+                return raise(e);
+            }
+            match a.pos.first() {
+                None => super::sets::set_from_values(rt, vec![], frozen),
+                Some(v @ Value::Set(s)) if frozen && s.frozen => Ok(v.clone()),
+                Some(v) => super::sets::set_from_iterable(rt, v, frozen),
+            }
+        }
+        Kind::Range => make_range(rt, &a),
+        Kind::Slice => {
+            let p = a.pos;
+            let (start, stop, step) = match p.len() {
+                1 => (Value::None, p[0].clone(), Value::None),
+                2 => (p[0].clone(), p[1].clone(), Value::None),
+                3 => (p[0].clone(), p[1].clone(), p[2].clone()),
+                n => return raise(rt.type_error(format!("slice expected at least 1 argument, got {n}"))),
+            };
+            Ok(Value::Slice(Rc::new(SliceObj { start, stop, step })))
+        }
+        Kind::Property => make_property(rt, &a),
+        Kind::StaticMethod => match a.pos.first() {
+            Some(f) => Ok(Value::Obj(Rc::new(StaticMethod(f.clone())))),
+            None => return raise(rt.type_error("staticmethod expected 1 argument, got 0")),
+        },
+        Kind::ClassMethod => match a.pos.first() {
+            Some(f) => Ok(Value::Obj(Rc::new(ClassMethod(f.clone())))),
+            None => return raise(rt.type_error("classmethod expected 1 argument, got 0")),
+        },
+        _ => return construct_other(rt, cls, a),
+    };
+    ret(r)
+}
+
+fn construct_other(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
+    let name = cls.name_str();
+    let r = match name.as_str() {
+        "super" => make_super(rt, &a),
+        "enumerate" => {
+            let Some(it) = a.pos.first().or(a.kw("iterable")) else {
+                return raise(rt.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
+            };
+            let start = a.pos.get(1).or(a.kw("start")).cloned().unwrap_or(Value::Int(0));
+            super::iters::enumerate(rt, it, start)
+        }
+        "zip" => {
+            let strict = a.kw("strict").map(|v| ops::cmp::truthy(rt, v).unwrap_or(false)).unwrap_or(false);
+            super::iters::zip(rt, a.pos, strict)
+        }
+        "map" => {
+            if a.pos.len() < 2 {
+                return raise(rt.type_error("map() must have at least two arguments."));
+            }
+            super::iters::map(rt, a.pos[0].clone(), &a.pos[1..])
+        }
+        "filter" => {
+            if a.pos.len() != 2 {
+                return raise(rt.type_error(format!("filter expected 2 arguments, got {}", a.pos.len())));
+            }
+            super::iters::filter(rt, a.pos[0].clone(), &a.pos[1])
+        }
+        "reversed" => {
+            if a.pos.len() != 1 {
+                return raise(rt.type_error(format!("reversed expected 1 argument, got {}", a.pos.len())));
+            }
+            super::iters::reversed(rt, &a.pos[0])
+        }
+        _ => match crate::aio::construct(rt, cls, a) {
+            Some(r) => return r,
+            None => return raise(rt.type_error(format!("cannot create '{name}' instances"))),
+        },
+    };
+    ret(r)
+}
+
+/// The built-in value inside a new instance of a user subclass of a built-in type.
+pub fn base_payload(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Result<Option<Value>, Exc> {
+    let builtin = cls.full_mro().into_iter().find(|c| c.builtin && c.kind != Kind::Object);
+    let Some(base) = builtin else { return Ok(None) };
+    let has_init = crate::eval::call::user_attr(cls, "__init__").is_some();
+    let mutable = matches!(base.kind, Kind::List | Kind::Dict | Kind::Set);
+    if mutable && has_init {
+        return Ok(Some(match base.kind {
+            Kind::List => Value::list(vec![]),
+            Kind::Dict => Value::Dict(Rc::new(Dict::new())),
+            _ => super::sets::set_from_values(rt, vec![], false).map_err(ops::expect_raise)?,
+        }));
+    }
+    let args = if mutable { a } else { Args { pos: a.pos, kw: &[], names: &[] } };
+    match construct(rt, &base, args) {
+        Ret::Val(v) => Ok(Some(v)),
+        Ret::Raise(e) => Err(e),
+        _ => Ok(None),
+    }
+}
+
+/// `C.mro()`.
+pub fn type_mro(_rt: &mut Runtime, a: Args) -> Ret {
+    match &a.pos[0] {
+        Value::Class(c) => Ret::Val(Value::list(c.full_mro().into_iter().map(Value::Class).collect())),
+        _ => Ret::Val(Value::list(vec![])),
+    }
+}
+
+fn object_init(_rt: &mut Runtime, _a: Args) -> Ret {
+    Ret::Val(Value::None)
+}
+
+fn object_new(rt: &mut Runtime, a: Args) -> Ret {
+    match a.pos.first() {
+        Some(Value::Class(c)) => {
+            let inst = Rc::new(Instance::new(c.clone()));
+            Ret::Val(Value::Inst(inst))
+        }
+        _ => raise(rt.type_error("object.__new__(X): X is not a type object")),
+    }
+}
+
+fn object_repr(rt: &mut Runtime, a: Args) -> Ret {
+    Ret::Val(Value::string(ops::repr::default_repr(rt, &a.pos[0])))
+}
+
+fn object_str(rt: &mut Runtime, a: Args) -> Ret {
+    ret(ops::repr::repr(rt, &a.pos[0]).map(Value::Str))
+}
+
+fn object_eq(_rt: &mut Runtime, a: Args) -> Ret {
+    Ret::Val(if a.pos[0].is(&a.pos[1]) { Value::Bool(true) } else { Value::NotImplemented })
+}
+
+fn object_ne(rt: &mut Runtime, a: Args) -> Ret {
+    match ops::cmp::eq(rt, &a.pos[0], &a.pos[1]) {
+        Ok(b) => Ret::Val(Value::Bool(!b)),
+        Err(e) => raise(ops::expect_raise(e)),
+    }
+}
+
+fn object_hash(_rt: &mut Runtime, a: Args) -> Ret {
+    Ret::Val(Value::Int((a.pos[0].id() >> 4) as i64))
+}
+
+fn object_setattr(rt: &mut Runtime, a: Args) -> Ret {
+    let (Some(Value::Inst(i)), Some(Value::Str(n)), Some(v)) = (a.pos.first(), a.pos.get(1), a.pos.get(2)) else {
+        return raise(rt.type_error("__setattr__ expected 2 arguments"));
+    };
+    i.dict.set_str(intern(n.as_str()), v.clone());
+    Ret::Val(Value::None)
+}
+
+fn object_getattribute(rt: &mut Runtime, a: Args) -> Ret {
+    let (Some(o), Some(Value::Str(n))) = (a.pos.first(), a.pos.get(1)) else {
+        return raise(rt.type_error("__getattribute__ expected 1 argument"));
+    };
+    ret(ops::attr::getattr(rt, o, &intern(n.as_str())))
+}
+
+fn object_delattr(rt: &mut Runtime, a: Args) -> Ret {
+    let (Some(Value::Inst(i)), Some(Value::Str(n))) = (a.pos.first(), a.pos.get(1)) else {
+        return raise(rt.type_error("__delattr__ expected 1 argument"));
+    };
+    if i.dict.del_str(n).is_none() {
+        return raise(ops::no_attr(rt, &a.pos[0], n));
+    }
+    Ret::Val(Value::None)
+}
+
+fn object_format(rt: &mut Runtime, a: Args) -> Ret {
+    let spec = match a.pos.get(1) {
+        Some(Value::Str(s)) => s.as_str().to_string(),
+        _ => String::new(),
+    };
+    if !spec.is_empty() {
+        let tn = ops::type_name(rt, &a.pos[0]);
+        return raise(rt.type_error(format!("unsupported format string passed to {tn}.__format__")));
+    }
+    ret(ops::repr::to_str(rt, &a.pos[0]).map(Value::Str))
+}
+
+fn object_init_subclass(_rt: &mut Runtime, _a: Args) -> Ret {
+    Ret::Val(Value::None)
+}
+
+fn list_init(rt: &mut Runtime, a: Args) -> Ret {
+    if let Value::List(l) = &a.pos[0] {
+        let items = match a.pos.get(1) {
+            Some(v) => match ops::iter::collect(rt, v) {
+                Ok(x) => x,
+                Err(e) => return raise(ops::expect_raise(e)),
+            },
+            None => vec![],
+        };
+        *l.borrow_mut() = items;
+    }
+    Ret::Val(Value::None)
+}
+
+fn dict_init(rt: &mut Runtime, a: Args) -> Ret {
+    if let Value::Dict(d) = &a.pos[0] {
+        if let Some(v) = a.pos.get(1) {
+            if let Err(e) = super::dicts::dict_update_any(rt, d, v) {
+                return raise(ops::expect_raise(e));
+            }
+        }
+        for (k, v) in a.names.iter().zip(a.kw) {
+            d.set_str(k.clone(), v.clone());
+        }
+    }
+    Ret::Val(Value::None)
+}
+
+fn builtin_new(rt: &mut Runtime, a: Args) -> Ret {
+    // `int.__new__(cls, x)` and friends for user subclasses of immutable built-ins.
+    let Some(Value::Class(cls)) = a.pos.first() else {
+        return raise(rt.type_error("__new__(X): X is not a type object"));
+    };
+    let rest = Args { pos: &a.pos[1..], kw: a.kw, names: a.names };
+    if cls.builtin {
+        return construct(rt, cls, rest);
+    }
+    let inst = Rc::new(Instance::new(cls.clone()));
+    match base_payload(rt, cls, rest) {
+        Ok(p) => *inst.base.borrow_mut() = p,
+        Err(e) => return raise(e),
+    }
+    Ret::Val(Value::Inst(inst))
+}
+
+fn prop_with(a: &Args, which: usize) -> Ret {
+    let Some(p) = crate::runtime::object::downcast::<Property>(&a.pos[0]) else { return Ret::Val(Value::None) };
+    let f = a.pos.get(1).cloned().unwrap_or(Value::None);
+    let mut parts = [p.fget.clone(), p.fset.clone(), p.fdel.clone()];
+    parts[which] = f;
+    let [fget, fset, fdel] = parts;
+    Ret::Val(Value::Obj(Rc::new(Property { fget, fset, fdel, doc: p.doc.clone(), name: RefCell::new(p.name.borrow().clone()) })))
+}
+
+fn prop_getter(_rt: &mut Runtime, a: Args) -> Ret {
+    prop_with(&a, 0)
+}
+
+fn prop_setter(_rt: &mut Runtime, a: Args) -> Ret {
+    prop_with(&a, 1)
+}
+
+fn prop_deleter(_rt: &mut Runtime, a: Args) -> Ret {
+    prop_with(&a, 2)
+}
+
+/// Register `object`/`type` methods, property helpers and the iterator classes.
+pub fn install(rt: &mut Runtime) {
+    let o = rt.types.object.clone();
+    add_method(&o, "__init__", object_init);
+    add_method(&o, "__repr__", object_repr);
+    add_method(&o, "__str__", object_str);
+    add_method(&o, "__eq__", object_eq);
+    add_method(&o, "__ne__", object_ne);
+    add_method(&o, "__hash__", object_hash);
+    add_method(&o, "__setattr__", object_setattr);
+    add_method(&o, "__getattribute__", object_getattribute);
+    add_method(&o, "__delattr__", object_delattr);
+    add_method(&o, "__format__", object_format);
+    let new = super::native("__new__", object_new);
+    o.dict.set_str(intern("__new__"), Value::Obj(Rc::new(StaticMethod(new))));
+    let isc = super::native("__init_subclass__", object_init_subclass);
+    o.dict.set_str(intern("__init_subclass__"), Value::Obj(Rc::new(ClassMethod(isc))));
+    add_method(&rt.types.list.clone(), "__init__", list_init);
+    add_method(&rt.types.dict.clone(), "__init__", dict_init);
+    let bnew = super::native("__new__", builtin_new);
+    for cls in [rt.types.int.clone(), rt.types.str.clone(), rt.types.float.clone(), rt.types.tuple.clone()] {
+        cls.dict.set_str(intern("__new__"), Value::Obj(Rc::new(StaticMethod(bnew.clone()))));
+    }
+    let p = rt.types.property.clone();
+    add_method(&p, "getter", prop_getter);
+    add_method(&p, "setter", prop_setter);
+    add_method(&p, "deleter", prop_deleter);
+    for name in ["enumerate", "zip", "map", "filter", "reversed", "super"] {
+        let c = rt.types.other(name);
+        rt.builtins.set_str(intern(name), Value::Class(c));
+    }
+}

@@ -1,0 +1,521 @@
+//! Calls: evaluating a call expression, binding arguments to parameters with CPython's
+//! errors, and turning a callee into a new frame, a value, or a native task.
+
+use super::expr::{eval, Ev};
+use super::frame::{Activation, Frame, ReturnMode, TaskFrame};
+use super::ir::*;
+use super::machine::Act;
+use super::native::{Args, Ret};
+use super::step::Step;
+use crate::ops::{self, Fail};
+use crate::runtime::class::{Class, Exc, Instance, Kind};
+use crate::runtime::dict::Dict;
+use crate::runtime::function::{CellObj, Function};
+use crate::runtime::generator::{GenKind, Generator};
+use crate::runtime::str::PyStr;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use crate::syntax::ast::FuncKind;
+use std::rc::Rc;
+
+/// What calling something amounts to.
+pub enum Prep {
+    /// The call completed with this value.
+    Value(Value),
+    /// The call raised.
+    Raise(Exc),
+    /// Run this activation; its result is the call's result.
+    Push(Activation),
+}
+
+impl From<Ret> for Prep {
+    fn from(r: Ret) -> Prep {
+        match r {
+            Ret::Val(v) => Prep::Value(v),
+            Ret::Raise(e) => Prep::Raise(e),
+            Ret::Frame(f) => Prep::Push(Activation::Script(f)),
+            Ret::Task(t) => Prep::Push(Activation::Task(Box::new(TaskFrame { task: t, input: None, mode: ReturnMode::Value }))),
+        }
+    }
+}
+
+/// Prepare a call of `callee` with positional values then keyword values (named by
+/// `kwnames`).
+pub fn prepare_call(rt: &mut Runtime, callee: &Value, args: &[Value], kwnames: &[Rc<PyStr>]) -> Prep {
+    match callee {
+        Value::Func(func) => match function_frame(rt, func, args, kwnames) {
+            Ok(fr) => match func.code.func_kind {
+                FuncKind::Plain => Prep::Push(Activation::Script(fr)),
+                k => Prep::Value(make_generator(func, k, fr)),
+            },
+            Err(e) => Prep::Raise(e),
+        },
+        Value::Native(n) => match &n.bound {
+            None => (n.func)(rt, Args::new(args, kwnames)).into(),
+            Some(recv) => {
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(recv.clone());
+                all.extend_from_slice(args);
+                (n.func)(rt, Args::new(&all, kwnames)).into()
+            }
+        },
+        Value::Method(m) => {
+            let mut all = Vec::with_capacity(args.len() + 1);
+            all.push(m.receiver.clone());
+            all.extend_from_slice(args);
+            prepare_call(rt, &m.func, &all, kwnames)
+        }
+        Value::Class(c) => instantiate(rt, c, args, kwnames),
+        Value::Inst(_) | Value::Obj(_) => {
+            if let Some(m) = ops::attr::lookup_special(rt, callee, "__call__") {
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(callee.clone());
+                all.extend_from_slice(args);
+                return prepare_call(rt, &m, &all, kwnames);
+            }
+            if let Some(r) = crate::builtins::attrs::call_object(rt, callee, Args::new(args, kwnames)) {
+                return r.into();
+            }
+            not_callable(rt, callee)
+        }
+        _ => not_callable(rt, callee),
+    }
+}
+
+fn not_callable(rt: &Runtime, v: &Value) -> Prep {
+    Prep::Raise(rt.type_error(format!("'{}' object is not callable", ops::type_name(rt, v))))
+}
+
+/// Wrap a prepared frame into a generator, coroutine or async generator object.
+pub fn make_generator(func: &Function, kind: FuncKind, fr: Box<Frame>) -> Value {
+    let gk = match kind {
+        FuncKind::Generator => GenKind::Generator,
+        FuncKind::Coroutine => GenKind::Coroutine,
+        _ => GenKind::AsyncGenerator,
+    };
+    let name = func.name.borrow().clone();
+    let qual = func.qualname.borrow().clone();
+    Value::Gen(Rc::new(Generator::new(gk, func.code, fr, name, qual)))
+}
+
+/// A new frame for `func` with its arguments bound, cells made and body scheduled.
+pub fn function_frame(rt: &mut Runtime, func: &Rc<Function>, args: &[Value], kwnames: &[Rc<PyStr>]) -> Result<Box<Frame>, Exc> {
+    let code = func.code;
+    let mut fr = rt.new_frame(code, func.globals.clone());
+    if let Err(e) = bind_args(rt, func, &mut fr, args, kwnames) {
+        rt.recycle(fr);
+        return Err(e);
+    }
+    if code.ncells() > 0 {
+        for _ in 0..code.cellvars.len() {
+            fr.cells.push(CellObj::new(None));
+        }
+        fr.cells.extend(func.closure.iter().cloned());
+        for &(slot, cell) in &code.cell_params {
+            let v = fr.locals[slot as usize].take();
+            *fr.cells[cell as usize].value.borrow_mut() = v;
+        }
+    }
+    if !code.body.is_empty() {
+        fr.work.push(Step::Block(&code.body, 0));
+    }
+    Ok(fr)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+fn name_list(names: &[&str]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        2 => format!("{} and {}", q[0], q[1]),
+        n => format!("{}, and {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}
+
+/// Bind call arguments to the parameter slots of `fr`.
+fn bind_args(rt: &mut Runtime, func: &Function, fr: &mut Frame, args: &[Value], kwnames: &[Rc<PyStr>]) -> Result<(), Exc> {
+    let code = func.code;
+    let sig = &code.sig;
+    let nargs = sig.args as usize;
+    let npos = args.len() - kwnames.len();
+    if kwnames.is_empty() && !sig.vararg && !sig.kwarg && sig.kwonly == 0 && npos == nargs {
+        for (slot, a) in fr.locals.iter_mut().zip(args) {
+            *slot = Some(a.clone());
+        }
+        return Ok(());
+    }
+    let fname = || func.qualname.borrow().as_str().to_string();
+    let defaults = func.defaults.borrow();
+    let ndef = defaults.len();
+    for i in 0..npos.min(nargs) {
+        fr.locals[i] = Some(args[i].clone());
+    }
+    let vararg_slot = nargs + sig.kwonly as usize;
+    let kwarg_slot = vararg_slot + sig.vararg as usize;
+    if npos > nargs {
+        if sig.vararg {
+            fr.locals[vararg_slot] = Some(Value::tuple(args[nargs..npos].to_vec()));
+        } else {
+            let takes = if ndef > 0 {
+                format!("from {} to {} positional arguments", nargs - ndef, nargs)
+            } else {
+                plural(nargs, "positional argument")
+            };
+            let given = if npos == 1 { "1 was given".to_string() } else { format!("{npos} were given") };
+            let kwonly_given = kwnames
+                .iter()
+                .filter(|n| code.varnames[nargs..nargs + sig.kwonly as usize].iter().any(|v| v.as_str() == n.as_str()))
+                .count();
+            let extra = if kwonly_given > 0 {
+                format!(
+                    " positional argument{} (and {} keyword-only argument{}) were given",
+                    if npos == 1 { "" } else { "s" },
+                    kwonly_given,
+                    if kwonly_given == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            };
+            let msg = if extra.is_empty() {
+                format!("{}() takes {takes} but {given}", fname())
+            } else {
+                format!("{}() takes {takes} but {npos}{extra}", fname())
+            };
+            return Err(rt.type_error(msg));
+        }
+    } else if sig.vararg {
+        fr.locals[vararg_slot] = Some(Value::tuple(vec![]));
+    }
+    let kwdict = if sig.kwarg { Some(Rc::new(Dict::new())) } else { None };
+    let mut posonly_as_kw: Vec<&str> = Vec::new();
+    for (i, name) in kwnames.iter().enumerate() {
+        let val = &args[npos + i];
+        let found = code.varnames[..nargs + sig.kwonly as usize].iter().position(|v| v.as_str() == name.as_str());
+        match found {
+            Some(idx) if idx < sig.posonly as usize => match &kwdict {
+                Some(d) => d.set_str(name.clone(), val.clone()),
+                None => posonly_as_kw.push(name.as_str()),
+            },
+            Some(idx) => {
+                if fr.locals[idx].is_some() {
+                    return Err(rt.type_error(format!("{}() got multiple values for argument '{name}'", fname())));
+                }
+                fr.locals[idx] = Some(val.clone());
+            }
+            None => match &kwdict {
+                Some(d) => d.set_str(name.clone(), val.clone()),
+                None => {
+                    return Err(rt.type_error(format!("{}() got an unexpected keyword argument '{name}'", fname())));
+                }
+            },
+        }
+    }
+    if !posonly_as_kw.is_empty() {
+        return Err(rt.type_error(format!(
+            "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+            fname(),
+            posonly_as_kw.join(", ")
+        )));
+    }
+    let mut missing: Vec<&str> = Vec::new();
+    for i in 0..nargs {
+        if fr.locals[i].is_none() {
+            if i + ndef >= nargs {
+                fr.locals[i] = Some(defaults[i + ndef - nargs].clone());
+            } else {
+                missing.push(code.varnames[i].as_str());
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(rt.type_error(format!(
+            "{}() missing {} required positional argument{}: {}",
+            fname(),
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            name_list(&missing)
+        )));
+    }
+    let kwdefaults = func.kwdefaults.borrow();
+    for j in 0..sig.kwonly as usize {
+        let slot = nargs + j;
+        if fr.locals[slot].is_none() {
+            match kwdefaults.get(j).cloned().flatten() {
+                Some(d) => fr.locals[slot] = Some(d),
+                None => missing.push(code.varnames[slot].as_str()),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(rt.type_error(format!(
+            "{}() missing {} required keyword-only argument{}: {}",
+            fname(),
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            name_list(&missing)
+        )));
+    }
+    if let Some(d) = kwdict {
+        fr.locals[kwarg_slot] = Some(Value::Dict(d));
+    }
+    Ok(())
+}
+
+/// `cls(*args)`: create an instance and run `__init__`.
+pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &[Rc<PyStr>]) -> Prep {
+    if cls.builtin && cls.kind != Kind::Exception {
+        return crate::builtins::types::construct(rt, cls, Args::new(args, kwnames)).into();
+    }
+    let user_new = ops::attr::lookup_special(rt, &Value::Class(cls.clone()), "__new__")
+        .or_else(|| user_attr(cls, "__new__"));
+    let obj = if let Some(new) = user_new {
+        let new = match crate::runtime::object::downcast::<crate::runtime::descr::StaticMethod>(&new) {
+            Some(s) => s.0.clone(),
+            None => new,
+        };
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(Value::Class(cls.clone()));
+        all.extend_from_slice(args);
+        match ops::call::call_with(rt, &new, &all, kwnames) {
+            Ok(v) => {
+                if !ops::isinstance(rt, &v, cls) {
+                    return Prep::Value(v);
+                }
+                v
+            }
+            Err(Fail::Raise(e)) => return Prep::Raise(e),
+            Err(Fail::Slow) => unreachable!(),
+        }
+    } else {
+        let inst = Rc::new(Instance::new(cls.clone()));
+        if cls.kind == Kind::Exception {
+            inst.exc_data_mut().args = args[..args.len() - kwnames.len()].to_vec();
+        } else if cls.kind != Kind::Object {
+            match crate::builtins::types::base_payload(rt, cls, Args::new(args, kwnames)) {
+                Ok(Some(p)) => *inst.base.borrow_mut() = Some(p),
+                Ok(None) => {}
+                Err(e) => return Prep::Raise(e),
+            }
+        }
+        Value::Inst(inst)
+    };
+    let init = user_attr(cls, "__init__");
+    match init {
+        Some(Value::Func(func)) => {
+            let mut all = Vec::with_capacity(args.len() + 1);
+            all.push(obj.clone());
+            all.extend_from_slice(args);
+            match function_frame(rt, &func, &all, kwnames) {
+                Ok(mut fr) => {
+                    fr.mode = ReturnMode::Init(obj);
+                    Prep::Push(Activation::Script(fr))
+                }
+                Err(e) => Prep::Raise(e),
+            }
+        }
+        Some(other) => {
+            let mut all = Vec::with_capacity(args.len() + 1);
+            all.push(obj.clone());
+            all.extend_from_slice(args);
+            match ops::call::call_with(rt, &other, &all, kwnames) {
+                Ok(_) => Prep::Value(obj),
+                Err(Fail::Raise(e)) => Prep::Raise(e),
+                Err(Fail::Slow) => unreachable!(),
+            }
+        }
+        None => {
+            let has_new = user_attr(cls, "__new__").is_some();
+            if !args.is_empty() && !has_new && cls.kind == Kind::Object {
+                return Prep::Raise(rt.type_error(format!("{}() takes no arguments", cls.name_str())));
+            }
+            if cls.kind == Kind::Exception && !kwnames.is_empty() {
+                return Prep::Raise(rt.type_error(format!("{}() takes no keyword arguments", cls.name_str())));
+            }
+            Prep::Value(obj)
+        }
+    }
+}
+
+/// An attribute defined by a user class in the MRO (built-in types skipped).
+pub fn user_attr(cls: &Rc<Class>, name: &str) -> Option<Value> {
+    let key = crate::runtime::intern::intern(name);
+    if !cls.builtin {
+        if let Some(v) = cls.dict.get_str(&key) {
+            return Some(v);
+        }
+    }
+    for c in cls.mro.borrow().iter() {
+        if c.builtin {
+            continue;
+        }
+        if let Some(v) = c.dict.get_str(&key) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Start evaluating a call expression.
+pub fn call_start(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX) -> Act {
+    match eval(rt, f, &c.func, Step::Cont(e, 1)) {
+        Ev::Val(v) => {
+            f.push(v);
+            call_cont(rt, f, e, c, 1)
+        }
+        Ev::Pending(a) => a,
+        Ev::Raise(x) => Act::Raise(x),
+    }
+}
+
+/// Continue a call expression: state 1 has the callee (or receiver) on the stack;
+/// state `2 + (i << 1 | s)` has `i` arguments evaluated (`s`: a receiver was pushed).
+pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, st: u32) -> Act {
+    if let Some(items) = &c.general {
+        return general_cont(rt, f, e, items, st);
+    }
+    let (mut i, s) = if st == 1 {
+        let mut s = 0;
+        if let Some(name) = &c.method {
+            let recv = f.pop();
+            match ops::attr::load_method(rt, &recv, name) {
+                Ok((m, true)) => {
+                    f.push(m);
+                    f.push(recv);
+                    s = 1;
+                }
+                Ok((m, false)) => f.push(m),
+                Err(x) => return Act::Raise(ops::expect_raise(x)),
+            }
+        }
+        (0usize, s)
+    } else {
+        (((st - 2) >> 1) as usize, (st - 2) & 1)
+    };
+    while i < c.args.len() {
+        let next = 2 + (((i as u32 + 1) << 1) | s);
+        match eval(rt, f, &c.args[i], Step::Cont(e, next)) {
+            Ev::Val(v) => {
+                f.push(v);
+                i += 1;
+            }
+            Ev::Pending(a) => return a,
+            Ev::Raise(x) => return Act::Raise(x),
+        }
+    }
+    let base = f.stack.len() - c.args.len() - s as usize - 1;
+    rt.steps += 1;
+    let prep = {
+        let (callee, rest) = f.stack[base..].split_first().unwrap();
+        prepare_call(rt, callee, rest, &c.kwnames)
+    };
+    f.stack.truncate(base);
+    finish_prep(f, prep)
+}
+
+/// Push a prepared call's value, or return the act that runs it.
+#[inline]
+pub fn finish_prep(f: &mut Frame, prep: Prep) -> Act {
+    match prep {
+        Prep::Value(v) => {
+            f.push(v);
+            Act::Next
+        }
+        Prep::Raise(x) => Act::Raise(x),
+        Prep::Push(a) => Act::Call(a),
+    }
+}
+
+/// A call with `*args` or `**kwargs`: evaluate every argument, then flatten.
+fn general_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, items: &'static [ArgX], st: u32) -> Act {
+    let mut i = (st - 1) as usize;
+    while i < items.len() {
+        let x = match &items[i] {
+            ArgX::Pos(x) | ArgX::Star(x) | ArgX::Kw(_, x) | ArgX::DoubleStar(x) => x,
+        };
+        match eval(rt, f, x, Step::Cont(e, i as u32 + 2)) {
+            Ev::Val(v) => {
+                f.push(v);
+                i += 1;
+            }
+            Ev::Pending(a) => return a,
+            Ev::Raise(x) => return Act::Raise(x),
+        }
+    }
+    let base = f.stack.len() - items.len() - 1;
+    let vals = f.stack.split_off(base + 1);
+    let callee = f.pop();
+    let mut pos: Vec<Value> = Vec::new();
+    let mut kwv: Vec<Value> = Vec::new();
+    let mut kwn: Vec<Rc<PyStr>> = Vec::new();
+    let fname = || -> String {
+        match &callee {
+            Value::Func(func) => format!("{}()", func.qualname.borrow()),
+            Value::Native(n) => format!("{}()", n.name),
+            _ => "function".to_string(),
+        }
+    };
+    for (item, v) in items.iter().zip(vals) {
+        match item {
+            ArgX::Pos(_) => pos.push(v),
+            ArgX::Star(_) => match ops::iter::collect(rt, &v) {
+                Ok(xs) => pos.extend(xs),
+                Err(Fail::Raise(x)) => {
+                    if ops::exc_matches(&x, &rt.types.type_error) && !has_iter(rt, &v) {
+                        let tn = ops::type_name(rt, &v);
+                        return Act::Raise(rt.type_error(format!("{} argument after * must be an iterable, not {tn}", fname())));
+                    }
+                    return Act::Raise(x);
+                }
+                Err(Fail::Slow) => unreachable!(),
+            },
+            ArgX::Kw(name, _) => {
+                if kwn.iter().any(|n| n.as_str() == name.as_str()) {
+                    return Act::Raise(rt.type_error(format!("{} got multiple values for keyword argument '{name}'", fname())));
+                }
+                kwn.push(name.clone());
+                kwv.push(v);
+            }
+            ArgX::DoubleStar(_) => {
+                let entries: Vec<(Value, Value)> = match &v {
+                    Value::Dict(d) => d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+                    _ => match crate::builtins::dicts::mapping_items(rt, &v) {
+                        Ok(Some(items)) => items,
+                        Ok(None) => {
+                            let tn = ops::type_name(rt, &v);
+                            return Act::Raise(rt.type_error(format!("{} argument after ** must be a mapping, not {tn}", fname())));
+                        }
+                        Err(x) => return Act::Raise(ops::expect_raise(x)),
+                    },
+                };
+                for (k, val) in entries {
+                    let Value::Str(k) = k else {
+                        return Act::Raise(rt.type_error("keywords must be strings"));
+                    };
+                    if kwn.iter().any(|n| n.as_str() == k.as_str()) {
+                        let prefix = match &callee {
+                            Value::Func(func) => format!("{}.{}()", "__main__", func.qualname.borrow()),
+                            _ => fname(),
+                        };
+                        return Act::Raise(rt.type_error(format!("{prefix} got multiple values for keyword argument '{k}'")));
+                    }
+                    kwn.push(k);
+                    kwv.push(val);
+                }
+            }
+        }
+    }
+    pos.extend(kwv);
+    let prep = prepare_call(rt, &callee, &pos, &kwn);
+    finish_prep(f, prep)
+}
+
+fn has_iter(rt: &Runtime, v: &Value) -> bool {
+    ops::iter::builtin_iter(v).is_some()
+        || matches!(v, Value::Iter(_) | Value::Gen(_))
+        || ops::attr::lookup_special(rt, v, "__iter__").is_some()
+        || ops::attr::lookup_special(rt, v, "__getitem__").is_some()
+}

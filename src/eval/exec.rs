@@ -1,0 +1,501 @@
+//! Statements: one step of a frame's work, and the statement kinds with their
+//! continuation states.
+
+use super::expr::{self, Ev};
+use super::frame::{Completion, Frame};
+use super::ir::*;
+use super::machine::Act;
+use super::step::Step;
+use super::{call, iterate, store, unwind};
+use crate::ops::{self, Fail};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+
+/// Run the next step of a frame.
+#[inline]
+pub fn step(rt: &mut Runtime, f: &mut Frame) -> Act {
+    let Some(s) = f.work.pop() else {
+        // Fell off the end of the body.
+        let v = match f.code.kind {
+            CodeKind::Class => Value::Dict(f.ns.clone().unwrap()),
+            _ => Value::None,
+        };
+        return Act::Return(v);
+    };
+    match s {
+        Step::Block(b, i) => block(rt, f, b, i as usize),
+        Step::Stmt(s, st) => stmt_cont(rt, f, s, st),
+        Step::Eval(e) => expr::eval_step(rt, f, e),
+        Step::EvalSlow(e) => expr::expand(rt, f, e),
+        Step::Cont(e, st) => expr::cont(rt, f, e, st),
+        Step::Store(t) => {
+            let v = f.pop();
+            store::store(rt, f, t, v)
+        }
+        Step::StoreCont(t, st) => store::store_cont(rt, f, t, st),
+        Step::Pop => {
+            f.pop();
+            Act::Next
+        }
+        Step::Post(p) => super::post::post(rt, f, p),
+        Step::ForIter(s, h) => for_next(rt, f, s, h),
+        Step::While(s, h) => while_test(rt, f, s, h),
+        Step::Handler(s, _) => {
+            // The try body finished normally: run `else`.
+            if let StmtKind::Try(t) = &s.kind {
+                push_block(f, &t.orelse);
+            }
+            Act::Next
+        }
+        Step::Finally(s, _) => {
+            if let StmtKind::Try(t) = &s.kind {
+                f.pending.push(Completion::Normal);
+                f.work.push(Step::EndFinally);
+                push_block(f, &t.finalbody);
+            }
+            Act::Next
+        }
+        Step::EndFinally => match f.pending.pop() {
+            Some(Completion::Normal) | None => Act::Next,
+            Some(c) => unwind::resume(rt, f, c),
+        },
+        Step::ExceptBody(k) => {
+            rt.handled.truncate(f.handled_base + k as usize);
+            Act::Next
+        }
+        Step::WithExit(s, h) => super::with::normal_exit(rt, f, s, h),
+        Step::WithDone(_) => {
+            f.pop();
+            Act::Next
+        }
+        Step::Delegate => super::suspend::delegate(rt, f),
+        Step::AsyncForEnd(..) => Act::Next,
+    }
+}
+
+/// Push a block's first statement (nothing for an empty block).
+#[inline]
+pub fn push_block(f: &mut Frame, b: &'static Block) {
+    if !b.is_empty() {
+        f.work.push(Step::Block(b, 0));
+    }
+}
+
+/// Run statement `i` of a block, leaving the rest for later.
+#[inline]
+fn block(rt: &mut Runtime, f: &mut Frame, b: &'static Block, i: usize) -> Act {
+    let stmts = &b.0;
+    if i + 1 < stmts.len() {
+        f.work.push(Step::Block(b, i as u32 + 1));
+    }
+    exec(rt, f, &stmts[i])
+}
+
+/// Start a statement.
+pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
+    f.line = s.line;
+    rt.steps += 1;
+    match &s.kind {
+        StmtKind::Expr(e) => match expr::eval(rt, f, e, Step::Pop) {
+            Ev::Val(_) => Act::Next,
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::Assign(t, e) => match expr::eval(rt, f, e, Step::Store(t)) {
+            Ev::Val(v) => store::store(rt, f, t, v),
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::AssignMany(_, e) => match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                stmt_cont(rt, f, s, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::AugAssign(..) => store::augassign(rt, f, s, 0),
+        StmtKind::Del(ts) => {
+            for t in ts.iter().rev() {
+                f.work.push(Step::StoreCont(t, store::DEL));
+            }
+            Act::Next
+        }
+        StmtKind::Pass => Act::Next,
+        StmtKind::Break => unwind::resume(rt, f, Completion::Break),
+        StmtKind::Continue => unwind::resume(rt, f, Completion::Continue),
+        StmtKind::Return(None) => unwind::resume(rt, f, Completion::Return(Value::None)),
+        StmtKind::Return(Some(e)) => match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
+            Ev::Val(v) => unwind::resume(rt, f, Completion::Return(v)),
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::Raise(..) => super::raise::raise_stmt(rt, f, s, 0),
+        StmtKind::Assert(test, _) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                stmt_cont(rt, f, s, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::If(test, body, orelse) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
+            Ev::Val(v) => match truthy_now(rt, f, &v, s, 2) {
+                Truth::Now(true) => {
+                    push_block(f, body);
+                    Act::Next
+                }
+                Truth::Now(false) => {
+                    push_block(f, orelse);
+                    Act::Next
+                }
+                Truth::Raise(x) => Act::Raise(x),
+                Truth::Later(a) => a,
+            },
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::While(..) => {
+            let h = f.stack.len() as u32;
+            while_test(rt, f, s, h)
+        }
+        StmtKind::For(fx) => match expr::eval(rt, f, &fx.iter, Step::Stmt(s, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                stmt_cont(rt, f, s, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::Try(t) => {
+            let h = f.stack.len() as u32;
+            if !t.finalbody.is_empty() {
+                f.work.push(Step::Finally(s, h));
+            }
+            if !t.handlers.is_empty() {
+                f.work.push(Step::Handler(s, h));
+            }
+            push_block(f, &t.body);
+            Act::Next
+        }
+        StmtKind::With(_) => super::with::start(rt, f, s, 0),
+        StmtKind::FuncDef(..) => super::define::func_def(rt, f, s, 0),
+        StmtKind::ClassDef(..) => super::define::class_def(rt, f, s, 0),
+        StmtKind::Import(name, t) => match crate::builtins::modules::import(rt, name.as_str()) {
+            Ok(m) => store::store(rt, f, t, m),
+            Err(x) => Act::Raise(x),
+        },
+        StmtKind::ImportFrom(name, items) => {
+            let m = match crate::builtins::modules::import(rt, name.as_str()) {
+                Ok(m) => m,
+                Err(x) => return Act::Raise(x),
+            };
+            for (n, _) in items.iter().rev() {
+                let v = match ops::attr::getattr(rt, &m, n) {
+                    Ok(v) => v,
+                    Err(Fail::Raise(_)) => {
+                        let e = rt.exc_named(
+                            "ImportError",
+                            format!("cannot import name '{n}' from '{name}' (unknown location)"),
+                        );
+                        return Act::Raise(e);
+                    }
+                    Err(Fail::Slow) => unreachable!(),
+                };
+                f.push(v);
+            }
+            for (_, t) in items.iter() {
+                f.work.push(Step::Store(t));
+            }
+            Act::Next
+        }
+        StmtKind::CompAppend(slot, e, v) => {
+            if let Some(v) = v {
+                f.work.push(Step::Stmt(s, 1));
+                f.work.push(Step::Eval(v));
+                f.work.push(Step::Eval(e));
+                return Act::Next;
+            }
+            match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
+                Ev::Val(v) => comp_append(rt, f, *slot, v, None),
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            }
+        }
+    }
+}
+
+/// A truth value, now or later.
+pub enum Truth {
+    /// Known now.
+    Now(bool),
+    /// Computing it raised.
+    Raise(crate::runtime::class::Exc),
+    /// A `__bool__`/`__len__` call was started: return this act; the boolean will be
+    /// pushed for `Stmt(s, then)`.
+    Later(Act),
+}
+
+/// Truth value of `v`, now if no script code is needed; otherwise arrange for
+/// `Stmt(s, then)` to receive the boolean on the stack.
+pub fn truthy_now(rt: &mut Runtime, f: &mut Frame, v: &Value, s: &'static Stmt, then: u32) -> Truth {
+    match v {
+        Value::Bool(b) => Truth::Now(*b),
+        Value::Inst(_) => {
+            f.work.push(Step::Stmt(s, then));
+            Truth::Later(super::post::start_truth(rt, f, v.clone()))
+        }
+        _ => match ops::cmp::truthy(rt, v) {
+            Ok(b) => Truth::Now(b),
+            Err(e) => Truth::Raise(ops::expect_raise(e)),
+        },
+    }
+}
+
+fn comp_append(rt: &mut Runtime, f: &mut Frame, slot: u32, v: Value, val: Option<Value>) -> Act {
+    let coll = f.locals[slot as usize].clone();
+    let r = match (coll, val) {
+        (Some(Value::List(l)), None) => {
+            l.borrow_mut().push(v);
+            Ok(())
+        }
+        (Some(Value::Set(s)), None) => crate::builtins::sets::set_add(rt, &s, v),
+        (Some(Value::Dict(d)), Some(val)) => crate::builtins::dicts::dict_set(rt, &d, v, val),
+        _ => Ok(()),
+    };
+    match r {
+        Ok(()) => Act::Next,
+        Err(e) => Act::Raise(ops::expect_raise(e)),
+    }
+}
+
+/// Continue a statement at state `st` (values it waited for are on the stack).
+fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act {
+    match &s.kind {
+        StmtKind::AssignMany(ts, _) => {
+            let v = f.pop();
+            for t in ts.iter().rev() {
+                f.push(v.clone());
+                f.work.push(Step::Store(t));
+            }
+            Act::Next
+        }
+        StmtKind::Return(_) => {
+            let v = f.pop();
+            unwind::resume(rt, f, Completion::Return(v))
+        }
+        StmtKind::Assert(_, msg) => {
+            if st == 1 {
+                let v = f.pop();
+                match truthy_now(rt, f, &v, s, 2) {
+                    Truth::Now(true) => Act::Next,
+                    Truth::Now(false) => assert_fail(rt, f, s, msg),
+                    Truth::Raise(x) => Act::Raise(x),
+                    Truth::Later(a) => a,
+                }
+            } else if st == 2 {
+                match f.pop() {
+                    Value::Bool(true) => Act::Next,
+                    _ => assert_fail(rt, f, s, msg),
+                }
+            } else {
+                let m = f.pop();
+                let e = rt.new_exc(&rt.types.assertion_error, vec![m]);
+                Act::Raise(e)
+            }
+        }
+        StmtKind::If(_, body, orelse) => {
+            let v = f.pop();
+            let t = if st == 2 {
+                matches!(v, Value::Bool(true))
+            } else {
+                match truthy_now(rt, f, &v, s, 2) {
+                    Truth::Now(b) => b,
+                    Truth::Raise(x) => return Act::Raise(x),
+                    Truth::Later(a) => return a,
+                }
+            };
+            push_block(f, if t { body } else { orelse });
+            Act::Next
+        }
+        StmtKind::While(_, body, orelse) => {
+            let v = f.pop();
+            let h = f.stack.len() as u32;
+            let t = if st == 2 {
+                matches!(v, Value::Bool(true))
+            } else {
+                match truthy_now(rt, f, &v, s, 2) {
+                    Truth::Now(b) => b,
+                    Truth::Raise(x) => return Act::Raise(x),
+                    Truth::Later(a) => return a,
+                }
+            };
+            if t {
+                f.work.push(Step::While(s, h));
+                push_block(f, body);
+            } else {
+                push_block(f, orelse);
+            }
+            Act::Next
+        }
+        StmtKind::For(fx) => match st {
+            1 => {
+                let iterable = f.pop();
+                match iterate::start(rt, f, iterable, fx.is_async, Step::Stmt(s, 2)) {
+                    iterate::Start::Ready(it) => {
+                        f.push(it);
+                        let h = f.stack.len() as u32 - 1;
+                        for_next(rt, f, s, h)
+                    }
+                    iterate::Start::Pending(a) => a,
+                }
+            }
+            2 => {
+                // An `__iter__`/`__aiter__` call returned: check and start looping.
+                let it = f.pop();
+                match iterate::check(rt, it, fx.is_async) {
+                    Ok(it) => {
+                        f.push(it);
+                        let h = f.stack.len() as u32 - 1;
+                        for_next(rt, f, s, h)
+                    }
+                    Err(x) => Act::Raise(x),
+                }
+            }
+            _ => {
+                // An iteration step delivered an item, or reported exhaustion.
+                let h = st - 3;
+                if std::mem::take(&mut f.iter_done) {
+                    f.stack.truncate(h as usize);
+                    push_block(f, &fx.orelse);
+                    return Act::Next;
+                }
+                let item = f.pop();
+                f.work.push(Step::ForIter(s, h));
+                push_block(f, &fx.body);
+                store::store(rt, f, &fx.target, item)
+            }
+        },
+        StmtKind::Try(_) => super::raise::handler_cont(rt, f, s, st),
+        StmtKind::Raise(..) => super::raise::raise_stmt(rt, f, s, st),
+        StmtKind::With(_) => super::with::start(rt, f, s, st),
+        StmtKind::FuncDef(..) => super::define::func_def(rt, f, s, st),
+        StmtKind::ClassDef(..) => super::define::class_def(rt, f, s, st),
+        StmtKind::AugAssign(..) => store::augassign(rt, f, s, st),
+        StmtKind::CompAppend(slot, _, val) => {
+            if val.is_some() {
+                let v = f.pop();
+                let k = f.pop();
+                comp_append(rt, f, *slot, k, Some(v))
+            } else {
+                let v = f.pop();
+                comp_append(rt, f, *slot, v, None)
+            }
+        }
+        _ => Act::Next,
+    }
+}
+
+fn assert_fail(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, msg: &'static Option<Expr>) -> Act {
+    match msg {
+        None => {
+            let e = rt.new_exc(&rt.types.assertion_error, vec![]);
+            Act::Raise(e)
+        }
+        Some(m) => match expr::eval(rt, f, m, Step::Stmt(s, 3)) {
+            Ev::Val(v) => {
+                let e = rt.new_exc(&rt.types.assertion_error, vec![v]);
+                Act::Raise(e)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+    }
+}
+
+/// Evaluate a `while` test and enter the body or leave.
+fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
+    let StmtKind::While(test, body, orelse) = &s.kind else { unreachable!() };
+    rt.steps += 1;
+    match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
+        Ev::Val(v) => {
+            let t = match &v {
+                Value::Bool(b) => *b,
+                _ => match truthy_now(rt, f, &v, s, 2) {
+                    Truth::Now(b) => b,
+                    Truth::Raise(x) => return Act::Raise(x),
+                    Truth::Later(a) => return a,
+                },
+            };
+            if t {
+                f.work.push(Step::While(s, h));
+                push_block(f, body);
+            } else {
+                push_block(f, orelse);
+            }
+            Act::Next
+        }
+        Ev::Pending(a) => a,
+        Ev::Raise(x) => Act::Raise(x),
+    }
+}
+
+/// Advance a `for` loop whose iterator is at stack height `h`.
+fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
+    let StmtKind::For(fx) = &s.kind else { unreachable!() };
+    rt.steps += 1;
+    if let Value::Iter(it) = &f.stack[h as usize] {
+        return match it.next() {
+            crate::runtime::iter::IterNext::Item(v) => {
+                f.work.push(Step::ForIter(s, h));
+                push_block(f, &fx.body);
+                store::store(rt, f, &fx.target, v)
+            }
+            crate::runtime::iter::IterNext::Done => {
+                f.stack.truncate(h as usize);
+                push_block(f, &fx.orelse);
+                Act::Next
+            }
+            crate::runtime::iter::IterNext::Changed(msg) => {
+                let e = rt.exc_msg(&rt.types.runtime_error, msg);
+                Act::Raise(e)
+            }
+        };
+    }
+    let it = f.stack[h as usize].clone();
+    f.work.push(Step::Stmt(s, 3 + h));
+    if fx.is_async {
+        return iterate::async_next(rt, f, it);
+    }
+    match iterate::next_step(rt, &it) {
+        iterate::Step::Item(v) => {
+            f.push(v);
+            Act::Next
+        }
+        iterate::Step::Done => {
+            f.iter_done = true;
+            Act::Next
+        }
+        iterate::Step::Raise(e) => {
+            f.work.pop();
+            Act::Raise(e)
+        }
+        iterate::Step::Push(a) => Act::Call(a),
+    }
+}
+
+/// Call a callable from a statement, continuing with `then` when it returns.
+pub fn call_then(rt: &mut Runtime, f: &mut Frame, callee: &Value, args: &[Value], then: Step) -> Act {
+    f.work.push(then);
+    match call::prepare_call(rt, callee, args, &[]) {
+        call::Prep::Value(v) => {
+            f.push(v);
+            Act::Next
+        }
+        call::Prep::Raise(e) => {
+            f.work.pop();
+            Act::Raise(e)
+        }
+        call::Prep::Push(a) => Act::Call(a),
+    }
+}

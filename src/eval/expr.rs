@@ -1,0 +1,661 @@
+//! Expressions: the fast path (a direct recursive computation for nodes marked `fast`,
+//! which gives up before anything observable when script code would have to run) and
+//! the step-by-step path (children evaluated onto the value stack, then the operation),
+//! which can call script code and suspend anywhere.
+
+use super::frame::Frame;
+use super::ir::*;
+use super::machine::Act;
+use super::step::Step;
+use super::{call, define, store, suspend};
+use crate::ops::{self, Fail, PyResult};
+use crate::runtime::class::Exc;
+use crate::runtime::dict::Dict;
+use crate::runtime::str::PyStr;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use crate::syntax::ast::{CmpOp, UnaryOp};
+use std::rc::Rc;
+
+/// The value of an expression: now, later (an act to return; the value will be on the
+/// stack when `then` runs), or an exception.
+pub enum Ev {
+    /// Computed now.
+    Val(Value),
+    /// Arranged: return this act to the driver.
+    Pending(Act),
+    /// Raised.
+    Raise(Exc),
+}
+
+/// Evaluate `e`, directly when possible. When not, `then` is pushed and runs once the
+/// value is on the stack.
+#[inline]
+pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev {
+    if e.fast {
+        rt.fast = true;
+        let r = fast(rt, f, e);
+        rt.fast = false;
+        match r {
+            Ok(v) => return Ev::Val(v),
+            Err(Fail::Raise(x)) => return Ev::Raise(x),
+            Err(Fail::Slow) => {
+                f.work.push(then);
+                return Ev::Pending(expand(rt, f, e));
+            }
+        }
+    }
+    f.work.push(then);
+    Ev::Pending(expand(rt, f, e))
+}
+
+/// `Step::Eval`: evaluate and push.
+pub fn eval_step(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
+    if e.fast {
+        rt.fast = true;
+        let r = fast(rt, f, e);
+        rt.fast = false;
+        match r {
+            Ok(v) => {
+                f.push(v);
+                return Act::Next;
+            }
+            Err(Fail::Raise(x)) => return Act::Raise(x),
+            Err(Fail::Slow) => {}
+        }
+    }
+    expand(rt, f, e)
+}
+
+fn unbound_local(rt: &Runtime, f: &Frame, slot: u32) -> Fail {
+    let name = &f.code.varnames[slot as usize];
+    Fail::Raise(rt.exc_msg(
+        &rt.types.unbound_local_error,
+        format!("cannot access local variable '{name}' where it is not associated with a value"),
+    ))
+}
+
+/// Error for reading an unbound cell.
+pub fn unbound_cell(rt: &Runtime, f: &Frame, idx: u32) -> Exc {
+    let code = f.code;
+    let n = code.cellvars.len();
+    if (idx as usize) < n {
+        let name = &code.cellvars[idx as usize];
+        rt.exc_msg(
+            &rt.types.unbound_local_error,
+            format!("cannot access local variable '{name}' where it is not associated with a value"),
+        )
+    } else {
+        let name = &code.freevars[idx as usize - n];
+        rt.exc_msg(
+            &rt.types.name_error,
+            format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
+        )
+    }
+}
+
+/// NameError for a missing global.
+pub fn name_error(rt: &Runtime, name: &PyStr) -> Exc {
+    rt.exc_msg(&rt.types.name_error, format!("name '{name}' is not defined"))
+}
+
+/// Read a global (module namespace, then builtins), using the node's cache.
+#[inline]
+pub fn load_global(rt: &Runtime, globals: &Rc<Dict>, g: &GlobalName) -> Result<Value, Exc> {
+    let t = globals.borrow();
+    let (ver, bver, pos) = g.cache.get();
+    if ver == t.version {
+        if bver == u32::MAX {
+            return Ok(t.entry(pos).value.clone());
+        }
+        let bt = rt.builtins.borrow();
+        if bt.version as u32 == bver {
+            if let Some(e) = bt.entry_opt(pos) {
+                return Ok(e.value.clone());
+            }
+        }
+    }
+    let h = g.name.hash();
+    let key = &g.name;
+    let eqk = |k: &Value| matches!(k, Value::Str(s) if Rc::ptr_eq(s, key) || s.as_str() == key.as_str());
+    if let Some(pos) = t.find(h, eqk) {
+        g.cache.set((t.version, u32::MAX, pos));
+        return Ok(t.entry(pos).value.clone());
+    }
+    let bt = rt.builtins.borrow();
+    if let Some(pos) = bt.find(h, eqk) {
+        g.cache.set((t.version, bt.version as u32, pos));
+        return Ok(bt.entry(pos).value.clone());
+    }
+    Err(name_error(rt, &g.name))
+}
+
+fn load_name(rt: &Runtime, f: &Frame, name: &Rc<PyStr>) -> Result<Value, Exc> {
+    if let Some(ns) = &f.ns {
+        if let Some(v) = ns.get_str(name) {
+            return Ok(v);
+        }
+    }
+    if let Some(v) = f.globals.get_str(name) {
+        return Ok(v);
+    }
+    if let Some(v) = rt.builtins.get_str(name) {
+        return Ok(v);
+    }
+    Err(name_error(rt, name))
+}
+
+/// Compute a fast node directly.
+pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
+    match &e.kind {
+        ExprKind::Const(v) => Ok(v.clone()),
+        ExprKind::Local(i) => match &f.locals[*i as usize] {
+            Some(v) => Ok(v.clone()),
+            None => Err(unbound_local(rt, f, *i)),
+        },
+        ExprKind::Cell(i) => match &*f.cells[*i as usize].value.borrow() {
+            Some(v) => Ok(v.clone()),
+            None => Err(Fail::Raise(unbound_cell(rt, f, *i))),
+        },
+        ExprKind::Global(g) => load_global(rt, &f.globals, g).map_err(Fail::Raise),
+        ExprKind::Name(n) => load_name(rt, f, n).map_err(Fail::Raise),
+        ExprKind::ClassDeref(n, c) => {
+            if let Some(ns) = &f.ns {
+                if let Some(v) = ns.get_str(n) {
+                    return Ok(v);
+                }
+            }
+            match &*f.cells[*c as usize].value.borrow() {
+                Some(v) => Ok(v.clone()),
+                None => Err(Fail::Raise(unbound_cell(rt, f, *c))),
+            }
+        }
+        ExprKind::Binary(l, op, r) => {
+            let a = fast(rt, f, l)?;
+            let b = fast(rt, f, r)?;
+            if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                use crate::syntax::ast::BinOp;
+                match op {
+                    BinOp::Add => {
+                        if let Some(z) = x.checked_add(*y) {
+                            return Ok(Value::Int(z));
+                        }
+                    }
+                    BinOp::Sub => {
+                        if let Some(z) = x.checked_sub(*y) {
+                            return Ok(Value::Int(z));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            ops::num::binary(rt, *op, &a, &b)
+        }
+        ExprKind::Unary(op, x) => {
+            let v = fast(rt, f, x)?;
+            if *op == UnaryOp::Not {
+                return Ok(Value::Bool(!ops::cmp::truthy(rt, &v)?));
+            }
+            ops::num::unary(rt, *op, &v)
+        }
+        ExprKind::Compare(l, rest) => {
+            let mut a = fast(rt, f, l)?;
+            let n = rest.len();
+            for (i, (op, r)) in rest.iter().enumerate() {
+                let b = fast(rt, f, r)?;
+                let res = compare(rt, *op, &a, &b)?;
+                if i + 1 == n {
+                    return Ok(res);
+                }
+                if !ops::cmp::truthy(rt, &res)? {
+                    return Ok(res);
+                }
+                a = b;
+            }
+            unreachable!()
+        }
+        ExprKind::And(items) => {
+            let mut v = Value::None;
+            for (i, x) in items.iter().enumerate() {
+                v = fast(rt, f, x)?;
+                if i + 1 < items.len() && !ops::cmp::truthy(rt, &v)? {
+                    return Ok(v);
+                }
+            }
+            Ok(v)
+        }
+        ExprKind::Or(items) => {
+            let mut v = Value::None;
+            for (i, x) in items.iter().enumerate() {
+                v = fast(rt, f, x)?;
+                if i + 1 < items.len() && ops::cmp::truthy(rt, &v)? {
+                    return Ok(v);
+                }
+            }
+            Ok(v)
+        }
+        ExprKind::IfExp(b) => {
+            let (t, yes, no) = &**b;
+            let c = fast(rt, f, t)?;
+            if ops::cmp::truthy(rt, &c)? { fast(rt, f, yes) } else { fast(rt, f, no) }
+        }
+        ExprKind::Attr(x, name) => {
+            let v = fast(rt, f, x)?;
+            ops::attr::getattr(rt, &v, name)
+        }
+        ExprKind::Subscript(b) => {
+            let v = fast(rt, f, &b.0)?;
+            let k = fast(rt, f, &b.1)?;
+            ops::item::getitem(rt, &v, &k)
+        }
+        ExprKind::Slice(parts) => {
+            let mut vals = [Value::None, Value::None, Value::None];
+            for (i, p) in parts.iter().enumerate() {
+                if let Some(p) = p {
+                    vals[i] = fast(rt, f, p)?;
+                }
+            }
+            let [a, b, c] = vals;
+            Ok(Value::Slice(Rc::new(crate::runtime::range::SliceObj { start: a, stop: b, step: c })))
+        }
+        ExprKind::Tuple(items, _) => {
+            let mut v = Vec::with_capacity(items.len());
+            for x in items.iter() {
+                v.push(fast(rt, f, x)?);
+            }
+            Ok(Value::tuple(v))
+        }
+        ExprKind::List(items, _) => {
+            let mut v = Vec::with_capacity(items.len());
+            for x in items.iter() {
+                v.push(fast(rt, f, x)?);
+            }
+            Ok(Value::list(v))
+        }
+        ExprKind::Set(items, _) => {
+            let mut v = Vec::with_capacity(items.len());
+            for x in items.iter() {
+                v.push(fast(rt, f, x)?);
+            }
+            crate::builtins::sets::set_from_values(rt, v, false)
+        }
+        ExprKind::Dict(items) => {
+            let d = Rc::new(Dict::new());
+            for (k, v) in items.iter() {
+                let key = fast(rt, f, k.as_ref().unwrap())?;
+                let val = fast(rt, f, v)?;
+                crate::builtins::dicts::dict_set(rt, &d, key, val)?;
+            }
+            Ok(Value::Dict(d))
+        }
+        ExprKind::FString(parts) => {
+            let mut out = String::new();
+            fstring_fast(rt, f, parts, &mut out)?;
+            Ok(Value::string(out))
+        }
+        _ => Err(Fail::Slow),
+    }
+}
+
+fn fstring_fast(rt: &mut Runtime, f: &Frame, parts: &'static [FPartX], out: &mut String) -> PyResult<()> {
+    for p in parts {
+        match p {
+            FPartX::Text(t) => out.push_str(t.as_str()),
+            FPartX::Field { value, conv, spec } => {
+                let v = fast(rt, f, value)?;
+                let spec_s = match spec {
+                    Some(sp) => {
+                        let mut s = String::new();
+                        fstring_fast(rt, f, sp, &mut s)?;
+                        s
+                    }
+                    None => String::new(),
+                };
+                out.push_str(&format_field(rt, v, *conv, &spec_s)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Format one f-string field: conversion, then `format(value, spec)`.
+pub fn format_field(rt: &mut Runtime, v: Value, conv: u8, spec: &str) -> PyResult<String> {
+    let v = match conv {
+        b'r' => Value::Str(ops::repr::repr(rt, &v)?),
+        b's' => Value::Str(ops::repr::to_str(rt, &v)?),
+        b'a' => Value::string(crate::builtins::strings::ascii_of(&*ops::repr::repr(rt, &v)?)),
+        _ => v,
+    };
+    if spec.is_empty() {
+        if let Value::Str(s) = &v {
+            return Ok(s.as_str().to_string());
+        }
+        if let Value::Int(i) = &v {
+            return Ok(i.to_string());
+        }
+    }
+    crate::builtins::format::format_value(rt, &v, spec)
+}
+
+/// `a op b` for a comparison operator.
+pub fn compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    match op {
+        CmpOp::Is => Ok(Value::Bool(a.is(b))),
+        CmpOp::IsNot => Ok(Value::Bool(!a.is(b))),
+        CmpOp::In => Ok(Value::Bool(ops::cmp::contains(rt, b, a)?)),
+        CmpOp::NotIn => Ok(Value::Bool(!ops::cmp::contains(rt, b, a)?)),
+        _ => {
+            if let (Value::Int(x), Value::Int(y)) = (a, b) {
+                return Ok(Value::Bool(match op {
+                    CmpOp::Lt => x < y,
+                    CmpOp::LtE => x <= y,
+                    CmpOp::Gt => x > y,
+                    CmpOp::GtE => x >= y,
+                    CmpOp::Eq => x == y,
+                    _ => x != y,
+                }));
+            }
+            ops::cmp::compare(rt, op, a, b)
+        }
+    }
+}
+
+/// Turn an operation result into an act (push the value, or raise).
+#[inline]
+pub fn done(f: &mut Frame, r: PyResult) -> Act {
+    match r {
+        Ok(v) => {
+            f.push(v);
+            Act::Next
+        }
+        Err(e) => Act::Raise(ops::expect_raise(e)),
+    }
+}
+
+/// The `i`-th child of a node evaluated in order before applying it.
+fn child(e: &'static Expr, i: usize) -> Option<&'static Expr> {
+    match &e.kind {
+        ExprKind::Unary(_, x) | ExprKind::Attr(x, _) | ExprKind::Starred(x) => (i == 0).then_some(&**x),
+        ExprKind::Binary(l, _, r) => match i {
+            0 => Some(l),
+            1 => Some(r),
+            _ => None,
+        },
+        ExprKind::Subscript(b) => match i {
+            0 => Some(&b.0),
+            1 => Some(&b.1),
+            _ => None,
+        },
+        ExprKind::Tuple(items, _) | ExprKind::List(items, _) | ExprKind::Set(items, _) => items.get(i),
+        ExprKind::FString(parts) => fstring_child(parts, i),
+        _ => None,
+    }
+}
+
+/// Value expressions of an f-string in order (fields and their nested spec fields).
+fn fstring_child(parts: &'static [FPartX], i: usize) -> Option<&'static Expr> {
+    let mut k = 0;
+    fn walk(parts: &'static [FPartX], want: usize, k: &mut usize) -> Option<&'static Expr> {
+        for p in parts {
+            if let FPartX::Field { value, spec, .. } = p {
+                if *k == want {
+                    return Some(value);
+                }
+                *k += 1;
+                if let Some(s) = spec {
+                    if let Some(x) = walk(s, want, k) {
+                        return Some(x);
+                    }
+                }
+            }
+        }
+        None
+    }
+    walk(parts, i, &mut k)
+}
+
+/// Evaluate children of a generic node from index `i`, then apply it.
+fn children_from(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, mut i: usize) -> Act {
+    while let Some(c) = child(e, i) {
+        match eval(rt, f, c, Step::Cont(e, i as u32 + 1)) {
+            Ev::Val(v) => {
+                // `eval` did not push the continuation: keep going here.
+                f.push(v);
+                i += 1;
+            }
+            Ev::Pending(a) => return a,
+            Ev::Raise(x) => return Act::Raise(x),
+        }
+    }
+    apply(rt, f, e, i)
+}
+
+/// Evaluate a node step by step.
+pub fn expand(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
+    match &e.kind {
+        ExprKind::Const(_)
+        | ExprKind::Local(_)
+        | ExprKind::Cell(_)
+        | ExprKind::Global(_)
+        | ExprKind::Name(_)
+        | ExprKind::ClassDeref(..) => {
+            let r = fast(rt, f, e);
+            done(f, r)
+        }
+        ExprKind::Compare(l, _) => match eval(rt, f, l, Step::Cont(e, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                cont(rt, f, e, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        ExprKind::And(items) | ExprKind::Or(items) => match eval(rt, f, &items[0], Step::Cont(e, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                cont(rt, f, e, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        ExprKind::IfExp(b) => match eval(rt, f, &b.0, Step::Cont(e, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                cont(rt, f, e, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        ExprKind::Slice(_) => {
+            let r = fast_or_nested(rt, f, e);
+            done(f, r)
+        }
+        ExprKind::Dict(_) => super::display::dict_start(rt, f, e),
+        ExprKind::Call(c) => call::call_start(rt, f, e, c),
+        ExprKind::Lambda(def) => define::lambda(rt, f, e, def, 0),
+        ExprKind::Comp(c) => define::comprehension(rt, f, e, c, 0),
+        ExprKind::Named(b) => match eval(rt, f, &b.1, Step::Cont(e, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                cont(rt, f, e, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        ExprKind::Await(_) | ExprKind::Yield(_) | ExprKind::YieldFrom(_) => suspend::expr(rt, f, e, 0),
+        ExprKind::Tuple(_, true) | ExprKind::List(_, true) | ExprKind::Set(_, true) => super::display::starred(rt, f, e, 0),
+        _ => children_from(rt, f, e, 0),
+    }
+}
+
+/// Evaluate a node whose children are all on the fast path, allowing script calls (the
+/// nested driver runs them).
+fn fast_or_nested(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> PyResult {
+    fast(rt, f, e)
+}
+
+/// Apply a generic node whose `n` children are on the stack.
+fn apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize) -> Act {
+    let base = f.stack.len() - n;
+    let r = match &e.kind {
+        ExprKind::Unary(op, _) => {
+            let v = f.pop();
+            if *op == UnaryOp::Not {
+                return super::post::not(rt, f, v);
+            }
+            ops::num::unary(rt, *op, &v)
+        }
+        ExprKind::Binary(_, op, _) => {
+            let b = f.pop();
+            let a = f.pop();
+            return super::post::binary(rt, f, *op, a, b, None);
+        }
+        ExprKind::Attr(_, name) => {
+            let v = f.pop();
+            ops::attr::getattr(rt, &v, name)
+        }
+        ExprKind::Subscript(_) => {
+            let k = f.pop();
+            let v = f.pop();
+            ops::item::getitem(rt, &v, &k)
+        }
+        ExprKind::Tuple(..) => Ok(Value::tuple(f.stack.split_off(base))),
+        ExprKind::List(..) => Ok(Value::list(f.stack.split_off(base))),
+        ExprKind::Set(..) => {
+            let items = f.stack.split_off(base);
+            crate::builtins::sets::set_from_values(rt, items, false)
+        }
+        ExprKind::FString(parts) => {
+            let vals = f.stack.split_off(base);
+            let mut it = vals.into_iter();
+            let mut out = String::new();
+            match fstring_apply(rt, parts, &mut it, &mut out) {
+                Ok(()) => Ok(Value::string(out)),
+                Err(x) => Err(x),
+            }
+        }
+        _ => Err(Fail::Raise(rt.exc_msg(&rt.types.runtime_error, "internal error: no apply for node"))),
+    };
+    done(f, r)
+}
+
+fn fstring_apply(rt: &mut Runtime, parts: &'static [FPartX], vals: &mut std::vec::IntoIter<Value>, out: &mut String) -> PyResult<()> {
+    for p in parts {
+        match p {
+            FPartX::Text(t) => out.push_str(t.as_str()),
+            FPartX::Field { conv, spec, .. } => {
+                let v = vals.next().unwrap_or(Value::None);
+                let spec_s = match spec {
+                    Some(sp) => {
+                        let mut s = String::new();
+                        fstring_apply(rt, sp, vals, &mut s)?;
+                        s
+                    }
+                    None => String::new(),
+                };
+                out.push_str(&format_field(rt, v, *conv, &spec_s)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Continue an expression at state `st`.
+pub fn cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
+    match &e.kind {
+        ExprKind::Compare(_, rest) => {
+            let st = st as usize;
+            if st % 2 == 1 {
+                // Left operand on the stack: evaluate right operand (st-1)/2.
+                let i = (st - 1) / 2;
+                match eval(rt, f, &rest[i].1, Step::Cont(e, st as u32 + 1)) {
+                    Ev::Val(v) => {
+                        f.push(v);
+                        cont(rt, f, e, st as u32 + 1)
+                    }
+                    Ev::Pending(a) => a,
+                    Ev::Raise(x) => Act::Raise(x),
+                }
+            } else {
+                let i = st / 2 - 1;
+                let b = f.pop();
+                let a = f.pop();
+                let res = match compare(rt, rest[i].0, &a, &b) {
+                    Ok(r) => r,
+                    Err(x) => return Act::Raise(ops::expect_raise(x)),
+                };
+                if i + 1 == rest.len() {
+                    f.push(res);
+                    return Act::Next;
+                }
+                match ops::cmp::truthy(rt, &res) {
+                    Ok(false) => {
+                        f.push(res);
+                        Act::Next
+                    }
+                    Ok(true) => {
+                        f.push(b);
+                        cont(rt, f, e, st as u32 + 1)
+                    }
+                    Err(x) => Act::Raise(ops::expect_raise(x)),
+                }
+            }
+        }
+        ExprKind::And(items) | ExprKind::Or(items) => {
+            let is_and = matches!(e.kind, ExprKind::And(_));
+            let i = st as usize;
+            let v = f.pop();
+            if i == items.len() {
+                f.push(v);
+                return Act::Next;
+            }
+            let t = match ops::cmp::truthy(rt, &v) {
+                Ok(t) => t,
+                Err(x) => return Act::Raise(ops::expect_raise(x)),
+            };
+            if t != is_and {
+                f.push(v);
+                return Act::Next;
+            }
+            match eval(rt, f, &items[i], Step::Cont(e, st + 1)) {
+                Ev::Val(v) => {
+                    f.push(v);
+                    cont(rt, f, e, st + 1)
+                }
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            }
+        }
+        ExprKind::IfExp(b) => {
+            if st == 2 {
+                return Act::Next;
+            }
+            let c = f.pop();
+            let t = match ops::cmp::truthy(rt, &c) {
+                Ok(t) => t,
+                Err(x) => return Act::Raise(ops::expect_raise(x)),
+            };
+            let branch = if t { &b.1 } else { &b.2 };
+            match eval(rt, f, branch, Step::Cont(e, 2)) {
+                Ev::Val(v) => {
+                    f.push(v);
+                    Act::Next
+                }
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            }
+        }
+        ExprKind::Named(b) => {
+            let v = f.stack.last().cloned().unwrap_or(Value::None);
+            store::store(rt, f, &b.0, v)
+        }
+        ExprKind::Dict(_) if st >= 100_000 => super::display::dict_key_done(rt, f, e, st - 100_000),
+        ExprKind::Dict(_) => super::display::dict_cont(rt, f, e, st),
+        ExprKind::Call(c) => call::call_cont(rt, f, e, c, st),
+        ExprKind::Lambda(def) => define::lambda(rt, f, e, def, st),
+        ExprKind::Comp(c) => define::comprehension(rt, f, e, c, st),
+        ExprKind::Await(_) | ExprKind::Yield(_) | ExprKind::YieldFrom(_) => suspend::expr(rt, f, e, st),
+        ExprKind::Tuple(_, true) | ExprKind::List(_, true) | ExprKind::Set(_, true) => super::display::starred(rt, f, e, st),
+        _ => children_from(rt, f, e, st as usize),
+    }
+}

@@ -1,0 +1,65 @@
+//! Finalization of generators dropped while suspended: their frame is queued by `Drop`
+//! (which may not run script code) and closed by the driver at the next safe point, so
+//! `finally` blocks run when the last reference went away, as in CPython.
+
+use super::frame::Frame;
+use crate::runtime::generator::{GenKind, GenState, Generator};
+use crate::runtime::str::PyStr;
+use crate::runtime::Runtime;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+thread_local! {
+    static QUEUE: RefCell<Vec<(Box<Frame>, GenKind, Rc<PyStr>)>> = const { RefCell::new(Vec::new()) };
+    static PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Queue the frame of a suspended generator that was just dropped.
+pub fn queue_orphan(frame: Box<Frame>, kind: GenKind, qualname: Rc<PyStr>) {
+    // A frame with nothing left that could run code needs no closing.
+    QUEUE.with(|q| q.borrow_mut().push((frame, kind, qualname)));
+    PENDING.with(|p| p.set(true));
+}
+
+/// Whether orphans wait to be closed.
+#[inline]
+pub fn pending() -> bool {
+    PENDING.with(|p| p.get())
+}
+
+/// Close every queued orphan generator (in the order they were dropped).
+pub fn run_pending(rt: &mut Runtime) {
+    loop {
+        let item = QUEUE.with(|q| {
+            let mut q = q.borrow_mut();
+            if q.is_empty() { None } else { Some(q.remove(0)) }
+        });
+        let Some((frame, kind, qualname)) = item else { break };
+        let code = frame.code;
+        let g = Rc::new(Generator::new(kind, code, frame, qualname.clone(), qualname.clone()));
+        g.state.set(GenState::Suspended);
+        let r = if kind == GenKind::AsyncGenerator {
+            Ok(())
+        } else {
+            super::suspend::close_nested(rt, &g)
+        };
+        if g.state.get() == GenState::Suspended {
+            // It yielded again: drop it without closing a second time.
+            g.state.set(GenState::Finished);
+            g.frame.borrow_mut().take();
+        }
+        if let Err(e) = r {
+            let id = Rc::as_ptr(&g) as usize;
+            crate::eval::report::exception_ignored(rt, &format!("<{} object {} at {:#x}>", gen_type(kind), qualname, id), &e);
+        }
+    }
+    PENDING.with(|p| p.set(false));
+}
+
+fn gen_type(kind: GenKind) -> &'static str {
+    match kind {
+        GenKind::Generator => "generator",
+        GenKind::Coroutine => "coroutine",
+        GenKind::AsyncGenerator => "async_generator",
+    }
+}

@@ -1,0 +1,465 @@
+//! The driver loop: steps the top activation of a stack of heap frames. A call pushes
+//! a frame, a return pops it and hands the value down, an exception unwinds frame by
+//! frame as data, a `yield` parks the generator's frame in its generator object. Script
+//! calls never recurse in Rust; only built-ins that call back into script code for
+//! uncommon cases start a nested run of this same loop.
+
+use super::frame::{Activation, Frame, ReturnMode, TaskFrame};
+use super::native::{Input, TaskStep};
+use crate::runtime::class::Exc;
+use crate::runtime::generator::GenState;
+use crate::runtime::str::PyStr;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// What one step asks the driver to do.
+pub enum Act {
+    /// Keep stepping the same frame.
+    Next,
+    /// Push a new activation (a call).
+    Call(Activation),
+    /// Raise an exception in the current frame.
+    Raise(Exc),
+    /// The current frame returns (its `finally` blocks have run).
+    Return(Value),
+    /// The current (generator) frame yields.
+    Yield(Value),
+}
+
+/// How a run of the driver ended.
+pub enum Outcome {
+    /// The base frame returned.
+    Return(Value),
+    /// The base frame (a generator) yielded.
+    Yield(Value),
+    /// The base frame raised.
+    Raise(Exc),
+}
+
+/// Maximum depth of nested driver runs (Rust recursion through built-ins).
+const MAX_NESTING: usize = 3000;
+
+/// Whether the evaluator's fast path is running (so script code may not run).
+pub fn in_fast_path(rt: &Runtime) -> bool {
+    rt.fast
+}
+
+/// Run `first` (and everything it calls) until it returns, yields or raises.
+pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
+    if rt.nesting >= MAX_NESTING {
+        let e = rt.exc_msg(&rt.types.recursion_error, "maximum recursion depth exceeded");
+        discard(rt, first);
+        return Outcome::Raise(e);
+    }
+    rt.nesting += 1;
+    let mut stack: Vec<Activation> = Vec::with_capacity(16);
+    if let Activation::Script(_) = &first {
+        rt.depth += 1;
+    }
+    stack.push(first);
+    if let Some(Activation::Script(f)) = stack.last_mut() {
+        f.handled_base = rt.handled.len();
+        if !f.saved_handled.is_empty() {
+            rt.handled.append(&mut f.saved_handled);
+        }
+    }
+    let out = drive(rt, &mut stack);
+    rt.nesting -= 1;
+    out
+}
+
+fn discard(rt: &mut Runtime, a: Activation) {
+    if let Activation::Script(f) = a {
+        if f.owner.is_none() {
+            rt.recycle(f);
+        }
+    }
+}
+
+fn drive(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Outcome {
+    loop {
+        let act = match stack.last_mut() {
+            Some(Activation::Script(f)) => {
+                if let Some(e) = f.throw.take() {
+                    super::suspend::throw_at_suspension(rt, f, e)
+                } else {
+                    super::exec::step(rt, f)
+                }
+            }
+            Some(Activation::Task(t)) => task_step(rt, t),
+            None => unreachable!("driver ran with an empty stack"),
+        };
+        if let Act::Next = act {
+            continue;
+        }
+        let out = apply(rt, stack, act);
+        if super::finalize::pending() {
+            super::finalize::run_pending(rt);
+        }
+        if let Some(o) = out {
+            return o;
+        }
+    }
+}
+
+/// Carry out what a step asked for.
+fn apply(rt: &mut Runtime, stack: &mut Vec<Activation>, act: Act) -> Option<Outcome> {
+    match act {
+        Act::Next => None,
+        Act::Call(a) => {
+            push(rt, stack, a);
+            None
+        }
+        Act::Raise(e) => raise(rt, stack, e),
+        Act::Return(v) => finish(rt, stack, v),
+        Act::Yield(v) => yield_(rt, stack, v),
+    }
+}
+
+fn task_step(rt: &mut Runtime, t: &mut TaskFrame) -> Act {
+    let input = t.input.take().unwrap_or(Input::Start);
+    match t.task.resume(rt, input) {
+        TaskStep::Return(v) => Act::Return(v),
+        TaskStep::Raise(e) => Act::Raise(e),
+        TaskStep::Call(f, args) => match super::call::prepare_call(rt, &f, &args, &[]) {
+            super::call::Prep::Value(v) => {
+                t.input = Some(Input::Value(v));
+                Act::Next
+            }
+            super::call::Prep::Raise(e) => {
+                t.input = Some(Input::Raise(e));
+                Act::Next
+            }
+            super::call::Prep::Push(a) => Act::Call(a),
+        },
+        TaskStep::Next(it) => match super::iterate::next_step(rt, &it) {
+            super::iterate::Step::Item(v) => {
+                t.input = Some(Input::Value(v));
+                Act::Next
+            }
+            super::iterate::Step::Done => {
+                t.input = Some(Input::Done);
+                Act::Next
+            }
+            super::iterate::Step::Raise(e) => {
+                t.input = Some(Input::Raise(e));
+                Act::Next
+            }
+            super::iterate::Step::Push(a) => Act::Call(a),
+        },
+    }
+}
+
+/// Push an activation, enforcing the recursion limit.
+fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
+    if let Activation::Script(f) = &a {
+        if rt.depth >= rt.opts.recursion_limit {
+            let e = rt.exc_msg(&rt.types.recursion_error, "maximum recursion depth exceeded");
+            // The frame never ran: give a generator back its frame, drop others.
+            match a {
+                Activation::Script(mut f) => {
+                    if let Some(g) = f.owner.take() {
+                        g.state.set(if f.started { GenState::Suspended } else { GenState::Created });
+                        *g.frame.borrow_mut() = Some(f);
+                    } else {
+                        rt.recycle(f);
+                    }
+                }
+                Activation::Task(_) => {}
+            }
+            deliver_raise_to_top(rt, stack, e);
+            return;
+        }
+        let _ = f;
+        rt.depth += 1;
+    }
+    stack.push(a);
+    if let Some(Activation::Script(f)) = stack.last_mut() {
+        f.handled_base = rt.handled.len();
+        if !f.saved_handled.is_empty() {
+            rt.handled.append(&mut f.saved_handled);
+        }
+    }
+}
+
+/// Make the top activation raise `e` (used when a push fails).
+fn deliver_raise_to_top(_rt: &mut Runtime, stack: &mut [Activation], e: Exc) {
+    match stack.last_mut() {
+        Some(Activation::Script(f)) => f.throw = Some(e),
+        Some(Activation::Task(t)) => t.input = Some(Input::Raise(e)),
+        None => {}
+    }
+}
+
+/// Pop the top activation after it finished.
+fn pop(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Activation {
+    let a = stack.pop().unwrap();
+    if let Activation::Script(f) = &a {
+        rt.depth -= 1;
+        rt.handled.truncate(f.handled_base);
+    }
+    a
+}
+
+fn mode_of(a: &Activation) -> ReturnMode {
+    match a {
+        Activation::Script(f) => f.mode.clone(),
+        Activation::Task(t) => t.mode.clone(),
+    }
+}
+
+/// The top frame returned `v`.
+fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
+    let done = pop(rt, stack);
+    let mode = mode_of(&done);
+    let was_gen = match done {
+        Activation::Script(mut f) => {
+            let g = f.owner.take();
+            let is_gen = g.is_some();
+            if let Some(g) = g {
+                g.state.set(GenState::Finished);
+                drop(f);
+            } else {
+                rt.recycle(f);
+            }
+            is_gen
+        }
+        Activation::Task(_) => false,
+    };
+    match mode {
+        ReturnMode::Base => return Some(Outcome::Return(v)),
+        ReturnMode::Value => give(stack, v),
+        ReturnMode::Delegate => {
+            // The value of the `yield from`/`await`; flag it so the delegating step
+            // does not take it for a value sent in.
+            if let Some(Activation::Script(f)) = stack.last_mut() {
+                f.iter_done = true;
+            }
+            give(stack, v)
+        }
+        ReturnMode::Discard => give_nothing(stack),
+        ReturnMode::Init(inst) => {
+            if !v.is_none() {
+                let tn = crate::ops::type_name(rt, &v);
+                let e = rt.type_error(format!("__init__() should return None, not '{tn}'"));
+                return raise(rt, stack, e);
+            }
+            give(stack, inst)
+        }
+        ReturnMode::Iter => {
+            if was_gen {
+                done_iter(stack);
+            } else {
+                give(stack, v);
+            }
+        }
+        ReturnMode::Send => {
+            let e = super::suspend::stop_iteration(rt, v);
+            return raise(rt, stack, e);
+        }
+        ReturnMode::Close => give(stack, Value::None),
+        ReturnMode::AgenStep(mode) => {
+            if mode == crate::builtins::agen::AgMode::Close {
+                if let Some(Activation::Script(f)) = stack.last_mut() {
+                    f.iter_done = true;
+                }
+                give(stack, Value::None);
+            } else {
+                let e = rt.new_exc(&rt.types.stop_async_iteration, vec![]);
+                return raise(rt, stack, e);
+            }
+        }
+    }
+    None
+}
+
+/// Hand a value to the activation now on top.
+#[inline]
+fn give(stack: &mut [Activation], v: Value) {
+    match stack.last_mut() {
+        Some(Activation::Script(f)) => f.stack.push(v),
+        Some(Activation::Task(t)) => t.input = Some(Input::Value(v)),
+        None => {}
+    }
+}
+
+fn give_nothing(stack: &mut [Activation]) {
+    if let Some(Activation::Task(t)) = stack.last_mut() {
+        t.input = Some(Input::Value(Value::None));
+    }
+}
+
+fn done_iter(stack: &mut [Activation]) {
+    match stack.last_mut() {
+        Some(Activation::Script(f)) => f.iter_done = true,
+        Some(Activation::Task(t)) => t.input = Some(Input::Done),
+        None => {}
+    }
+}
+
+/// The top (generator) frame yields `v`: park it, and pass the value down.
+fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option<Outcome> {
+    loop {
+        let a = pop(rt, stack);
+        let Activation::Script(mut f) = a else { unreachable!("a native task cannot yield") };
+        let mode = f.mode.clone();
+        let Some(g) = f.owner.take() else {
+            // Only generator frames can yield; anything else is an internal error.
+            let e = rt.exc_msg(&rt.types.runtime_error, "internal error: yield outside a generator frame");
+            rt.recycle(f);
+            return raise(rt, stack, e);
+        };
+        if let ReturnMode::AgenStep(_) = mode {
+            if crate::builtins::agen::unwrap_yield(&v).is_some() {
+                g.ag_running.set(false);
+            }
+        }
+        // Exceptions being handled inside the generator stay with it.
+        let base = f.handled_base;
+        if rt.handled.len() > base {
+            f.saved_handled = rt.handled.split_off(base);
+        }
+        f.started = true;
+        *g.frame.borrow_mut() = Some(f);
+        g.state.set(GenState::Suspended);
+        match mode {
+            ReturnMode::Base => return Some(Outcome::Yield(v)),
+            ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value => {
+                give(stack, v);
+                return None;
+            }
+            ReturnMode::Delegate => {
+                // The delegating frame below passes the value out too.
+                match stack.last() {
+                    Some(Activation::Script(_)) => continue,
+                    _ => {
+                        give(stack, v);
+                        return None;
+                    }
+                }
+            }
+            ReturnMode::Discard | ReturnMode::Init(_) => {
+                give(stack, v);
+                return None;
+            }
+            ReturnMode::Close => {
+                let e = rt.exc_msg(&rt.types.runtime_error, format!("{} ignored GeneratorExit", gen_word(&g)));
+                return raise(rt, stack, e);
+            }
+            ReturnMode::AgenStep(m) => match crate::builtins::agen::unwrap_yield(&v) {
+                Some(x) => {
+                    if m == crate::builtins::agen::AgMode::Close {
+                        let e = rt.exc_msg(&rt.types.runtime_error, "async generator ignored GeneratorExit");
+                        return raise(rt, stack, e);
+                    }
+                    if let Some(Activation::Script(f)) = stack.last_mut() {
+                        f.iter_done = true;
+                    }
+                    give(stack, x);
+                    return None;
+                }
+                None => match stack.last() {
+                    Some(Activation::Script(_)) => continue,
+                    _ => {
+                        give(stack, v);
+                        return None;
+                    }
+                },
+            },
+        }
+    }
+}
+
+fn gen_word(g: &crate::runtime::generator::Generator) -> &'static str {
+    match g.kind {
+        crate::runtime::generator::GenKind::Generator => "generator",
+        crate::runtime::generator::GenKind::Coroutine => "coroutine",
+        crate::runtime::generator::GenKind::AsyncGenerator => "async generator",
+    }
+}
+
+/// An exception is raised in the top activation: unwind it, frame by frame.
+fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Outcome> {
+    super::raise::set_context(rt, &e);
+    loop {
+        match stack.last_mut() {
+            Some(Activation::Script(f)) => {
+                super::unwind::add_traceback(rt, f, &e);
+                match super::unwind::unwind_raise(rt, f, e) {
+                    Ok(act) => return apply(rt, stack, act),
+                    Err(exc) => e = exc,
+                }
+            }
+            Some(Activation::Task(_)) => {}
+            None => unreachable!(),
+        }
+        // Not handled here: the frame ends with the exception.
+        let done = pop(rt, stack);
+        let mode = mode_of(&done);
+        if let Activation::Script(mut f) = done {
+            if let Some(g) = f.owner.take() {
+                g.state.set(GenState::Finished);
+                e = super::suspend::convert_stop(rt, &g, e);
+            } else {
+                rt.recycle(f);
+            }
+        }
+        match mode {
+            ReturnMode::Base => return Some(Outcome::Raise(e)),
+            ReturnMode::Iter if crate::ops::exc_matches(&e, &rt.types.stop_iteration) => {
+                done_iter(stack);
+                return None;
+            }
+            ReturnMode::Close
+                if crate::ops::exc_matches(&e, &rt.types.generator_exit) || crate::ops::exc_matches(&e, &rt.types.stop_iteration) =>
+            {
+                give(stack, Value::None);
+                return None;
+            }
+            ReturnMode::AgenStep(crate::builtins::agen::AgMode::Close)
+                if crate::ops::exc_matches(&e, &rt.types.generator_exit) || crate::ops::exc_matches(&e, &rt.types.stop_async_iteration) =>
+            {
+                if let Some(Activation::Script(f)) = stack.last_mut() {
+                    f.iter_done = true;
+                }
+                give(stack, Value::None);
+                return None;
+            }
+            _ => {}
+        }
+        if let Some(Activation::Task(t)) = stack.last_mut() {
+            t.input = Some(Input::Raise(e));
+            return None;
+        }
+    }
+}
+
+/// Call `f(args)` from Rust and wait for its result (a nested driver run).
+pub fn call_nested(rt: &mut Runtime, f: &Value, args: &[Value], kwnames: &[Rc<PyStr>]) -> Result<Value, Exc> {
+    match super::call::prepare_call(rt, f, args, kwnames) {
+        super::call::Prep::Value(v) => Ok(v),
+        super::call::Prep::Raise(e) => Err(e),
+        super::call::Prep::Push(mut a) => {
+            match &mut a {
+                Activation::Script(fr) => fr.mode = ReturnMode::Base,
+                Activation::Task(t) => t.mode = ReturnMode::Base,
+            }
+            match run(rt, a) {
+                Outcome::Return(v) => Ok(v),
+                Outcome::Raise(e) => Err(e),
+                Outcome::Yield(_) => Err(rt.exc_msg(&rt.types.runtime_error, "unexpected yield in a nested call")),
+            }
+        }
+    }
+}
+
+/// Run a module-level frame to completion.
+pub fn run_frame(rt: &mut Runtime, mut f: Box<Frame>) -> Result<Value, Exc> {
+    f.mode = ReturnMode::Base;
+    match run(rt, Activation::Script(f)) {
+        Outcome::Return(v) => Ok(v),
+        Outcome::Raise(e) => Err(e),
+        Outcome::Yield(_) => Err(rt.exc_msg(&rt.types.runtime_error, "unexpected yield at module level")),
+    }
+}

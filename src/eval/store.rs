@@ -1,0 +1,411 @@
+//! Assignment targets: storing, unpacking, deleting, and augmented assignment.
+
+use super::expr::{self, eval, Ev};
+use super::frame::Frame;
+use super::ir::*;
+use super::machine::Act;
+use super::step::Step;
+use crate::ops::{self, Fail, PyResult};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+
+/// `StoreCont` state: delete the target.
+pub const DEL: u32 = 1000;
+/// `StoreCont` state: the target's object (and index) are on the stack above the value.
+const COMPONENTS: u32 = 1;
+
+fn result(r: PyResult<()>) -> Act {
+    match r {
+        Ok(()) => Act::Next,
+        Err(e) => Act::Raise(ops::expect_raise(e)),
+    }
+}
+
+/// Store `v` into target `t`.
+#[inline]
+pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> Act {
+    match t {
+        Target::Local(i) => {
+            let old = std::mem::replace(&mut f.locals[*i as usize], Some(v));
+            drop(old);
+            Act::Next
+        }
+        Target::Cell(i) => {
+            let old = f.cells[*i as usize].value.borrow_mut().replace(v);
+            drop(old);
+            Act::Next
+        }
+        Target::Global(n) => {
+            f.globals.set_str(n.clone(), v);
+            Act::Next
+        }
+        Target::Name(n) => {
+            match &f.ns {
+                Some(ns) => ns.set_str(n.clone(), v),
+                None => f.globals.set_str(n.clone(), v),
+            }
+            Act::Next
+        }
+        Target::Attr(obj, name) => {
+            if obj.fast {
+                rt.fast = true;
+                let o = expr::fast(rt, f, obj);
+                rt.fast = false;
+                match o {
+                    Ok(o) => return result(ops::attr::setattr(rt, &o, name, v)),
+                    Err(Fail::Raise(x)) => return Act::Raise(x),
+                    Err(Fail::Slow) => {}
+                }
+            }
+            f.push(v);
+            f.work.push(Step::StoreCont(t, COMPONENTS));
+            f.work.push(Step::Eval(obj));
+            Act::Next
+        }
+        Target::Subscript(obj, idx) => {
+            if obj.fast && idx.fast {
+                rt.fast = true;
+                let o = expr::fast(rt, f, obj).and_then(|o| expr::fast(rt, f, idx).map(|k| (o, k)));
+                rt.fast = false;
+                match o {
+                    Ok((o, k)) => {
+                        if let (Value::List(l), Value::Int(i)) = (&o, &k) {
+                            let mut items = l.borrow_mut();
+                            let n = items.len() as i64;
+                            let j = if *i < 0 { i + n } else { *i };
+                            if j >= 0 && j < n {
+                                let old = std::mem::replace(&mut items[j as usize], v);
+                                drop(items);
+                                drop(old);
+                                return Act::Next;
+                            }
+                        }
+                        return result(ops::item::setitem(rt, &o, &k, v));
+                    }
+                    Err(Fail::Raise(x)) => return Act::Raise(x),
+                    Err(Fail::Slow) => {}
+                }
+            }
+            f.push(v);
+            f.work.push(Step::StoreCont(t, COMPONENTS));
+            f.work.push(Step::Eval(idx));
+            f.work.push(Step::Eval(obj));
+            Act::Next
+        }
+        Target::Unpack(ts, star) => match unpack(rt, &v, ts.len(), star.map(|s| s as usize)) {
+            Ok(items) => {
+                // Store left to right: push in reverse so the first runs first.
+                for (t, item) in ts.iter().zip(items).rev() {
+                    f.push(item);
+                    f.work.push(Step::Store(t));
+                }
+                Act::Next
+            }
+            Err(e) => Act::Raise(ops::expect_raise(e)),
+        },
+    }
+}
+
+/// Split `v` into `n` values for unpacking, with CPython's errors. With a starred
+/// target at `star`, that position receives a list of the extra items.
+pub fn unpack(rt: &mut Runtime, v: &Value, n: usize, star: Option<usize>) -> PyResult<Vec<Value>> {
+    let items: Vec<Value> = match v {
+        Value::Tuple(t) => t.items().to_vec(),
+        Value::List(l) if star.is_some() || l.len() == n => l.snapshot(),
+        _ => {
+            let it = match ops::iter::iter(rt, v) {
+                Ok(it) => it,
+                Err(Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.type_error) => {
+                    let tn = ops::type_name(rt, v);
+                    return ops::raise(rt.type_error(format!("cannot unpack non-iterable {tn} object")));
+                }
+                Err(e) => return Err(e),
+            };
+            let mut out = Vec::new();
+            loop {
+                if star.is_none() && out.len() > n {
+                    break;
+                }
+                match ops::iter::next(rt, &it)? {
+                    Some(x) => out.push(x),
+                    None => break,
+                }
+            }
+            out
+        }
+    };
+    match star {
+        None => {
+            if items.len() < n {
+                return ops::raise(rt.value_error(format!(
+                    "not enough values to unpack (expected {n}, got {})",
+                    items.len()
+                )));
+            }
+            if items.len() > n {
+                return ops::raise(rt.value_error(format!("too many values to unpack (expected {n})")));
+            }
+            Ok(items)
+        }
+        Some(s) => {
+            let min = n - 1;
+            if items.len() < min {
+                return ops::raise(rt.value_error(format!(
+                    "not enough values to unpack (expected at least {min}, got {})",
+                    items.len()
+                )));
+            }
+            let after = n - 1 - s;
+            let mut items = items;
+            let tail = items.split_off(items.len() - after);
+            let middle = items.split_off(s);
+            items.push(Value::list(middle));
+            items.extend(tail);
+            Ok(items)
+        }
+    }
+}
+
+/// Continue a store (state `COMPONENTS`) or a deletion (`DEL`).
+pub fn store_cont(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
+    if st == DEL {
+        return delete(rt, f, t, 0);
+    }
+    if st == DEL + 1 {
+        return delete(rt, f, t, 1);
+    }
+    match t {
+        Target::Attr(_, name) => {
+            let o = f.pop();
+            let v = f.pop();
+            result(ops::attr::setattr(rt, &o, name, v))
+        }
+        Target::Subscript(..) => {
+            let k = f.pop();
+            let o = f.pop();
+            let v = f.pop();
+            result(ops::item::setitem(rt, &o, &k, v))
+        }
+        _ => Act::Next,
+    }
+}
+
+fn delete(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
+    match t {
+        Target::Local(i) => {
+            if f.locals[*i as usize].take().is_none() {
+                let name = &f.code.varnames[*i as usize];
+                return Act::Raise(rt.exc_msg(
+                    &rt.types.unbound_local_error,
+                    format!("cannot access local variable '{name}' where it is not associated with a value"),
+                ));
+            }
+            Act::Next
+        }
+        Target::Cell(i) => {
+            if f.cells[*i as usize].value.borrow_mut().take().is_none() {
+                return Act::Raise(expr::unbound_cell(rt, f, *i));
+            }
+            Act::Next
+        }
+        Target::Global(n) => {
+            if f.globals.del_str(n).is_none() {
+                return Act::Raise(expr::name_error(rt, n));
+            }
+            Act::Next
+        }
+        Target::Name(n) => {
+            let ns = f.ns.clone().unwrap_or_else(|| f.globals.clone());
+            if ns.del_str(n).is_none() {
+                return Act::Raise(expr::name_error(rt, n));
+            }
+            Act::Next
+        }
+        Target::Attr(obj, name) => {
+            if st == 0 {
+                f.work.push(Step::StoreCont(t, DEL + 1));
+                f.work.push(Step::Eval(obj));
+                return Act::Next;
+            }
+            let o = f.pop();
+            result(ops::attr::delattr(rt, &o, name))
+        }
+        Target::Subscript(obj, idx) => {
+            if st == 0 {
+                f.work.push(Step::StoreCont(t, DEL + 1));
+                f.work.push(Step::Eval(idx));
+                f.work.push(Step::Eval(obj));
+                return Act::Next;
+            }
+            let k = f.pop();
+            let o = f.pop();
+            result(ops::item::delitem(rt, &o, &k))
+        }
+        Target::Unpack(ts, _) => {
+            for t in ts.iter().rev() {
+                f.work.push(Step::StoreCont(t, DEL));
+            }
+            Act::Next
+        }
+    }
+}
+
+/// The current value of a simple target (for augmented assignment).
+fn load_simple(rt: &mut Runtime, f: &Frame, t: &'static Target) -> Result<Value, crate::runtime::class::Exc> {
+    match t {
+        Target::Local(i) => f.locals[*i as usize].clone().ok_or_else(|| {
+            let name = &f.code.varnames[*i as usize];
+            rt.exc_msg(
+                &rt.types.unbound_local_error,
+                format!("cannot access local variable '{name}' where it is not associated with a value"),
+            )
+        }),
+        Target::Cell(i) => f.cells[*i as usize].value.borrow().clone().ok_or_else(|| expr::unbound_cell(rt, f, *i)),
+        Target::Global(n) => f
+            .globals
+            .get_str(n)
+            .or_else(|| rt.builtins.get_str(n))
+            .ok_or_else(|| expr::name_error(rt, n)),
+        Target::Name(n) => f
+            .ns
+            .as_ref()
+            .and_then(|ns| ns.get_str(n))
+            .or_else(|| f.globals.get_str(n))
+            .or_else(|| rt.builtins.get_str(n))
+            .ok_or_else(|| expr::name_error(rt, n)),
+        _ => unreachable!(),
+    }
+}
+
+/// `target op= value`, in states: 0 start; 1 components on the stack; 2 current value
+/// and right operand on the stack.
+pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act {
+    let StmtKind::AugAssign(t, op, value) = &s.kind else { unreachable!() };
+    match st {
+        0 => {
+            match t {
+                Target::Attr(obj, _) => match eval(rt, f, obj, Step::Stmt(s, 1)) {
+                    Ev::Val(v) => f.push(v),
+                    Ev::Pending(a) => return a,
+                    Ev::Raise(x) => return Act::Raise(x),
+                },
+                Target::Subscript(obj, idx) => {
+                    if obj.fast && idx.fast {
+                        rt.fast = true;
+                        let r = expr::fast(rt, f, obj).and_then(|o| expr::fast(rt, f, idx).map(|k| (o, k)));
+                        rt.fast = false;
+                        match r {
+                            Ok((o, k)) => {
+                                f.push(o);
+                                f.push(k);
+                            }
+                            Err(Fail::Raise(x)) => return Act::Raise(x),
+                            Err(Fail::Slow) => {
+                                f.work.push(Step::Stmt(s, 1));
+                                f.work.push(Step::Eval(idx));
+                                f.work.push(Step::Eval(obj));
+                                return Act::Next;
+                            }
+                        }
+                    } else {
+                        f.work.push(Step::Stmt(s, 1));
+                        f.work.push(Step::Eval(idx));
+                        f.work.push(Step::Eval(obj));
+                        return Act::Next;
+                    }
+                }
+                _ => {}
+            }
+            augassign(rt, f, s, 1)
+        }
+        1 => {
+            // Read the current value.
+            let cur = match t {
+                Target::Attr(_, name) => {
+                    let o = f.stack.last().unwrap().clone();
+                    ops::attr::getattr(rt, &o, name).map_err(ops::expect_raise)
+                }
+                Target::Subscript(..) => {
+                    let n = f.stack.len();
+                    let (o, k) = (f.stack[n - 2].clone(), f.stack[n - 1].clone());
+                    ops::item::getitem(rt, &o, &k).map_err(ops::expect_raise)
+                }
+                _ => load_simple(rt, f, t),
+            };
+            let cur = match cur {
+                Ok(v) => v,
+                Err(x) => return Act::Raise(x),
+            };
+            f.push(cur);
+            match eval(rt, f, value, Step::Stmt(s, 2)) {
+                Ev::Val(v) => {
+                    f.push(v);
+                    augassign(rt, f, s, 2)
+                }
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            }
+        }
+        _ => {
+            let rhs = f.pop();
+            let cur = f.pop();
+            let res = match inplace(rt, *op, cur, rhs) {
+                Ok(v) => v,
+                Err(x) => return Act::Raise(ops::expect_raise(x)),
+            };
+            match t {
+                Target::Attr(_, name) => {
+                    let o = f.pop();
+                    result(ops::attr::setattr(rt, &o, name, res))
+                }
+                Target::Subscript(..) => {
+                    let k = f.pop();
+                    let o = f.pop();
+                    result(ops::item::setitem(rt, &o, &k, res))
+                }
+                _ => store(rt, f, t, res),
+            }
+        }
+    }
+}
+
+/// `a op= b`: in place for lists, sets and dicts and user `__iop__` methods.
+pub fn inplace(rt: &mut Runtime, op: crate::syntax::ast::BinOp, a: Value, b: Value) -> PyResult {
+    use crate::syntax::ast::BinOp;
+    if let Some(r) = ops::num::numeric(rt, op, &a, &b) {
+        return r;
+    }
+    match (&a, op) {
+        (Value::List(l), BinOp::Add) => {
+            let items = ops::iter::collect(rt, &b)?;
+            l.borrow_mut().extend(items);
+            return Ok(a);
+        }
+        (Value::List(l), BinOp::Mul) => {
+            if let Some(n) = ops::as_int(&b) {
+                let n = n.max(0) as usize;
+                let mut items = l.borrow_mut();
+                let orig = items.clone();
+                items.clear();
+                for _ in 0..n {
+                    items.extend(orig.iter().cloned());
+                }
+                drop(items);
+                return Ok(a);
+            }
+        }
+        (Value::Set(_), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) if matches!(b, Value::Set(_)) => {
+            return crate::builtins::sets::set_inplace(rt, op, &a, &b);
+        }
+        (Value::Dict(d), BinOp::BitOr) => {
+            crate::builtins::dicts::dict_update_any(rt, d, &b)?;
+            return Ok(a);
+        }
+        (Value::Inst(_), _) => {
+            let (_, _, iname) = ops::num::dunders(op);
+            return ops::num::binary_dunder(rt, op, &a, &b, Some(iname));
+        }
+        _ => {}
+    }
+    ops::num::binary(rt, op, &a, &b)
+}

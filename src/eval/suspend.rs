@@ -1,0 +1,426 @@
+//! Generators and coroutines on heap frames: starting and resuming a parked frame
+//! (send, throw), `yield`, and delegation (`yield from`, `await`) that passes values
+//! out through every delegating frame and sent values back in.
+
+use super::expr::{eval, Ev};
+use super::frame::{Activation, Frame, ReturnMode};
+use super::ir::*;
+use super::machine::{Act, Outcome};
+use super::step::Step;
+use crate::ops::{self, Fail, PyResult};
+use crate::runtime::class::Exc;
+use crate::runtime::generator::{GenKind, GenState, Generator};
+use crate::runtime::iter::IterNext;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// How a generator is resumed.
+pub enum Resume {
+    /// `send(value)` (`next()` sends None).
+    Send(Value),
+    /// `throw(exc)`.
+    Throw(Exc),
+}
+
+/// Why a generator could not be resumed.
+pub enum ResumeErr {
+    /// It has finished (the caller decides what that means).
+    Finished,
+    /// An error to raise (already executing, non-None first send...).
+    Raise(Exc),
+}
+
+fn kind_word(g: &Generator) -> &'static str {
+    match g.kind {
+        GenKind::Generator => "generator",
+        GenKind::Coroutine => "coroutine",
+        GenKind::AsyncGenerator => "async generator",
+    }
+}
+
+/// Take a generator's frame and prepare it to run, in `mode`.
+pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<Box<Frame>, ResumeErr> {
+    match g.state.get() {
+        GenState::Running => {
+            return Err(ResumeErr::Raise(rt.value_error(format!("{} already executing", kind_word(g)))));
+        }
+        GenState::Finished => return Err(ResumeErr::Finished),
+        GenState::Created => {
+            if let Resume::Send(v) = &input {
+                if !v.is_none() {
+                    return Err(ResumeErr::Raise(rt.type_error(format!(
+                        "can't send non-None value to a just-started {}",
+                        kind_word(g)
+                    ))));
+                }
+            }
+        }
+        GenState::Suspended => {}
+    }
+    let Some(mut fr) = g.frame.borrow_mut().take() else { return Err(ResumeErr::Finished) };
+    g.state.set(GenState::Running);
+    fr.owner = Some(g.clone());
+    fr.mode = mode;
+    match input {
+        Resume::Send(v) => {
+            if fr.started {
+                fr.push(v);
+            }
+        }
+        Resume::Throw(e) => fr.throw = Some(e),
+    }
+    fr.started = true;
+    Ok(fr)
+}
+
+/// The StopIteration a finished generator raises for its return value.
+pub fn stop_iteration(rt: &Runtime, v: Value) -> Exc {
+    let args = if v.is_none() { vec![] } else { vec![v] };
+    rt.new_exc(&rt.types.stop_iteration, args)
+}
+
+/// PEP 479: a StopIteration escaping a generator becomes a RuntimeError.
+pub fn convert_stop(rt: &mut Runtime, g: &Generator, e: Exc) -> Exc {
+    let stop_async = ops::exc_matches(&e, &rt.types.stop_async_iteration);
+    let msg = if ops::exc_matches(&e, &rt.types.stop_iteration) {
+        format!("{} raised StopIteration", kind_word(g))
+    } else if stop_async && g.kind == GenKind::AsyncGenerator {
+        "async generator raised StopAsyncIteration".to_string()
+    } else {
+        return e;
+    };
+    let new = rt.exc_msg(&rt.types.runtime_error, msg);
+    {
+        let mut d = new.exc_data_mut();
+        d.cause = Some(Value::Inst(e.clone()));
+        d.context = Some(Value::Inst(e));
+        d.suppress_context = true;
+    }
+    new
+}
+
+/// Resume a generator in a nested driver run.
+pub fn resume_nested(rt: &mut Runtime, g: &Rc<Generator>, input: Resume) -> Result<Outcome, ResumeErr> {
+    let fr = resume_frame(rt, g, input, ReturnMode::Base)?;
+    Ok(super::machine::run(rt, Activation::Script(fr)))
+}
+
+/// `next(g)` from Rust: `Ok(None)` when exhausted.
+pub fn next_nested(rt: &mut Runtime, g: &Rc<Generator>) -> PyResult<Option<Value>> {
+    match resume_nested(rt, g, Resume::Send(Value::None)) {
+        Ok(Outcome::Yield(v)) => Ok(Some(v)),
+        Ok(Outcome::Return(_)) | Err(ResumeErr::Finished) => Ok(None),
+        Ok(Outcome::Raise(e)) | Err(ResumeErr::Raise(e)) => Err(Fail::Raise(e)),
+    }
+}
+
+/// `yield`, `yield from` and `await` expressions.
+pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
+    match (&e.kind, st) {
+        (ExprKind::Yield(None), _) => yield_value(rt, f, Value::None),
+        (ExprKind::Yield(Some(x)), 0) => match eval(rt, f, x, Step::Cont(e, 1)) {
+            Ev::Val(v) => yield_value(rt, f, v),
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        (ExprKind::Yield(Some(_)), _) => {
+            let v = f.pop();
+            yield_value(rt, f, v)
+        }
+        (ExprKind::YieldFrom(x) | ExprKind::Await(x), 0) => match eval(rt, f, x, Step::Cont(e, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                expr(rt, f, e, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        (ExprKind::YieldFrom(_), _) => {
+            let v = f.pop();
+            let it = match v {
+                Value::Gen(ref g) if g.kind == GenKind::Coroutine => {
+                    return Act::Raise(rt.type_error("cannot 'yield from' a coroutine object in a non-coroutine generator"));
+                }
+                _ => match ops::iter::iter(rt, &v) {
+                    Ok(it) => it,
+                    Err(x) => return Act::Raise(ops::expect_raise(x)),
+                },
+            };
+            start_delegation(rt, f, it)
+        }
+        (ExprKind::Await(_), _) => {
+            let v = f.pop();
+            await_now(rt, f, v)
+        }
+        _ => Act::Raise(rt.exc_msg(&rt.types.runtime_error, "internal error: bad yield state")),
+    }
+}
+
+/// `yield v` in the current frame. In an async generator the value is marked, so the
+/// `__anext__` awaitable can tell it from values its awaits pass out.
+fn yield_value(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
+    if f.code.func_kind == crate::syntax::ast::FuncKind::AsyncGenerator {
+        return Act::Yield(crate::builtins::agen::wrap_yield(rt, v));
+    }
+    Act::Yield(v)
+}
+
+/// `await v`: find the iterator behind the awaitable and delegate to it.
+pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
+    match awaitable_iter(rt, v) {
+        Ok(it) => start_delegation(rt, f, it),
+        Err(x) => Act::Raise(x),
+    }
+}
+
+/// The iterator an `await` delegates to, with CPython's errors.
+pub fn awaitable_iter(rt: &mut Runtime, v: Value) -> Result<Value, Exc> {
+    match &v {
+        Value::Gen(g) if g.kind == GenKind::Coroutine => {
+            if g.state.get() == GenState::Finished {
+                return Err(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
+            }
+            if g.awaited.get() && g.state.get() != GenState::Created {
+                return Err(rt.exc_msg(&rt.types.runtime_error, "coroutine is being awaited already"));
+            }
+            g.awaited.set(true);
+            Ok(v)
+        }
+        _ => {
+            if let Some(it) = crate::builtins::attrs::native_await(rt, &v) {
+                return it;
+            }
+            let Some(m) = ops::attr::lookup_special(rt, &v, "__await__") else {
+                let tn = ops::type_name(rt, &v);
+                return Err(rt.type_error(format!("object {tn} can't be used in 'await' expression")));
+            };
+            let it = ops::call::call_value(rt, m, vec![v]).map_err(ops::expect_raise)?;
+            match &it {
+                Value::Gen(g) if g.kind == GenKind::Coroutine => Err(rt.type_error("__await__() returned a coroutine")),
+                Value::Gen(_) | Value::Iter(_) => Ok(it),
+                _ if ops::attr::lookup_special(rt, &it, "__next__").is_some() || crate::builtins::attrs::is_native_resumable(&it) => Ok(it),
+                _ => {
+                    let tn = ops::type_name(rt, &it);
+                    Err(rt.type_error(format!("__await__() returned non-iterator of type '{tn}'")))
+                }
+            }
+        }
+    }
+}
+
+/// Put the sub-iterator on the stack and send it the first `None`.
+fn start_delegation(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
+    f.push(it);
+    f.push(Value::None);
+    delegate(rt, f)
+}
+
+/// `Step::Delegate`: send the value on top into the sub-iterator below it, or finish
+/// when the sub-iterator has returned.
+pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
+    if std::mem::take(&mut f.iter_done) {
+        let r = f.pop();
+        let it = f.pop();
+        crate::builtins::agen::finish_awaitable(&it);
+        f.push(r);
+        return Act::Next;
+    }
+    let v = f.pop();
+    let it = f.stack.last().cloned().unwrap_or(Value::None);
+    if let Some(a) = crate::builtins::agen::delegate_step(rt, f, &it, Resume::Send(v.clone())) {
+        return a;
+    }
+    let it = crate::builtins::attrs::unwrap_coro_wrapper(&it).unwrap_or(it);
+    match &it {
+        Value::Gen(g) => match resume_frame(rt, g, Resume::Send(v), ReturnMode::Delegate) {
+            Ok(fr) => {
+                f.work.push(Step::Delegate);
+                Act::Call(Activation::Script(fr))
+            }
+            Err(ResumeErr::Finished) => {
+                f.pop();
+                if g.kind == GenKind::Coroutine {
+                    return Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
+                }
+                f.push(Value::None);
+                Act::Next
+            }
+            Err(ResumeErr::Raise(x)) => {
+                f.pop();
+                Act::Raise(x)
+            }
+        },
+        Value::Iter(i) => {
+            if !v.is_none() {
+                f.pop();
+                let tn = i.type_name();
+                return Act::Raise(rt.exc_msg(&rt.types.attribute_error, format!("'{tn}' object has no attribute 'send'")));
+            }
+            match i.next() {
+                IterNext::Item(w) => {
+                    f.work.push(Step::Delegate);
+                    Act::Yield(w)
+                }
+                IterNext::Done => {
+                    f.pop();
+                    f.push(Value::None);
+                    Act::Next
+                }
+                IterNext::Changed(msg) => {
+                    f.pop();
+                    Act::Raise(rt.exc_msg(&rt.types.runtime_error, msg))
+                }
+            }
+        }
+        _ => {
+            let r = if let Some(r) = crate::builtins::attrs::native_resume(rt, &it, Resume::Send(v.clone())) {
+                r
+            } else {
+                let name = if v.is_none() { "__next__" } else { "send" };
+                let m = match ops::attr::lookup_special(rt, &it, name) {
+                    Some(m) => Ok((m, true)),
+                    None if name == "send" => ops::attr::getattr(rt, &it, &crate::runtime::intern::intern("send")).map(|m| (m, false)),
+                    None => ops::attr::getattr(rt, &it, &crate::runtime::intern::intern("__next__")).map(|m| (m, false)),
+                };
+                match m {
+                    Ok((m, unbound)) => {
+                        let mut args = Vec::new();
+                        if unbound {
+                            args.push(it.clone());
+                        }
+                        if name == "send" {
+                            args.push(v);
+                        }
+                        ops::call::call_value(rt, m, args)
+                    }
+                    Err(e) => Err(e),
+                }
+            };
+            sub_result(rt, f, r)
+        }
+    }
+}
+
+/// Handle what a sub-iterator without a frame gave back: a value to pass out, its
+/// return (StopIteration), or an error.
+fn sub_result(rt: &mut Runtime, f: &mut Frame, r: PyResult) -> Act {
+    match r {
+        Ok(w) => {
+            f.work.push(Step::Delegate);
+            Act::Yield(w)
+        }
+        Err(Fail::Raise(x)) if ops::exc_matches(&x, &rt.types.stop_iteration) => {
+            f.pop();
+            let value = x.exc_data().args.first().cloned().unwrap_or(Value::None);
+            f.push(value);
+            Act::Next
+        }
+        Err(x) => {
+            f.pop();
+            Act::Raise(ops::expect_raise(x))
+        }
+    }
+}
+
+/// A frame resumed with `throw()`: raise at the suspension point, or pass the
+/// exception to the sub-iterator it is delegating to.
+pub fn throw_at_suspension(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Act {
+    if !matches!(f.work.last(), Some(Step::Delegate)) {
+        return Act::Raise(e);
+    }
+    f.work.pop();
+    let it = f.stack.last().cloned().unwrap_or(Value::None);
+    if let Some(a) = crate::builtins::agen::delegate_step(rt, f, &it, Resume::Throw(e.clone())) {
+        return a;
+    }
+    let it = crate::builtins::attrs::unwrap_coro_wrapper(&it).unwrap_or(it);
+    let is_exit = ops::exc_matches(&e, &rt.types.generator_exit);
+    match &it {
+        Value::Gen(g) => {
+            if is_exit {
+                // Close the sub-generator, then raise GeneratorExit here.
+                f.pop();
+                if let Err(x) = close_nested(rt, g) {
+                    return Act::Raise(x);
+                }
+                return Act::Raise(e);
+            }
+            match resume_frame(rt, g, Resume::Throw(e.clone()), ReturnMode::Delegate) {
+                Ok(fr) => {
+                    f.work.push(Step::Delegate);
+                    Act::Call(Activation::Script(fr))
+                }
+                Err(ResumeErr::Finished) => {
+                    f.pop();
+                    Act::Raise(e)
+                }
+                Err(ResumeErr::Raise(x)) => {
+                    f.pop();
+                    Act::Raise(x)
+                }
+            }
+        }
+        _ => {
+            if let Some(r) = crate::builtins::attrs::native_resume(rt, &it, Resume::Throw(e.clone())) {
+                return sub_result(rt, f, r);
+            }
+            if is_exit {
+                f.pop();
+                if let Ok(close) = ops::attr::getattr(rt, &it, &crate::runtime::intern::intern("close")) {
+                    if let Err(x) = ops::call::call_value(rt, close, vec![]) {
+                        return Act::Raise(ops::expect_raise(x));
+                    }
+                }
+                return Act::Raise(e);
+            }
+            match ops::attr::getattr(rt, &it, &crate::runtime::intern::intern("throw")) {
+                Ok(throw) => {
+                    let r = ops::call::call_value(rt, throw, vec![Value::Inst(e)]);
+                    sub_result(rt, f, r)
+                }
+                Err(_) => {
+                    f.pop();
+                    Act::Raise(e)
+                }
+            }
+        }
+    }
+}
+
+/// `g.close()` from Rust.
+pub fn close_nested(rt: &mut Runtime, g: &Rc<Generator>) -> Result<(), Exc> {
+    match g.state.get() {
+        GenState::Finished => return Ok(()),
+        GenState::Created => {
+            g.state.set(GenState::Finished);
+            if let Some(fr) = g.frame.borrow_mut().take() {
+                rt.recycle(fr);
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    let exit = rt.new_exc(&rt.types.generator_exit, vec![]);
+    match resume_nested(rt, g, Resume::Throw(exit)) {
+        Ok(Outcome::Yield(_)) => Err(rt.exc_msg(&rt.types.runtime_error, format!("{} ignored GeneratorExit", kind_word(g)))),
+        Ok(Outcome::Return(_)) | Err(ResumeErr::Finished) => Ok(()),
+        Ok(Outcome::Raise(x)) | Err(ResumeErr::Raise(x)) => {
+            if ops::exc_matches(&x, &rt.types.generator_exit) || ops::exc_matches(&x, &rt.types.stop_iteration) {
+                Ok(())
+            } else {
+                Err(x)
+            }
+        }
+    }
+}
+
+/// The object a suspended frame is delegating to (`gi_yieldfrom`, `cr_await`).
+pub fn delegating_to(f: &Frame) -> Option<Value> {
+    if matches!(f.work.last(), Some(Step::Delegate)) {
+        // The sent value is not on the stack while parked: the iterator is on top.
+        f.stack.last().cloned()
+    } else {
+        None
+    }
+}

@@ -1,0 +1,120 @@
+//! Unwinding a frame's work stack as data: exceptions look for handlers, and
+//! `return`/`break`/`continue` run the `finally` blocks and `__exit__` calls they leave.
+
+use super::exec::push_block;
+use super::frame::{Completion, Frame};
+use super::ir::StmtKind;
+use super::machine::Act;
+use super::step::Step;
+use crate::runtime::class::{Exc, TbEntry};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+
+/// Record that an exception passed through frame `f` at its current line.
+pub fn add_traceback(_rt: &mut Runtime, f: &Frame, e: &Exc) {
+    if let Some(exc) = &e.exc {
+        let mut d = exc.borrow_mut();
+        if let Some(last) = d.traceback.last() {
+            if last.line == f.line && std::rc::Rc::ptr_eq(&last.source, &f.code.source) && std::rc::Rc::ptr_eq(&last.name, &f.code.name) {
+                return;
+            }
+        }
+        d.traceback.push(TbEntry { source: f.code.source.clone(), line: f.line, name: f.code.name.clone() });
+    }
+}
+
+/// Unwind `f` for exception `e`: `Ok(act)` when a handler took it, `Err(e)` when the
+/// frame has none left (it ends with the exception).
+pub fn unwind_raise(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Result<Act, Exc> {
+    loop {
+        let Some(step) = f.work.pop() else { return Err(e) };
+        match step {
+            Step::Handler(s, h) => {
+                f.stack.truncate(h as usize);
+                f.push(Value::Inst(e));
+                return Ok(super::raise::handler_cont(rt, f, s, 10));
+            }
+            Step::Finally(s, h) => {
+                f.stack.truncate(h as usize);
+                f.pending.push(Completion::Raise(e));
+                f.work.push(Step::EndFinally);
+                if let StmtKind::Try(t) = &s.kind {
+                    push_block(f, &t.finalbody);
+                }
+                return Ok(Act::Next);
+            }
+            Step::WithExit(s, h) => {
+                f.stack.truncate(h as usize);
+                return Ok(super::with::exit_on_raise(rt, f, s, e));
+            }
+            Step::AsyncForEnd(s, h) => {
+                if crate::ops::exc_matches(&e, &rt.types.stop_async_iteration) {
+                    // The async iterator is exhausted: leave the loop normally.
+                    f.work.pop();
+                    f.stack.truncate(h as usize);
+                    if let StmtKind::For(fx) = &s.kind {
+                        push_block(f, &fx.orelse);
+                    }
+                    return Ok(Act::Next);
+                }
+            }
+            Step::ExceptBody(k) => rt.handled.truncate(f.handled_base + k as usize),
+            Step::EndFinally => {
+                // An exception inside a `finally` replaces the completion it was for.
+                f.pending.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Carry out a completion (return, break, continue, or a re-raise) from the current
+/// point of `f`, running the `finally` blocks and `__exit__` calls it leaves.
+pub fn resume(rt: &mut Runtime, f: &mut Frame, c: Completion) -> Act {
+    if let Completion::Raise(e) = c {
+        return Act::Raise(e);
+    }
+    if let Completion::Normal = c {
+        return Act::Next;
+    }
+    loop {
+        let Some(step) = f.work.pop() else {
+            return match c {
+                Completion::Return(v) => Act::Return(v),
+                // `break`/`continue` outside a loop were rejected when compiling.
+                _ => Act::Return(Value::None),
+            };
+        };
+        match step {
+            Step::ForIter(s, h) | Step::While(s, h) if matches!(c, Completion::Break | Completion::Continue) => {
+                if let Completion::Continue = c {
+                    f.stack.truncate(h as usize + matches!(step, Step::ForIter(..)) as usize);
+                    f.work.push(step);
+                } else {
+                    f.stack.truncate(h as usize);
+                }
+                let _ = s;
+                return Act::Next;
+            }
+            Step::Finally(s, h) => {
+                f.stack.truncate(h as usize);
+                f.pending.push(c);
+                f.work.push(Step::EndFinally);
+                if let StmtKind::Try(t) = &s.kind {
+                    push_block(f, &t.finalbody);
+                }
+                return Act::Next;
+            }
+            Step::WithExit(s, h) => {
+                f.stack.truncate(h as usize);
+                return super::with::exit_on_completion(rt, f, s, c);
+            }
+            Step::ExceptBody(k) => rt.handled.truncate(f.handled_base + k as usize),
+            Step::EndFinally => {
+                // `return`/`break` in a `finally` block drops its pending completion.
+                f.pending.pop();
+            }
+            _ => {}
+        }
+    }
+}

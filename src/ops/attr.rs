@@ -1,0 +1,418 @@
+//! Attribute access: lookup through the MRO, descriptors (functions become bound
+//! methods, `property`, `staticmethod`, `classmethod`), instance namespaces,
+//! `__getattr__`, and the special attributes of built-in objects.
+
+use super::{call, no_attr, raise, type_name, type_of, PyResult};
+use crate::runtime::class::{Class, Kind};
+use crate::runtime::descr::{ClassMethod, Module, Property, StaticMethod, Super};
+use crate::runtime::function::{BoundMethod, NativeFn};
+use crate::runtime::object::downcast;
+use crate::runtime::str::PyStr;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// Find `name` in a class's MRO (including built-in types' namespaces).
+#[inline]
+pub fn class_lookup(cls: &Rc<Class>, name: &str) -> Option<Value> {
+    let key = crate::runtime::intern::intern(name);
+    class_lookup_str(cls, &key)
+}
+
+/// Find `name` in a class's MRO.
+pub fn class_lookup_str(cls: &Rc<Class>, name: &PyStr) -> Option<Value> {
+    if let Some(v) = cls.dict.get_str(name) {
+        return Some(v);
+    }
+    for c in cls.mro.borrow().iter() {
+        if let Some(v) = c.dict.get_str(name) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Find a dunder defined by user classes in the MRO of `v`'s type (built-in types'
+/// defaults are skipped: the caller implements those itself).
+pub fn lookup_special(rt: &Runtime, v: &Value, name: &str) -> Option<Value> {
+    let cls = match v {
+        Value::Inst(i) => i.class(),
+        Value::Class(_) | Value::Obj(_) => type_of(rt, v),
+        _ => return None,
+    };
+    let key = crate::runtime::intern::intern(name);
+    if !cls.builtin {
+        if let Some(f) = cls.dict.get_str(&key) {
+            return Some(f);
+        }
+    }
+    for c in cls.mro.borrow().iter() {
+        if c.builtin {
+            continue;
+        }
+        if let Some(f) = c.dict.get_str(&key) {
+            return Some(f);
+        }
+    }
+    None
+}
+
+/// The name of a module value.
+pub fn module_name(v: &Value) -> Option<String> {
+    downcast::<Module>(v).map(|m| m.name.as_str().to_string())
+}
+
+/// Bind a class attribute found for an instance access.
+fn bind(rt: &mut Runtime, attr: Value, obj: &Value, cls: &Rc<Class>) -> PyResult {
+    Ok(match &attr {
+        Value::Func(_) => Value::Method(Rc::new(BoundMethod { func: attr, receiver: obj.clone() })),
+        Value::Native(n) if n.bound.is_none() => Value::Native(Rc::new(NativeFn {
+            name: n.name,
+            owner: n.owner,
+            func: n.func,
+            bound: Some(receiver_for_native(obj)),
+        })),
+        Value::Obj(_) => {
+            if let Some(p) = downcast::<Property>(&attr) {
+                if p.fget.is_none() {
+                    let pname = p.name.borrow().as_ref().map(|n| n.as_str().to_string()).unwrap_or_default();
+                    return raise(rt.exc_msg(
+                        &rt.types.attribute_error,
+                        format!("property '{pname}' of '{}' object has no getter", cls.name_str()),
+                    ));
+                }
+                return call::call_value(rt, p.fget.clone(), vec![obj.clone()]);
+            }
+            if let Some(s) = downcast::<StaticMethod>(&attr) {
+                return Ok(s.0.clone());
+            }
+            if let Some(c) = downcast::<ClassMethod>(&attr) {
+                return Ok(Value::Method(Rc::new(BoundMethod { func: c.0.clone(), receiver: Value::Class(cls.clone()) })));
+            }
+            attr
+        }
+        _ => attr,
+    })
+}
+
+/// For a built-in method called on an instance of a subclass of a built-in type, the
+/// receiver is the built-in value inside.
+fn receiver_for_native(obj: &Value) -> Value {
+    match obj {
+        Value::Inst(i) => i.base.borrow().clone().unwrap_or_else(|| obj.clone()),
+        _ => obj.clone(),
+    }
+}
+
+/// `obj.name`.
+pub fn getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
+    match obj {
+        Value::Inst(inst) => {
+            let cls = inst.class();
+            let cattr = class_lookup_str(&cls, name);
+            if let Some(a) = &cattr {
+                if downcast::<Property>(a).is_some() {
+                    return bind(rt, a.clone(), obj, &cls);
+                }
+            }
+            if let Some(v) = inst.dict.get_str(name) {
+                return Ok(v);
+            }
+            if let Some(a) = cattr {
+                return bind(rt, a, obj, &cls);
+            }
+            if let Some(v) = instance_special(rt, obj, name) {
+                return Ok(v);
+            }
+            if let Some(base) = inst.base.borrow().clone() {
+                if let Ok(v) = getattr(rt, &base, name) {
+                    return Ok(v);
+                }
+            }
+            if let Some(ga) = lookup_special(rt, obj, "__getattr__") {
+                return call::call_value(rt, ga, vec![obj.clone(), Value::Str(name.clone())]);
+            }
+            raise(no_attr(rt, obj, name))
+        }
+        Value::Class(cls) => class_getattr(rt, cls, name, obj),
+        _ => builtin_getattr(rt, obj, name),
+    }
+}
+
+/// Attributes every instance has that are not in its namespace.
+fn instance_special(rt: &mut Runtime, obj: &Value, name: &PyStr) -> Option<Value> {
+    let Value::Inst(inst) = obj else { return None };
+    match name.as_str() {
+        "__class__" => Some(Value::Class(inst.class())),
+        "__dict__" => Some(Value::Dict(inst.dict.clone())),
+        _ if inst.is_exception() => crate::builtins::exceptions::exc_attr(rt, inst, name.as_str()),
+        _ => None,
+    }
+}
+
+fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Value) -> PyResult {
+    if let Some(a) = class_lookup_str(cls, name) {
+        if let Some(c) = downcast::<ClassMethod>(&a) {
+            return Ok(Value::Method(Rc::new(BoundMethod { func: c.0.clone(), receiver: obj.clone() })));
+        }
+        if let Some(s) = downcast::<StaticMethod>(&a) {
+            return Ok(s.0.clone());
+        }
+        return Ok(a);
+    }
+    let v = match name.as_str() {
+        "__name__" => Value::Str(cls.name.borrow().clone()),
+        "__qualname__" => Value::Str(cls.qualname.borrow().clone()),
+        "__module__" => Value::Str(cls.module.borrow().clone()),
+        "__mro__" => Value::tuple(cls.full_mro().into_iter().map(Value::Class).collect()),
+        "__bases__" => Value::tuple(cls.bases.borrow().iter().cloned().map(Value::Class).collect()),
+        "__base__" => cls.bases.borrow().first().cloned().map(Value::Class).unwrap_or(Value::None),
+        "__dict__" => Value::Dict(Rc::new(crate::builtins::dicts::dict_copy(&cls.dict).as_ref().clone_dict())),
+        "__doc__" => Value::None,
+        "__class__" => Value::Class(rt.types.type_.clone()),
+        "mro" => return Ok(Value::Native(Rc::new(NativeFn {
+            name: "mro",
+            owner: Some("type"),
+            func: crate::builtins::types::type_mro,
+            bound: Some(obj.clone()),
+        }))),
+        _ => {
+            // Methods of `type` itself (e.g. `int.__subclasses__` is not needed).
+            if let Some(a) = rt.types.type_.dict.get_str(name) {
+                return bind(rt, a, obj, &rt.types.type_.clone());
+            }
+            return raise(no_attr(rt, obj, name));
+        }
+    };
+    Ok(v)
+}
+
+fn builtin_getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
+    if name.as_str() == "__class__" {
+        return Ok(Value::Class(type_of(rt, obj)));
+    }
+    if let Some(v) = crate::builtins::attrs::special(rt, obj, name)? {
+        return Ok(v);
+    }
+    if let Value::Obj(o) = obj {
+        if let Some(s) = downcast::<Super>(obj) {
+            return super_getattr(rt, s, name, obj);
+        }
+        if let Some(m) = downcast::<Module>(obj) {
+            if let Some(v) = m.dict.get_str(name) {
+                return Ok(v);
+            }
+            return raise(no_attr(rt, obj, name));
+        }
+        if let Some(v) = o.get_attr(rt, name, obj) {
+            return Ok(v);
+        }
+    }
+    let cls = type_of(rt, obj);
+    if let Some(a) = class_lookup_str(&cls, name) {
+        return bind(rt, a, obj, &cls);
+    }
+    raise(no_attr(rt, obj, name))
+}
+
+fn super_getattr(rt: &mut Runtime, s: &Super, name: &Rc<PyStr>, _this: &Value) -> PyResult {
+    let mro = s.obj_type.full_mro();
+    let start = mro.iter().position(|c| Rc::ptr_eq(c, &s.class)).map_or(mro.len(), |i| i + 1);
+    for c in &mro[start..] {
+        if let Some(a) = c.dict.get_str(name) {
+            if let Value::Class(_) = &s.obj {
+                if let Some(cm) = downcast::<ClassMethod>(&a) {
+                    return Ok(Value::Method(Rc::new(BoundMethod { func: cm.0.clone(), receiver: s.obj.clone() })));
+                }
+                return Ok(a);
+            }
+            return bind(rt, a, &s.obj, &s.obj_type);
+        }
+    }
+    if name.as_str() == "__class__" {
+        return Ok(Value::Class(rt.types.other("super")));
+    }
+    raise(rt.exc_msg(&rt.types.attribute_error, format!("'super' object has no attribute '{name}'")))
+}
+
+/// `obj.name = value`.
+pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) -> PyResult<()> {
+    match obj {
+        Value::Inst(inst) => {
+            let cls = inst.class();
+            if let Some(a) = class_lookup_str(&cls, name) {
+                if let Some(p) = downcast::<Property>(&a) {
+                    if p.fset.is_none() {
+                        return raise(rt.exc_msg(
+                            &rt.types.attribute_error,
+                            format!("property '{name}' of '{}' object has no setter", cls.name_str()),
+                        ));
+                    }
+                    call::call_value(rt, p.fset.clone(), vec![obj.clone(), value])?;
+                    return Ok(());
+                }
+            }
+            if let Some(sa) = lookup_special(rt, obj, "__setattr__") {
+                call::call_value(rt, sa, vec![obj.clone(), Value::Str(name.clone()), value])?;
+                return Ok(());
+            }
+            if inst.is_exception() && crate::builtins::exceptions::exc_setattr(rt, inst, name.as_str(), &value)? {
+                return Ok(());
+            }
+            if name.as_str() == "__class__" {
+                if let Value::Class(c) = value {
+                    *inst.class.borrow_mut() = c;
+                    return Ok(());
+                }
+            }
+            inst.dict.set_str(name.clone(), value);
+            Ok(())
+        }
+        Value::Class(cls) => {
+            if cls.builtin {
+                return raise(rt.type_error(format!(
+                    "cannot set '{name}' attribute of immutable type '{}'",
+                    cls.name_str()
+                )));
+            }
+            match name.as_str() {
+                "__name__" => {
+                    if let Value::Str(s) = &value {
+                        *cls.name.borrow_mut() = s.clone();
+                    }
+                }
+                "__qualname__" => {
+                    if let Value::Str(s) = &value {
+                        *cls.qualname.borrow_mut() = s.clone();
+                    }
+                }
+                _ => {
+                    if name.as_str() == "__getattr__" {
+                        cls.has_getattr.set(true);
+                    }
+                    cls.dict.set_str(name.clone(), value);
+                }
+            }
+            Ok(())
+        }
+        Value::Func(f) => {
+            match name.as_str() {
+                "__name__" => {
+                    if let Value::Str(s) = &value {
+                        *f.name.borrow_mut() = s.clone();
+                    }
+                }
+                "__qualname__" => {
+                    if let Value::Str(s) = &value {
+                        *f.qualname.borrow_mut() = s.clone();
+                    }
+                }
+                "__doc__" => *f.doc.borrow_mut() = value,
+                _ => {
+                    let d = f.dict.borrow_mut().get_or_insert_with(|| Rc::new(crate::runtime::dict::Dict::new())).clone();
+                    d.set_str(name.clone(), value);
+                }
+            }
+            Ok(())
+        }
+        Value::Obj(o) => {
+            if let Some(m) = downcast::<Module>(obj) {
+                m.dict.set_str(name.clone(), value);
+                return Ok(());
+            }
+            if o.set_attr(rt, name, value) {
+                return Ok(());
+            }
+            raise(no_attr(rt, obj, name))
+        }
+        _ => {
+            let _ = value;
+            let msg = format!("'{}' object has no attribute '{name}'", type_name(rt, obj));
+            raise(rt.exc_msg(&rt.types.attribute_error, msg))
+        }
+    }
+}
+
+/// `del obj.name`.
+pub fn delattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> {
+    match obj {
+        Value::Inst(inst) => {
+            let cls = inst.class();
+            if let Some(a) = class_lookup_str(&cls, name) {
+                if let Some(p) = downcast::<Property>(&a) {
+                    if p.fdel.is_none() {
+                        return raise(rt.exc_msg(
+                            &rt.types.attribute_error,
+                            format!("property '{name}' of '{}' object has no deleter", cls.name_str()),
+                        ));
+                    }
+                    call::call_value(rt, p.fdel.clone(), vec![obj.clone()])?;
+                    return Ok(());
+                }
+            }
+            if let Some(da) = lookup_special(rt, obj, "__delattr__") {
+                call::call_value(rt, da, vec![obj.clone(), Value::Str(name.clone())])?;
+                return Ok(());
+            }
+            if inst.dict.del_str(name).is_none() {
+                return raise(no_attr(rt, obj, name));
+            }
+            Ok(())
+        }
+        Value::Class(cls) if !cls.builtin => {
+            if cls.dict.del_str(name).is_none() {
+                return raise(no_attr(rt, obj, name));
+            }
+            Ok(())
+        }
+        _ => raise(no_attr(rt, obj, name)),
+    }
+}
+
+/// For method calls: find `name` on `obj` without allocating a bound method when it is
+/// a plain function in the class. Returns the callable and whether `obj` must be
+/// passed as the first argument.
+#[inline]
+pub fn load_method(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<(Value, bool)> {
+    match obj {
+        Value::Inst(inst) => {
+            let cls = inst.class();
+            if let Some(a) = class_lookup_str(&cls, name) {
+                if matches!(a, Value::Func(_)) && inst.dict.is_empty_or_lacks(name) {
+                    return Ok((a, true));
+                }
+            }
+            Ok((getattr(rt, obj, name)?, false))
+        }
+        Value::Class(_) | Value::Obj(_) | Value::Func(_) | Value::Gen(_) => Ok((getattr(rt, obj, name)?, false)),
+        _ => {
+            let cls = type_of(rt, obj);
+            if let Some(a) = class_lookup_str(&cls, name) {
+                if let Value::Native(n) = &a {
+                    if n.bound.is_none() {
+                        return Ok((a, true));
+                    }
+                }
+            }
+            Ok((getattr(rt, obj, name)?, false))
+        }
+    }
+}
+
+impl crate::runtime::dict::Dict {
+    /// Whether the dict has no entry for this string key (instance-dict shadowing test).
+    #[inline]
+    pub fn is_empty_or_lacks(&self, key: &PyStr) -> bool {
+        self.is_empty() || self.get_str(key).is_none()
+    }
+
+    /// A shallow copy of the dict.
+    pub fn clone_dict(&self) -> crate::runtime::dict::Dict {
+        crate::runtime::dict::Dict::from_table(self.borrow().clone())
+    }
+}
+
+/// Whether a class's instances get a `__dict__`-style namespace (all user classes).
+pub fn is_user_class(cls: &Class) -> bool {
+    !cls.builtin || cls.kind == Kind::Exception
+}

@@ -1,0 +1,468 @@
+//! Truth values, equality, ordering, hashing and membership.
+
+use super::{attr, call, raise, type_name, Fail, PyResult};
+use crate::runtime::hash::{hash_bigint, hash_f64, hash_i64, hash_tuple};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use crate::syntax::ast::CmpOp;
+use num_bigint::BigInt;
+use num_traits::{ToPrimitive, Zero};
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// `bool(v)`.
+pub fn truthy(rt: &mut Runtime, v: &Value) -> PyResult<bool> {
+    Ok(match v {
+        Value::None => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::BigInt(b) => !b.is_zero(),
+        Value::Str(s) => !s.is_empty(),
+        Value::Bytes(b) => !b.data.is_empty(),
+        Value::List(l) => !l.is_empty(),
+        Value::Tuple(t) => !t.is_empty(),
+        Value::Dict(d) => !d.is_empty(),
+        Value::Set(s) => !s.is_empty(),
+        Value::Range(r) => !r.is_empty(),
+        Value::Inst(_) => return truthy_inst(rt, v),
+        Value::Obj(_) => {
+            if let Some(m) = attr::lookup_special(rt, v, "__len__") {
+                let n = call::call_value(rt, m, vec![v.clone()])?;
+                return Ok(len_result(rt, &n)? > 0);
+            }
+            true
+        }
+        _ => true,
+    })
+}
+
+fn truthy_inst(rt: &mut Runtime, v: &Value) -> PyResult<bool> {
+    if let Some(m) = attr::lookup_special(rt, v, "__bool__") {
+        let r = call::call_value(rt, m, vec![v.clone()])?;
+        return match r {
+            Value::Bool(b) => Ok(b),
+            other => raise(rt.type_error(format!("__bool__ should return bool, returned {}", type_name(rt, &other)))),
+        };
+    }
+    if let Some(m) = attr::lookup_special(rt, v, "__len__") {
+        let r = call::call_value(rt, m, vec![v.clone()])?;
+        return Ok(len_result(rt, &r)? > 0);
+    }
+    if let Some(b) = super::num::base_value(v) {
+        return truthy(rt, &b);
+    }
+    Ok(true)
+}
+
+/// Check the result of `__len__`.
+pub fn len_result(rt: &mut Runtime, r: &Value) -> PyResult<usize> {
+    match super::to_index(rt, r)? {
+        Some(n) => {
+            if n < BigInt::zero() {
+                return raise(rt.value_error("__len__() should return >= 0"));
+            }
+            match n.to_usize() {
+                Some(n) => Ok(n),
+                None => raise(rt.exc_msg(&rt.types.overflow_error, "cannot fit 'int' into an index-sized integer")),
+            }
+        }
+        None => {
+            let tn = type_name(rt, r);
+            raise(rt.type_error(format!("'{tn}' object cannot be interpreted as an integer")))
+        }
+    }
+}
+
+/// Compare two built-in numbers; `None` if either is not a number (or NaN involved: `Some(None)`).
+fn num_cmp(a: &Value, b: &Value) -> Option<Option<Ordering>> {
+    use Value::*;
+    Some(match (a, b) {
+        (Int(x), Int(y)) => Some(x.cmp(y)),
+        (Float(x), Float(y)) => x.partial_cmp(y),
+        (Int(x), Float(y)) => int_float_cmp(&num_bigint::BigInt::from(*x), *y),
+        (Float(x), Int(y)) => int_float_cmp(&num_bigint::BigInt::from(*y), *x).map(Ordering::reverse),
+        (Bool(x), _) => return num_cmp(&Int(*x as i64), b),
+        (_, Bool(y)) => return num_cmp(a, &Int(*y as i64)),
+        (BigInt(x), BigInt(y)) => Some(x.cmp(y)),
+        (BigInt(x), Int(y)) => Some((**x).cmp(&num_bigint::BigInt::from(*y))),
+        (Int(x), BigInt(y)) => Some(num_bigint::BigInt::from(*x).cmp(y)),
+        (BigInt(x), Float(y)) => int_float_cmp(x, *y),
+        (Float(x), BigInt(y)) => int_float_cmp(y, *x).map(Ordering::reverse),
+        _ => return Option::None,
+    })
+}
+
+/// Exact comparison of an int with a float.
+fn int_float_cmp(i: &BigInt, f: f64) -> Option<Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+    }
+    let fl = f.floor();
+    let fi = BigInt::from(fl as i128);
+    let fi = if fl.abs() < 1.7e38 { fi } else { num_bigint::BigInt::parse_bytes(format!("{fl:.0}").as_bytes(), 10).unwrap_or_default() };
+    match i.cmp(&fi) {
+        Ordering::Equal => Some(if f > fl { Ordering::Less } else { Ordering::Equal }),
+        o => Some(o),
+    }
+}
+
+/// Equality of built-in values without running script code. `None` when a user
+/// `__eq__` may be involved.
+pub fn eq_builtin(a: &Value, b: &Value) -> Option<bool> {
+    use Value::*;
+    if let Some(o) = num_cmp(a, b) {
+        return Some(o == Some(Ordering::Equal));
+    }
+    Some(match (a, b) {
+        (Str(x), Str(y)) => Rc::ptr_eq(x, y) || x.as_str() == y.as_str(),
+        (None, None) | (NotImplemented, NotImplemented) | (Ellipsis, Ellipsis) => true,
+        (Bytes(x), Bytes(y)) => x.data == y.data,
+        (Tuple(x), Tuple(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            for (p, q) in x.items().iter().zip(y.items()) {
+                if !p.is(q) && !eq_builtin(p, q)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        (List(x), List(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return Some(true);
+            }
+            let (xs, ys) = (x.borrow(), y.borrow());
+            if xs.len() != ys.len() {
+                return Some(false);
+            }
+            for (p, q) in xs.iter().zip(ys.iter()) {
+                if !p.is(q) && !eq_builtin(p, q)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        (Range(x), Range(y)) => {
+            let (lx, ly) = (x.len(), y.len());
+            lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
+        }
+        (Inst(_), _) | (_, Inst(_)) | (Obj(_), _) | (_, Obj(_)) => return Option::None,
+        (Dict(_), Dict(_)) | (Set(_), Set(_)) => return Option::None,
+        _ => a.is(b),
+    })
+}
+
+/// `a == b`.
+pub fn eq(rt: &mut Runtime, a: &Value, b: &Value) -> PyResult<bool> {
+    if let Some(r) = eq_builtin(a, b) {
+        return Ok(r);
+    }
+    let r = compare(rt, CmpOp::Eq, a, b)?;
+    truthy(rt, &r)
+}
+
+/// Depth guard for comparing and printing nested containers.
+pub fn enter_recursive(rt: &mut Runtime, what: &str) -> PyResult<()> {
+    rt.repr_depth += 1;
+    if rt.repr_depth > rt.opts.recursion_limit.min(20_000) {
+        rt.repr_depth -= 1;
+        return raise(rt.exc_msg(&rt.types.recursion_error, format!("maximum recursion depth exceeded{what}")));
+    }
+    Ok(())
+}
+
+fn seq_eq(rt: &mut Runtime, xs: &[Value], ys: &[Value]) -> PyResult<bool> {
+    if xs.len() != ys.len() {
+        return Ok(false);
+    }
+    enter_recursive(rt, " in comparison")?;
+    let mut res = Ok(true);
+    for (p, q) in xs.iter().zip(ys) {
+        if p.is(q) {
+            continue;
+        }
+        match eq(rt, p, q) {
+            Ok(true) => {}
+            other => {
+                res = other;
+                break;
+            }
+        }
+    }
+    rt.repr_depth -= 1;
+    res
+}
+
+/// Rich comparison `a op b` for ==, !=, <, <=, >, >= (the result may be any value
+/// when a user method returns one).
+pub fn compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    use Value::*;
+    if let Some(o) = num_cmp(a, b) {
+        return Ok(Bool(ord_result(op, o)));
+    }
+    match (a, b) {
+        (Str(x), Str(y)) => return Ok(Bool(ord_result(op, Some(x.as_str().cmp(y.as_str()))))),
+        (Bytes(x), Bytes(y)) => return Ok(Bool(ord_result(op, Some(x.data.cmp(&y.data))))),
+        (Tuple(_), Tuple(_)) | (List(_), List(_)) => {
+            let (xs, ys) = match (a, b) {
+                (Tuple(x), Tuple(y)) => (x.items().to_vec(), y.items().to_vec()),
+                (List(x), List(y)) => (x.snapshot(), y.snapshot()),
+                _ => unreachable!(),
+            };
+            return seq_compare(rt, op, &xs, &ys);
+        }
+        (Dict(x), Dict(y)) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => {
+            let r = crate::builtins::dicts::dict_eq(rt, x, y)?;
+            return Ok(Bool(r == (op == CmpOp::Eq)));
+        }
+        (Set(_), Set(_)) => return crate::builtins::sets::set_compare(rt, op, a, b),
+        _ => {}
+    }
+    rich_dunder(rt, op, a, b)
+}
+
+fn ord_result(op: CmpOp, o: Option<Ordering>) -> bool {
+    match o {
+        None => op == CmpOp::NotEq,
+        Some(o) => match op {
+            CmpOp::Eq => o == Ordering::Equal,
+            CmpOp::NotEq => o != Ordering::Equal,
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::LtE => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            CmpOp::GtE => o != Ordering::Less,
+            _ => false,
+        },
+    }
+}
+
+fn seq_compare(rt: &mut Runtime, op: CmpOp, xs: &[Value], ys: &[Value]) -> PyResult {
+    if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+        let e = seq_eq(rt, xs, ys)?;
+        return Ok(Value::Bool(e == (op == CmpOp::Eq)));
+    }
+    for (p, q) in xs.iter().zip(ys) {
+        if p.is(q) || eq(rt, p, q)? {
+            continue;
+        }
+        return compare(rt, op, p, q);
+    }
+    Ok(Value::Bool(ord_result(op, Some(xs.len().cmp(&ys.len())))))
+}
+
+/// The dunder names of a comparison: (method, reflected method).
+pub fn cmp_dunders(op: CmpOp) -> (&'static str, &'static str) {
+    match op {
+        CmpOp::Eq => ("__eq__", "__eq__"),
+        CmpOp::NotEq => ("__ne__", "__ne__"),
+        CmpOp::Lt => ("__lt__", "__gt__"),
+        CmpOp::LtE => ("__le__", "__ge__"),
+        CmpOp::Gt => ("__gt__", "__lt__"),
+        CmpOp::GtE => ("__ge__", "__le__"),
+        _ => ("", ""),
+    }
+}
+
+fn rich_dunder(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    let (name, rname) = cmp_dunders(op);
+    let ta = super::type_of(rt, a);
+    let tb = super::type_of(rt, b);
+    let reflected_first = !Rc::ptr_eq(&ta, &tb) && tb.is_subclass(&ta);
+    let user = |v: &Value| matches!(v, Value::Inst(_));
+    if user(a) || user(b) {
+        if reflected_first {
+            if let Some(m) = attr::lookup_special(rt, b, rname) {
+                let r = call::call_value(rt, m, vec![b.clone(), a.clone()])?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(r);
+                }
+            }
+        }
+        if let Some(m) = attr::lookup_special(rt, a, name) {
+            let r = call::call_value(rt, m, vec![a.clone(), b.clone()])?;
+            if !matches!(r, Value::NotImplemented) {
+                return Ok(r);
+            }
+        } else if op == CmpOp::NotEq {
+            // `__ne__` defaults to the inverse of `__eq__`.
+            if let Some(m) = attr::lookup_special(rt, a, "__eq__") {
+                let r = call::call_value(rt, m, vec![a.clone(), b.clone()])?;
+                if !matches!(r, Value::NotImplemented) {
+                    let t = truthy(rt, &r)?;
+                    return Ok(Value::Bool(!t));
+                }
+            }
+        }
+        if !reflected_first {
+            if let Some(m) = attr::lookup_special(rt, b, rname) {
+                let r = call::call_value(rt, m, vec![b.clone(), a.clone()])?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(r);
+                }
+            }
+        }
+        let (ba, bb) = (super::num::base_value(a), super::num::base_value(b));
+        if ba.is_some() || bb.is_some() {
+            return compare(rt, op, &ba.unwrap_or_else(|| a.clone()), &bb.unwrap_or_else(|| b.clone()));
+        }
+    }
+    match op {
+        CmpOp::Eq => Ok(Value::Bool(a.is(b))),
+        CmpOp::NotEq => Ok(Value::Bool(!a.is(b))),
+        _ => {
+            let sym = op.symbol();
+            raise(rt.type_error(format!(
+                "'{sym}' not supported between instances of '{}' and '{}'",
+                type_name(rt, a),
+                type_name(rt, b)
+            )))
+        }
+    }
+}
+
+/// `hash(v)`.
+pub fn hash(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
+    Ok(match v {
+        Value::Int(i) => hash_i64(*i),
+        Value::Bool(b) => *b as i64,
+        Value::Str(s) => s.hash(),
+        Value::Float(f) => hash_f64(*f),
+        Value::BigInt(b) => hash_bigint(b),
+        Value::None => 0x5f3a_9c1d,
+        Value::Tuple(t) => {
+            let mut hs = Vec::with_capacity(t.len());
+            enter_recursive(rt, " while calling a Python object")?;
+            for x in t.items() {
+                match hash(rt, x) {
+                    Ok(h) => hs.push(h),
+                    Err(e) => {
+                        rt.repr_depth -= 1;
+                        return Err(e);
+                    }
+                }
+            }
+            rt.repr_depth -= 1;
+            hash_tuple(&hs)
+        }
+        Value::Bytes(b) => crate::runtime::str::str_hash(&String::from_utf8_lossy(&b.data)) ^ 0x5bd1e995,
+        Value::Set(s) if s.frozen => {
+            let mut acc: u64 = 0;
+            for x in s.items() {
+                let h = hash(rt, &x)? as u64;
+                acc ^= (h ^ (h << 16) ^ 89869747).wrapping_mul(3644798167);
+            }
+            acc = acc.wrapping_mul(69069).wrapping_add(907133923);
+            if acc as i64 == -1 { 590923713 } else { acc as i64 }
+        }
+        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
+            return raise(rt.type_error(format!("unhashable type: '{}'", type_name(rt, v))));
+        }
+        Value::Inst(i) => {
+            let cls = i.class();
+            match attr::class_lookup(&cls, "__hash__") {
+                Some(Value::None) => return raise(rt.type_error(format!("unhashable type: '{}'", cls.name_str()))),
+                Some(m) if !matches!(m, Value::Native(_)) => {
+                    let r = call::call_value(rt, m, vec![v.clone()])?;
+                    return match super::to_index(rt, &r)? {
+                        Some(b) => Ok(hash_bigint(&b)),
+                        None => raise(rt.type_error("__hash__ method should return an integer")),
+                    };
+                }
+                _ => {
+                    if let Some(b) = i.base.borrow().clone() {
+                        return hash(rt, &b);
+                    }
+                    pointer_hash(v.id())
+                }
+            }
+        }
+        _ => pointer_hash(v.id()),
+    })
+}
+
+fn pointer_hash(id: usize) -> i64 {
+    let h = (id >> 4) | (id << (usize::BITS - 4));
+    let h = h as i64;
+    if h == -1 { -2 } else { h }
+}
+
+/// `item in container`.
+pub fn contains(rt: &mut Runtime, container: &Value, item: &Value) -> PyResult<bool> {
+    match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => Ok(s.as_str().contains(sub.as_str())),
+            _ => raise(rt.type_error(format!("'in <string>' requires string as left operand, not {}", type_name(rt, item)))),
+        },
+        Value::Bytes(b) => match item {
+            Value::Bytes(sub) => Ok(sub.data.is_empty() || b.data.windows(sub.data.len()).any(|w| w == &sub.data[..])),
+            Value::Int(i) => Ok(b.data.contains(&(*i as u8))),
+            _ => raise(rt.type_error(format!("a bytes-like object is required, not '{}'", type_name(rt, item)))),
+        },
+        Value::List(l) => {
+            let items = l.snapshot();
+            for x in &items {
+                if x.is(item) || eq(rt, x, item)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Value::Tuple(t) => {
+            for x in t.items() {
+                if x.is(item) || eq(rt, x, item)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Value::Dict(d) => Ok(crate::builtins::dicts::dict_get(rt, d, item)?.is_some()),
+        Value::Set(s) => crate::builtins::sets::set_contains(rt, s, item),
+        Value::Range(r) => match item {
+            Value::Int(i) => {
+                let (i, start, stop, step) = (*i as i128, r.start as i128, r.stop as i128, r.step as i128);
+                Ok(if step > 0 { i >= start && i < stop && (i - start) % step == 0 } else { i <= start && i > stop && (start - i) % (-step) == 0 })
+            }
+            _ => {
+                for k in 0..r.len() {
+                    if eq(rt, &Value::Int(r.get(k)), item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+        },
+        _ => {
+            if let Some(m) = attr::lookup_special(rt, container, "__contains__") {
+                let r = call::call_value(rt, m, vec![container.clone(), item.clone()])?;
+                return truthy(rt, &r);
+            }
+            if let Some(b) = super::num::base_value(container) {
+                return contains(rt, &b, item);
+            }
+            // Fall back to iteration.
+            let has_iter = attr::lookup_special(rt, container, "__iter__").is_some()
+                || attr::lookup_special(rt, container, "__getitem__").is_some()
+                || matches!(container, Value::Iter(_) | Value::Gen(_));
+            if !has_iter {
+                return raise(rt.type_error(format!("argument of type '{}' is not iterable", type_name(rt, container))));
+            }
+            let it = super::iter::iter(rt, container)?;
+            while let Some(x) = super::iter::next(rt, &it)? {
+                if x.is(item) || eq(rt, &x, item)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// Whether a failure is the fast-path marker.
+pub fn is_slow(f: &Fail) -> bool {
+    matches!(f, Fail::Slow)
+}

@@ -1,0 +1,191 @@
+//! The object protocol: what `+`, `==`, `repr`, attribute access, subscripts, `len`,
+//! `iter`... do for every kind of value, with CPython's results and error messages.
+//!
+//! Built-in types are handled in Rust directly. When an operation needs a user-defined
+//! dunder method it calls it through [`call::call_value`], which runs script code in a
+//! nested driver, unless the evaluator is on its fast path (which promises not to run
+//! script code): then the operation reports [`Fail::Slow`] before doing anything
+//! observable, and the evaluator redoes the expression step by step.
+
+pub mod attr;
+pub mod call;
+pub mod cmp;
+pub mod item;
+pub mod iter;
+pub mod num;
+pub mod repr;
+
+use crate::runtime::class::{Class, Exc, Kind};
+use crate::runtime::str::PyStr;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// Why an operation did not produce a value.
+pub enum Fail {
+    /// It raised this exception.
+    Raise(Exc),
+    /// It needs to run script code, which the fast path may not do.
+    Slow,
+}
+
+impl From<Exc> for Fail {
+    fn from(e: Exc) -> Fail {
+        Fail::Raise(e)
+    }
+}
+
+/// The result of an operation.
+pub type PyResult<T = Value> = Result<T, Fail>;
+
+/// Shorthand: raise `e`.
+pub fn raise<T>(e: Exc) -> PyResult<T> {
+    Err(Fail::Raise(e))
+}
+
+/// The class of a value.
+pub fn type_of(rt: &Runtime, v: &Value) -> Rc<Class> {
+    let t = &rt.types;
+    match v {
+        Value::None => t.none.clone(),
+        Value::Bool(_) => t.bool.clone(),
+        Value::Int(_) | Value::BigInt(_) => t.int.clone(),
+        Value::Float(_) => t.float.clone(),
+        Value::Str(_) => t.str.clone(),
+        Value::Bytes(_) => t.bytes.clone(),
+        Value::Tuple(_) => t.tuple.clone(),
+        Value::List(_) => t.list.clone(),
+        Value::Dict(_) => t.dict.clone(),
+        Value::Set(s) => {
+            if s.frozen {
+                t.frozenset.clone()
+            } else {
+                t.set.clone()
+            }
+        }
+        Value::Range(_) => t.range.clone(),
+        Value::Slice(_) => t.slice.clone(),
+        Value::Func(_) => t.function.clone(),
+        Value::Native(_) => t.builtin_function.clone(),
+        Value::Method(_) => t.method.clone(),
+        Value::Class(_) => t.type_.clone(),
+        Value::Inst(i) => i.class(),
+        Value::Gen(g) => match g.kind {
+            crate::runtime::generator::GenKind::Generator => t.generator.clone(),
+            crate::runtime::generator::GenKind::Coroutine => t.coroutine.clone(),
+            crate::runtime::generator::GenKind::AsyncGenerator => t.async_generator.clone(),
+        },
+        Value::Iter(it) => t.other(it.type_name()),
+        Value::Obj(o) => o.class(rt),
+        Value::NotImplemented => t.not_implemented.clone(),
+        Value::Ellipsis => t.ellipsis.clone(),
+    }
+}
+
+/// The type name used in error messages (`'int'`, `'Foo'`).
+pub fn type_name(rt: &Runtime, v: &Value) -> String {
+    match v {
+        Value::None => "NoneType".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Int(_) | Value::BigInt(_) => "int".into(),
+        Value::Float(_) => "float".into(),
+        Value::Str(_) => "str".into(),
+        Value::List(_) => "list".into(),
+        Value::Tuple(_) => "tuple".into(),
+        Value::Dict(_) => "dict".into(),
+        _ => type_of(rt, v).name_str(),
+    }
+}
+
+/// Whether `v` is an instance of `cls` (or a subclass).
+pub fn isinstance(rt: &Runtime, v: &Value, cls: &Rc<Class>) -> bool {
+    // Fast paths for exact built-in types.
+    match (v, cls.kind) {
+        (Value::Int(_) | Value::BigInt(_), Kind::Int) if cls.builtin => return true,
+        (Value::Str(_), Kind::Str) if cls.builtin => return true,
+        (Value::Float(_), Kind::Float) if cls.builtin => return true,
+        (_, Kind::Object) if cls.builtin => return true,
+        _ => {}
+    }
+    type_of(rt, v).is_subclass(cls)
+}
+
+/// Whether an exception instance is of the class (or a subclass).
+pub fn exc_matches(e: &Exc, cls: &Rc<Class>) -> bool {
+    e.class().is_subclass(cls)
+}
+
+/// The int value of an int-like (int or bool), if it is one.
+pub fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(*b as i64),
+        _ => None,
+    }
+}
+
+/// An index (`__index__`): ints, bools and int subclasses; otherwise a TypeError with
+/// the given message prefix is the caller's to raise.
+pub fn to_index(rt: &mut Runtime, v: &Value) -> PyResult<Option<num_bigint::BigInt>> {
+    match v {
+        Value::Int(i) => Ok(Some((*i).into())),
+        Value::Bool(b) => Ok(Some((*b as i64).into())),
+        Value::BigInt(b) => Ok(Some((**b).clone())),
+        Value::Inst(i) => {
+            let base = i.base.borrow().clone();
+            match base {
+                Some(b) => to_index(rt, &b),
+                None => {
+                    if let Some(m) = attr::lookup_special(rt, v, "__index__") {
+                        let r = call::call_value(rt, m, vec![v.clone()])?;
+                        return to_index(rt, &r);
+                    }
+                    Ok(None)
+                }
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// An `i64` index, with CPython's errors for non-integers and huge values.
+pub fn index_i64(rt: &mut Runtime, v: &Value, what: &str) -> PyResult<i64> {
+    if let Value::Int(i) = v {
+        return Ok(*i);
+    }
+    match to_index(rt, v)? {
+        Some(b) => {
+            use num_traits::ToPrimitive;
+            match b.to_i64() {
+                Some(i) => Ok(i),
+                None => raise(rt.exc_named("IndexError", format!("cannot fit 'int' into an index-sized integer"))),
+            }
+        }
+        None => {
+            let tn = type_name(rt, v);
+            raise(rt.type_error(format!("{what} must be integers or slices, not {tn}")))
+        }
+    }
+}
+
+/// Raise `AttributeError: 'T' object has no attribute 'name'`.
+pub fn no_attr(rt: &Runtime, v: &Value, name: &PyStr) -> Exc {
+    let msg = match v {
+        Value::Class(c) => format!("type object '{}' has no attribute '{}'", c.name_str(), name),
+        Value::Obj(o) if o.class(rt).kind == Kind::Module => {
+            let mname = attr::module_name(v).unwrap_or_default();
+            format!("module '{mname}' has no attribute '{name}'")
+        }
+        _ => format!("'{}' object has no attribute '{}'", type_name(rt, v), name),
+    };
+    let e = rt.exc_msg(&rt.types.attribute_error, msg);
+    e
+}
+
+/// Convert a `Fail` from a context that cannot be on the fast path.
+pub fn expect_raise(f: Fail) -> Exc {
+    match f {
+        Fail::Raise(e) => e,
+        Fail::Slow => unreachable!("slow path requested outside the fast path"),
+    }
+}

@@ -1,0 +1,580 @@
+//! Arithmetic: binary and unary operators on ints (64-bit fast path, big ints beyond),
+//! floats, bools, sequences and sets, and dispatch to user dunder methods.
+
+use super::{attr, call, raise, type_name, Fail, PyResult};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use crate::syntax::ast::{BinOp, UnaryOp};
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, ToPrimitive, Zero};
+use std::rc::Rc;
+
+/// The dunder names of an operator: (forward, reflected, in-place).
+pub fn dunders(op: BinOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        BinOp::Add => ("__add__", "__radd__", "__iadd__"),
+        BinOp::Sub => ("__sub__", "__rsub__", "__isub__"),
+        BinOp::Mul => ("__mul__", "__rmul__", "__imul__"),
+        BinOp::MatMul => ("__matmul__", "__rmatmul__", "__imatmul__"),
+        BinOp::Div => ("__truediv__", "__rtruediv__", "__itruediv__"),
+        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+        BinOp::Mod => ("__mod__", "__rmod__", "__imod__"),
+        BinOp::Pow => ("__pow__", "__rpow__", "__ipow__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
+        BinOp::BitOr => ("__or__", "__ror__", "__ior__"),
+        BinOp::BitXor => ("__xor__", "__rxor__", "__ixor__"),
+        BinOp::BitAnd => ("__and__", "__rand__", "__iand__"),
+    }
+}
+
+fn big(v: &Value) -> Option<BigInt> {
+    match v {
+        Value::Int(i) => Some(BigInt::from(*i)),
+        Value::Bool(b) => Some(BigInt::from(*b as i64)),
+        Value::BigInt(b) => Some((**b).clone()),
+        _ => None,
+    }
+}
+
+/// An int or bool as f64, with CPython's overflow error for huge ints.
+pub fn int_to_f64(rt: &Runtime, v: &Value) -> PyResult<Option<f64>> {
+    Ok(match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Bool(b) => Some(*b as i64 as f64),
+        Value::Float(f) => Some(*f),
+        Value::BigInt(b) => match b.to_f64() {
+            Some(f) if f.is_finite() => Some(f),
+            _ => return raise(rt.exc_msg(&rt.types.overflow_error, "int too large to convert to float")),
+        },
+        _ => None,
+    })
+}
+
+fn zero_div(rt: &Runtime, msg: &str) -> Fail {
+    Fail::Raise(rt.exc_msg(&rt.types.zero_division_error, msg))
+}
+
+/// Python's floor modulo for floats.
+pub fn float_mod(a: f64, b: f64) -> f64 {
+    let m = a % b;
+    if m != 0.0 && ((m < 0.0) != (b < 0.0)) {
+        m + b
+    } else if m == 0.0 {
+        0.0f64.copysign(b)
+    } else {
+        m
+    }
+}
+
+/// Python's floor division for floats.
+pub fn float_floordiv(a: f64, b: f64) -> f64 {
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+        div -= 1.0;
+    }
+    if div != 0.0 {
+        let fl = div.floor();
+        if div - fl > 0.5 {
+            return fl + 1.0;
+        }
+        fl
+    } else {
+        0.0f64.copysign(a / b)
+    }
+}
+
+fn float_pow(rt: &Runtime, a: f64, b: f64) -> PyResult {
+    if a == 0.0 && b < 0.0 {
+        return Err(zero_div(rt, "0.0 cannot be raised to a negative power"));
+    }
+    if a < 0.0 && b.fract() != 0.0 && b.is_finite() {
+        return raise(rt.value_error("math domain error (complex result not supported)"));
+    }
+    let r = a.powf(b);
+    if r.is_infinite() && a.is_finite() && b.is_finite() {
+        return raise(rt.exc_msg(&rt.types.overflow_error, "(34, 'Numerical result out of range')"));
+    }
+    Ok(Value::Float(r))
+}
+
+fn float_op(rt: &Runtime, op: BinOp, a: f64, b: f64) -> PyResult {
+    Ok(Value::Float(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div => {
+            if b == 0.0 {
+                return Err(zero_div(rt, "float division by zero"));
+            }
+            a / b
+        }
+        BinOp::FloorDiv => {
+            if b == 0.0 {
+                return Err(zero_div(rt, "float floor division by zero"));
+            }
+            float_floordiv(a, b)
+        }
+        BinOp::Mod => {
+            if b == 0.0 {
+                return Err(zero_div(rt, "float modulo"));
+            }
+            float_mod(a, b)
+        }
+        BinOp::Pow => return float_pow(rt, a, b),
+        _ => return Err(Fail::Slow),
+    }))
+}
+
+/// Integer operation on 64-bit ints; `None` when it overflows (retry with big ints).
+#[inline]
+fn small_int_op(rt: &Runtime, op: BinOp, a: i64, b: i64) -> Option<PyResult> {
+    Some(Ok(Value::Int(match op {
+        BinOp::Add => a.checked_add(b)?,
+        BinOp::Sub => a.checked_sub(b)?,
+        BinOp::Mul => a.checked_mul(b)?,
+        BinOp::FloorDiv => {
+            if b == 0 {
+                return Some(Err(zero_div(rt, "integer division or modulo by zero")));
+            }
+            if a == i64::MIN && b == -1 {
+                return None;
+            }
+            a.div_floor(&b)
+        }
+        BinOp::Mod => {
+            if b == 0 {
+                return Some(Err(zero_div(rt, "integer modulo by zero")));
+            }
+            if b == -1 {
+                0
+            } else {
+                a.mod_floor(&b)
+            }
+        }
+        BinOp::Div => {
+            if b == 0 {
+                return Some(Err(zero_div(rt, "division by zero")));
+            }
+            if a.unsigned_abs() < (1 << 53) && b.unsigned_abs() < (1 << 53) {
+                return Some(Ok(Value::Float(a as f64 / b as f64)));
+            }
+            return None;
+        }
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+        BinOp::LShift => {
+            if b < 0 {
+                return Some(raise(rt.value_error("negative shift count")));
+            }
+            if a == 0 {
+                0
+            } else if b < 63 && (a.unsigned_abs() >> (62 - b)) == 0 {
+                a << b
+            } else {
+                return None;
+            }
+        }
+        BinOp::RShift => {
+            if b < 0 {
+                return Some(raise(rt.value_error("negative shift count")));
+            }
+            if b >= 64 {
+                if a < 0 { -1 } else { 0 }
+            } else {
+                a >> b
+            }
+        }
+        BinOp::Pow => {
+            if b < 0 {
+                return Some(float_pow(rt, a as f64, b as f64));
+            }
+            if b > u32::MAX as i64 {
+                return None;
+            }
+            a.checked_pow(b as u32)?
+        }
+        BinOp::MatMul => return Some(Err(Fail::Slow)),
+    })))
+}
+
+fn big_int_op(rt: &Runtime, op: BinOp, a: BigInt, b: BigInt) -> PyResult {
+    Ok(match op {
+        BinOp::Add => Value::from_bigint(a + b),
+        BinOp::Sub => Value::from_bigint(a - b),
+        BinOp::Mul => {
+            if a.bits() + b.bits() > 64 * 1024 * 1024 * 8 {
+                return raise(rt.exc_msg(&rt.types.memory_error, ""));
+            }
+            Value::from_bigint(a * b)
+        }
+        BinOp::FloorDiv => {
+            if b.is_zero() {
+                return Err(zero_div(rt, "integer division or modulo by zero"));
+            }
+            Value::from_bigint(a.div_floor(&b))
+        }
+        BinOp::Mod => {
+            if b.is_zero() {
+                return Err(zero_div(rt, "integer modulo by zero"));
+            }
+            Value::from_bigint(a.mod_floor(&b))
+        }
+        BinOp::Div => {
+            if b.is_zero() {
+                return Err(zero_div(rt, "division by zero"));
+            }
+            let af = a.to_f64().filter(|f| f.is_finite());
+            let bf = b.to_f64().filter(|f| f.is_finite());
+            match (af, bf) {
+                (Some(x), Some(y)) => Value::Float(x / y),
+                _ => {
+                    // Scale down both to keep the quotient representable.
+                    let shift = a.bits().max(b.bits()).saturating_sub(1000);
+                    let x = (&a >> shift).to_f64().unwrap_or(f64::INFINITY);
+                    let y = (&b >> shift).to_f64().unwrap_or(f64::INFINITY);
+                    let q = x / y;
+                    if !q.is_finite() {
+                        return raise(rt.exc_msg(&rt.types.overflow_error, "integer division result too large for a float"));
+                    }
+                    Value::Float(q)
+                }
+            }
+        }
+        BinOp::BitAnd => Value::from_bigint(a & b),
+        BinOp::BitOr => Value::from_bigint(a | b),
+        BinOp::BitXor => Value::from_bigint(a ^ b),
+        BinOp::LShift => {
+            if b.is_negative() {
+                return raise(rt.value_error("negative shift count"));
+            }
+            let Some(n) = b.to_u64().filter(|n| *n < 1 << 32) else {
+                return raise(rt.exc_msg(&rt.types.overflow_error, "too many digits in integer"));
+            };
+            if a.is_zero() {
+                Value::Int(0)
+            } else {
+                Value::from_bigint(a << n)
+            }
+        }
+        BinOp::RShift => {
+            if b.is_negative() {
+                return raise(rt.value_error("negative shift count"));
+            }
+            match b.to_u64() {
+                Some(n) => Value::from_bigint(a >> n),
+                None => Value::Int(if a.is_negative() { -1 } else { 0 }),
+            }
+        }
+        BinOp::Pow => {
+            if b.is_negative() {
+                let x = int_to_f64(rt, &Value::from_bigint(a))?.unwrap();
+                let y = b.to_f64().unwrap_or(f64::NEG_INFINITY);
+                return float_pow(rt, x, y);
+            }
+            let Some(e) = b.to_u32() else {
+                if a.is_zero() || a == BigInt::from(1) {
+                    return Ok(Value::from_bigint(a));
+                }
+                if a == BigInt::from(-1) {
+                    return Ok(Value::Int(if b.is_even() { 1 } else { -1 }));
+                }
+                return raise(rt.exc_msg(&rt.types.memory_error, ""));
+            };
+            if (a.bits() as u128) * (e as u128) > 8 * 1024 * 1024 * 1024 {
+                return raise(rt.exc_msg(&rt.types.memory_error, ""));
+            }
+            Value::from_bigint(a.pow(e))
+        }
+        BinOp::MatMul => return Err(Fail::Slow),
+    })
+}
+
+/// Arithmetic on built-in numbers; `None` when an operand is not a number.
+#[inline]
+pub fn numeric(rt: &Runtime, op: BinOp, a: &Value, b: &Value) -> Option<PyResult> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => match small_int_op(rt, op, *x, *y) {
+            Some(r) => Some(r),
+            None => Some(big_int_op(rt, op, BigInt::from(*x), BigInt::from(*y))),
+        },
+        (Value::Float(x), Value::Float(y)) => Some(float_op(rt, op, *x, *y)),
+        (Value::Float(x), Value::Int(y)) => Some(float_op(rt, op, *x, *y as f64)),
+        (Value::Int(x), Value::Float(y)) => Some(float_op(rt, op, *x as f64, *y)),
+        _ => {
+            let is_num = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_));
+            if !is_num(a) || !is_num(b) {
+                return None;
+            }
+            if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
+                let x = match int_to_f64(rt, a) {
+                    Ok(v) => v.unwrap(),
+                    Err(e) => return Some(Err(e)),
+                };
+                let y = match int_to_f64(rt, b) {
+                    Ok(v) => v.unwrap(),
+                    Err(e) => return Some(Err(e)),
+                };
+                if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift | BinOp::MatMul) {
+                    return None;
+                }
+                return Some(float_op(rt, op, x, y));
+            }
+            if let (Some(x), Some(y)) = (super::as_int(a), super::as_int(b)) {
+                if let (Value::Bool(p), Value::Bool(q), BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) = (a, b, op) {
+                    return Some(Ok(Value::Bool(match op {
+                        BinOp::BitAnd => *p & *q,
+                        BinOp::BitOr => *p | *q,
+                        _ => *p ^ *q,
+                    })));
+                }
+                return match small_int_op(rt, op, x, y) {
+                    Some(r) => Some(r),
+                    None => Some(big_int_op(rt, op, BigInt::from(x), BigInt::from(y))),
+                };
+            }
+            Some(big_int_op(rt, op, big(a).unwrap(), big(b).unwrap()))
+        }
+    }
+}
+
+/// Repeat a sequence `n` times (`n` may be negative: empty).
+fn repeat_count(rt: &Runtime, n: &Value, len: usize) -> PyResult<Option<usize>> {
+    let n = match n {
+        Value::Int(i) => *i,
+        Value::Bool(b) => *b as i64,
+        Value::BigInt(b) => {
+            if b.is_negative() {
+                0
+            } else {
+                return raise(rt.exc_msg(&rt.types.overflow_error, "cannot fit 'int' into an index-sized integer"));
+            }
+        }
+        _ => return Ok(None),
+    };
+    let n = n.max(0) as usize;
+    if len.saturating_mul(n) > (1usize << 34) {
+        return raise(rt.exc_msg(&rt.types.memory_error, ""));
+    }
+    Ok(Some(n))
+}
+
+/// Operators on built-in sequences, sets and dicts; `None` if not applicable.
+fn sequence_op(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
+    Ok(Some(match (op, a, b) {
+        (BinOp::Add, Value::Str(x), Value::Str(y)) => {
+            let mut s = String::with_capacity(x.as_str().len() + y.as_str().len());
+            s.push_str(x.as_str());
+            s.push_str(y.as_str());
+            Value::string(s)
+        }
+        (BinOp::Add, Value::List(x), Value::List(y)) => {
+            let mut v = x.snapshot();
+            v.extend(y.borrow().iter().cloned());
+            Value::list(v)
+        }
+        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+            let mut v = x.items().to_vec();
+            v.extend(y.items().iter().cloned());
+            Value::tuple(v)
+        }
+        (BinOp::Add, Value::Bytes(x), Value::Bytes(y)) => {
+            let mut v = x.data.to_vec();
+            v.extend_from_slice(&y.data);
+            Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(v)))
+        }
+        (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_), n)
+            if matches!(n, Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) =>
+        {
+            return repeat(rt, a, n);
+        }
+        (BinOp::Mul, n, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_))
+            if matches!(n, Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) =>
+        {
+            return repeat(rt, b, n);
+        }
+        (BinOp::Mod, Value::Str(s), _) => return crate::builtins::strfmt::percent(rt, s.as_str(), b).map(Some),
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(_), Value::Set(_)) => {
+            return crate::builtins::sets::set_binop(rt, op, a, b).map(Some);
+        }
+        (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
+            let d = crate::builtins::dicts::dict_copy(x);
+            crate::builtins::dicts::dict_update_from(rt, &d, y)?;
+            Value::Dict(d)
+        }
+        _ => return Ok(None),
+    }))
+}
+
+fn repeat(rt: &Runtime, seq: &Value, n: &Value) -> PyResult<Option<Value>> {
+    let len = match seq {
+        Value::Str(s) => s.as_str().len(),
+        Value::List(l) => l.len(),
+        Value::Tuple(t) => t.len(),
+        Value::Bytes(b) => b.data.len(),
+        _ => 0,
+    };
+    let Some(n) = repeat_count(rt, n, len)? else { return Ok(None) };
+    Ok(Some(match seq {
+        Value::Str(s) => Value::string(s.as_str().repeat(n)),
+        Value::List(l) => {
+            let items = l.borrow();
+            let mut v = Vec::with_capacity(items.len() * n);
+            for _ in 0..n {
+                v.extend(items.iter().cloned());
+            }
+            Value::list(v)
+        }
+        Value::Tuple(t) => {
+            let mut v = Vec::with_capacity(t.len() * n);
+            for _ in 0..n {
+                v.extend(t.items().iter().cloned());
+            }
+            Value::tuple(v)
+        }
+        Value::Bytes(b) => Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(b.data.repeat(n)))),
+        _ => return Ok(None),
+    }))
+}
+
+/// The TypeError for an operator no operand supports.
+pub fn unsupported(rt: &Runtime, op: BinOp, a: &Value, b: &Value) -> Fail {
+    let (ta, tb) = (type_name(rt, a), type_name(rt, b));
+    let msg = match (op, a) {
+        (BinOp::Add, Value::Str(_)) => format!("can only concatenate str (not \"{tb}\") to str"),
+        (BinOp::Add, Value::List(_)) => format!("can only concatenate list (not \"{tb}\") to list"),
+        (BinOp::Add, Value::Tuple(_)) => format!("can only concatenate tuple (not \"{tb}\") to tuple"),
+        (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => {
+            format!("can't multiply sequence by non-int of type '{tb}'")
+        }
+        (BinOp::Mul, _) if matches!(b, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => {
+            format!("can't multiply sequence by non-int of type '{ta}'")
+        }
+        (BinOp::Pow, _) => format!("unsupported operand type(s) for ** or pow(): '{ta}' and '{tb}'"),
+        _ => format!("unsupported operand type(s) for {}: '{ta}' and '{tb}'", op.symbol()),
+    };
+    Fail::Raise(rt.type_error(msg))
+}
+
+/// The built-in value inside an instance of a subclass of a built-in type.
+pub fn base_value(v: &Value) -> Option<Value> {
+    match v {
+        Value::Inst(i) => i.base.borrow().clone(),
+        _ => None,
+    }
+}
+
+/// `a op b`, with user dunders (`__add__`, `__radd__`...) and `NotImplemented`.
+pub fn binary(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
+    if let Some(r) = numeric(rt, op, a, b) {
+        return r;
+    }
+    if let Some(v) = sequence_op(rt, op, a, b)? {
+        return Ok(v);
+    }
+    binary_dunder(rt, op, a, b, None)
+}
+
+/// The dunder part of a binary operation; `inplace` names the in-place method to try first.
+pub fn binary_dunder(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: Option<&str>) -> PyResult {
+    let (fwd, rev, _) = dunders(op);
+    let user = |v: &Value| matches!(v, Value::Inst(_) | Value::Class(_));
+    if !user(a) && !user(b) {
+        return Err(unsupported(rt, op, a, b));
+    }
+    if let Some(iname) = inplace {
+        if let Some(m) = attr::lookup_special(rt, a, iname) {
+            let r = call::call_value(rt, m, vec![a.clone(), b.clone()])?;
+            if !matches!(r, Value::NotImplemented) {
+                return Ok(r);
+            }
+        }
+    }
+    let ta = super::type_of(rt, a);
+    let tb = super::type_of(rt, b);
+    let mut fm = attr::lookup_special(rt, a, fwd);
+    let rm = if std::rc::Rc::ptr_eq(&ta, &tb) { None } else { attr::lookup_special(rt, b, rev) };
+    // A subclass's reflected method goes first when it overrides the parent's.
+    if let Some(r) = &rm {
+        if tb.is_subclass(&ta) && !std::rc::Rc::ptr_eq(&ta, &tb) {
+            let res = call::call_value(rt, r.clone(), vec![b.clone(), a.clone()])?;
+            if !matches!(res, Value::NotImplemented) {
+                return Ok(res);
+            }
+            if let Some(f) = fm.take() {
+                let res = call::call_value(rt, f, vec![a.clone(), b.clone()])?;
+                if !matches!(res, Value::NotImplemented) {
+                    return Ok(res);
+                }
+            }
+            return fallback_base(rt, op, a, b);
+        }
+    }
+    if let Some(f) = fm {
+        let res = call::call_value(rt, f, vec![a.clone(), b.clone()])?;
+        if !matches!(res, Value::NotImplemented) {
+            return Ok(res);
+        }
+    }
+    if let Some(r) = rm {
+        let res = call::call_value(rt, r, vec![b.clone(), a.clone()])?;
+        if !matches!(res, Value::NotImplemented) {
+            return Ok(res);
+        }
+    }
+    fallback_base(rt, op, a, b)
+}
+
+/// After dunders declined: operate on built-in base values (instances of subclasses of
+/// built-in types), or fail with CPython's TypeError.
+fn fallback_base(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
+    let (ba, bb) = (base_value(a), base_value(b));
+    if ba.is_some() || bb.is_some() {
+        let x = ba.unwrap_or_else(|| a.clone());
+        let y = bb.unwrap_or_else(|| b.clone());
+        return binary(rt, op, &x, &y);
+    }
+    Err(unsupported(rt, op, a, b))
+}
+
+/// `op a` for the unary operators other than `not`.
+pub fn unary(rt: &mut Runtime, op: UnaryOp, a: &Value) -> PyResult {
+    match (op, a) {
+        (UnaryOp::Neg, Value::Int(i)) => Ok(match i.checked_neg() {
+            Some(n) => Value::Int(n),
+            None => Value::from_bigint(-BigInt::from(*i)),
+        }),
+        (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
+        (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
+        (UnaryOp::Neg, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone())),
+        (UnaryOp::Pos, Value::Int(_) | Value::Float(_) | Value::BigInt(_)) => Ok(a.clone()),
+        (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+        (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
+        (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
+        (UnaryOp::Invert, Value::BigInt(b)) => Ok(Value::from_bigint(!(**b).clone())),
+        (UnaryOp::Not, _) => Ok(Value::Bool(!super::cmp::truthy(rt, a)?)),
+        _ => {
+            let name = match op {
+                UnaryOp::Neg => "__neg__",
+                UnaryOp::Pos => "__pos__",
+                UnaryOp::Invert => "__invert__",
+                UnaryOp::Not => unreachable!(),
+            };
+            if let Some(m) = attr::lookup_special(rt, a, name) {
+                return call::call_value(rt, m, vec![a.clone()]);
+            }
+            if let Some(b) = base_value(a) {
+                return unary(rt, op, &b);
+            }
+            let sym = match op {
+                UnaryOp::Neg => "-",
+                UnaryOp::Pos => "+",
+                _ => "~",
+            };
+            raise(rt.type_error(format!("bad operand type for unary {sym}: '{}'", type_name(rt, a))))
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! `Dict`: an insertion-ordered hash table keyed by Python hash, as CPython's dict.
+//!
+//! Entries live in a vector in insertion order (deleted ones leave a hole until the
+//! next compaction); an index table maps hashes to entry positions. Key equality is
+//! supplied by the caller, because comparing user objects may run script code: this
+//! module never compares keys itself.
+
+use super::value::Value;
+use hashbrown::HashTable;
+use std::cell::{Ref, RefCell, RefMut};
+
+/// One key/value pair with the key's hash.
+#[derive(Clone)]
+pub struct Entry {
+    /// The key's hash.
+    pub hash: i64,
+    /// The key.
+    pub key: Value,
+    /// The value.
+    pub value: Value,
+}
+
+/// The table behind a dict.
+#[derive(Default, Clone)]
+pub struct DictTable {
+    entries: Vec<Option<Entry>>,
+    index: HashTable<u32>,
+    len: usize,
+    /// Bumped whenever a key is added or removed (not when a value changes).
+    pub version: u64,
+}
+
+impl DictTable {
+    /// An empty table with room for `n` entries.
+    pub fn with_capacity(n: usize) -> DictTable {
+        DictTable { entries: Vec::with_capacity(n), index: HashTable::with_capacity(n), len: 0, version: 0 }
+    }
+
+    /// Number of live entries.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Position of the entry whose key has `hash` and satisfies `eq`.
+    #[inline]
+    pub fn find(&self, hash: i64, mut eq: impl FnMut(&Value) -> bool) -> Option<usize> {
+        let entries = &self.entries;
+        self.index
+            .find(hash as u64, |&i| {
+                let e = entries[i as usize].as_ref().unwrap();
+                e.hash == hash && eq(&e.key)
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Positions of all entries whose hash equals `hash` (for callers whose key
+    /// comparison must run script code outside the borrow).
+    pub fn candidates(&self, hash: i64) -> Vec<usize> {
+        let mut out = Vec::new();
+        let entries = &self.entries;
+        // HashTable has no multi-find; probe with a predicate that records matches.
+        let _ = self.index.find(hash as u64, |&i| {
+            if entries[i as usize].as_ref().unwrap().hash == hash {
+                out.push(i as usize);
+            }
+            false
+        });
+        out
+    }
+
+    /// The entry at a position returned by `find`.
+    #[inline]
+    pub fn entry(&self, pos: usize) -> &Entry {
+        self.entries[pos].as_ref().unwrap()
+    }
+
+    /// The entry at `pos`, if it is still live.
+    pub fn entry_opt(&self, pos: usize) -> Option<&Entry> {
+        self.entries.get(pos).and_then(|e| e.as_ref())
+    }
+
+    /// Replace the value at a position.
+    #[inline]
+    pub fn set_value(&mut self, pos: usize, value: Value) -> Value {
+        std::mem::replace(&mut self.entries[pos].as_mut().unwrap().value, value)
+    }
+
+    /// Append a new entry (the caller checked the key is absent).
+    pub fn push(&mut self, hash: i64, key: Value, value: Value) {
+        if self.entries.len() >= u32::MAX as usize - 1 {
+            self.compact();
+        }
+        let pos = self.entries.len() as u32;
+        self.entries.push(Some(Entry { hash, key, value }));
+        let entries = &self.entries;
+        self.index.insert_unique(hash as u64, pos, |&i| entries[i as usize].as_ref().unwrap().hash as u64);
+        self.len += 1;
+        self.version += 1;
+    }
+
+    /// Remove the entry at a position, returning it.
+    pub fn remove_at(&mut self, pos: usize) -> Entry {
+        let hash = self.entries[pos].as_ref().unwrap().hash;
+        if let Ok(slot) = self.index.find_entry(hash as u64, |&i| i as usize == pos) {
+            slot.remove();
+        }
+        let e = self.entries[pos].take().unwrap();
+        self.len -= 1;
+        self.version += 1;
+        if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
+            self.compact();
+        }
+        e
+    }
+
+    /// Drop the holes left by removals and rebuild the index.
+    fn compact(&mut self) {
+        self.entries.retain(|e| e.is_some());
+        self.index.clear();
+        for (i, e) in self.entries.iter().enumerate() {
+            let h = e.as_ref().unwrap().hash as u64;
+            self.index.insert_unique(h, i as u32, |_| unreachable!());
+        }
+        self.version += 1;
+    }
+
+    /// Remove everything.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.index.clear();
+        self.len = 0;
+        self.version += 1;
+    }
+
+    /// Live entries in insertion order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> {
+        self.entries.iter().filter_map(|e| e.as_ref())
+    }
+
+    /// The live entry at or after raw position `pos`, with its position (for iterators
+    /// that must survive changes to the table).
+    pub fn next_from(&self, mut pos: usize) -> Option<(usize, &Entry)> {
+        while pos < self.entries.len() {
+            if let Some(e) = &self.entries[pos] {
+                return Some((pos, e));
+            }
+            pos += 1;
+        }
+        None
+    }
+
+    /// Remove and return the last entry (for `popitem`).
+    pub fn pop_last(&mut self) -> Option<Entry> {
+        let pos = self.entries.iter().rposition(|e| e.is_some())?;
+        Some(self.remove_at(pos))
+    }
+}
+
+/// A `dict` object: a table behind a `RefCell`, never borrowed across script calls.
+#[derive(Default)]
+pub struct Dict {
+    table: RefCell<DictTable>,
+}
+
+impl Dict {
+    /// An empty dict.
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+
+    /// A dict around a table.
+    pub fn from_table(t: DictTable) -> Dict {
+        Dict { table: RefCell::new(t) }
+    }
+
+    /// Borrow the table to read.
+    #[inline]
+    pub fn borrow(&self) -> Ref<'_, DictTable> {
+        self.table.borrow()
+    }
+
+    /// Borrow the table to change it.
+    #[inline]
+    pub fn borrow_mut(&self) -> RefMut<'_, DictTable> {
+        self.table.borrow_mut()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.table.borrow().len()
+    }
+
+    /// Whether the dict is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Dict {
+    /// Look up a string key (no script code can run: only `str` keys can match).
+    #[inline]
+    pub fn get_str(&self, key: &super::str::PyStr) -> Option<Value> {
+        let t = self.table.borrow();
+        let pos = t.find(key.hash(), |k| matches!(k, Value::Str(s) if std::ptr::eq(&**s, key) || s.as_str() == key.as_str()))?;
+        Some(t.entry(pos).value.clone())
+    }
+
+    /// Set a string key.
+    pub fn set_str(&self, key: std::rc::Rc<super::str::PyStr>, value: Value) {
+        let mut t = self.table.borrow_mut();
+        let h = key.hash();
+        match t.find(h, |k| matches!(k, Value::Str(s) if s.as_str() == key.as_str())) {
+            Some(pos) => {
+                t.set_value(pos, value);
+            }
+            None => t.push(h, Value::Str(key), value),
+        }
+    }
+
+    /// Remove a string key; returns the old value.
+    pub fn del_str(&self, key: &super::str::PyStr) -> Option<Value> {
+        let mut t = self.table.borrow_mut();
+        let pos = t.find(key.hash(), |k| matches!(k, Value::Str(s) if s.as_str() == key.as_str()))?;
+        Some(t.remove_at(pos).value)
+    }
+}

@@ -1,0 +1,93 @@
+//! Generator, coroutine and async generator objects: an explicit state and the frame
+//! they park while suspended.
+
+use super::str::PyStr;
+use crate::eval::frame::Frame;
+use crate::eval::ir::Code;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// Which of the three kinds of suspendable function object this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenKind {
+    /// A generator (`def` with `yield`).
+    Generator,
+    /// A coroutine (`async def`).
+    Coroutine,
+    /// An async generator (`async def` with `yield`).
+    AsyncGenerator,
+}
+
+/// Where a generator is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenState {
+    /// Created, not yet started.
+    Created,
+    /// Parked at a `yield` or `await`.
+    Suspended,
+    /// Its frame is on the running stack.
+    Running,
+    /// Returned or raised; no frame any more.
+    Finished,
+}
+
+/// A generator, coroutine or async generator.
+pub struct Generator {
+    /// Which kind.
+    pub kind: GenKind,
+    /// Its state.
+    pub state: Cell<GenState>,
+    /// The parked frame (present while created or suspended).
+    pub frame: RefCell<Option<Box<Frame>>>,
+    /// The function's code.
+    pub code: &'static Code,
+    /// `__name__`.
+    pub name: RefCell<Rc<PyStr>>,
+    /// `__qualname__`.
+    pub qualname: RefCell<Rc<PyStr>>,
+    /// For coroutines: set once awaited by `await` so a second await is refused.
+    pub awaited: Cell<bool>,
+    /// For async generators: an `asend`/`athrow` is in progress.
+    pub ag_running: Cell<bool>,
+    /// For async generators: `aclose()` or finalization started.
+    pub ag_closed: Cell<bool>,
+    /// For async generators: the first iteration hook ran (asyncio's tracking).
+    pub ag_hooked: Cell<bool>,
+}
+
+impl Generator {
+    /// A new, not yet started generator around a prepared frame.
+    pub fn new(kind: GenKind, code: &'static Code, frame: Box<Frame>, name: Rc<PyStr>, qualname: Rc<PyStr>) -> Generator {
+        Generator {
+            kind,
+            state: Cell::new(GenState::Created),
+            frame: RefCell::new(Some(frame)),
+            code,
+            name: RefCell::new(name),
+            qualname: RefCell::new(qualname),
+            awaited: Cell::new(false),
+            ag_running: Cell::new(false),
+            ag_closed: Cell::new(false),
+            ag_hooked: Cell::new(false),
+        }
+    }
+
+    /// The type name CPython shows (`generator`, `coroutine`, `async_generator`).
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            GenKind::Generator => "generator",
+            GenKind::Coroutine => "coroutine",
+            GenKind::AsyncGenerator => "async_generator",
+        }
+    }
+}
+
+impl Drop for Generator {
+    fn drop(&mut self) {
+        if self.state.get() == GenState::Suspended {
+            if let Some(frame) = self.frame.get_mut().take() {
+                crate::eval::finalize::queue_orphan(frame, self.kind, self.qualname.borrow().clone());
+            }
+        }
+    }
+}
