@@ -40,7 +40,7 @@ pub fn special(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<Opti
                     Some(Value::Dict(dict))
                 }
             }
-            "__code__" => Some(Value::Obj(Rc::new(super::generators::CodeView(f.code)))),
+            "__code__" => Some(super::generators::code_value(f.code)),
             "__globals__" => Some(Value::Dict(f.globals.clone())),
             "__dict__" => Some(Value::Dict(f.dict.borrow_mut().get_or_insert_with(|| Rc::new(crate::runtime::dict::Dict::new())).clone())),
             "__closure__" => Some(Value::None),

@@ -193,7 +193,7 @@ impl Object for FrameView {
                 Some(Value::Dict(d))
             }
             "f_lineno" => Some(Value::Int(fr.as_ref().map_or(g.code.firstline, |f| f.line) as i64)),
-            "f_code" => Some(Value::Obj(Rc::new(CodeView(g.code)))),
+            "f_code" => Some(code_value(g.code)),
             "f_globals" => fr.as_ref().map(|f| Value::Dict(f.globals.clone())),
             "f_back" => Some(Value::None),
             _ => None,
@@ -234,6 +234,16 @@ impl Object for CodeView {
     }
 }
 
+thread_local! {
+    static CODES: std::cell::RefCell<std::collections::HashMap<usize, Value>> = std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The (shared) code object value for a code.
+pub fn code_value(code: &'static Code) -> Value {
+    let key = code as *const Code as usize;
+    CODES.with(|c| c.borrow_mut().entry(key).or_insert_with(|| Value::Obj(Rc::new(CodeView(code)))).clone())
+}
+
 /// Attributes of generators, coroutines and async generators.
 pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
     let prefix = match g.kind {
@@ -253,7 +263,7 @@ pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
             }
             "running" => Value::Bool(state == GenState::Running || (g.kind == GenKind::AsyncGenerator && g.ag_running.get())),
             "suspended" if g.kind != GenKind::AsyncGenerator => Value::Bool(state == GenState::Suspended),
-            "code" => Value::Obj(Rc::new(CodeView(g.code))),
+            "code" => code_value(g.code),
             "yieldfrom" if g.kind == GenKind::Generator => delegate_of(g),
             "await" if g.kind != GenKind::Generator => delegate_of(g),
             "origin" if g.kind == GenKind::Coroutine => Value::None,

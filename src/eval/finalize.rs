@@ -12,6 +12,7 @@ use std::rc::Rc;
 thread_local! {
     static QUEUE: RefCell<Vec<(Box<Frame>, GenKind, Rc<PyStr>)>> = const { RefCell::new(Vec::new()) };
     static PENDING: Cell<bool> = const { Cell::new(false) };
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Queue the frame of a suspended generator that was just dropped.
@@ -27,14 +28,20 @@ pub fn pending() -> bool {
     PENDING.with(|p| p.get())
 }
 
-/// Close every queued orphan generator (in the order they were dropped).
+/// Close every queued orphan generator (in the order they were dropped). Not
+/// re-entrant: orphans dropped while one is being closed wait their turn.
 pub fn run_pending(rt: &mut Runtime) {
+    if RUNNING.with(|r| r.replace(true)) {
+        return;
+    }
+    PENDING.with(|p| p.set(false));
     loop {
         let item = QUEUE.with(|q| {
             let mut q = q.borrow_mut();
             if q.is_empty() { None } else { Some(q.remove(0)) }
         });
         let Some((frame, kind, qualname)) = item else { break };
+        PENDING.with(|p| p.set(false));
         let code = frame.code;
         let g = Rc::new(Generator::new(kind, code, frame, qualname.clone(), qualname.clone()));
         g.state.set(GenState::Suspended);
@@ -54,6 +61,7 @@ pub fn run_pending(rt: &mut Runtime) {
         }
     }
     PENDING.with(|p| p.set(false));
+    RUNNING.with(|r| r.set(false));
 }
 
 fn gen_type(kind: GenKind) -> &'static str {

@@ -90,10 +90,7 @@ fn drive(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Outcome {
             Some(Activation::Task(t)) => task_step(rt, t),
             None => unreachable!("driver ran with an empty stack"),
         };
-        if let Act::Next = act {
-            continue;
-        }
-        let out = apply(rt, stack, act);
+        let out = if let Act::Next = act { None } else { apply(rt, stack, act) };
         if super::finalize::pending() {
             super::finalize::run_pending(rt);
         }
@@ -192,12 +189,19 @@ fn deliver_raise_to_top(_rt: &mut Runtime, stack: &mut [Activation], e: Exc) {
     }
 }
 
-/// Pop the top activation after it finished.
+/// Pop the top activation after it finished (or parked: then the caller saves the
+/// exceptions it was handling before they are dropped here).
 fn pop(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Activation {
-    let a = stack.pop().unwrap();
-    if let Activation::Script(f) = &a {
+    let mut a = stack.pop().unwrap();
+    if let Activation::Script(f) = &mut a {
         rt.depth -= 1;
-        rt.handled.truncate(f.handled_base);
+        let base = f.handled_base.min(rt.handled.len());
+        if f.owner.is_some() && rt.handled.len() > base {
+            // A generator frame parks with the exceptions it is handling.
+            f.saved_handled = rt.handled.split_off(base);
+        } else {
+            rt.handled.truncate(base);
+        }
     }
     a
 }
@@ -219,6 +223,7 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
             let is_gen = g.is_some();
             if let Some(g) = g {
                 g.state.set(GenState::Finished);
+                f.saved_handled.clear();
                 drop(f);
             } else {
                 rt.recycle(f);
@@ -315,11 +320,6 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
                 g.ag_running.set(false);
             }
         }
-        // Exceptions being handled inside the generator stay with it.
-        let base = f.handled_base;
-        if rt.handled.len() > base {
-            f.saved_handled = rt.handled.split_off(base);
-        }
         f.started = true;
         *g.frame.borrow_mut() = Some(f);
         g.state.set(GenState::Suspended);
@@ -402,6 +402,13 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
                 g.state.set(GenState::Finished);
                 e = super::suspend::convert_stop(rt, &g, e);
             } else {
+                // The traceback keeps the frame's values alive, as in CPython.
+                let keep: Vec<Value> = f.locals.drain(..).flatten().collect();
+                if !keep.is_empty() {
+                    if let Some(entry) = e.exc_data_mut().traceback.last_mut() {
+                        entry.keep = keep;
+                    }
+                }
                 rt.recycle(f);
             }
         }
@@ -441,16 +448,37 @@ pub fn call_nested(rt: &mut Runtime, f: &Value, args: &[Value], kwnames: &[Rc<Py
         super::call::Prep::Value(v) => Ok(v),
         super::call::Prep::Raise(e) => Err(e),
         super::call::Prep::Push(mut a) => {
-            match &mut a {
-                Activation::Script(fr) => fr.mode = ReturnMode::Base,
-                Activation::Task(t) => t.mode = ReturnMode::Base,
-            }
-            match run(rt, a) {
-                Outcome::Return(v) => Ok(v),
-                Outcome::Raise(e) => Err(e),
-                Outcome::Yield(_) => Err(rt.exc_msg(&rt.types.runtime_error, "unexpected yield in a nested call")),
+            let mode = match &mut a {
+                Activation::Script(fr) => std::mem::replace(&mut fr.mode, ReturnMode::Base),
+                Activation::Task(t) => std::mem::replace(&mut t.mode, ReturnMode::Base),
+            };
+            let out = run(rt, a);
+            nested_result(rt, mode, out)
+        }
+    }
+}
+
+/// What a nested run's outcome means for a frame that was prepared with `mode`.
+fn nested_result(rt: &mut Runtime, mode: ReturnMode, out: Outcome) -> Result<Value, Exc> {
+    let is = |e: &Exc, cls: &std::rc::Rc<crate::runtime::class::Class>| crate::ops::exc_matches(e, cls);
+    match (mode, out) {
+        (ReturnMode::Send, Outcome::Yield(v)) | (ReturnMode::Iter, Outcome::Yield(v)) => Ok(v),
+        (ReturnMode::Send, Outcome::Return(v)) => Err(super::suspend::stop_iteration(rt, v)),
+        (ReturnMode::Iter, Outcome::Return(v)) => Err(super::suspend::stop_iteration(rt, v)),
+        (ReturnMode::Close, Outcome::Yield(_)) => Err(rt.exc_msg(&rt.types.runtime_error, "generator ignored GeneratorExit")),
+        (ReturnMode::Close, Outcome::Return(_)) => Ok(Value::None),
+        (ReturnMode::Close, Outcome::Raise(e)) if is(&e, &rt.types.generator_exit) || is(&e, &rt.types.stop_iteration) => Ok(Value::None),
+        (ReturnMode::Init(inst), Outcome::Return(v)) => {
+            if v.is_none() {
+                Ok(inst)
+            } else {
+                let tn = crate::ops::type_name(rt, &v);
+                Err(rt.type_error(format!("__init__() should return None, not '{tn}'")))
             }
         }
+        (_, Outcome::Return(v)) => Ok(v),
+        (_, Outcome::Raise(e)) => Err(e),
+        (_, Outcome::Yield(_)) => Err(rt.exc_msg(&rt.types.runtime_error, "unexpected yield in a nested call")),
     }
 }
 

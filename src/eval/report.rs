@@ -56,11 +56,14 @@ pub fn format_exception(rt: &mut Runtime, e: &Exc) -> String {
         }
     }
     let mut out = String::new();
-    for (ex, link) in chain.iter().rev() {
-        traceback_lines(ex, &mut out);
-        out.push_str(&exception_line(rt, ex));
+    for i in (0..chain.len()).rev() {
+        let ex = chain[i].0.clone();
+        traceback_lines(&ex, &mut out);
+        out.push_str(&exception_line(rt, &ex));
         out.push('\n');
-        out.push_str(link);
+        if i > 0 {
+            out.push_str(chain[i - 1].1);
+        }
     }
     out
 }

@@ -181,7 +181,8 @@ pub fn awaitable_iter(rt: &mut Runtime, v: Value) -> Result<Value, Exc> {
             if g.state.get() == GenState::Finished {
                 return Err(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
             }
-            if g.awaited.get() && g.state.get() != GenState::Created {
+            let delegating = g.frame.borrow().as_ref().is_some_and(|f| delegating_to(f).is_some());
+            if g.state.get() == GenState::Suspended && delegating {
                 return Err(rt.exc_msg(&rt.types.runtime_error, "coroutine is being awaited already"));
             }
             g.awaited.set(true);
@@ -273,6 +274,21 @@ pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
                 }
             }
         }
+        Value::Obj(_) if v.is_none() && crate::builtins::iters::is_iterator_obj(&it) => match ops::iter::next(rt, &it) {
+            Ok(Some(w)) => {
+                f.work.push(Step::Delegate);
+                Act::Yield(w)
+            }
+            Ok(None) => {
+                f.pop();
+                f.push(Value::None);
+                Act::Next
+            }
+            Err(x) => {
+                f.pop();
+                Act::Raise(ops::expect_raise(x))
+            }
+        },
         _ => {
             let r = if let Some(r) = crate::builtins::attrs::native_resume(rt, &it, Resume::Send(v.clone())) {
                 r

@@ -19,7 +19,7 @@ pub fn add_traceback(_rt: &mut Runtime, f: &Frame, e: &Exc) {
                 return;
             }
         }
-        d.traceback.push(TbEntry { source: f.code.source.clone(), line: f.line, name: f.code.name.clone() });
+        d.traceback.push(TbEntry { source: f.code.source.clone(), line: f.line, name: f.code.name.clone(), keep: Vec::new() });
     }
 }
 
@@ -36,8 +36,13 @@ pub fn unwind_raise(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Result<Act, Exc>
             }
             Step::Finally(s, h) => {
                 f.stack.truncate(h as usize);
+                // While the `finally` block runs, the exception counts as handled
+                // (for `__context__` of anything raised there).
+                let k = rt.handled.len().saturating_sub(f.handled_base);
+                rt.handled.push(e.clone());
                 f.pending.push(Completion::Raise(e));
                 f.work.push(Step::EndFinally);
+                f.work.push(Step::ExceptBody(k as u32));
                 if let StmtKind::Try(t) = &s.kind {
                     push_block(f, &t.finalbody);
                 }

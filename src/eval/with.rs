@@ -133,6 +133,9 @@ pub fn normal_exit(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, _h: u32) -
 /// An exception left the body: `__exit__(type, value, traceback)`.
 pub fn exit_on_raise(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, e: Exc) -> super::machine::Act {
     let exit = f.pop();
+    let k = rt.handled.len().saturating_sub(f.handled_base);
+    rt.handled.push(e.clone());
+    f.work.push(Step::ExceptBody(k as u32));
     f.push(Value::Inst(e.clone()));
     let args = vec![Value::Class(e.class()), Value::Inst(e), Value::None];
     let then = if is_async(s) { Step::Stmt(s, AEXIT_AWAITED) } else { Step::Stmt(s, EXITED_EXC) };

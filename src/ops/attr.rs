@@ -21,12 +21,31 @@ pub fn class_lookup(cls: &Rc<Class>, name: &str) -> Option<Value> {
 
 /// Find `name` in a class's MRO.
 pub fn class_lookup_str(cls: &Rc<Class>, name: &PyStr) -> Option<Value> {
+    if name.as_str() == "__hash__" {
+        return hash_lookup(cls);
+    }
     if let Some(v) = cls.dict.get_str(name) {
         return Some(v);
     }
     for c in cls.mro.borrow().iter() {
         if let Some(v) = c.dict.get_str(name) {
             return Some(v);
+        }
+    }
+    None
+}
+
+/// `__hash__` through the MRO: a user class that defines `__eq__` without `__hash__`
+/// has `__hash__ = None` (CPython sets it when the class is created).
+fn hash_lookup(cls: &Rc<Class>) -> Option<Value> {
+    let key = crate::runtime::intern::intern("__hash__");
+    let eq = crate::runtime::intern::intern("__eq__");
+    for c in std::iter::once(cls).chain(cls.mro.borrow().iter()) {
+        if let Some(v) = c.dict.get_str(&key) {
+            return Some(v);
+        }
+        if !c.builtin && c.dict.get_str(&eq).is_some() {
+            return Some(Value::None);
         }
     }
     None
@@ -315,6 +334,20 @@ pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) ->
             }
             Ok(())
         }
+        Value::Gen(g) => match (name.as_str(), &value) {
+            ("__name__" | "__qualname__", Value::Str(s)) => {
+                if name.as_str() == "__name__" {
+                    *g.name.borrow_mut() = s.clone();
+                } else {
+                    *g.qualname.borrow_mut() = s.clone();
+                }
+                Ok(())
+            }
+            ("__name__" | "__qualname__", _) => {
+                raise(rt.type_error(format!("{name} must be set to a string object")))
+            }
+            _ => raise(no_attr(rt, obj, name)),
+        },
         Value::Obj(o) => {
             if let Some(m) = downcast::<Module>(obj) {
                 m.dict.set_str(name.clone(), value);

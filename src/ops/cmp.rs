@@ -147,9 +147,14 @@ pub fn eq_builtin(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
-        (Range(x), Range(y)) => {
-            let (lx, ly) = (x.len(), y.len());
-            lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
+        (Range(x), Range(y)) => x.same_values(y),
+        (Slice(x), Slice(y)) => {
+            for (p, q) in [(&x.start, &y.start), (&x.stop, &y.stop), (&x.step, &y.step)] {
+                if !p.is(q) && !eq_builtin(p, q)? {
+                    return Some(false);
+                }
+            }
+            true
         }
         (Inst(_), _) | (_, Inst(_)) | (Obj(_), _) | (_, Obj(_)) => return Option::None,
         (Dict(_), Dict(_)) | (Set(_), Set(_)) => return Option::None,
@@ -205,8 +210,18 @@ pub fn compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
     if let Some(o) = num_cmp(a, b) {
         return Ok(Bool(ord_result(op, o)));
     }
+    if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+        if let Some(r) = eq_builtin(a, b) {
+            return Ok(Bool(r == (op == CmpOp::Eq)));
+        }
+    }
     match (a, b) {
         (Str(x), Str(y)) => return Ok(Bool(ord_result(op, Some(x.as_str().cmp(y.as_str()))))),
+        (Slice(x), Slice(y)) => {
+            let xs = [x.start.clone(), x.stop.clone(), x.step.clone()];
+            let ys = [y.start.clone(), y.stop.clone(), y.step.clone()];
+            return seq_compare(rt, op, &xs, &ys);
+        }
         (Bytes(x), Bytes(y)) => return Ok(Bool(ord_result(op, Some(x.data.cmp(&y.data))))),
         (Tuple(_), Tuple(_)) | (List(_), List(_)) => {
             let (xs, ys) = match (a, b) {
@@ -268,39 +283,47 @@ pub fn cmp_dunders(op: CmpOp) -> (&'static str, &'static str) {
     }
 }
 
+/// Call the comparison dunder `name` of `x` with `y`, as a user class defines it:
+/// `None` when `x`'s class has no such method in script code. A missing `__ne__`
+/// falls back to the inverse of a user `__eq__` (what `object.__ne__` does).
+fn call_cmp(rt: &mut Runtime, x: &Value, name: &str, y: &Value) -> PyResult<Option<Value>> {
+    if let Some(m) = attr::lookup_special(rt, x, name) {
+        return call::call_value(rt, m, vec![x.clone(), y.clone()]).map(Some);
+    }
+    if name == "__ne__" {
+        if let Some(m) = attr::lookup_special(rt, x, "__eq__") {
+            let r = call::call_value(rt, m, vec![x.clone(), y.clone()])?;
+            if matches!(r, Value::NotImplemented) {
+                return Ok(Some(r));
+            }
+            let t = truthy(rt, &r)?;
+            return Ok(Some(Value::Bool(!t)));
+        }
+    }
+    Ok(None)
+}
+
 fn rich_dunder(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
     let (name, rname) = cmp_dunders(op);
-    let ta = super::type_of(rt, a);
-    let tb = super::type_of(rt, b);
-    let reflected_first = !Rc::ptr_eq(&ta, &tb) && tb.is_subclass(&ta);
     let user = |v: &Value| matches!(v, Value::Inst(_));
     if user(a) || user(b) {
+        let ta = super::type_of(rt, a);
+        let tb = super::type_of(rt, b);
+        let reflected_first = !Rc::ptr_eq(&ta, &tb) && tb.is_subclass(&ta);
         if reflected_first {
-            if let Some(m) = attr::lookup_special(rt, b, rname) {
-                let r = call::call_value(rt, m, vec![b.clone(), a.clone()])?;
+            if let Some(r) = call_cmp(rt, b, rname, a)? {
                 if !matches!(r, Value::NotImplemented) {
                     return Ok(r);
                 }
             }
         }
-        if let Some(m) = attr::lookup_special(rt, a, name) {
-            let r = call::call_value(rt, m, vec![a.clone(), b.clone()])?;
+        if let Some(r) = call_cmp(rt, a, name, b)? {
             if !matches!(r, Value::NotImplemented) {
                 return Ok(r);
             }
-        } else if op == CmpOp::NotEq {
-            // `__ne__` defaults to the inverse of `__eq__`.
-            if let Some(m) = attr::lookup_special(rt, a, "__eq__") {
-                let r = call::call_value(rt, m, vec![a.clone(), b.clone()])?;
-                if !matches!(r, Value::NotImplemented) {
-                    let t = truthy(rt, &r)?;
-                    return Ok(Value::Bool(!t));
-                }
-            }
         }
         if !reflected_first {
-            if let Some(m) = attr::lookup_special(rt, b, rname) {
-                let r = call::call_value(rt, m, vec![b.clone(), a.clone()])?;
+            if let Some(r) = call_cmp(rt, b, rname, a)? {
                 if !matches!(r, Value::NotImplemented) {
                     return Ok(r);
                 }
@@ -369,7 +392,13 @@ pub fn hash(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
                 Some(m) if !matches!(m, Value::Native(_)) => {
                     let r = call::call_value(rt, m, vec![v.clone()])?;
                     return match super::to_index(rt, &r)? {
-                        Some(b) => Ok(hash_bigint(&b)),
+                        // CPython keeps a result that fits in a machine word (-1 becomes -2)
+                        // and hashes a bigger int.
+                        Some(b) => Ok(match b.to_i64() {
+                            Some(-1) => -2,
+                            Some(h) => h,
+                            None => hash_bigint(&b),
+                        }),
                         None => raise(rt.type_error("__hash__ method should return an integer")),
                     };
                 }

@@ -32,7 +32,16 @@ pub fn iter(rt: &mut Runtime, v: &Value) -> PyResult {
         Value::Gen(g) if g.kind == GenKind::Generator => Ok(v.clone()),
         Value::Obj(o) => match o.iter(rt, v) {
             Some(r) => r,
-            None => not_iterable(rt, v),
+            None => {
+                let cls = super::type_of(rt, v);
+                match attr::class_lookup(&cls, "__iter__") {
+                    Some(m) => {
+                        let it = call::call_value(rt, m, vec![v.clone()])?;
+                        check_iterator(rt, it)
+                    }
+                    None => not_iterable(rt, v),
+                }
+            }
         },
         Value::Inst(_) => {
             if let Some(m) = attr::lookup_special(rt, v, "__iter__") {
@@ -57,7 +66,7 @@ pub fn check_iterator(rt: &mut Runtime, it: Value) -> PyResult {
         Value::Iter(_) => true,
         Value::Gen(g) => g.kind == GenKind::Generator,
         Value::Inst(_) => attr::lookup_special(rt, &it, "__next__").is_some(),
-        Value::Obj(o) => o.next(rt, &it).is_some() || attr::lookup_special(rt, &it, "__next__").is_some() || is_native_iterator(&it),
+        Value::Obj(_) => is_native_iterator(&it) || attr::class_lookup(&super::type_of(rt, &it), "__next__").is_some(),
         _ => false,
     };
     if ok {
@@ -99,7 +108,11 @@ pub fn next(rt: &mut Runtime, it: &Value) -> PyResult<Option<Value>> {
 }
 
 fn user_next(rt: &mut Runtime, it: &Value) -> PyResult<Option<Value>> {
-    let Some(m) = attr::lookup_special(rt, it, "__next__") else {
+    let found = attr::lookup_special(rt, it, "__next__").or_else(|| match it {
+        Value::Obj(_) => attr::class_lookup(&super::type_of(rt, it), "__next__"),
+        _ => None,
+    });
+    let Some(m) = found else {
         return raise(rt.type_error(format!("'{}' object is not an iterator", type_name(rt, it))));
     };
     match call::call_value(rt, m, vec![it.clone()]) {

@@ -100,32 +100,33 @@ fn float_pow(rt: &Runtime, a: f64, b: f64) -> PyResult {
     Ok(Value::Float(r))
 }
 
-fn float_op(rt: &Runtime, op: BinOp, a: f64, b: f64) -> PyResult {
-    Ok(Value::Float(match op {
+/// Float arithmetic; `None` for the operators floats do not support (bitwise, `@`).
+fn float_op(rt: &Runtime, op: BinOp, a: f64, b: f64) -> Option<PyResult> {
+    Some(Ok(Value::Float(match op {
         BinOp::Add => a + b,
         BinOp::Sub => a - b,
         BinOp::Mul => a * b,
         BinOp::Div => {
             if b == 0.0 {
-                return Err(zero_div(rt, "float division by zero"));
+                return Some(Err(zero_div(rt, "float division by zero")));
             }
             a / b
         }
         BinOp::FloorDiv => {
             if b == 0.0 {
-                return Err(zero_div(rt, "float floor division by zero"));
+                return Some(Err(zero_div(rt, "float floor division by zero")));
             }
             float_floordiv(a, b)
         }
         BinOp::Mod => {
             if b == 0.0 {
-                return Err(zero_div(rt, "float modulo"));
+                return Some(Err(zero_div(rt, "float modulo")));
             }
             float_mod(a, b)
         }
-        BinOp::Pow => return float_pow(rt, a, b),
-        _ => return Err(Fail::Slow),
-    }))
+        BinOp::Pow => return Some(float_pow(rt, a, b)),
+        _ => return None,
+    })))
 }
 
 /// Integer operation on 64-bit ints; `None` when it overflows (retry with big ints).
@@ -161,7 +162,7 @@ fn small_int_op(rt: &Runtime, op: BinOp, a: i64, b: i64) -> Option<PyResult> {
             if a.unsigned_abs() < (1 << 53) && b.unsigned_abs() < (1 << 53) {
                 return Some(Ok(Value::Float(a as f64 / b as f64)));
             }
-            return None;
+            return Some(int_truediv(rt, &BigInt::from(a), &BigInt::from(b)).map(Value::Float));
         }
         BinOp::BitAnd => a & b,
         BinOp::BitOr => a | b,
@@ -197,7 +198,7 @@ fn small_int_op(rt: &Runtime, op: BinOp, a: i64, b: i64) -> Option<PyResult> {
             }
             a.checked_pow(b as u32)?
         }
-        BinOp::MatMul => return Some(Err(Fail::Slow)),
+        BinOp::MatMul => return Some(Err(unsupported(rt, op, &Value::Int(a), &Value::Int(b)))),
     })))
 }
 
@@ -227,22 +228,7 @@ fn big_int_op(rt: &Runtime, op: BinOp, a: BigInt, b: BigInt) -> PyResult {
             if b.is_zero() {
                 return Err(zero_div(rt, "division by zero"));
             }
-            let af = a.to_f64().filter(|f| f.is_finite());
-            let bf = b.to_f64().filter(|f| f.is_finite());
-            match (af, bf) {
-                (Some(x), Some(y)) => Value::Float(x / y),
-                _ => {
-                    // Scale down both to keep the quotient representable.
-                    let shift = a.bits().max(b.bits()).saturating_sub(1000);
-                    let x = (&a >> shift).to_f64().unwrap_or(f64::INFINITY);
-                    let y = (&b >> shift).to_f64().unwrap_or(f64::INFINITY);
-                    let q = x / y;
-                    if !q.is_finite() {
-                        return raise(rt.exc_msg(&rt.types.overflow_error, "integer division result too large for a float"));
-                    }
-                    Value::Float(q)
-                }
-            }
+            Value::Float(int_truediv(rt, &a, &b)?)
         }
         BinOp::BitAnd => Value::from_bigint(a & b),
         BinOp::BitOr => Value::from_bigint(a | b),
@@ -251,14 +237,13 @@ fn big_int_op(rt: &Runtime, op: BinOp, a: BigInt, b: BigInt) -> PyResult {
             if b.is_negative() {
                 return raise(rt.value_error("negative shift count"));
             }
+            if a.is_zero() {
+                return Ok(Value::Int(0));
+            }
             let Some(n) = b.to_u64().filter(|n| *n < 1 << 32) else {
                 return raise(rt.exc_msg(&rt.types.overflow_error, "too many digits in integer"));
             };
-            if a.is_zero() {
-                Value::Int(0)
-            } else {
-                Value::from_bigint(a << n)
-            }
+            Value::from_bigint(a << n)
         }
         BinOp::RShift => {
             if b.is_negative() {
@@ -289,27 +274,91 @@ fn big_int_op(rt: &Runtime, op: BinOp, a: BigInt, b: BigInt) -> PyResult {
             }
             Value::from_bigint(a.pow(e))
         }
-        BinOp::MatMul => return Err(Fail::Slow),
+        BinOp::MatMul => return Err(unsupported(rt, op, &Value::from_bigint(a), &Value::from_bigint(b))),
     })
+}
+
+/// `2.0 ** e` for an exponent in the normal range.
+fn pow2(e: i64) -> f64 {
+    f64::from_bits(((e + 1023) as u64) << 52)
+}
+
+/// `a / b` for ints, correctly rounded as CPython's `long_true_divide` does (the
+/// quotient is computed exactly with a few extra bits, then rounded half-even once).
+pub fn int_truediv(rt: &Runtime, a: &BigInt, b: &BigInt) -> PyResult<f64> {
+    if b.is_zero() {
+        return Err(zero_div(rt, "division by zero"));
+    }
+    let neg = a.is_negative() != b.is_negative();
+    let (a, b) = (a.abs(), b.abs());
+    if a.is_zero() {
+        return Ok(if neg { -0.0 } else { 0.0 });
+    }
+    let diff = a.bits() as i64 - b.bits() as i64;
+    if diff > 1025 {
+        return raise(rt.exc_msg(&rt.types.overflow_error, "integer division result too large for a float"));
+    }
+    if diff < -1080 {
+        return Ok(if neg { -0.0 } else { 0.0 });
+    }
+    // q = floor(a * 2^k / b) with at least 55 significant bits.
+    let k = (55 - diff).max(0);
+    let (q, r) = (&a << (k as u64)).div_rem(&b);
+    let e = q.bits() as i64 - 1 - k; // exponent of the leading bit of the quotient
+    let ulp = (e - 52).max(-1074);
+    let drop = (ulp + k) as u64; // low bits of q below the result's last place
+    let mut m = &q >> drop;
+    let rem_bits = &q - (&m << drop);
+    let half = BigInt::from(1) << (drop - 1);
+    let round_up = match rem_bits.cmp(&half) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => !r.is_zero() || m.is_odd(),
+    };
+    if round_up {
+        m += 1;
+    }
+    let m = m.to_u64().unwrap_or(u64::MAX) as f64;
+    let mut res = m;
+    let mut u = ulp;
+    while u > 1023 {
+        res *= pow2(1023);
+        u -= 1023;
+    }
+    while u < -1022 {
+        res *= pow2(-537);
+        u += 537;
+    }
+    res *= pow2(u);
+    if res.is_infinite() {
+        return raise(rt.exc_msg(&rt.types.overflow_error, "integer division result too large for a float"));
+    }
+    Ok(if neg { -res } else { res })
 }
 
 /// Arithmetic on built-in numbers; `None` when an operand is not a number.
 #[inline]
 pub fn numeric(rt: &Runtime, op: BinOp, a: &Value, b: &Value) -> Option<PyResult> {
+    if op == BinOp::MatMul {
+        return None;
+    }
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => match small_int_op(rt, op, *x, *y) {
             Some(r) => Some(r),
             None => Some(big_int_op(rt, op, BigInt::from(*x), BigInt::from(*y))),
         },
-        (Value::Float(x), Value::Float(y)) => Some(float_op(rt, op, *x, *y)),
-        (Value::Float(x), Value::Int(y)) => Some(float_op(rt, op, *x, *y as f64)),
-        (Value::Int(x), Value::Float(y)) => Some(float_op(rt, op, *x as f64, *y)),
+        (Value::Float(x), Value::Float(y)) => float_op(rt, op, *x, *y),
+        (Value::Float(x), Value::Int(y)) => float_op(rt, op, *x, *y as f64),
+        (Value::Int(x), Value::Float(y)) => float_op(rt, op, *x as f64, *y),
         _ => {
             let is_num = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_));
             if !is_num(a) || !is_num(b) {
                 return None;
             }
             if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
+                if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift) {
+                    return None;
+                }
                 let x = match int_to_f64(rt, a) {
                     Ok(v) => v.unwrap(),
                     Err(e) => return Some(Err(e)),
@@ -318,10 +367,7 @@ pub fn numeric(rt: &Runtime, op: BinOp, a: &Value, b: &Value) -> Option<PyResult
                     Ok(v) => v.unwrap(),
                     Err(e) => return Some(Err(e)),
                 };
-                if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift | BinOp::MatMul) {
-                    return None;
-                }
-                return Some(float_op(rt, op, x, y));
+                return float_op(rt, op, x, y);
             }
             if let (Some(x), Some(y)) = (super::as_int(a), super::as_int(b)) {
                 if let (Value::Bool(p), Value::Bool(q), BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) = (a, b, op) {
@@ -447,6 +493,7 @@ pub fn unsupported(rt: &Runtime, op: BinOp, a: &Value, b: &Value) -> Fail {
         (BinOp::Add, Value::Str(_)) => format!("can only concatenate str (not \"{tb}\") to str"),
         (BinOp::Add, Value::List(_)) => format!("can only concatenate list (not \"{tb}\") to list"),
         (BinOp::Add, Value::Tuple(_)) => format!("can only concatenate tuple (not \"{tb}\") to tuple"),
+        (BinOp::Add, Value::Bytes(_)) => format!("can't concat {tb} to bytes"),
         (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => {
             format!("can't multiply sequence by non-int of type '{tb}'")
         }

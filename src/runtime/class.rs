@@ -71,7 +71,7 @@ impl Class {
 }
 
 /// One traceback entry: where an exception passed through.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TbEntry {
     /// The source (file name and text).
     pub source: Rc<crate::span::SourceFile>,
@@ -79,6 +79,9 @@ pub struct TbEntry {
     pub line: u32,
     /// The function (or `<module>`).
     pub name: Rc<PyStr>,
+    /// The frame's local values, kept alive by the traceback as CPython's frame
+    /// objects are (objects a failed call held die when the exception does).
+    pub keep: Vec<Value>,
 }
 
 /// The state of an exception instance.
