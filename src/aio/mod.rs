@@ -1,20 +1,50 @@
-//! The built-in event loop (`asyncio`). (Being built: this is its interface.)
+//! The built-in event loop (`asyncio`).
+//!
+//! The core is Rust: the loop itself (a FIFO ready queue, a timer heap ordered as
+//! CPython's `heapq` orders `TimerHandle`s, I/O readiness through mio), `Future`,
+//! `Task`, handles, `asyncio.run`, and the TCP transports. The high-level parts
+//! (`gather`, `wait_for`, `TaskGroup`, `Queue`, `Lock`, streams...) are Coro source in
+//! `src/aio/*.coro`, compiled on the first `import asyncio`, written after CPython's
+//! algorithms so that callbacks are scheduled in the same order.
+//!
+//! The evaluator reaches this module through the hooks below (`module`, `construct`,
+//! `native_await`, `native_resume`...).
 
-use crate::eval::suspend::Resume;
+pub mod classes;
+pub mod event_loop;
+pub mod future;
+pub mod handle;
+pub mod heap;
+pub mod lib;
+pub mod log;
+pub mod net;
+pub mod runner;
+pub mod task;
+
 use crate::eval::native::{Args, Ret};
+use crate::eval::suspend::Resume;
 use crate::ops::PyResult;
 use crate::runtime::class::{Class, Exc};
+use crate::runtime::generator::Generator;
+use crate::runtime::object::downcast;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use std::rc::Rc;
 
-/// The `asyncio` module.
+/// The `asyncio` module (built on first import).
 pub fn module(rt: &mut Runtime) -> Result<Value, Exc> {
-    Err(rt.exc_named("ModuleNotFoundError", "No module named 'asyncio'"))
+    lib::build_module(rt)
 }
 
 /// Construct an asyncio class instance, if `cls` is one.
-pub fn construct(_rt: &mut Runtime, _cls: &Rc<Class>, _a: Args) -> Option<Ret> {
+pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Option<Ret> {
+    let c = classes::get()?;
+    if Rc::ptr_eq(cls, &c.future) {
+        return Some(future::construct_future(rt, a));
+    }
+    if Rc::ptr_eq(cls, &c.task) {
+        return Some(task::construct_task(rt, a));
+    }
     None
 }
 
@@ -28,19 +58,45 @@ pub fn is_callable_obj(_v: &Value) -> bool {
     false
 }
 
-/// The iterator behind awaiting an asyncio object.
-pub fn native_await(_rt: &mut Runtime, _v: &Value) -> Option<Result<Value, Exc>> {
+/// The iterator behind awaiting an asyncio object: a future (or task) is its own
+/// await iterator, as is the one-turn `sleep(0)` helper.
+pub fn native_await(_rt: &mut Runtime, v: &Value) -> Option<Result<Value, Exc>> {
+    if downcast::<future::Fut>(v).is_some() || downcast::<future::Sleep0>(v).is_some() {
+        return Some(Ok(v.clone()));
+    }
+    if let Some(it) = downcast::<future::FutIter>(v) {
+        return Some(Ok(it.fut.val()));
+    }
     None
 }
 
 /// Whether `v` is an asyncio awaitable iterator.
-pub fn is_native_resumable(_v: &Value) -> bool {
-    false
+pub fn is_native_resumable(v: &Value) -> bool {
+    downcast::<future::Fut>(v).is_some() || downcast::<future::Sleep0>(v).is_some() || downcast::<future::FutIter>(v).is_some()
 }
 
-/// Resume an asyncio awaitable iterator.
-pub fn native_resume(_rt: &mut Runtime, _it: &Value, _r: Resume) -> Option<PyResult> {
+/// Resume an asyncio awaitable iterator: `Ok(v)` passes `v` out to whoever drives the
+/// coroutine; `StopIteration(value)` finishes the `await` with `value`.
+pub fn native_resume(rt: &mut Runtime, it: &Value, r: Resume) -> Option<PyResult> {
+    if let Some(f) = downcast::<future::Fut>(it) {
+        return Some(future::await_step(rt, f, r));
+    }
+    if let Some(fi) = downcast::<future::FutIter>(it) {
+        return Some(future::await_step(rt, &fi.fut, r));
+    }
+    if let Some(s) = downcast::<future::Sleep0>(it) {
+        return Some(s.step(rt, r));
+    }
     None
+}
+
+/// Called when an async generator is first iterated: under a running loop it is
+/// remembered so `asyncio.run` can close it at exit (CPython's `firstiter` hook).
+pub fn asyncgen_first_iter(_rt: &mut Runtime, g: &Rc<Generator>) {
+    g.ag_hooked.set(true);
+    if let Some(lp) = event_loop::running() {
+        lp.asyncgens.borrow_mut().push(Rc::downgrade(g));
+    }
 }
 
 /// The virtual clock, when `--virtual-time` is on.
@@ -52,3 +108,4 @@ pub fn virtual_now() -> Option<f64> {
 pub fn virtual_sleep(_secs: f64) -> bool {
     false
 }
+

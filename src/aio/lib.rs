@@ -1,0 +1,123 @@
+//! Building the `asyncio` module: the native classes and functions, then the parts
+//! written in Coro (`tasks.coro`, `locks.coro`, `queues.coro`, `streams.coro`), run
+//! in the same namespace on the first `import asyncio`.
+
+use super::classes;
+use crate::builtins::native;
+use crate::eval::native::NativeImpl;
+use crate::runtime::class::Exc;
+use crate::runtime::dict::Dict;
+use crate::runtime::intern::intern;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use crate::span::SourceFile;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The Coro sources of the module, in load order.
+const SOURCES: &[(&str, &str)] = &[
+    ("asyncio/tasks.coro", include_str!("tasks.coro")),
+    ("asyncio/locks.coro", include_str!("locks.coro")),
+    ("asyncio/queues.coro", include_str!("queues.coro")),
+    ("asyncio/streams.coro", include_str!("streams.coro")),
+];
+
+thread_local! {
+    static NS: RefCell<Option<Rc<Dict>>> = const { RefCell::new(None) };
+}
+
+/// A name from the module namespace (for the native parts that call Coro code).
+pub fn get(rt: &mut Runtime, name: &str) -> Result<Value, Exc> {
+    let ns = match NS.with(|n| n.borrow().clone()) {
+        Some(ns) => ns,
+        None => {
+            build_module(rt)?;
+            NS.with(|n| n.borrow().clone()).unwrap_or_default()
+        }
+    };
+    ns.get_str(&intern(name)).ok_or_else(|| rt.exc_msg(&rt.types.exc("SystemError"), format!("asyncio has no {name}")))
+}
+
+fn run_source(rt: &mut Runtime, ns: &Rc<Dict>, file: &str, text: &str) -> Result<(), Exc> {
+    let src = Rc::new(SourceFile::new(file.to_string(), text.to_string()));
+    let code = match crate::compile::compile(src, Default::default()) {
+        Ok(c) => c,
+        Err(d) => {
+            let msg = format!("built-in module asyncio failed to compile: {file}: {}", d[0].headline());
+            return Err(rt.exc_msg(&rt.types.exc("SystemError"), msg));
+        }
+    };
+    let mut f = rt.new_frame(code, ns.clone());
+    if !code.body.is_empty() {
+        f.work.push(crate::eval::step::Step::Block(&code.body, 0));
+    }
+    crate::eval::machine::run_frame(rt, f)?;
+    Ok(())
+}
+
+/// Build the module (once per thread; later imports get the same namespace).
+pub fn build_module(rt: &mut Runtime) -> Result<Value, Exc> {
+    if let Some(ns) = NS.with(|n| n.borrow().clone()) {
+        return Ok(crate::builtins::modules::make_module("asyncio", ns));
+    }
+    let c = classes::classes(rt);
+    let ns = Rc::new(Dict::new());
+    ns.set_str(intern("__name__"), Value::str("asyncio"));
+    let set = |name: &str, v: Value| ns.set_str(intern(name), v);
+    for (name, cls) in [
+        ("Future", &c.future),
+        ("Task", &c.task),
+        ("Handle", &c.handle),
+        ("TimerHandle", &c.timer_handle),
+        ("AbstractEventLoop", &c.event_loop),
+        ("CancelledError", &c.cancelled_error),
+        ("InvalidStateError", &c.invalid_state),
+        ("IncompleteReadError", &c.incomplete_read),
+        ("LimitOverrunError", &c.limit_overrun),
+        ("QueueEmpty", &c.queue_empty),
+        ("QueueFull", &c.queue_full),
+        ("SendfileNotAvailableError", &c.sendfile_unavailable),
+        ("BrokenBarrierError", &c.broken_barrier),
+    ] {
+        set(name, Value::Class(cls.clone()));
+    }
+    set("TimeoutError", Value::Class(rt.types.exc("TimeoutError")));
+    let fns: &[(&'static str, NativeImpl)] = &[
+        ("run", super::runner::aio_run),
+        ("create_task", super::task::aio_create_task),
+        ("current_task", super::task::current_task),
+        ("all_tasks", super::task::all_tasks),
+        ("get_running_loop", super::event_loop::get_running_loop),
+        ("_get_running_loop", super::event_loop::get_running_loop_or_none),
+        ("get_event_loop", super::event_loop::aio_get_event_loop),
+        ("new_event_loop", super::event_loop::new_event_loop),
+        ("set_event_loop", super::event_loop::set_event_loop),
+        ("isfuture", super::future::isfuture),
+        ("iscoroutine", iscoroutine),
+        ("_sleep0", super::future::new_sleep0),
+        ("_set_result_unless_cancelled", super::future::set_result_unless_cancelled),
+        ("_release_waiter", super::future::release_waiter),
+        ("_new_gathering", super::future::new_gathering),
+        ("_tcp_listen", super::net::tcp_listen),
+        ("_tcp_connect", super::net::tcp_connect),
+    ];
+    for (name, f) in fns {
+        set(name, native(name, *f));
+    }
+    for w in ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"] {
+        set(w, Value::str(w));
+    }
+    NS.with(|n| *n.borrow_mut() = Some(ns.clone()));
+    for (file, text) in SOURCES {
+        if let Err(e) = run_source(rt, &ns, file, text) {
+            NS.with(|n| *n.borrow_mut() = None);
+            return Err(e);
+        }
+    }
+    Ok(crate::builtins::modules::make_module("asyncio", ns))
+}
+
+fn iscoroutine(rt: &mut Runtime, a: crate::eval::native::Args) -> crate::eval::native::Ret {
+    let v = a.pos.first().cloned().unwrap_or(Value::None);
+    crate::eval::native::Ret::Val(Value::Bool(super::task::is_coroutine(rt, &v)))
+}
