@@ -12,6 +12,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod eval;
 pub mod ops;
+pub mod repl;
 pub mod runtime;
 pub mod span;
 pub mod syntax;

@@ -38,6 +38,11 @@ enum Command {
         /// Files to check.
         files: Vec<String>,
     },
+    /// Start the interactive REPL (also what `coro` alone does).
+    Repl {
+        #[command(flatten)]
+        limits: Limits,
+    },
     /// Print the syntax tree of a file (for debugging).
     Parse {
         /// The file to parse.
@@ -66,6 +71,13 @@ fn run(source: coro::span::SourceFile, limits: Limits) -> i32 {
     })
 }
 
+fn repl(limits: Limits) -> i32 {
+    on_big_stack(move || {
+        let opts = coro::runtime::Options { recursion_limit: limits.recursion_limit, ..Default::default() };
+        coro::repl::run(opts)
+    })
+}
+
 fn main() -> ExitCode {
     coro::cli::reset_sigpipe();
     let cli = Cli::parse();
@@ -80,6 +92,7 @@ fn main() -> ExitCode {
         Some(Command::Parse { file }) => {
             if coro::cli::parse_file(&file) { 0 } else { 1 }
         }
+        Some(Command::Repl { limits }) => repl(limits),
         Some(Command::Run { file, limits }) => match coro::cli::read_source(&file) {
             Some(src) => run(src, limits),
             None => 1,
@@ -90,10 +103,7 @@ fn main() -> ExitCode {
                 Some(src) => run(src, cli.limits),
                 None => 1,
             },
-            (None, None) => {
-                eprintln!("coro: the REPL is not available yet; run a file with `coro run FILE`");
-                2
-            }
+            (None, None) => repl(cli.limits),
         },
     };
     ExitCode::from(status.clamp(0, 255) as u8)

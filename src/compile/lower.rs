@@ -34,14 +34,23 @@ struct Ctx<'t> {
 
 /// Lower a module to its code object.
 pub fn lower_module(module: &ast::Module, table: &ScopeTable, source: Rc<SourceFile>) -> &'static Code {
+    lower_module_as(module, table, source, false, FuncKind::Plain)
+}
+
+/// Lower a module; `interactive` shows the value of top-level expression statements
+/// (the REPL), and `func_kind` is `Coroutine` for REPL input using top-level `await`.
+pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<SourceFile>, interactive: bool, func_kind: FuncKind) -> &'static Code {
     let mut cx = Ctx::new(table, 0, source.clone(), String::new());
-    let body = cx.block(&module.body);
+    let mut body = cx.block(&module.body);
+    if interactive {
+        display_statements(&mut body);
+    }
     leak(Code {
         name: intern("<module>"),
         qualname: intern("<module>"),
         source,
         kind: CodeKind::Module,
-        func_kind: FuncKind::Plain,
+        func_kind,
         sig: Signature::default(),
         varnames: cx.varnames,
         cellvars: vec![],
@@ -51,6 +60,37 @@ pub fn lower_module(module: &ast::Module, table: &ScopeTable, source: Rc<SourceF
         firstline: 1,
         doc: None,
     })
+}
+
+/// Interactive mode: expression statements of the input (in its nested blocks too,
+/// but not inside functions or classes) show their value.
+fn display_statements(b: &mut Block) {
+    for s in b.0.iter_mut() {
+        match &mut s.kind {
+            StmtKind::Expr(_) => {
+                let StmtKind::Expr(e) = std::mem::replace(&mut s.kind, StmtKind::Pass) else { unreachable!() };
+                s.kind = StmtKind::Display(e);
+            }
+            StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => {
+                display_statements(a);
+                display_statements(b);
+            }
+            StmtKind::For(f) => {
+                display_statements(&mut f.body);
+                display_statements(&mut f.orelse);
+            }
+            StmtKind::Try(t) => {
+                display_statements(&mut t.body);
+                for h in t.handlers.iter_mut() {
+                    display_statements(&mut h.body);
+                }
+                display_statements(&mut t.orelse);
+                display_statements(&mut t.finalbody);
+            }
+            StmtKind::With(w) => display_statements(&mut w.body),
+            _ => {}
+        }
+    }
 }
 
 impl<'t> Ctx<'t> {

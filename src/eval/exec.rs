@@ -209,6 +209,11 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
             }
             Act::Next
         }
+        StmtKind::Display(e) => match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
+            Ev::Val(v) => display(rt, v),
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
         StmtKind::CompAppend(slot, e, v) => {
             if let Some(v) = v {
                 f.work.push(Step::Stmt(s, 1));
@@ -250,6 +255,24 @@ pub fn truthy_now(rt: &mut Runtime, f: &mut Frame, v: &Value, s: &'static Stmt, 
             Err(e) => Truth::Raise(ops::expect_raise(e)),
         },
     }
+}
+
+/// The REPL's display hook: print `repr(v)` unless it is None, and bind `_`.
+fn display(rt: &mut Runtime, v: Value) -> Act {
+    if v.is_none() {
+        return Act::Next;
+    }
+    let r = match ops::repr::repr(rt, &v) {
+        Ok(r) => r,
+        Err(e) => return Act::Raise(ops::expect_raise(e)),
+    };
+    let mut line = r.as_str().to_string();
+    line.push('\n');
+    if let Err(e) = rt.write_out(&line) {
+        return Act::Raise(rt.exc_named("OSError", e.to_string()));
+    }
+    rt.builtins.set_str(crate::runtime::intern::intern("_"), v);
+    Act::Next
 }
 
 fn comp_append(rt: &mut Runtime, f: &mut Frame, slot: u32, v: Value, val: Option<Value>) -> Act {
@@ -382,6 +405,10 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
         StmtKind::FuncDef(..) => super::define::func_def(rt, f, s, st),
         StmtKind::ClassDef(..) => super::define::class_def(rt, f, s, st),
         StmtKind::AugAssign(..) => store::augassign(rt, f, s, st),
+        StmtKind::Display(_) => {
+            let v = f.pop();
+            display(rt, v)
+        }
         StmtKind::CompAppend(slot, _, val) => {
             if val.is_some() {
                 let v = f.pop();

@@ -154,6 +154,8 @@ pub enum StmtKind {
     /// Inside a comprehension: add an element (or key and value) to the collection in
     /// the local slot.
     CompAppend(u32, Expr, Option<Expr>),
+    /// An expression statement typed at the REPL: show its `repr` unless None, bind `_`.
+    Display(Expr),
 }
 
 /// A `for` loop.

@@ -1,0 +1,139 @@
+//! The REPL: an interactive session (line editing, history, completion, highlighting,
+//! top-level `await` on a persistent event loop) and a batch mode for piped input that
+//! echoes like Python's interactive mode, for transcript tests.
+
+pub mod commands;
+pub mod editor;
+pub mod input;
+
+use crate::runtime::dict::Dict;
+use crate::runtime::generator::{GenKind, Generator};
+use crate::runtime::intern::intern;
+use crate::runtime::value::Value;
+use crate::runtime::{Options, Output, Runtime};
+use crate::span::SourceFile;
+use std::io::{BufRead, IsTerminal};
+use std::rc::Rc;
+
+/// A REPL session: the runtime and the `__main__` namespace, kept across inputs.
+pub struct Session {
+    /// The interpreter state.
+    pub rt: Runtime,
+    /// The namespace inputs run in.
+    pub globals: Rc<Dict>,
+    /// Number of inputs run (for `<stdin-N>` file names).
+    pub count: usize,
+    /// Whether output goes to a terminal (colour in diagnostics).
+    pub color: bool,
+}
+
+impl Session {
+    /// A new session writing to `out`.
+    pub fn new(out: Output, opts: Options, color: bool) -> Session {
+        let rt = Runtime::new(out, opts);
+        let globals = Rc::new(Dict::new());
+        globals.set_str(intern("__name__"), Value::str("__main__"));
+        globals.set_str(intern("__doc__"), Value::None);
+        crate::builtins::modules::set_main_globals(globals.clone());
+        Session { rt, globals, count: 0, color }
+    }
+
+    /// Run one complete input. Errors are reported on stderr; the session goes on.
+    /// Returns false when the input asked to leave (`exit()`).
+    pub fn run_input(&mut self, text: &str) -> bool {
+        self.count += 1;
+        let source = Rc::new(SourceFile::new("<stdin>", text.to_string()));
+        let (code, is_async) = match crate::compile::compile_interactive(source.clone()) {
+            Ok(c) => c,
+            Err(diags) => {
+                self.rt.flush_out();
+                eprint!("{}", crate::diagnostic::render(&diags[0], &source, self.color));
+                return true;
+            }
+        };
+        let rt = &mut self.rt;
+        let mut frame = rt.new_frame(code, self.globals.clone());
+        if !code.body.is_empty() {
+            frame.work.push(crate::eval::step::Step::Block(&code.body, 0));
+        }
+        let result = if is_async {
+            let g = Rc::new(Generator::new(GenKind::Coroutine, code, frame, intern("<module>"), intern("<module>")));
+            run_coroutine(rt, Value::Gen(g))
+        } else {
+            crate::eval::machine::run_frame(rt, frame)
+        };
+        let mut keep_going = true;
+        if let Err(e) = result {
+            if e.class().is_subclass(&rt.types.exc("SystemExit")) {
+                keep_going = false;
+            } else {
+                crate::eval::report::print_exception(rt, &e);
+            }
+        }
+        if crate::eval::finalize::pending() {
+            crate::eval::finalize::run_pending(rt);
+        }
+        rt.flush_out();
+        keep_going
+    }
+}
+
+/// Run the REPL on standard input; returns the exit status.
+pub fn run(opts: Options) -> i32 {
+    let stdin_tty = std::io::stdin().is_terminal();
+    let stdout_tty = std::io::stdout().is_terminal();
+    let out = Output::Stdout(std::io::BufWriter::new(std::io::stdout()), stdout_tty);
+    let mut session = Session::new(out, opts, stdout_tty && std::io::stderr().is_terminal());
+    if stdin_tty {
+        editor::interactive(&mut session)
+    } else {
+        batch(&mut session, std::io::stdin().lock())
+    }
+}
+
+/// Piped input: no banner, no prompts; inputs end as in interactive mode.
+pub fn batch(session: &mut Session, input: impl BufRead) -> i32 {
+    let mut buf = String::new();
+    for line in input.lines() {
+        let Ok(line) = line else { break };
+        if buf.is_empty() && line.trim_start().starts_with(':') {
+            commands::run(session, line.trim());
+            continue;
+        }
+        buf.push_str(&line);
+        buf.push('\n');
+        match input::status(&buf) {
+            input::Status::Empty => buf.clear(),
+            input::Status::Incomplete => {}
+            input::Status::Complete => {
+                let text = std::mem::take(&mut buf);
+                if !session.run_input(&text) {
+                    return 0;
+                }
+            }
+        }
+    }
+    if !buf.trim().is_empty() {
+        session.run_input(&buf);
+    }
+    0
+}
+
+/// Run a REPL input compiled as a coroutine (top-level `await`) to completion.
+/// The event loop integration (a persistent loop whose tasks keep running between
+/// inputs) goes through `aio`; without it, only bare yields can be driven.
+fn run_coroutine(rt: &mut Runtime, coro: Value) -> Result<Value, crate::runtime::class::Exc> {
+    let Value::Gen(g) = coro else { return Ok(Value::None) };
+    loop {
+        match crate::eval::suspend::resume_nested(rt, &g, crate::eval::suspend::Resume::Send(Value::None)) {
+            Ok(crate::eval::machine::Outcome::Yield(v)) if v.is_none() => continue,
+            Ok(crate::eval::machine::Outcome::Yield(_)) => {
+                return Err(rt.exc_msg(&rt.types.runtime_error, "top-level await needs the event loop"));
+            }
+            Ok(crate::eval::machine::Outcome::Return(v)) => return Ok(v),
+            Ok(crate::eval::machine::Outcome::Raise(e)) => return Err(e),
+            Err(crate::eval::suspend::ResumeErr::Finished) => return Ok(Value::None),
+            Err(crate::eval::suspend::ResumeErr::Raise(e)) => return Err(e),
+        }
+    }
+}
