@@ -27,8 +27,6 @@ pub struct Classes {
     pub event_loop: Rc<Class>,
     /// A listening socket or a connected one (`server.sockets[0]`).
     pub socket: Rc<Class>,
-    /// A TCP transport.
-    pub transport: Rc<Class>,
     /// `asyncio.CancelledError` (a `BaseException`).
     pub cancelled_error: Rc<Class>,
     /// `asyncio.InvalidStateError`.
@@ -85,7 +83,6 @@ fn create(rt: &Runtime) -> Classes {
         timer_handle: builtin_class("TimerHandle", "asyncio.events", vec![handle.clone()], Kind::Other),
         event_loop: builtin_class("_UnixSelectorEventLoop", "asyncio.unix_events", obj(), Kind::Other),
         socket: builtin_class("TransportSocket", "asyncio.trsock", obj(), Kind::Other),
-        transport: builtin_class("_SelectorSocketTransport", "asyncio.selector_events", obj(), Kind::Other),
         cancelled_error: builtin_class("CancelledError", "asyncio.exceptions", vec![t.base_exception.clone()], Kind::Exception),
         invalid_state: exc("InvalidStateError", "asyncio.exceptions", "Exception"),
         incomplete_read: exc("IncompleteReadError", "asyncio.exceptions", "EOFError"),

@@ -37,10 +37,8 @@ pub enum Entry {
     FutCb(Value, Rc<Fut>),
     /// `run_until_complete`'s done callback.
     Stop(Rc<Fut>),
-    /// A handle from `call_soon` or a due timer.
+    /// A handle from `call_soon`, a due timer, or a socket's reader or writer.
     Handle(Rc<Handle>),
-    /// An I/O readiness callback.
-    Io(super::net::IoEvent),
 }
 
 /// The event loop.
@@ -261,7 +259,6 @@ impl Loop {
                     _ => String::new(),
                 })
             }
-            Entry::Io(ev) => (super::net::dispatch(rt, self, ev), |_, _| "Exception in I/O callback".into()),
         };
         if let Err(x) = r {
             if classes::is_base_error(rt, &x) {

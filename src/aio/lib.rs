@@ -100,6 +100,10 @@ pub fn build_module(rt: &mut Runtime) -> Result<Value, Exc> {
         ("_new_gathering", super::future::new_gathering),
         ("_tcp_listen", super::net::tcp_listen),
         ("_tcp_connect", super::net::tcp_connect),
+        ("_resolve", super::net::py_resolve),
+        ("_os_error", super::net::py_os_error),
+        ("_new_buffer", super::net::new_buffer),
+        ("_bytes_join", super::net::bytes_join),
     ];
     for (name, f) in fns {
         set(name, native(name, *f));

@@ -120,6 +120,9 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
         return AwStart::Raise(rt.exc_msg(&rt.types.runtime_error, format!("cannot reuse already awaited {what}")));
     }
     let g = &aw.owner;
+    if !g.ag_hooked.get() {
+        crate::aio::asyncgen_first_iter(rt, g);
+    }
     let first = aw.op.borrow_mut().take();
     let (input, mode) = match first {
         Some(op) => {
