@@ -31,13 +31,60 @@ fn traceback_lines(e: &Exc, out: &mut String) {
     }
 }
 
-/// The whole report for an uncaught exception, chained exceptions first.
+/// The whole report for an uncaught exception, chained exceptions first; exception
+/// groups are drawn with their members in CPython's boxed layout.
 pub fn format_exception(rt: &mut Runtime, e: &Exc) -> String {
+    let mut out = String::new();
+    let mut ctx = GroupCtx { depth: 0, need_close: false, seen: Vec::new() };
+    format_chain(rt, e, &mut ctx, &mut out);
+    out
+}
+
+/// Where a report is inside nested exception groups.
+struct GroupCtx {
+    depth: usize,
+    need_close: bool,
+    seen: Vec<usize>,
+}
+
+impl GroupCtx {
+    fn indent(&self) -> String {
+        " ".repeat(2 * self.depth)
+    }
+
+    /// Append `text`, each line prefixed by the group margin.
+    fn emit(&self, text: &str, margin: char, out: &mut String) {
+        let mut prefix = self.indent();
+        if self.depth > 0 {
+            prefix.push(margin);
+            prefix.push(' ');
+        }
+        for line in text.split_inclusive('\n') {
+            out.push_str(&prefix);
+            out.push_str(line);
+        }
+    }
+}
+
+/// Members of an exception group (empty for other exceptions).
+fn group_members(rt: &Runtime, e: &Exc) -> Vec<Exc> {
+    if !e.class().is_subclass(&rt.types.exc("BaseExceptionGroup")) {
+        return Vec::new();
+    }
+    let items = match e.exc_data().args.get(1) {
+        Some(Value::List(l)) => l.snapshot(),
+        Some(Value::Tuple(t)) => t.items().to_vec(),
+        _ => Vec::new(),
+    };
+    items.into_iter().filter_map(|v| if let Value::Inst(i) = v { Some(i) } else { None }).collect()
+}
+
+fn format_chain(rt: &mut Runtime, e: &Exc, ctx: &mut GroupCtx, out: &mut String) {
     // Walk the chain (newest last), guarding against cycles.
     let mut chain: Vec<(Exc, &'static str)> = vec![(e.clone(), "")];
-    let mut seen = vec![std::rc::Rc::as_ptr(e) as usize];
+    ctx.seen.push(std::rc::Rc::as_ptr(e) as usize);
     loop {
-        let (cur, _) = chain.last().unwrap().clone();
+        let Some((cur, _)) = chain.last().cloned() else { break };
         let (next, link) = {
             let d = cur.exc_data();
             match (&d.cause, &d.context, d.suppress_context) {
@@ -47,25 +94,76 @@ pub fn format_exception(rt: &mut Runtime, e: &Exc) -> String {
             }
         };
         match next {
-            Some(n) if !seen.contains(&(std::rc::Rc::as_ptr(&n) as usize)) && chain.len() < 1000 => {
-                seen.push(std::rc::Rc::as_ptr(&n) as usize);
-                chain.last_mut().unwrap().1 = link;
+            Some(n) if !ctx.seen.contains(&(std::rc::Rc::as_ptr(&n) as usize)) && chain.len() < 1000 => {
+                ctx.seen.push(std::rc::Rc::as_ptr(&n) as usize);
+                if let Some(last) = chain.last_mut() {
+                    last.1 = link;
+                }
                 chain.push((n, ""));
             }
             _ => break,
         }
     }
-    let mut out = String::new();
     for i in (0..chain.len()).rev() {
         let ex = chain[i].0.clone();
-        traceback_lines(&ex, &mut out);
-        out.push_str(&exception_line(rt, &ex));
-        out.push('\n');
+        format_one(rt, &ex, ctx, out);
         if i > 0 {
-            out.push_str(chain[i - 1].1);
+            ctx.emit(chain[i - 1].1, '|', out);
         }
     }
-    out
+}
+
+fn format_one(rt: &mut Runtime, ex: &Exc, ctx: &mut GroupCtx, out: &mut String) {
+    let members = group_members(rt, ex);
+    let mut tb = String::new();
+    traceback_lines(ex, &mut tb);
+    if members.is_empty() {
+        ctx.emit(&tb, '|', out);
+        let line = exception_line(rt, ex);
+        ctx.emit(&format!("{line}\n"), '|', out);
+        return;
+    }
+    if ctx.depth > 10 {
+        ctx.emit("... (max_group_depth is 10)\n", '|', out);
+        return;
+    }
+    let top = ctx.depth == 0;
+    if top {
+        ctx.depth += 1;
+    }
+    if let Some(rest) = tb.strip_prefix("Traceback (most recent call last):\n") {
+        ctx.emit("Exception Group Traceback (most recent call last):\n", if top { '+' } else { '|' }, out);
+        ctx.emit(rest, '|', out);
+    }
+    let line = exception_line(rt, ex);
+    ctx.emit(&format!("{line}\n"), '|', out);
+    const WIDTH: usize = 15;
+    let n = if members.len() <= WIDTH { members.len() } else { WIDTH + 1 };
+    ctx.need_close = false;
+    for i in 0..n {
+        let last = i == n - 1;
+        if last {
+            ctx.need_close = true;
+        }
+        let truncated = i >= WIDTH;
+        let title = if truncated { "...".to_string() } else { (i + 1).to_string() };
+        out.push_str(&format!("{}{}+---------------- {title} ----------------\n", ctx.indent(), if i == 0 { "+-" } else { "  " }));
+        ctx.depth += 1;
+        if truncated {
+            let remaining = members.len() - WIDTH;
+            ctx.emit(&format!("and {remaining} more exception{}\n", if remaining > 1 { "s" } else { "" }), '|', out);
+        } else {
+            format_chain(rt, &members[i], ctx, out);
+        }
+        if last && ctx.need_close {
+            out.push_str(&format!("{}+------------------------------------\n", ctx.indent()));
+            ctx.need_close = false;
+        }
+        ctx.depth -= 1;
+    }
+    if top {
+        ctx.depth = 0;
+    }
 }
 
 /// Print an uncaught exception to stderr.
