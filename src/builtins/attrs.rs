@@ -82,9 +82,9 @@ pub fn special(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<Opti
             _ => None,
         },
         Value::Range(r) => match n {
-            "start" => Some(Value::Int(r.start)),
-            "stop" => Some(Value::Int(r.stop)),
-            "step" => Some(Value::Int(r.step)),
+            "start" => Some(r.attrs().0),
+            "stop" => Some(r.attrs().1),
+            "step" => Some(r.attrs().2),
             _ => None,
         },
         Value::Slice(s) => match n {
@@ -107,6 +107,9 @@ pub fn native_len(_rt: &mut Runtime, v: &Value) -> Option<usize> {
 
 /// Calling built-in objects that are callable (e.g. a `staticmethod`).
 pub fn call_object(rt: &mut Runtime, v: &Value, a: Args) -> Option<Ret> {
+    if let Some(r) = super::descr::try_call(rt, v, a) {
+        return Some(r);
+    }
     if let Some(s) = downcast::<StaticMethod>(v) {
         let f = s.0.clone();
         let mut all = a.pos.to_vec();
@@ -121,7 +124,7 @@ pub fn call_object(rt: &mut Runtime, v: &Value, a: Args) -> Option<Ret> {
 
 /// Whether a built-in object is callable.
 pub fn is_callable_obj(v: &Value) -> bool {
-    downcast::<StaticMethod>(v).is_some() || crate::aio::is_callable_obj(v)
+    downcast::<StaticMethod>(v).is_some() || downcast::<super::descr::MethodDescr>(v).is_some() || crate::aio::is_callable_obj(v)
 }
 
 /// Whether a built-in object is an iterator.

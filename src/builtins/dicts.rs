@@ -4,10 +4,8 @@
 use super::{add_method, check_method, raise, ret};
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
-use crate::runtime::class::Class;
 use crate::runtime::dict::Dict;
-use crate::runtime::iter::{DictPart, IterObj, IterState};
-use crate::runtime::object::{downcast, Object};
+use crate::runtime::iter::DictPart;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use std::rc::Rc;
@@ -171,63 +169,6 @@ pub fn dict_eq(rt: &mut Runtime, a: &Dict, b: &Dict) -> PyResult<bool> {
     Ok(true)
 }
 
-/// A `dict_keys`, `dict_values` or `dict_items` view.
-pub struct DictView {
-    /// The dict.
-    pub dict: Rc<Dict>,
-    /// Which part it shows.
-    pub part: DictPart,
-}
-
-impl DictView {
-    fn name(&self) -> &'static str {
-        match self.part {
-            DictPart::Keys => "dict_keys",
-            DictPart::Values => "dict_values",
-            DictPart::Items => "dict_items",
-        }
-    }
-
-    fn values(&self) -> Vec<Value> {
-        self.dict
-            .borrow()
-            .iter()
-            .map(|e| match self.part {
-                DictPart::Keys => e.key.clone(),
-                DictPart::Values => e.value.clone(),
-                DictPart::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
-            })
-            .collect()
-    }
-}
-
-impl Object for DictView {
-    fn class(&self, rt: &Runtime) -> Rc<Class> {
-        rt.types.other(self.name())
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-    fn repr(&self, rt: &mut Runtime, _this: &Value) -> Option<String> {
-        let items = Value::list(self.values());
-        let inner = ops::repr::repr(rt, &items).ok()?;
-        Some(format!("{}({})", self.name(), inner))
-    }
-    fn iter(&self, _rt: &mut Runtime, _this: &Value) -> Option<PyResult<Value>> {
-        let d = self.dict.clone();
-        let n = d.len();
-        Some(Ok(Value::Iter(IterObj::new(IterState::Dict(d, 0, n, self.part)))))
-    }
-    fn len(&self) -> Option<usize> {
-        Some(self.dict.len())
-    }
-}
-
-/// The contents of a dict view (for `in`, set operations, `list()`).
-pub fn view_values(v: &Value) -> Option<Vec<Value>> {
-    downcast::<DictView>(v).map(|dv| dv.values())
-}
-
 fn this(a: &Args) -> Rc<Dict> {
     match &a.pos[0] {
         Value::Dict(d) => d.clone(),
@@ -236,7 +177,7 @@ fn this(a: &Args) -> Rc<Dict> {
 }
 
 fn view(a: Args, part: DictPart) -> Ret {
-    Ret::Val(Value::Obj(Rc::new(DictView { dict: this(&a), part })))
+    Ret::Val(super::dictviews::view(this(&a), part))
 }
 
 fn keys(rt: &mut Runtime, a: Args) -> Ret {

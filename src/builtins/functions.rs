@@ -542,7 +542,7 @@ fn hash(rt: &mut Runtime, a: Args) -> Ret {
 /// The names `dir()` lists for a value, sorted.
 pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    let mut add_dict = |names: &mut Vec<String>, d: &crate::runtime::dict::Dict| {
+    let add_dict = |names: &mut Vec<String>, d: &crate::runtime::dict::Dict| {
         for e in d.borrow().iter() {
             if let Value::Str(s) = &e.key {
                 names.push(s.as_str().to_string());

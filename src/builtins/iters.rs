@@ -224,14 +224,17 @@ pub fn reversed(rt: &mut Runtime, v: &Value) -> PyResult {
             items.reverse();
             Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
         }
+        Value::Bytes(b) => {
+            let items: Vec<Value> = b.data.iter().rev().map(|c| Value::Int(*c as i64)).collect();
+            Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
+        }
         Value::Str(s) => {
             let items: Vec<Value> = s.as_str().chars().rev().map(|c| Value::string(c.to_string())).collect();
             Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
         }
         Value::Range(r) => {
-            let n = r.len();
-            let (start, step) = if n == 0 { (r.start, -r.step) } else { (r.get(n - 1), -r.step) };
-            Ok(Value::Iter(IterObj::new(IterState::Range(start, step, n))))
+            let rev = Value::Range(Rc::new(r.reversed()));
+            Ok(ops::iter::builtin_iter(&rev).unwrap_or(rev))
         }
         Value::Dict(d) => {
             let mut keys: Vec<Value> = d.borrow().iter().map(|e| e.key.clone()).collect();
@@ -246,7 +249,7 @@ pub fn reversed(rt: &mut Runtime, v: &Value) -> PyResult {
                 let n = ops::item::len(rt, v)? as i64;
                 return Ok(make(IterKind::Reversed(v.clone(), Cell::new(n - 1))));
             }
-            if let Some(values) = super::dicts::view_values(v) {
+            if let Some(values) = super::dictviews::view_values(v) {
                 let mut values = values;
                 values.reverse();
                 return Ok(Value::Iter(IterObj::new(IterState::Values(values, 0))));

@@ -1,4 +1,4 @@
-//! `list`, `tuple` and `bytes` methods.
+//! `list` and `tuple` methods.
 
 use super::{add_method, check_method, raise, ret};
 use crate::eval::native::{Args, Ret};
@@ -213,83 +213,7 @@ fn clear(rt: &mut Runtime, a: Args) -> Ret {
     Ret::Val(Value::None)
 }
 
-fn bytes_decode(rt: &mut Runtime, a: Args) -> Ret {
-    let Value::Bytes(b) = &a.pos[0] else { return Ret::Val(Value::None) };
-    match std::str::from_utf8(&b.data) {
-        Ok(s) => Ret::Val(Value::str(s)),
-        Err(e) => {
-            let pos = e.valid_up_to();
-            raise(rt.exc_named(
-                "UnicodeDecodeError",
-                format!("'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte", b.data[pos]),
-            ))
-        }
-    }
-}
-
-fn bytes_map(a: &Args, f: fn(&[u8]) -> Vec<u8>) -> Ret {
-    let Value::Bytes(b) = &a.pos[0] else { return Ret::Val(Value::None) };
-    Ret::Val(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(f(&b.data)))))
-}
-
-fn bytes_upper(_rt: &mut Runtime, a: Args) -> Ret {
-    bytes_map(&a, |d| d.to_ascii_uppercase())
-}
-
-fn bytes_lower(_rt: &mut Runtime, a: Args) -> Ret {
-    bytes_map(&a, |d| d.to_ascii_lowercase())
-}
-
-fn bytes_strip(_rt: &mut Runtime, a: Args) -> Ret {
-    bytes_map(&a, |d| {
-        let s = d.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(d.len());
-        let e = d.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(s, |e| e + 1);
-        d[s..e.max(s)].to_vec()
-    })
-}
-
-fn bytes_split(rt: &mut Runtime, a: Args) -> Ret {
-    let Value::Bytes(b) = &a.pos[0] else { return Ret::Val(Value::None) };
-    let mk = |v: &[u8]| Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(v.to_vec())));
-    let parts: Vec<Value> = match a.pos.get(1) {
-        None | Some(Value::None) => b.data.split(|c| c.is_ascii_whitespace()).filter(|p| !p.is_empty()).map(mk).collect(),
-        Some(Value::Bytes(sep)) => {
-            if sep.data.is_empty() {
-                return raise(rt.value_error("empty separator"));
-            }
-            let mut out = Vec::new();
-            let mut rest = &b.data[..];
-            while let Some(i) = rest.windows(sep.data.len()).position(|w| w == &sep.data[..]) {
-                out.push(mk(&rest[..i]));
-                rest = &rest[i + sep.data.len()..];
-            }
-            out.push(mk(rest));
-            out
-        }
-        Some(other) => {
-            let tn = ops::type_name(rt, other);
-            return raise(rt.type_error(format!("a bytes-like object is required, not '{tn}'")));
-        }
-    };
-    Ret::Val(Value::list(parts))
-}
-
-fn bytes_affix(rt: &mut Runtime, a: Args, start: bool) -> Ret {
-    let (Value::Bytes(b), Some(Value::Bytes(p))) = (&a.pos[0], a.pos.get(1)) else {
-        return raise(rt.type_error("a bytes-like object is required"));
-    };
-    Ret::Val(Value::Bool(if start { b.data.starts_with(&p.data) } else { b.data.ends_with(&p.data) }))
-}
-
-fn bytes_startswith(rt: &mut Runtime, a: Args) -> Ret {
-    bytes_affix(rt, a, true)
-}
-
-fn bytes_endswith(rt: &mut Runtime, a: Args) -> Ret {
-    bytes_affix(rt, a, false)
-}
-
-/// Register list, tuple and bytes methods.
+/// Register list and tuple methods.
 pub fn install(rt: &mut Runtime) {
     let l = rt.types.list.clone();
     add_method(&l, "append", append);
@@ -306,12 +230,4 @@ pub fn install(rt: &mut Runtime) {
     let t = rt.types.tuple.clone();
     add_method(&t, "index", index);
     add_method(&t, "count", count);
-    let b = rt.types.bytes.clone();
-    add_method(&b, "decode", bytes_decode);
-    add_method(&b, "upper", bytes_upper);
-    add_method(&b, "lower", bytes_lower);
-    add_method(&b, "strip", bytes_strip);
-    add_method(&b, "split", bytes_split);
-    add_method(&b, "startswith", bytes_startswith);
-    add_method(&b, "endswith", bytes_endswith);
 }

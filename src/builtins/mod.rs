@@ -3,7 +3,10 @@
 
 pub mod agen;
 pub mod attrs;
+pub mod bytes;
+pub mod descr;
 pub mod dicts;
+pub mod dictviews;
 pub mod exceptions;
 pub mod format;
 pub mod functions;
@@ -14,6 +17,7 @@ pub mod modules;
 pub mod numbers;
 pub mod prelude;
 pub mod sets;
+pub mod slots;
 pub mod strfmt;
 pub mod strings;
 pub mod types;
@@ -142,9 +146,12 @@ pub fn install(rt: &mut Runtime) {
     rt.builtins.set_str(intern("__name__"), Value::str("builtins"));
     functions::install(rt);
     types::install(rt);
+    slots::install(rt);
     strings::install(rt);
     lists::install(rt);
+    bytes::install(rt);
     dicts::install(rt);
+    dictviews::install(rt);
     sets::install(rt);
     numbers::install(rt);
     exceptions::install(rt);

@@ -1,7 +1,10 @@
 //! Numbers: `int()` and `float()` conversions, `round`, `divmod`, three-argument `pow`,
 //! and the methods of `int` and `float`.
 
-use super::{add_method, raise};
+use super::{add_method, check_method, raise, ret};
+use crate::runtime::descr::ClassMethod;
+use crate::runtime::intern::intern;
+use std::rc::Rc;
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, Fail, PyResult};
 use crate::runtime::value::Value;
@@ -95,6 +98,7 @@ pub fn parse_float(rt: &Runtime, text: &str) -> PyResult<Value> {
     };
     if let Some(v) = special {
         if lower.len() - unsigned.len() <= 1 {
+            let v = if v.is_nan() { fresh_nan() } else { v };
             return Ok(Value::Float(if neg { -v } else { v }));
         }
     }
@@ -110,6 +114,17 @@ pub fn parse_float(rt: &Runtime, text: &str) -> PyResult<Value> {
             ops::raise(rt.value_error(format!("could not convert string to float: {r}")))
         }
     }
+}
+
+/// A quiet NaN with a payload no other `float('nan')` result has. Floats are not
+/// boxed here, so object identity (`x is y`, and the identity shortcut of `in` and
+/// `==` on containers) is bit equality: each `float('nan')` call must produce a
+/// distinct object, as in CPython, where `float('nan') in [float('nan')]` is false.
+fn fresh_nan() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) & 0x0007_ffff_ffff_ffff;
+    f64::from_bits(0x7ff8_0000_0000_0000 | n.max(1))
 }
 
 /// The float value of a number, with CPython's TypeError otherwise.
@@ -294,29 +309,218 @@ fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {
     Some(g.x.mod_floor(&m))
 }
 
-fn int_bit_length(rt: &mut Runtime, a: Args) -> Ret {
-    let _ = rt;
-    let bits = match &a.pos[0] {
-        Value::Int(i) => 64 - i.unsigned_abs().leading_zeros() as i64,
-        Value::Bool(b) => *b as i64,
-        Value::BigInt(b) => b.bits() as i64,
-        _ => 0,
-    };
-    Ret::Val(Value::Int(bits))
+/// The int value of a method's receiver.
+fn recv_int(a: &Args) -> BigInt {
+    match &a.pos[0] {
+        Value::Int(i) => BigInt::from(*i),
+        Value::Bool(b) => BigInt::from(*b as i64),
+        Value::BigInt(b) => (**b).clone(),
+        _ => BigInt::zero(),
+    }
 }
 
-fn int_conjugate(_rt: &mut Runtime, a: Args) -> Ret {
+fn int_bit_length(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "int.bit_length", 0, 0) {
+        return raise(e);
+    }
+    Ret::Val(Value::Int(recv_int(&a).bits() as i64))
+}
+
+fn int_bit_count(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "int.bit_count", 0, 0) {
+        return raise(e);
+    }
+    let n: u64 = recv_int(&a).magnitude().iter_u64_digits().map(|d| d.count_ones() as u64).sum();
+    Ret::Val(Value::Int(n as i64))
+}
+
+fn int_conjugate(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "conjugate", 0, 0) {
+        return raise(e);
+    }
     Ret::Val(match &a.pos[0] {
         Value::Bool(b) => Value::Int(*b as i64),
         v => v.clone(),
     })
 }
 
-fn float_is_integer(_rt: &mut Runtime, a: Args) -> Ret {
+fn int_as_integer_ratio(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "int.as_integer_ratio", 0, 0) {
+        return raise(e);
+    }
+    Ret::Val(Value::tuple(vec![Value::from_bigint(recv_int(&a)), Value::Int(1)]))
+}
+
+fn int_from_bytes(rt: &mut Runtime, a: Args) -> Ret {
+    // a.pos[0] is the class (a classmethod).
+    let bytes = a.pos.get(1).or(a.kw("bytes")).cloned();
+    let order = a.pos.get(2).or(a.kw("byteorder")).cloned().unwrap_or_else(|| Value::str("big"));
+    let signed = match a.kw("signed") {
+        Some(v) => match ops::cmp::truthy(rt, v) {
+            Ok(b) => b,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+        None => false,
+    };
+    if a.pos.len() > 3 {
+        return raise(rt.type_error(format!("from_bytes() takes at most 2 positional arguments ({} given)", a.pos.len() - 1)));
+    }
+    let Some(bytes) = bytes else {
+        return raise(rt.type_error("from_bytes() missing required argument 'bytes' (pos 1)"));
+    };
+    let little = match &order {
+        Value::Str(s) if s.as_str() == "little" => true,
+        Value::Str(s) if s.as_str() == "big" => false,
+        Value::Str(_) => return raise(rt.value_error("byteorder must be either 'little' or 'big'")),
+        other => {
+            let tn = ops::type_name(rt, other);
+            return raise(rt.type_error(format!("from_bytes() argument 'byteorder' must be str, not {tn}")));
+        }
+    };
+    let mut data: Vec<u8> = match &bytes {
+        Value::Bytes(b) => b.data.to_vec(),
+        Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::None | Value::Bool(_) => {
+            let tn = ops::type_name(rt, &bytes);
+            return raise(rt.type_error(format!("cannot convert '{tn}' object to bytes")));
+        }
+        other => match super::types::make_bytes(rt, &Args::pos(std::slice::from_ref(other))) {
+            Ok(Value::Bytes(b)) => b.data.to_vec(),
+            Ok(_) => vec![],
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+    };
+    if !little {
+        data.reverse();
+    }
+    let v = if signed { BigInt::from_signed_bytes_le(&data) } else { BigInt::from_bytes_le(num_bigint::Sign::Plus, &data) };
+    let r = Value::from_bigint(v);
+    // A subclass's from_bytes returns an instance of the subclass.
+    match a.pos.first() {
+        Some(Value::Class(c)) if !c.builtin => ret(ops::call::call_value(rt, a.pos[0].clone(), vec![r])),
+        _ => Ret::Val(r),
+    }
+}
+
+fn float_is_integer(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "float.is_integer", 0, 0) {
+        return raise(e);
+    }
     Ret::Val(Value::Bool(matches!(a.pos[0], Value::Float(f) if f.is_finite() && f.fract() == 0.0)))
 }
 
+fn float_hex(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "float.hex", 0, 0) {
+        return raise(e);
+    }
+    let Value::Float(f) = a.pos[0] else { return Ret::Val(Value::None) };
+    Ret::Val(Value::string(float_to_hex(f)))
+}
+
+/// `float.hex()`: `[-]0x1.<13 hex digits>p<exp>` (`0x0.` for zero and subnormals).
+pub fn float_to_hex(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 && mant == 0 {
+        return format!("{sign}0x0.0p+0");
+    }
+    let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
+    let esign = if e < 0 { "-" } else { "+" };
+    format!("{sign}0x{lead}.{mant:013x}p{esign}{}", e.abs())
+}
+
+fn float_fromhex(rt: &mut Runtime, a: Args) -> Ret {
+    let Some(arg) = a.pos.get(1) else {
+        return raise(rt.type_error("fromhex() takes exactly one argument (0 given)"));
+    };
+    let Value::Str(s) = arg else {
+        let tn = ops::type_name(rt, arg);
+        return raise(rt.type_error(format!("must be str, not {tn}")));
+    };
+    let r = match parse_hex_float(rt, s.as_str()) {
+        Ok(f) => Value::Float(f),
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    match a.pos.first() {
+        Some(Value::Class(c)) if !c.builtin => ret(ops::call::call_value(rt, a.pos[0].clone(), vec![r])),
+        _ => Ret::Val(r),
+    }
+}
+
+/// Parse `float.fromhex` text, correctly rounded.
+fn parse_hex_float(rt: &Runtime, text: &str) -> PyResult<f64> {
+    let bad = || Fail::Raise(rt.value_error("invalid hexadecimal floating-point string"));
+    let t = text.trim_matches(|c: char| c.is_whitespace());
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let lower = body.to_ascii_lowercase();
+    match lower.as_str() {
+        "inf" | "infinity" => return Ok(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "nan" => return Ok(f64::NAN),
+        _ => {}
+    }
+    let rest = lower.strip_prefix("0x").unwrap_or(&lower);
+    let (mant, exp) = match rest.find('p') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (int_part, frac_part) = match mant.find('.') {
+        Some(i) => (&mant[..i], &mant[i + 1..]),
+        None => (mant, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(bad());
+    }
+    let digits: String = format!("{int_part}{frac_part}");
+    if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let mut e: i64 = match exp {
+        None => 0,
+        Some(x) => {
+            let ok = !x.is_empty() && x.trim_start_matches(['+', '-']).chars().all(|c| c.is_ascii_digit()) && x.trim_start_matches(['+', '-']).len() + 1 >= x.len() && !x.trim_start_matches(['+', '-']).is_empty();
+            if !ok {
+                return Err(bad());
+            }
+            x.parse::<i64>().unwrap_or(if x.starts_with('-') { -(1 << 40) } else { 1 << 40 })
+        }
+    };
+    e -= 4 * frac_part.len() as i64;
+    let m = BigInt::parse_bytes(digits.as_bytes(), 16).unwrap_or_default();
+    if m.is_zero() {
+        return Ok(if neg { -0.0 } else { 0.0 });
+    }
+    let too_big = || Fail::Raise(rt.exc_msg(&rt.types.overflow_error, "hexadecimal value too large to represent as a float"));
+    let top = m.bits() as i64 + e;
+    if top > 1025 {
+        return Err(too_big());
+    }
+    if top < -1100 {
+        return Ok(if neg { -0.0 } else { 0.0 });
+    }
+    let f = if e >= 0 {
+        ops::num::int_truediv(rt, &(m << e as u64), &BigInt::from(1))
+    } else {
+        ops::num::int_truediv(rt, &m, &(BigInt::from(1) << (-e) as u64))
+    }
+    .map_err(|_| too_big())?;
+    Ok(if neg { -f } else { f })
+}
+
 fn float_as_integer_ratio(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "float.as_integer_ratio", 0, 0) {
+        return raise(e);
+    }
     let Value::Float(f) = a.pos[0] else { return Ret::Val(Value::None) };
     if f.is_nan() {
         return raise(rt.value_error("cannot convert NaN to integer ratio"));
@@ -355,12 +559,30 @@ fn int_to_bytes(rt: &mut Runtime, a: Args) -> Ret {
         Value::BigInt(b) => (**b).clone(),
         _ => BigInt::zero(),
     };
-    let length = a.pos.get(1).or(a.kw("length")).and_then(ops::as_int).unwrap_or(1).max(0) as usize;
-    let order = match a.pos.get(2).or(a.kw("byteorder")) {
-        Some(Value::Str(s)) => s.as_str().to_string(),
-        _ => "big".to_string(),
+    let length = match a.pos.get(1).or(a.kw("length")) {
+        None => 1,
+        Some(l) => match ops::index_i64(rt, l, "length") {
+            Ok(n) if n < 0 => return raise(rt.value_error("length argument must be non-negative")),
+            Ok(n) => n as usize,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
     };
-    let signed = a.kw("signed").map(|v| matches!(v, Value::Bool(true))).unwrap_or(false);
+    let order = match a.pos.get(2).or(a.kw("byteorder")) {
+        Some(Value::Str(s)) if s.as_str() == "big" || s.as_str() == "little" => s.as_str().to_string(),
+        Some(Value::Str(_)) => return raise(rt.value_error("byteorder must be either 'little' or 'big'")),
+        None => "big".to_string(),
+        Some(other) => {
+            let tn = ops::type_name(rt, other);
+            return raise(rt.type_error(format!("to_bytes() argument 'byteorder' must be str, not {tn}")));
+        }
+    };
+    let signed = match a.kw("signed") {
+        Some(v) => match ops::cmp::truthy(rt, v) {
+            Ok(b) => b,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+        None => false,
+    };
     if v.is_negative() && !signed {
         return raise(rt.exc_msg(&rt.types.overflow_error, "can't convert negative int to unsigned"));
     }
@@ -386,10 +608,17 @@ fn int_to_bytes(rt: &mut Runtime, a: Args) -> Ret {
 pub fn install(rt: &mut Runtime) {
     let i = rt.types.int.clone();
     add_method(&i, "bit_length", int_bit_length);
+    add_method(&i, "bit_count", int_bit_count);
     add_method(&i, "conjugate", int_conjugate);
     add_method(&i, "to_bytes", int_to_bytes);
+    add_method(&i, "as_integer_ratio", int_as_integer_ratio);
+    let fb = super::native("from_bytes", int_from_bytes);
+    i.dict.set_str(intern("from_bytes"), Value::Obj(Rc::new(ClassMethod(fb))));
     let f = rt.types.float.clone();
     add_method(&f, "is_integer", float_is_integer);
     add_method(&f, "as_integer_ratio", float_as_integer_ratio);
     add_method(&f, "conjugate", int_conjugate);
+    add_method(&f, "hex", float_hex);
+    let fh = super::native("fromhex", float_fromhex);
+    f.dict.set_str(intern("fromhex"), Value::Obj(Rc::new(ClassMethod(fh))));
 }

@@ -1,8 +1,15 @@
-//! `set` and `frozenset`: construction, membership, the set algebra (laid out exactly
-//! as CPython lays out its tables, so printing order matches) and the methods.
+//! `set` and `frozenset`: construction, membership, the set algebra and the methods.
+//! Each Python operation maps onto the table function `runtime::set` documents for it,
+//! so that tables are laid out (and print) exactly as CPython's.
+//!
+//! User `__eq__`/`__hash__` may run during any operation, so the table is never
+//! borrowed while script code can run: single-key operations first try without
+//! script code on the live table, and otherwise work on a copy that replaces the
+//! table afterwards (also when the operation fails part-way, like CPython, which
+//! keeps what was added before the error).
 
 use super::{add_method, check_method, raise, ret};
-use crate::eval::native::{Args, Ret};
+use crate::eval::native::{Args, NativeImpl, Ret};
 use crate::ops::{self, Fail, PyResult};
 use crate::runtime::set::{self as st, SetObj, SetTable};
 use crate::runtime::value::Value;
@@ -23,6 +30,14 @@ fn eq_fn(rt: &mut Runtime) -> impl FnMut(&Value, &Value) -> Result<bool, Fail> +
     }
 }
 
+/// Equality that refuses to run script code (`Err(None)` asks for the slow path).
+fn eq_pure(a: &Value, b: &Value) -> Result<bool, Option<Fail>> {
+    if a.is(b) {
+        return Ok(true);
+    }
+    ops::cmp::eq_builtin(a, b).ok_or(None)
+}
+
 /// Hash every value, in order.
 fn hashed(rt: &mut Runtime, items: Vec<Value>) -> PyResult<Vec<(Value, i64)>> {
     let mut out = Vec::with_capacity(items.len());
@@ -33,22 +48,40 @@ fn hashed(rt: &mut Runtime, items: Vec<Value>) -> PyResult<Vec<(Value, i64)>> {
     Ok(out)
 }
 
-/// A set (or frozenset) of these values, added in order.
+fn wrap(t: SetTable<Value>, frozen: bool) -> Value {
+    Value::Set(Rc::new(SetObj::new(t, frozen)))
+}
+
+/// A set (or frozenset) of these values, added in order (`set(iterable)`,
+/// comprehensions, displays with a non-constant element).
 pub fn set_from_values(rt: &mut Runtime, items: Vec<Value>, frozen: bool) -> PyResult {
     let keys = hashed(rt, items)?;
     let t = SetTable::from_keys(keys, &mut eq_fn(rt))?;
-    Ok(Value::Set(Rc::new(SetObj::new(t, frozen))))
+    Ok(wrap(t, frozen))
 }
 
-/// A set from any iterable.
+/// A set display `{a, b, ...}`: `all_constant` tells whether every element is a
+/// literal constant (CPython then builds the set from a frozenset constant when
+/// there are more than two elements, which changes the layout).
+pub fn set_display(rt: &mut Runtime, items: Vec<Value>, all_constant: bool) -> PyResult {
+    let keys = hashed(rt, items)?;
+    let t = st::from_display(keys, all_constant, &mut eq_fn(rt))?;
+    Ok(wrap(t, false))
+}
+
+/// The keys of a dict with their stored hashes.
+fn dict_keys(d: &crate::runtime::dict::Dict) -> Vec<(Value, i64)> {
+    d.borrow().iter().map(|e| (e.key.clone(), e.hash)).collect()
+}
+
+/// A set from any iterable (`set(x)`, `frozenset(x)`).
 pub fn set_from_iterable(rt: &mut Runtime, v: &Value, frozen: bool) -> PyResult {
     match v {
-        Value::Set(s) => Ok(Value::Set(Rc::new(SetObj::new(s.borrow().copy(), frozen)))),
+        Value::Set(s) => Ok(wrap(s.borrow().copy(), frozen)),
         Value::Dict(d) => {
-            let keys: Vec<(Value, i64)> = d.borrow().iter().map(|e| (e.key.clone(), e.hash)).collect();
             let mut t = SetTable::new();
-            st::update_iter(&mut t, keys.into_iter().map(Ok::<_, Fail>), &mut eq_fn(rt))?;
-            Ok(Value::Set(Rc::new(SetObj::new(t, frozen))))
+            st::update_dict(&mut t, d.len(), dict_keys(d), &mut eq_fn(rt))?;
+            Ok(wrap(t, frozen))
         }
         _ => {
             let items = ops::iter::collect(rt, v)?;
@@ -57,13 +90,40 @@ pub fn set_from_iterable(rt: &mut Runtime, v: &Value, frozen: bool) -> PyResult 
     }
 }
 
+/// The items of a non-set iterable, hashed (errors surface when reached).
+fn hashed_items(rt: &mut Runtime, v: &Value) -> PyResult<Vec<PyResult<(Value, i64)>>> {
+    let items = match v {
+        Value::Dict(d) => return Ok(dict_keys(d).into_iter().map(Ok).collect()),
+        _ => ops::iter::collect(rt, v)?,
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for x in items {
+        match ops::cmp::hash(rt, &x) {
+            Ok(h) => out.push(Ok((x, h))),
+            Err(e) => {
+                out.push(Err(e));
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `set.add`.
 pub fn set_add(rt: &mut Runtime, s: &Rc<SetObj>, v: Value) -> PyResult<()> {
     let h = ops::cmp::hash(rt, &v)?;
+    {
+        let mut t = s.borrow_mut();
+        match t.insert(h, v.clone(), &mut |a, b| eq_pure(a, b)) {
+            Ok(_) => return Ok(()),
+            Err(Some(e)) => return Err(e),
+            Err(None) => {}
+        }
+    }
     let mut t = s.borrow().clone();
-    t.insert(h, v, &mut eq_fn(rt))?;
+    let r = t.insert(h, v, &mut eq_fn(rt));
     *s.borrow_mut() = t;
-    Ok(())
+    r.map(|_| ())
 }
 
 /// `v in s`.
@@ -77,6 +137,11 @@ pub fn set_contains(rt: &mut Runtime, s: &Rc<SetObj>, v: &Value) -> PyResult<boo
         }
         Err(e) => return Err(e),
     };
+    match s.borrow().contains(h, &mut |k| eq_pure(k, v)) {
+        Ok(b) => return Ok(b),
+        Err(Some(e)) => return Err(e),
+        Err(None) => {}
+    }
     let t = s.borrow().clone();
     let mut eq = eq_fn(rt);
     t.contains(h, &mut |k: &Value| eq(k, v))
@@ -89,7 +154,7 @@ fn table(v: &Value) -> SetTable<Value> {
     }
 }
 
-/// `a | b`, `a & b`, `a - b`, `a ^ b` on sets.
+/// `a | b`, `a & b`, `a - b`, `a ^ b` on two sets (the result has `a`'s type).
 pub fn set_binop(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
     let frozen = matches!(a, Value::Set(s) if s.frozen);
     let (ta, tb) = (table(a), table(b));
@@ -109,49 +174,59 @@ pub fn set_binop(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult 
             if same { SetTable::new() } else { st::symmetric_difference(&ta, &tb, &mut eq)? }
         }
     };
-    Ok(Value::Set(Rc::new(SetObj::new(t, frozen))))
+    Ok(wrap(t, frozen))
 }
 
-/// `a |= b` and friends: in place.
+/// Run `f` on a copy of `s`'s table and store the copy back, also on failure.
+fn mutate(rt: &mut Runtime, s: &SetObj, f: impl FnOnce(&mut Runtime, &mut SetTable<Value>) -> PyResult<()>) -> PyResult<()> {
+    let mut t = s.borrow().clone();
+    let r = f(rt, &mut t);
+    *s.borrow_mut() = t;
+    r
+}
+
+/// `a |= b` and friends: in place on a set; a frozenset builds a new one; a
+/// non-set right operand is CPython's TypeError.
 pub fn set_inplace(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
-    let Value::Set(s) = a else { return ops::num::binary(rt, op, a, b) };
+    let (Value::Set(s), Value::Set(_)) = (a, b) else { return ops::num::inplace(rt, op, a, b) };
     if s.frozen {
         return set_binop(rt, op, a, b);
     }
     let same = a.is(b);
-    let mut t = s.borrow().clone();
     let tb = table(b);
-    let mut eq = eq_fn(rt);
-    match op {
-        BinOp::BitOr => {
-            if !same {
-                st::update(&mut t, &tb, &mut eq)?;
+    mutate(rt, s, |rt, t| {
+        let mut eq = eq_fn(rt);
+        match op {
+            BinOp::BitOr => {
+                if !same {
+                    st::update(t, &tb, &mut eq)?;
+                }
+            }
+            BinOp::BitAnd => {
+                let r = if same { t.copy() } else { st::intersection(t, &tb, &mut eq)? };
+                t.replace_body(r);
+            }
+            BinOp::Sub => {
+                if same {
+                    t.clear();
+                } else {
+                    st::difference_update(t, &tb, &mut eq)?;
+                }
+            }
+            _ => {
+                if same {
+                    t.clear();
+                } else {
+                    st::symmetric_difference_update(t, &tb, &mut eq)?;
+                }
             }
         }
-        BinOp::BitAnd => {
-            let r = if same { t.copy() } else { st::intersection(&t, &tb, &mut eq)? };
-            t.replace_body(r);
-        }
-        BinOp::Sub => {
-            if same {
-                t.clear();
-            } else {
-                st::difference_update(&mut t, &tb, &mut eq)?;
-            }
-        }
-        _ => {
-            if same {
-                t.clear();
-            } else {
-                st::symmetric_difference_update(&mut t, &tb, &mut eq)?;
-            }
-        }
-    }
-    *s.borrow_mut() = t;
+        Ok(())
+    })?;
     Ok(a.clone())
 }
 
-/// Comparisons of sets (equality and subset relations).
+/// Comparisons of two sets (equality and subset relations).
 pub fn set_compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
     let (ta, tb) = (table(a), table(b));
     let mut eq = eq_fn(rt);
@@ -167,17 +242,26 @@ pub fn set_compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResul
     Ok(Value::Bool(r))
 }
 
+/// CPython's `frozenset.__hash__` (order independent; uses the stored hashes).
+pub fn frozenset_hash(s: &SetObj) -> i64 {
+    fn shuffle(h: u64) -> u64 {
+        ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167)
+    }
+    let t = s.borrow();
+    let mut hash: u64 = 0;
+    for (_, h) in t.iter() {
+        hash ^= shuffle(h as u64);
+    }
+    hash ^= (t.len() as u64 + 1).wrapping_mul(1927868237);
+    hash ^= (hash >> 11) ^ (hash >> 25);
+    hash = hash.wrapping_mul(69069).wrapping_add(907133923);
+    if hash as i64 == -1 { 590923713 } else { hash as i64 }
+}
+
 fn this(a: &Args) -> Rc<SetObj> {
     match &a.pos[0] {
         Value::Set(s) => s.clone(),
         _ => Rc::new(SetObj::new(SetTable::new(), false)),
-    }
-}
-
-fn as_set(rt: &mut Runtime, v: &Value) -> PyResult<Value> {
-    match v {
-        Value::Set(_) => Ok(v.clone()),
-        _ => set_from_iterable(rt, v, false),
     }
 }
 
@@ -188,29 +272,52 @@ fn add(rt: &mut Runtime, a: Args) -> Ret {
     ret(set_add(rt, &this(&a), a.pos[1].clone()).map(|_| Value::None))
 }
 
+/// The hash of a key for removal/lookup; a set key is looked up as a frozenset.
+fn key_hash(rt: &mut Runtime, key: &Value) -> PyResult<(Value, i64)> {
+    match ops::cmp::hash(rt, key) {
+        Ok(h) => Ok((key.clone(), h)),
+        Err(Fail::Raise(e)) if matches!(key, Value::Set(_)) && ops::exc_matches(&e, &rt.types.type_error) => {
+            let fz = set_from_iterable(rt, key, true)?;
+            let h = ops::cmp::hash(rt, &fz)?;
+            Ok((fz, h))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 fn remove_impl(rt: &mut Runtime, a: Args, missing_ok: bool, name: &str) -> Ret {
     if let Err(e) = check_method(rt, &a, name, 1, 1) {
         return raise(e);
     }
     let s = this(&a);
-    let key = a.pos[1].clone();
-    let h = match ops::cmp::hash(rt, &key) {
-        Ok(h) => h,
-        Err(e) => return raise(ops::expect_raise(e)),
+    let (key, h) = match key_hash(rt, &a.pos[1]) {
+        Ok(x) => x,
+        Err(e) => return ret(Err(e)),
     };
-    let mut t = s.borrow().clone();
-    let removed = {
-        let mut eq = eq_fn(rt);
-        t.remove(h, &mut |k: &Value| eq(k, &key))
+    let fast = s.borrow_mut().remove(h, &mut |k| eq_pure(k, &key));
+    let removed = match fast {
+        Ok(r) => Ok(r),
+        Err(Some(e)) => Err(e),
+        Err(None) => {
+            let mut t = s.borrow().clone();
+            let r = {
+                let mut eq = eq_fn(rt);
+                t.remove(h, &mut |k: &Value| eq(k, &key))
+            };
+            if matches!(r, Ok(Some(_))) {
+                *s.borrow_mut() = t;
+            }
+            r
+        }
     };
     match removed {
-        Ok(Some(_)) => {
-            *s.borrow_mut() = t;
+        Ok(Some(old)) => {
+            drop(old);
             Ret::Val(Value::None)
         }
         Ok(None) if missing_ok => Ret::Val(Value::None),
-        Ok(None) => raise(rt.new_exc(&rt.types.key_error, vec![key])),
-        Err(e) => raise(ops::expect_raise(e)),
+        Ok(None) => raise(rt.new_exc(&rt.types.key_error, vec![a.pos[1].clone()])),
+        Err(e) => ret(Err(e)),
     }
 }
 
@@ -226,7 +333,8 @@ fn pop(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_method(rt, &a, "set.pop", 0, 0) {
         return raise(e);
     }
-    match this(&a).borrow_mut().pop() {
+    let v = this(&a).borrow_mut().pop();
+    match v {
         Some(v) => Ret::Val(v),
         None => raise(rt.exc_msg(&rt.types.key_error, "pop from an empty set")),
     }
@@ -248,128 +356,327 @@ fn copy(rt: &mut Runtime, a: Args) -> Ret {
     if s.frozen {
         return Ret::Val(a.pos[0].clone());
     }
-    Ret::Val(Value::Set(Rc::new(SetObj::new(s.borrow().copy(), false))))
+    Ret::Val(wrap(s.borrow().copy(), false))
 }
 
-fn multi(rt: &mut Runtime, a: Args, op: BinOp) -> Ret {
-    let mut acc = a.pos[0].clone();
-    if let Value::Set(s) = acc.clone() {
-        let copy = s.borrow().copy();
-        acc = Value::Set(Rc::new(SetObj::new(copy, s.frozen)));
+/// `t.update(other)` for any iterable `other` (not `t`'s own set).
+fn update_with(rt: &mut Runtime, t: &mut SetTable<Value>, other: &Value) -> PyResult<()> {
+    match other {
+        Value::Set(o) => {
+            let ot = o.borrow().clone();
+            st::update(t, &ot, &mut eq_fn(rt))
+        }
+        Value::Dict(d) => st::update_dict(t, d.len(), dict_keys(d), &mut eq_fn(rt)),
+        _ => {
+            let items = hashed_items(rt, other)?;
+            st::update_iter(t, items, &mut eq_fn(rt))
+        }
     }
-    for other in &a.pos[1..] {
-        let o = match as_set(rt, other) {
-            Ok(o) => o,
-            Err(e) => return raise(ops::expect_raise(e)),
-        };
-        acc = match set_binop(rt, op, &acc, &o) {
-            Ok(v) => v,
-            Err(e) => return raise(ops::expect_raise(e)),
-        };
+}
+
+/// `t & other` for any iterable `other`.
+fn intersect_with(rt: &mut Runtime, t: &SetTable<Value>, other: &Value) -> PyResult<SetTable<Value>> {
+    match other {
+        Value::Set(o) => {
+            let ot = o.borrow().clone();
+            st::intersection(t, &ot, &mut eq_fn(rt))
+        }
+        _ => {
+            let items = hashed_items(rt, other)?;
+            st::intersection_iter(t, items, &mut eq_fn(rt))
+        }
     }
-    Ret::Val(acc)
+}
+
+/// `t -= other` for any iterable `other`.
+fn difference_update_with(rt: &mut Runtime, t: &mut SetTable<Value>, other: &Value) -> PyResult<()> {
+    match other {
+        Value::Set(o) => {
+            let ot = o.borrow().clone();
+            st::difference_update(t, &ot, &mut eq_fn(rt))
+        }
+        _ => {
+            let items = hashed_items(rt, other)?;
+            st::difference_update_iter(t, items, &mut eq_fn(rt))
+        }
+    }
+}
+
+/// `t ^= other` for any iterable `other`.
+fn symmetric_update_with(rt: &mut Runtime, t: &mut SetTable<Value>, other: &Value) -> PyResult<()> {
+    match other {
+        Value::Set(o) => {
+            let ot = o.borrow().clone();
+            st::symmetric_difference_update(t, &ot, &mut eq_fn(rt))
+        }
+        Value::Dict(d) => st::symmetric_difference_update_dict(t, dict_keys(d), &mut eq_fn(rt)),
+        _ => {
+            let items = hashed_items(rt, other)?;
+            st::symmetric_difference_update_iter(t, items, &mut eq_fn(rt))
+        }
+    }
+}
+
+fn no_kw(rt: &Runtime, a: &Args, name: &str) -> Result<(), crate::runtime::class::Exc> {
+    if a.has_kw() {
+        return Err(rt.type_error(format!("{name}() takes no keyword arguments")));
+    }
+    Ok(())
 }
 
 fn union(rt: &mut Runtime, a: Args) -> Ret {
-    multi(rt, a, BinOp::BitOr)
+    if let Err(e) = no_kw(rt, &a, "set.union") {
+        return raise(e);
+    }
+    let s = this(&a);
+    let mut t = s.borrow().copy();
+    for other in &a.pos[1..] {
+        if other.is(&a.pos[0]) {
+            continue;
+        }
+        if let Err(e) = update_with(rt, &mut t, other) {
+            return ret(Err(e));
+        }
+    }
+    Ret::Val(wrap(t, s.frozen))
 }
 
 fn intersection(rt: &mut Runtime, a: Args) -> Ret {
-    multi(rt, a, BinOp::BitAnd)
+    if let Err(e) = no_kw(rt, &a, "set.intersection") {
+        return raise(e);
+    }
+    let s = this(&a);
+    let mut t = s.borrow().copy();
+    for other in &a.pos[1..] {
+        t = if other.is(&a.pos[0]) {
+            t.copy()
+        } else {
+            match intersect_with(rt, &t, other) {
+                Ok(r) => r,
+                Err(e) => return ret(Err(e)),
+            }
+        };
+    }
+    Ret::Val(wrap(t, s.frozen))
 }
 
 fn difference(rt: &mut Runtime, a: Args) -> Ret {
-    multi(rt, a, BinOp::Sub)
+    if let Err(e) = no_kw(rt, &a, "set.difference") {
+        return raise(e);
+    }
+    let s = this(&a);
+    let base = s.borrow().clone();
+    let r = (|| -> PyResult<SetTable<Value>> {
+        let Some(first) = a.pos.get(1) else { return Ok(base.copy()) };
+        let mut t = if first.is(&a.pos[0]) {
+            SetTable::new()
+        } else {
+            match first {
+                Value::Set(o) => {
+                    let ot = o.borrow().clone();
+                    st::difference(&base, &ot, &mut eq_fn(rt))?
+                }
+                Value::Dict(d) => {
+                    let keys = || dict_keys(d).into_iter().map(Ok::<_, Fail>);
+                    if (base.len() >> 2) > d.len() {
+                        st::difference_iter(&base, keys(), &mut eq_fn(rt))?
+                    } else {
+                        let d2 = d.clone();
+                        let mut in_dict = |k: &Value, _h: i64| -> PyResult<bool> { Ok(super::dicts::dict_get(rt, &d2, k)?.is_some()) };
+                        // Only keys of the receiver (pairwise unequal) are compared here.
+                        let mut distinct = |_: &Value, _: &Value| -> PyResult<bool> { Ok(false) };
+                        st::difference_dict(&base, d.len(), &mut in_dict, keys(), &mut distinct)?
+                    }
+                }
+                _ => {
+                    let items = hashed_items(rt, first)?;
+                    st::difference_iter(&base, items, &mut eq_fn(rt))?
+                }
+            }
+        };
+        for other in &a.pos[2..] {
+            difference_update_with(rt, &mut t, other)?;
+        }
+        Ok(t)
+    })();
+    match r {
+        Ok(t) => Ret::Val(wrap(t, s.frozen)),
+        Err(e) => ret(Err(e)),
+    }
 }
 
 fn symmetric_difference(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_method(rt, &a, "set.symmetric_difference", 1, 1) {
         return raise(e);
     }
-    multi(rt, a, BinOp::BitXor)
+    let s = this(&a);
+    if a.pos[1].is(&a.pos[0]) {
+        return Ret::Val(wrap(SetTable::new(), s.frozen));
+    }
+    // CPython builds a set from the argument, then updates it with the receiver.
+    let r = (|| -> PyResult<SetTable<Value>> {
+        let mut t = match set_from_iterable(rt, &a.pos[1], false)? {
+            Value::Set(o) => o.borrow().clone(),
+            _ => SetTable::new(),
+        };
+        let mine = s.borrow().clone();
+        st::symmetric_difference_update(&mut t, &mine, &mut eq_fn(rt))?;
+        Ok(t)
+    })();
+    match r {
+        Ok(t) => Ret::Val(wrap(t, s.frozen)),
+        Err(e) => ret(Err(e)),
+    }
 }
 
-fn update_multi(rt: &mut Runtime, a: Args, op: BinOp) -> Ret {
+fn update(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = no_kw(rt, &a, "set.update") {
+        return raise(e);
+    }
+    let s = this(&a);
     for other in &a.pos[1..] {
-        let o = match as_set(rt, other) {
-            Ok(o) => o,
-            Err(e) => return raise(ops::expect_raise(e)),
-        };
-        if let Err(e) = set_inplace(rt, op, &a.pos[0], &o) {
-            return raise(ops::expect_raise(e));
+        if other.is(&a.pos[0]) {
+            continue;
+        }
+        if let Err(e) = mutate(rt, &s, |rt, t| update_with(rt, t, other)) {
+            return ret(Err(e));
         }
     }
     Ret::Val(Value::None)
 }
 
-fn update(rt: &mut Runtime, a: Args) -> Ret {
-    update_multi(rt, a, BinOp::BitOr)
-}
-
 fn intersection_update(rt: &mut Runtime, a: Args) -> Ret {
-    update_multi(rt, a, BinOp::BitAnd)
+    if let Err(e) = no_kw(rt, &a, "set.intersection_update") {
+        return raise(e);
+    }
+    let s = this(&a);
+    for other in &a.pos[1..] {
+        let cur = s.borrow().clone();
+        let r = if other.is(&a.pos[0]) { Ok(cur.copy()) } else { intersect_with(rt, &cur, other) };
+        match r {
+            Ok(r) => s.borrow_mut().replace_body(r),
+            Err(e) => return ret(Err(e)),
+        }
+    }
+    Ret::Val(Value::None)
 }
 
 fn difference_update(rt: &mut Runtime, a: Args) -> Ret {
-    update_multi(rt, a, BinOp::Sub)
+    if let Err(e) = no_kw(rt, &a, "set.difference_update") {
+        return raise(e);
+    }
+    let s = this(&a);
+    for other in &a.pos[1..] {
+        if other.is(&a.pos[0]) {
+            s.borrow_mut().clear();
+            continue;
+        }
+        if let Err(e) = mutate(rt, &s, |rt, t| difference_update_with(rt, t, other)) {
+            return ret(Err(e));
+        }
+    }
+    Ret::Val(Value::None)
 }
 
 fn symmetric_difference_update(rt: &mut Runtime, a: Args) -> Ret {
-    update_multi(rt, a, BinOp::BitXor)
+    if let Err(e) = check_method(rt, &a, "set.symmetric_difference_update", 1, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    if a.pos[1].is(&a.pos[0]) {
+        s.borrow_mut().clear();
+        return Ret::Val(Value::None);
+    }
+    ret(mutate(rt, &s, |rt, t| symmetric_update_with(rt, t, &a.pos[1])).map(|_| Value::None))
 }
 
-fn relation(rt: &mut Runtime, a: Args, op: CmpOp, name: &str) -> Ret {
+fn relation(rt: &mut Runtime, a: Args, name: &str, sub: bool) -> Ret {
     if let Err(e) = check_method(rt, &a, name, 1, 1) {
         return raise(e);
     }
-    let o = match as_set(rt, &a.pos[1]) {
-        Ok(o) => o,
-        Err(e) => return raise(ops::expect_raise(e)),
-    };
-    ret(set_compare(rt, op, &a.pos[0], &o))
+    let mine = this(&a).borrow().clone();
+    let r = (|| -> PyResult<bool> {
+        match &a.pos[1] {
+            Value::Set(o) => {
+                let ot = o.borrow().clone();
+                if sub { st::issubset(&mine, &ot, &mut eq_fn(rt)) } else { st::issuperset(&mine, &ot, &mut eq_fn(rt)) }
+            }
+            other => {
+                let items = hashed_items(rt, other)?;
+                if sub { st::issubset_iter(&mine, items, &mut eq_fn(rt)) } else { st::issuperset_iter(&mine, items, &mut eq_fn(rt)) }
+            }
+        }
+    })();
+    ret(r.map(Value::Bool))
 }
 
 fn issubset(rt: &mut Runtime, a: Args) -> Ret {
-    relation(rt, a, CmpOp::LtE, "set.issubset")
+    relation(rt, a, "set.issubset", true)
 }
 
 fn issuperset(rt: &mut Runtime, a: Args) -> Ret {
-    relation(rt, a, CmpOp::GtE, "set.issuperset")
+    relation(rt, a, "set.issuperset", false)
 }
 
 fn isdisjoint(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_method(rt, &a, "set.isdisjoint", 1, 1) {
         return raise(e);
     }
-    let o = match as_set(rt, &a.pos[1]) {
-        Ok(o) => o,
-        Err(e) => return raise(ops::expect_raise(e)),
-    };
-    let (ta, tb) = (table(&a.pos[0]), table(&o));
-    ret(st::isdisjoint(&ta, &tb, &mut eq_fn(rt)).map(Value::Bool))
+    let mine = this(&a).borrow().clone();
+    let r = (|| -> PyResult<bool> {
+        match &a.pos[1] {
+            Value::Set(o) if a.pos[1].is(&a.pos[0]) => Ok(o.is_empty()),
+            Value::Set(o) => {
+                let ot = o.borrow().clone();
+                st::isdisjoint(&mine, &ot, &mut eq_fn(rt))
+            }
+            other => {
+                let items = hashed_items(rt, other)?;
+                st::isdisjoint_iter(&mine, items, &mut eq_fn(rt))
+            }
+        }
+    })();
+    ret(r.map(Value::Bool))
+}
+
+fn init(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = no_kw(rt, &a, "set") {
+        return raise(e);
+    }
+    if a.pos.len() > 2 {
+        return raise(rt.type_error(format!("set expected at most 1 argument, got {}", a.pos.len() - 1)));
+    }
+    let s = this(&a);
+    if s.frozen {
+        return Ret::Val(Value::None);
+    }
+    s.borrow_mut().clear();
+    match a.pos.get(1) {
+        Some(v) => ret(mutate(rt, &s, |rt, t| update_with(rt, t, v)).map(|_| Value::None)),
+        None => Ret::Val(Value::None),
+    }
 }
 
 /// Register set and frozenset methods.
 pub fn install(rt: &mut Runtime) {
     let set = rt.types.set.clone();
     let fz = rt.types.frozenset.clone();
+    let common: &[(&'static str, NativeImpl)] = &[
+        ("copy", copy), ("union", union), ("intersection", intersection), ("difference", difference),
+        ("symmetric_difference", symmetric_difference), ("issubset", issubset), ("issuperset", issuperset),
+        ("isdisjoint", isdisjoint),
+    ];
     for cls in [&set, &fz] {
-        add_method(cls, "copy", copy);
-        add_method(cls, "union", union);
-        add_method(cls, "intersection", intersection);
-        add_method(cls, "difference", difference);
-        add_method(cls, "symmetric_difference", symmetric_difference);
-        add_method(cls, "issubset", issubset);
-        add_method(cls, "issuperset", issuperset);
-        add_method(cls, "isdisjoint", isdisjoint);
+        for (name, f) in common {
+            add_method(cls, name, *f);
+        }
     }
-    add_method(&set, "add", add);
-    add_method(&set, "remove", remove);
-    add_method(&set, "discard", discard);
-    add_method(&set, "pop", pop);
-    add_method(&set, "clear", clear);
-    add_method(&set, "update", update);
-    add_method(&set, "intersection_update", intersection_update);
-    add_method(&set, "difference_update", difference_update);
-    add_method(&set, "symmetric_difference_update", symmetric_difference_update);
+    let mutating: &[(&'static str, NativeImpl)] = &[
+        ("add", add), ("remove", remove), ("discard", discard), ("pop", pop), ("clear", clear), ("update", update),
+        ("intersection_update", intersection_update), ("difference_update", difference_update),
+        ("symmetric_difference_update", symmetric_difference_update), ("__init__", init),
+    ];
+    for (name, f) in mutating {
+        add_method(&set, name, *f);
+    }
 }

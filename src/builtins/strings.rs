@@ -620,17 +620,15 @@ fn removesuffix(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn encode(rt: &mut Runtime, a: Args) -> Ret {
+    let (enc, errors) = match super::bytes::codec_args(rt, &a, "encode") {
+        Ok(x) => x,
+        Err(e) => return raise(e),
+    };
     let s = this(&a);
-    if let Some(Value::Str(enc)) = a.pos.get(1).or(a.kw("encoding")) {
-        let e = enc.as_str().to_lowercase().replace(['-', '_'], "");
-        if e != "utf8" && e != "ascii" {
-            return raise(rt.exc_named("LookupError", format!("unknown encoding: {enc}")));
-        }
-        if e == "ascii" && !s.is_ascii() {
-            return raise(rt.exc_named("UnicodeEncodeError", "'ascii' codec can't encode character"));
-        }
+    match super::bytes::encode_str(rt, s.as_str(), &enc, &errors) {
+        Ok(b) => Ret::Val(super::bytes::bytes_value(b)),
+        Err(e) => raise(e),
     }
-    Ret::Val(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(s.as_str().as_bytes().to_vec()))))
 }
 
 fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {

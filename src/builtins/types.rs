@@ -111,23 +111,30 @@ fn make_float(rt: &mut Runtime, a: &Args) -> PyResult {
 
 fn make_str(rt: &mut Runtime, a: &Args) -> PyResult {
     let Some(x) = a.pos.first().or(a.kw("object")) else { return Ok(Value::str("")) };
-    if let (Value::Bytes(b), true) = (x, a.pos.len() > 1 || a.kw("encoding").is_some()) {
-        return match std::str::from_utf8(&b.data) {
-            Ok(s) => Ok(Value::str(s)),
-            Err(_) => ops::raise(rt.exc_named("UnicodeDecodeError", "'utf-8' codec can't decode bytes")),
+    if a.pos.len() > 1 || a.kw("encoding").is_some() || a.kw("errors").is_some() {
+        let (enc, errors) = super::bytes::codec_args(rt, a, "str")?;
+        return match x {
+            Value::Bytes(b) => Ok(Value::string(super::bytes::decode_bytes(rt, &b.data, &enc, &errors)?)),
+            Value::Str(_) => ops::raise(rt.type_error("decoding str is not supported")),
+            other => {
+                let tn = ops::type_name(rt, other);
+                ops::raise(rt.type_error(format!("decoding to str: need a bytes-like object, {tn} found")))
+            }
         };
     }
     Ok(Value::Str(ops::repr::to_str(rt, x)?))
 }
 
-fn make_bytes(rt: &mut Runtime, a: &Args) -> PyResult {
+/// `bytes(x)`.
+pub fn make_bytes(rt: &mut Runtime, a: &Args) -> PyResult {
     let Some(x) = a.pos.first() else { return Ok(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(vec![])))) };
     let data = match x {
         Value::Str(s) => {
             if a.pos.len() < 2 && a.kw("encoding").is_none() {
                 return ops::raise(rt.type_error("string argument without an encoding"));
             }
-            s.as_str().as_bytes().to_vec()
+            let (enc, errors) = super::bytes::codec_args(rt, a, "bytes")?;
+            super::bytes::encode_str(rt, s.as_str(), &enc, &errors)?
         }
         Value::Int(n) => {
             if *n < 0 {
@@ -157,37 +164,44 @@ fn make_bytes(rt: &mut Runtime, a: &Args) -> PyResult {
 
 fn make_range(rt: &mut Runtime, a: &Args) -> PyResult {
     no_kw(rt, a, "range")?;
+    match a.pos.len() {
+        0 => return ops::raise(rt.type_error("range expected at least 1 argument, got 0")),
+        n if n > 3 => return ops::raise(rt.type_error(format!("range expected at most 3 arguments, got {n}"))),
+        _ => {}
+    }
+    if let Some(vals) = a.pos.iter().map(ops::as_int).collect::<Option<Vec<i64>>>() {
+        let (start, stop, step) = match vals[..] {
+            [stop] => (0, stop, 1),
+            [start, stop] => (start, stop, 1),
+            [start, stop, step] => (start, stop, step),
+            _ => (0, 0, 1),
+        };
+        if step == 0 {
+            return ops::raise(rt.value_error("range() arg 3 must not be zero"));
+        }
+        return Ok(Value::Range(Rc::new(RangeObj::new(start, stop, step))));
+    }
     let mut vals = Vec::with_capacity(3);
     for v in a.pos {
-        match v {
-            Value::Int(i) => vals.push(*i),
-            Value::Bool(b) => vals.push(*b as i64),
-            _ => match ops::to_index(rt, v)? {
-                Some(b) => {
-                    use num_traits::ToPrimitive;
-                    match b.to_i64() {
-                        Some(i) => vals.push(i),
-                        None => return ops::raise(rt.exc_msg(&rt.types.overflow_error, "Python int too large to convert to C ssize_t")),
-                    }
-                }
-                None => {
-                    let tn = ops::type_name(rt, v);
-                    return ops::raise(rt.type_error(format!("'{tn}' object cannot be interpreted as an integer")));
-                }
-            },
+        match ops::to_index(rt, v)? {
+            Some(b) => vals.push(b),
+            None => {
+                let tn = ops::type_name(rt, v);
+                return ops::raise(rt.type_error(format!("'{tn}' object cannot be interpreted as an integer")));
+            }
         }
     }
-    let (start, stop, step) = match vals.len() {
-        1 => (0, vals[0], 1),
-        2 => (vals[0], vals[1], 1),
-        3 => (vals[0], vals[1], vals[2]),
-        0 => return ops::raise(rt.type_error("range expected at least 1 argument, got 0")),
-        n => return ops::raise(rt.type_error(format!("range expected at most 3 arguments, got {n}"))),
+    let one = num_bigint::BigInt::from(1);
+    let mut it = vals.into_iter();
+    let (start, stop, step) = match a.pos.len() {
+        1 => (num_bigint::BigInt::from(0), it.next().unwrap_or_default(), one),
+        2 => (it.next().unwrap_or_default(), it.next().unwrap_or_default(), one),
+        _ => (it.next().unwrap_or_default(), it.next().unwrap_or_default(), it.next().unwrap_or_default()),
     };
-    if step == 0 {
+    if num_traits::Zero::is_zero(&step) {
         return ops::raise(rt.value_error("range() arg 3 must not be zero"));
     }
-    Ok(Value::Range(Rc::new(RangeObj { start, stop, step })))
+    Ok(Value::Range(Rc::new(RangeObj::from_big(start, stop, step))))
 }
 
 fn make_type(rt: &mut Runtime, a: &Args) -> PyResult {

@@ -85,7 +85,7 @@ pub fn module_name(v: &Value) -> Option<String> {
 fn bind(rt: &mut Runtime, attr: Value, obj: &Value, cls: &Rc<Class>) -> PyResult {
     Ok(match &attr {
         Value::Func(_) => Value::Method(Rc::new(BoundMethod { func: attr, receiver: obj.clone() })),
-        Value::Native(n) if n.bound.is_none() => Value::Native(Rc::new(NativeFn {
+        Value::Native(n) if n.bound.is_none() && n.owner.is_some() => Value::Native(Rc::new(NativeFn {
             name: n.name,
             owner: n.owner,
             func: n.func,
@@ -169,8 +169,19 @@ fn instance_special(rt: &mut Runtime, obj: &Value, name: &PyStr) -> Option<Value
     }
 }
 
+/// The class in `cls`'s MRO whose namespace defines `name`.
+fn defining_class(cls: &Rc<Class>, name: &PyStr) -> Rc<Class> {
+    cls.full_mro().into_iter().find(|c| c.dict.get_str(name).is_some()).unwrap_or_else(|| cls.clone())
+}
+
 fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Value) -> PyResult {
     if let Some(a) = class_lookup_str(cls, name) {
+        if let Value::Native(n) = &a {
+            if n.owner.is_some() && n.bound.is_none() {
+                let owner = defining_class(cls, name);
+                return Ok(crate::builtins::descr::method_descr(&owner, n.name, n.func));
+            }
+        }
         if let Some(c) = downcast::<ClassMethod>(&a) {
             return Ok(Value::Method(Rc::new(BoundMethod { func: c.0.clone(), receiver: obj.clone() })));
         }
@@ -283,6 +294,10 @@ pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) ->
                     *inst.class.borrow_mut() = c;
                     return Ok(());
                 }
+            }
+            if cls.builtin && cls.kind == Kind::Object {
+                // A bare `object()` has no `__dict__`.
+                return raise(no_attr(rt, obj, name));
             }
             inst.dict.set_str(name.clone(), value);
             Ok(())

@@ -1,7 +1,7 @@
 //! Truth values, equality, ordering, hashing and membership.
 
 use super::{attr, call, raise, type_name, Fail, PyResult};
-use crate::runtime::hash::{hash_bigint, hash_f64, hash_i64, hash_tuple};
+use crate::runtime::hash::{hash_bigint, hash_i64, hash_tuple};
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use crate::syntax::ast::CmpOp;
@@ -236,6 +236,11 @@ pub fn compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
             return Ok(Bool(r == (op == CmpOp::Eq)));
         }
         (Set(_), Set(_)) => return crate::builtins::sets::set_compare(rt, op, a, b),
+        (Obj(_), _) | (_, Obj(_)) => {
+            if let Some(r) = crate::builtins::dictviews::view_compare(rt, op, a, b) {
+                return r;
+            }
+        }
         _ => {}
     }
     rich_dunder(rt, op, a, b)
@@ -354,7 +359,7 @@ pub fn hash(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
         Value::Int(i) => hash_i64(*i),
         Value::Bool(b) => *b as i64,
         Value::Str(s) => s.hash(),
-        Value::Float(f) => hash_f64(*f),
+        Value::Float(f) => crate::runtime::hash::hash_f64_with_id(*f, Some(v.id())),
         Value::BigInt(b) => hash_bigint(b),
         Value::None => 0x5f3a_9c1d,
         Value::Tuple(t) => {
@@ -372,16 +377,16 @@ pub fn hash(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
             rt.repr_depth -= 1;
             hash_tuple(&hs)
         }
-        Value::Bytes(b) => crate::runtime::str::str_hash(&String::from_utf8_lossy(&b.data)) ^ 0x5bd1e995,
-        Value::Set(s) if s.frozen => {
-            let mut acc: u64 = 0;
-            for x in s.items() {
-                let h = hash(rt, &x)? as u64;
-                acc ^= (h ^ (h << 16) ^ 89869747).wrapping_mul(3644798167);
+        Value::Range(r) => {
+            let parts = r.hash_parts();
+            let mut hs = Vec::with_capacity(3);
+            for p in &parts {
+                hs.push(hash(rt, p)?);
             }
-            acc = acc.wrapping_mul(69069).wrapping_add(907133923);
-            if acc as i64 == -1 { 590923713 } else { acc as i64 }
+            hash_tuple(&hs)
         }
+        Value::Bytes(b) => crate::runtime::str::str_hash(&String::from_utf8_lossy(&b.data)) ^ 0x5bd1e995,
+        Value::Set(s) if s.frozen => crate::builtins::sets::frozenset_hash(s),
         Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
             return raise(rt.type_error(format!("unhashable type: '{}'", type_name(rt, v))));
         }
@@ -452,13 +457,14 @@ pub fn contains(rt: &mut Runtime, container: &Value, item: &Value) -> PyResult<b
         Value::Dict(d) => Ok(crate::builtins::dicts::dict_get(rt, d, item)?.is_some()),
         Value::Set(s) => crate::builtins::sets::set_contains(rt, s, item),
         Value::Range(r) => match item {
-            Value::Int(i) => {
-                let (i, start, stop, step) = (*i as i128, r.start as i128, r.stop as i128, r.step as i128);
-                Ok(if step > 0 { i >= start && i < stop && (i - start) % step == 0 } else { i <= start && i > stop && (start - i) % (-step) == 0 })
+            Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+                let i = super::to_index(rt, item)?.unwrap_or_default();
+                Ok(r.contains_int(&i))
             }
             _ => {
-                for k in 0..r.len() {
-                    if eq(rt, &Value::Int(r.get(k)), item)? {
+                let it = super::iter::iter(rt, container)?;
+                while let Some(x) = super::iter::next(rt, &it)? {
+                    if eq(rt, &x, item)? {
                         return Ok(true);
                     }
                 }
@@ -466,6 +472,11 @@ pub fn contains(rt: &mut Runtime, container: &Value, item: &Value) -> PyResult<b
             }
         },
         _ => {
+            if let Value::Obj(o) = container {
+                if let Some(r) = o.contains(rt, container, item) {
+                    return r;
+                }
+            }
             if let Some(m) = attr::lookup_special(rt, container, "__contains__") {
                 let r = call::call_value(rt, m, vec![container.clone(), item.clone()])?;
                 return truthy(rt, &r);
@@ -476,7 +487,8 @@ pub fn contains(rt: &mut Runtime, container: &Value, item: &Value) -> PyResult<b
             // Fall back to iteration.
             let has_iter = attr::lookup_special(rt, container, "__iter__").is_some()
                 || attr::lookup_special(rt, container, "__getitem__").is_some()
-                || matches!(container, Value::Iter(_) | Value::Gen(_));
+                || matches!(container, Value::Iter(_) | Value::Gen(_))
+                || matches!(container, Value::Obj(o) if o.iter(rt, container).is_some() || o.next(rt, container).is_some());
             if !has_iter {
                 return raise(rt.type_error(format!("argument of type '{}' is not iterable", type_name(rt, container))));
             }

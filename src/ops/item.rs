@@ -2,7 +2,9 @@
 //! `__getitem__`/`__setitem__`/`__delitem__` protocol.
 
 use super::{attr, call, raise, type_name, PyResult};
-use crate::runtime::range::{range_len, RangeObj, SliceObj};
+use crate::runtime::range::{big_slice_indices, RangeObj, SliceObj};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use std::rc::Rc;
@@ -114,12 +116,24 @@ pub fn getitem(rt: &mut Runtime, obj: &Value, key: &Value) -> PyResult {
         }
         (Value::Bytes(b), Value::Int(i)) => match norm_index(*i, b.data.len()) {
             Some(i) => Ok(Value::Int(b.data[i] as i64)),
-            None => Err(index_error(rt, "index")),
+            None => raise(rt.exc_msg(&rt.types.index_error, "index out of range")),
         },
-        (Value::Range(r), Value::Int(i)) => match norm_index(*i, r.len() as usize) {
+        (Value::Range(r), Value::Int(i)) if !r.is_big() => match norm_index(*i, r.len() as usize) {
             Some(i) => Ok(Value::Int(r.get(i as i64))),
             None => Err(index_error(rt, "range object")),
         },
+        (Value::Range(r), _) if r.is_big() || matches!(key, Value::BigInt(_)) => {
+            let Some(i) = super::to_index(rt, key)? else {
+                let tn = type_name(rt, key);
+                return raise(rt.type_error(format!("range indices must be integers or slices, not {tn}")));
+            };
+            let len = r.len_big();
+            let i = if i.is_negative() { i + &len } else { i };
+            if i.is_negative() || i >= len {
+                return Err(index_error(rt, "range object"));
+            }
+            Ok(Value::from_bigint(r.get_big(&i)))
+        }
         (Value::List(_) | Value::Tuple(_) | Value::Range(_) | Value::Bytes(_), _) => {
             let what = match obj {
                 Value::List(_) => "list",
@@ -202,12 +216,26 @@ fn slice_get(rt: &mut Runtime, obj: &Value, s: &SliceObj) -> PyResult {
             Ok(Value::Bytes(Rc::new(crate::runtime::bytes::PyBytes::new(v))))
         }
         Value::Range(r) => {
-            let idx = slice_indices(rt, s, r.len())?;
-            let start = r.start + idx.start * r.step;
-            let step = r.step * idx.step;
-            let stop = start + idx.len * step;
-            let _ = range_len;
-            Ok(Value::Range(Rc::new(RangeObj { start, stop, step })))
+            // CPython computes the sub-range with unbounded ints.
+            let part = |rt: &mut Runtime, v: &Value| -> PyResult<Option<BigInt>> {
+                match v {
+                    Value::None => Ok(None),
+                    _ => match super::to_index(rt, v)? {
+                        Some(b) => Ok(Some(b)),
+                        None => raise(rt.type_error("slice indices must be integers or None or have an __index__ method")),
+                    },
+                }
+            };
+            let step = part(rt, &s.step)?.unwrap_or_else(|| BigInt::from(1));
+            if step.is_zero() {
+                return raise(rt.value_error("slice step cannot be zero"));
+            }
+            let (a, b) = (part(rt, &s.start)?, part(rt, &s.stop)?);
+            let (i, j, k) = big_slice_indices(a, b, step, &r.len_big());
+            let (start, _, rstep) = r.parts();
+            let new_start = &start + &i * &rstep;
+            let new_stop = &start + &j * &rstep;
+            Ok(Value::Range(Rc::new(RangeObj::from_big(new_start, new_stop, rstep * k))))
         }
         _ => unreachable!(),
     }
@@ -323,7 +351,16 @@ pub fn len(rt: &mut Runtime, v: &Value) -> PyResult<usize> {
         Value::Dict(d) => d.len(),
         Value::Set(s) => s.len(),
         Value::Bytes(b) => b.data.len(),
-        Value::Range(r) => r.len() as usize,
+        Value::Range(r) => {
+            if r.is_big() {
+                let n = r.len_big();
+                return match n.to_usize() {
+                    Some(n) if n <= i64::MAX as usize => Ok(n),
+                    _ => raise(rt.exc_msg(&rt.types.overflow_error, "Python int too large to convert to C ssize_t")),
+                };
+            }
+            r.len() as usize
+        }
         _ => {
             if let Some(m) = attr::lookup_special(rt, v, "__len__") {
                 let r = call::call_value(rt, m, vec![v.clone()])?;

@@ -15,7 +15,11 @@ pub fn builtin_iter(v: &Value) -> Option<Value> {
         Value::Tuple(t) => IterState::Tuple(t.clone(), 0),
         Value::Str(s) => IterState::Str(s.clone(), 0),
         Value::Bytes(b) => IterState::Bytes(b.clone(), 0),
-        Value::Range(r) => IterState::Range(r.start, r.step, r.len()),
+        Value::Range(r) if !r.is_big() => IterState::Range(r.start, r.step, r.len()),
+        Value::Range(r) => {
+            let (start, _, step) = r.parts();
+            IterState::BigRange(Box::new([start, step, r.len_big()]))
+        }
         Value::Dict(d) => IterState::Dict(d.clone(), 0, d.len(), DictPart::Keys),
         Value::Set(s) => IterState::Set(s.clone(), s.items(), 0, s.len()),
         _ => return None,

@@ -66,6 +66,7 @@ pub fn type_of(rt: &Runtime, v: &Value) -> Rc<Class> {
         Value::Range(_) => t.range.clone(),
         Value::Slice(_) => t.slice.clone(),
         Value::Func(_) => t.function.clone(),
+        Value::Native(n) if n.bound.is_some() && n.owner.is_some() && crate::builtins::descr::is_slot(n.name) => t.other("method-wrapper"),
         Value::Native(_) => t.builtin_function.clone(),
         Value::Method(_) => t.method.clone(),
         Value::Class(_) => t.type_.clone(),

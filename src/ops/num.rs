@@ -143,7 +143,7 @@ fn small_int_op(rt: &Runtime, op: BinOp, a: i64, b: i64) -> Option<PyResult> {
             if a == i64::MIN && b == -1 {
                 return None;
             }
-            a.div_floor(&b)
+            Integer::div_floor(&a, &b)
         }
         BinOp::Mod => {
             if b == 0 {
@@ -488,7 +488,17 @@ fn repeat(rt: &Runtime, seq: &Value, n: &Value) -> PyResult<Option<Value>> {
 
 /// The TypeError for an operator no operand supports.
 pub fn unsupported(rt: &Runtime, op: BinOp, a: &Value, b: &Value) -> Fail {
+    unsupported_msg(rt, op, a, b, false)
+}
+
+/// The TypeError for an operator no operand supports; `inplace` for `op=`.
+fn unsupported_msg(rt: &Runtime, op: BinOp, a: &Value, b: &Value, inplace: bool) -> Fail {
     let (ta, tb) = (type_name(rt, a), type_name(rt, b));
+    if inplace && !matches!((op, a), (BinOp::Add, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) | (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)))
+        && !(op == BinOp::Mul && matches!(b, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)))
+    {
+        return Fail::Raise(rt.type_error(format!("unsupported operand type(s) for {}=: '{ta}' and '{tb}'", op.symbol())));
+    }
     let msg = match (op, a) {
         (BinOp::Add, Value::Str(_)) => format!("can only concatenate str (not \"{tb}\") to str"),
         (BinOp::Add, Value::List(_)) => format!("can only concatenate list (not \"{tb}\") to list"),
@@ -516,11 +526,59 @@ pub fn base_value(v: &Value) -> Option<Value> {
 
 /// `a op b`, with user dunders (`__add__`, `__radd__`...) and `NotImplemented`.
 pub fn binary(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
+    binary_impl(rt, op, a, b, false)
+}
+
+/// `a op= b` (augmented assignment): mutable built-ins change in place (`list +=`
+/// extends, `set |=` updates, `dict |=` updates), user classes get `__iop__` first,
+/// and errors name the operator `op=`.
+pub fn inplace(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
+    match (a, op) {
+        (Value::List(l), BinOp::Add) => {
+            let items = super::iter::collect(rt, b)?;
+            l.borrow_mut().extend(items);
+            return Ok(a.clone());
+        }
+        (Value::List(l), BinOp::Mul) if matches!(b, Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) => {
+            let Some(n) = repeat_count(rt, b, l.len())? else { return Ok(a.clone()) };
+            let items = l.snapshot();
+            let mut v = Vec::with_capacity(items.len() * n);
+            for _ in 0..n {
+                v.extend(items.iter().cloned());
+            }
+            let old = std::mem::replace(&mut *l.borrow_mut(), v);
+            drop(old);
+            return Ok(a.clone());
+        }
+        (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) if !s.frozen && matches!(b, Value::Set(_)) => {
+            return crate::builtins::sets::set_inplace(rt, op, a, b);
+        }
+        (Value::Dict(d), BinOp::BitOr) => {
+            crate::builtins::dicts::dict_update_any(rt, d, b)?;
+            return Ok(a.clone());
+        }
+        _ => {}
+    }
+    if matches!(a, Value::Inst(_) | Value::Class(_)) || matches!(b, Value::Inst(_) | Value::Class(_)) {
+        return binary_dunder(rt, op, a, b, Some(dunders(op).2));
+    }
+    binary_impl(rt, op, a, b, true)
+}
+
+fn binary_impl(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult {
     if let Some(r) = numeric(rt, op, a, b) {
         return r;
     }
     if let Some(v) = sequence_op(rt, op, a, b)? {
         return Ok(v);
+    }
+    if matches!(a, Value::Obj(_)) || matches!(b, Value::Obj(_)) {
+        if let Some(r) = crate::builtins::dictviews::view_binop(rt, op, a, b) {
+            return r;
+        }
+    }
+    if inplace && !matches!(a, Value::Inst(_) | Value::Class(_)) && !matches!(b, Value::Inst(_) | Value::Class(_)) {
+        return Err(unsupported_msg(rt, op, a, b, true));
     }
     binary_dunder(rt, op, a, b, None)
 }
@@ -530,7 +588,7 @@ pub fn binary_dunder(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace:
     let (fwd, rev, _) = dunders(op);
     let user = |v: &Value| matches!(v, Value::Inst(_) | Value::Class(_));
     if !user(a) && !user(b) {
-        return Err(unsupported(rt, op, a, b));
+        return Err(unsupported_msg(rt, op, a, b, inplace.is_some()));
     }
     if let Some(iname) = inplace {
         if let Some(m) = attr::lookup_special(rt, a, iname) {
@@ -557,7 +615,7 @@ pub fn binary_dunder(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace:
                     return Ok(res);
                 }
             }
-            return fallback_base(rt, op, a, b);
+            return fallback_base(rt, op, a, b, inplace.is_some());
         }
     }
     if let Some(f) = fm {
@@ -572,19 +630,24 @@ pub fn binary_dunder(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace:
             return Ok(res);
         }
     }
-    fallback_base(rt, op, a, b)
+    fallback_base(rt, op, a, b, inplace.is_some())
 }
 
 /// After dunders declined: operate on built-in base values (instances of subclasses of
-/// built-in types), or fail with CPython's TypeError.
-fn fallback_base(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
+/// built-in types), or fail with CPython's TypeError. In place, a mutable base value
+/// changes and the instance itself is the result (`class L(list)`: `l += [1]`).
+fn fallback_base(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult {
     let (ba, bb) = (base_value(a), base_value(b));
     if ba.is_some() || bb.is_some() {
         let x = ba.unwrap_or_else(|| a.clone());
         let y = bb.unwrap_or_else(|| b.clone());
+        if inplace {
+            let r = self::inplace(rt, op, &x, &y)?;
+            return Ok(if r.is(&x) && !x.is(a) && matches!(x, Value::List(_) | Value::Dict(_) | Value::Set(_)) { a.clone() } else { r });
+        }
         return binary(rt, op, &x, &y);
     }
-    Err(unsupported(rt, op, a, b))
+    Err(unsupported_msg(rt, op, a, b, inplace))
 }
 
 /// `op a` for the unary operators other than `not`.

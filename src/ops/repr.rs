@@ -236,13 +236,7 @@ pub fn repr(rt: &mut Runtime, v: &Value) -> PyResult<Rc<PyStr>> {
                 out
             }
         }
-        Value::Range(r) => {
-            if r.step == 1 {
-                format!("range({}, {})", r.start, r.stop)
-            } else {
-                format!("range({}, {}, {})", r.start, r.stop, r.step)
-            }
-        }
+        Value::Range(r) => r.repr(),
         Value::Slice(s) => {
             let (a, b, c) = (repr(rt, &s.start)?, repr(rt, &s.stop)?, repr(rt, &s.step)?);
             format!("slice({a}, {b}, {c})")
@@ -256,6 +250,9 @@ pub fn repr(rt: &mut Runtime, v: &Value) -> PyResult<Rc<PyStr>> {
                     }
                     _ => type_name(rt, recv),
                 };
+                if n.owner.is_some() && crate::builtins::descr::is_slot(n.name) {
+                    return Ok(Rc::new(PyStr::from(format!("<method-wrapper '{}' of {} object at {:#x}>", n.name, tn, recv.id()))));
+                }
                 format!("<built-in method {} of {} object at {:#x}>", n.name, tn, recv.id())
             }
             _ => format!("<built-in function {}>", n.name),
@@ -347,6 +344,10 @@ pub fn to_str(rt: &mut Runtime, v: &Value) -> PyResult<Rc<PyStr>> {
             }
             repr(rt, v)
         }
+        Value::Obj(o) => match o.str(rt, v) {
+            Some(s) => Ok(Rc::new(PyStr::from(s))),
+            None => repr(rt, v),
+        },
         _ => repr(rt, v),
     }
 }

@@ -31,6 +31,8 @@ pub enum IterState {
     Tuple(Rc<Tuple>, usize),
     /// Over a range: next value, step, values left.
     Range(i64, i64, i64),
+    /// Over a range with big bounds: next value, step, values left.
+    BigRange(Box<[num_bigint::BigInt; 3]>),
     /// Over a string's characters: the string and the next byte offset.
     Str(Rc<PyStr>, usize),
     /// Over bytes.
@@ -74,6 +76,7 @@ impl IterObj {
             IterState::ListRev(..) => "list_reverseiterator",
             IterState::Tuple(..) => "tuple_iterator",
             IterState::Range(..) => "range_iterator",
+            IterState::BigRange(..) => "longrange_iterator",
             IterState::Str(s, _) if s.is_ascii() => "str_ascii_iterator",
             IterState::Str(..) => "str_iterator",
             IterState::Bytes(..) => "bytes_iterator",
@@ -135,6 +138,17 @@ impl IterObj {
                 *left -= 1;
                 *cur = cur.wrapping_add(*step);
                 IterNext::Item(Value::Int(v))
+            }
+            IterState::BigRange(b) => {
+                use num_traits::{Signed, Zero};
+                let [cur, step, left] = &mut **b;
+                if !left.is_positive() || left.is_zero() {
+                    return IterNext::Done;
+                }
+                let v = cur.clone();
+                *left -= 1u32;
+                *cur += &*step;
+                IterNext::Item(Value::from_bigint(v))
             }
             IterState::Str(s, pos) => {
                 let text = s.as_str();

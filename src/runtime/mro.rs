@@ -24,8 +24,15 @@ pub fn c3(bases: &[Rc<Class>]) -> Result<Vec<Rc<Class>>, String> {
             }
         }
         let Some(c) = pick else {
-            let names: Vec<String> = bases.iter().map(|b| b.name_str()).collect();
-            return Err(format!("Cannot create a consistent method resolution order (MRO) for bases {}", names.join(", ")));
+            // CPython names the heads of the sequences left to merge, each once.
+            let mut heads: Vec<Rc<Class>> = Vec::new();
+            for s in &seqs {
+                if !heads.iter().any(|h| Rc::ptr_eq(h, &s[0])) {
+                    heads.push(s[0].clone());
+                }
+            }
+            let names: Vec<String> = heads.iter().map(|b| b.name_str()).collect();
+            return Err(format!("Cannot create a consistent method resolution\norder (MRO) for bases {}", names.join(", ")));
         };
         for s in seqs.iter_mut() {
             if Rc::ptr_eq(&s[0], &c) {

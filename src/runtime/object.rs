@@ -35,6 +35,11 @@ pub trait Object: Any {
         None
     }
 
+    /// `str()` text, when it differs from the `repr`.
+    fn str(&self, _rt: &mut Runtime, _this: &Value) -> Option<String> {
+        None
+    }
+
     /// `iter()` of the object, if it is iterable natively.
     fn iter(&self, _rt: &mut Runtime, _this: &Value) -> Option<crate::ops::PyResult<Value>> {
         None
@@ -43,6 +48,11 @@ pub trait Object: Any {
     /// `next()` of the object, if it is an iterator implemented natively; `Ok(None)`
     /// when exhausted.
     fn next(&self, _rt: &mut Runtime, _this: &Value) -> Option<crate::ops::PyResult<Option<Value>>> {
+        None
+    }
+
+    /// `item in obj`, if the object answers membership natively.
+    fn contains(&self, _rt: &mut Runtime, _this: &Value, _item: &Value) -> Option<crate::ops::PyResult<bool>> {
         None
     }
 

@@ -1,0 +1,936 @@
+//! `bytes` methods: searching, splitting, stripping, case and padding, `hex`/`fromhex`,
+//! `decode`, with CPython's argument handling and error messages.
+
+use super::{add_method, check_method, raise, ret};
+use crate::eval::native::{Args, NativeImpl, Ret};
+use crate::ops;
+use crate::runtime::bytes::PyBytes;
+use crate::runtime::class::Exc;
+use crate::runtime::descr::{ClassMethod, StaticMethod};
+use crate::runtime::intern::intern;
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// A new bytes value.
+pub fn bytes_value(v: Vec<u8>) -> Value {
+    Value::Bytes(Rc::new(PyBytes::new(v)))
+}
+
+fn this(a: &Args) -> Rc<PyBytes> {
+    match &a.pos[0] {
+        Value::Bytes(b) => b.clone(),
+        _ => Rc::new(PyBytes::new(vec![])),
+    }
+}
+
+/// The bytes of a bytes-like argument.
+fn bytes_arg(rt: &Runtime, v: &Value) -> Result<Rc<PyBytes>, Exc> {
+    match v {
+        Value::Bytes(b) => Ok(b.clone()),
+        other => Err(rt.type_error(format!("a bytes-like object is required, not '{}'", ops::type_name(rt, other)))),
+    }
+}
+
+/// A search argument: bytes, or an int naming one byte.
+fn needle(rt: &mut Runtime, v: &Value) -> Result<Vec<u8>, Exc> {
+    match v {
+        Value::Bytes(b) => Ok(b.data.to_vec()),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => match ops::as_int(v) {
+            Some(n) if (0..256).contains(&n) => Ok(vec![n as u8]),
+            _ => Err(rt.value_error("byte must be in range(0, 256)")),
+        },
+        other => Err(rt.type_error(format!("argument should be integer or bytes-like object, not '{}'", ops::type_name(rt, other)))),
+    }
+}
+
+/// Resolve optional `start`/`end` arguments at `a.pos[from..]` like a slice.
+fn span(rt: &mut Runtime, a: &Args, from: usize, len: usize) -> Result<(usize, usize), Exc> {
+    let n = len as i64;
+    let mut get = |i: usize, default: i64| -> Result<i64, Exc> {
+        match a.pos.get(i) {
+            None | Some(Value::None) => Ok(default),
+            Some(v) => ops::index_i64(rt, v, "slice indices").map_err(ops::expect_raise),
+        }
+    };
+    let mut start = get(from, 0)?;
+    let mut end = get(from + 1, n)?;
+    if start < 0 {
+        start = (start + n).max(0);
+    }
+    if end < 0 {
+        end = (end + n).max(0);
+    }
+    // `start` stays unclamped past the end: nothing is found there (not even b'').
+    Ok((start.min(n + 1) as usize, end.min(n) as usize))
+}
+
+fn find_in(hay: &[u8], sub: &[u8], rev: bool) -> Option<usize> {
+    if sub.len() > hay.len() {
+        return None;
+    }
+    if sub.is_empty() {
+        return Some(if rev { hay.len() } else { 0 });
+    }
+    let mut it = hay.windows(sub.len());
+    if rev { it.rposition(|w| w == sub) } else { it.position(|w| w == sub) }
+}
+
+fn count_in(hay: &[u8], sub: &[u8]) -> usize {
+    if sub.is_empty() {
+        return hay.len() + 1;
+    }
+    let (mut n, mut i) = (0, 0);
+    while i + sub.len() <= hay.len() {
+        if &hay[i..i + sub.len()] == sub {
+            n += 1;
+            i += sub.len();
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+fn find_impl(rt: &mut Runtime, a: Args, name: &str, rev: bool, strict: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let r = (|| -> Result<i64, Exc> {
+        let sub = needle(rt, &a.pos[1])?;
+        let (st, en) = span(rt, &a, 2, b.data.len())?;
+        if st > en {
+            return Ok(-1);
+        }
+        Ok(find_in(&b.data[st..en], &sub, rev).map_or(-1, |i| (st + i) as i64))
+    })();
+    match r {
+        Ok(-1) if strict => raise(rt.value_error("subsection not found")),
+        Ok(i) => Ret::Val(Value::Int(i)),
+        Err(e) => raise(e),
+    }
+}
+
+fn find(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "find", false, false)
+}
+
+fn rfind(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "rfind", true, false)
+}
+
+fn index(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "index", false, true)
+}
+
+fn rindex(rt: &mut Runtime, a: Args) -> Ret {
+    find_impl(rt, a, "rindex", true, true)
+}
+
+fn count(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "count", 1, 3) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let r = (|| -> Result<i64, Exc> {
+        let sub = needle(rt, &a.pos[1])?;
+        let (st, en) = span(rt, &a, 2, b.data.len())?;
+        if st > en {
+            return Ok(0);
+        }
+        Ok(count_in(&b.data[st..en], &sub) as i64)
+    })();
+    match r {
+        Ok(n) => Ret::Val(Value::Int(n)),
+        Err(e) => raise(e),
+    }
+}
+
+fn affix(rt: &mut Runtime, a: Args, name: &str, start: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let (st, en) = match span(rt, &a, 2, b.data.len()) {
+        Ok(x) => x,
+        Err(e) => return raise(e),
+    };
+    let candidates: Vec<Value> = match &a.pos[1] {
+        Value::Tuple(t) => t.items().to_vec(),
+        v => vec![v.clone()],
+    };
+    for c in &candidates {
+        let Value::Bytes(p) = c else {
+            let tn = ops::type_name(rt, c);
+            let msg = if matches!(a.pos[1], Value::Tuple(_)) {
+                format!("a bytes-like object is required, not '{tn}'")
+            } else {
+                format!("{name} first arg must be bytes or a tuple of bytes, not {tn}")
+            };
+            return raise(rt.type_error(msg));
+        };
+        if st > en {
+            continue;
+        }
+        let hay = &b.data[st..en];
+        if (start && hay.starts_with(&p.data)) || (!start && hay.ends_with(&p.data)) {
+            return Ret::Val(Value::Bool(true));
+        }
+    }
+    Ret::Val(Value::Bool(false))
+}
+
+fn startswith(rt: &mut Runtime, a: Args) -> Ret {
+    affix(rt, a, "startswith", true)
+}
+
+fn endswith(rt: &mut Runtime, a: Args) -> Ret {
+    affix(rt, a, "endswith", false)
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
+}
+
+fn strip_impl(rt: &mut Runtime, a: Args, name: &str, left: bool, right: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 0, 1) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let chars: Option<Rc<PyBytes>> = match a.pos.get(1) {
+        None | Some(Value::None) => None,
+        Some(v) => match bytes_arg(rt, v) {
+            Ok(c) => Some(c),
+            Err(e) => return raise(e),
+        },
+    };
+    let strip = |c: &u8| match &chars {
+        None => is_space(*c),
+        Some(cs) => cs.data.contains(c),
+    };
+    let d = &b.data[..];
+    let s = if left { d.iter().position(|c| !strip(c)).unwrap_or(d.len()) } else { 0 };
+    let e = if right { d.iter().rposition(|c| !strip(c)).map_or(s, |e| e + 1) } else { d.len() };
+    Ret::Val(bytes_value(d[s..e.max(s)].to_vec()))
+}
+
+fn strip(rt: &mut Runtime, a: Args) -> Ret {
+    strip_impl(rt, a, "strip", true, true)
+}
+
+fn lstrip(rt: &mut Runtime, a: Args) -> Ret {
+    strip_impl(rt, a, "lstrip", true, false)
+}
+
+fn rstrip(rt: &mut Runtime, a: Args) -> Ret {
+    strip_impl(rt, a, "rstrip", false, true)
+}
+
+/// `sep` and `maxsplit` of `split`/`rsplit`.
+fn split_args(rt: &mut Runtime, a: &Args, name: &str) -> Result<(Option<Vec<u8>>, i64), Exc> {
+    if a.pos.len() > 3 {
+        return Err(rt.type_error(format!("{name}() takes at most 2 arguments ({} given)", a.pos.len() - 1)));
+    }
+    let mut sep = a.pos.get(1).cloned();
+    let mut maxsplit = a.pos.get(2).cloned();
+    for (n, v) in a.names.iter().zip(a.kw) {
+        match n.as_str() {
+            "sep" => sep = Some(v.clone()),
+            "maxsplit" => maxsplit = Some(v.clone()),
+            other => return Err(rt.type_error(format!("{name}() got an unexpected keyword argument '{other}'"))),
+        }
+    }
+    let sep = match sep {
+        None | Some(Value::None) => None,
+        Some(v) => {
+            let b = bytes_arg(rt, &v)?;
+            if b.data.is_empty() {
+                return Err(rt.value_error("empty separator"));
+            }
+            Some(b.data.to_vec())
+        }
+    };
+    let maxsplit = match maxsplit {
+        None => -1,
+        Some(v) => ops::index_i64(rt, &v, "maxsplit").map_err(ops::expect_raise)?,
+    };
+    Ok((sep, maxsplit))
+}
+
+fn split_impl(rt: &mut Runtime, a: Args, rev: bool) -> Ret {
+    let (sep, maxsplit) = match split_args(rt, &a, if rev { "rsplit" } else { "split" }) {
+        Ok(x) => x,
+        Err(e) => return raise(e),
+    };
+    let b = this(&a);
+    let d = &b.data[..];
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    let limit = if maxsplit < 0 { usize::MAX } else { maxsplit as usize };
+    match sep {
+        Some(sep) => {
+            let mut rest = d;
+            while out.len() < limit {
+                match find_in(rest, &sep, rev) {
+                    Some(i) if rev => {
+                        out.push(rest[i + sep.len()..].to_vec());
+                        rest = &rest[..i];
+                    }
+                    Some(i) => {
+                        out.push(rest[..i].to_vec());
+                        rest = &rest[i + sep.len()..];
+                    }
+                    None => break,
+                }
+            }
+            out.push(rest.to_vec());
+        }
+        None => {
+            let mut rest = d;
+            loop {
+                rest = if rev {
+                    &rest[..rest.iter().rposition(|c| !is_space(*c)).map_or(0, |i| i + 1)]
+                } else {
+                    &rest[rest.iter().position(|c| !is_space(*c)).unwrap_or(rest.len())..]
+                };
+                if rest.is_empty() {
+                    break;
+                }
+                if out.len() == limit {
+                    out.push(rest.to_vec());
+                    break;
+                }
+                if rev {
+                    let start = rest.iter().rposition(|c| is_space(*c)).map_or(0, |i| i + 1);
+                    out.push(rest[start..].to_vec());
+                    rest = &rest[..start];
+                } else {
+                    let end = rest.iter().position(|c| is_space(*c)).unwrap_or(rest.len());
+                    out.push(rest[..end].to_vec());
+                    rest = &rest[end..];
+                }
+            }
+        }
+    }
+    if rev {
+        out.reverse();
+    }
+    Ret::Val(Value::list(out.into_iter().map(bytes_value).collect()))
+}
+
+fn split(rt: &mut Runtime, a: Args) -> Ret {
+    split_impl(rt, a, false)
+}
+
+fn rsplit(rt: &mut Runtime, a: Args) -> Ret {
+    split_impl(rt, a, true)
+}
+
+fn splitlines(rt: &mut Runtime, a: Args) -> Ret {
+    let keep = match a.pos.get(1).or(a.kw("keepends")) {
+        Some(v) => match ops::cmp::truthy(rt, v) {
+            Ok(b) => b,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+        None => false,
+    };
+    let b = this(&a);
+    let d = &b.data[..];
+    let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
+    while i < d.len() {
+        if d[i] == b'\n' || d[i] == b'\r' {
+            let mut end = i + 1;
+            if d[i] == b'\r' && d.get(i + 1) == Some(&b'\n') {
+                end += 1;
+            }
+            out.push(bytes_value(d[start..if keep { end } else { i }].to_vec()));
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if start < d.len() {
+        out.push(bytes_value(d[start..].to_vec()));
+    }
+    Ret::Val(Value::list(out))
+}
+
+fn partition_impl(rt: &mut Runtime, a: Args, rev: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, if rev { "rpartition" } else { "partition" }, 1, 1) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let sep = match bytes_arg(rt, &a.pos[1]) {
+        Ok(s) => s,
+        Err(e) => return raise(e),
+    };
+    if sep.data.is_empty() {
+        return raise(rt.value_error("empty separator"));
+    }
+    let d = &b.data[..];
+    let parts = match find_in(d, &sep.data, rev) {
+        Some(i) => [d[..i].to_vec(), sep.data.to_vec(), d[i + sep.data.len()..].to_vec()],
+        None if rev => [vec![], vec![], d.to_vec()],
+        None => [d.to_vec(), vec![], vec![]],
+    };
+    Ret::Val(Value::tuple(parts.into_iter().map(bytes_value).collect()))
+}
+
+fn partition(rt: &mut Runtime, a: Args) -> Ret {
+    partition_impl(rt, a, false)
+}
+
+fn rpartition(rt: &mut Runtime, a: Args) -> Ret {
+    partition_impl(rt, a, true)
+}
+
+fn join(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "join", 1, 1) {
+        return raise(e);
+    }
+    let sep = this(&a);
+    let items = match ops::iter::collect(rt, &a.pos[1]) {
+        Ok(v) => v,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    let mut out = Vec::new();
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(&sep.data);
+        }
+        match x {
+            Value::Bytes(b) => out.extend_from_slice(&b.data),
+            other => {
+                let tn = ops::type_name(rt, other);
+                return raise(rt.type_error(format!("sequence item {i}: expected a bytes-like object, {tn} found")));
+            }
+        }
+    }
+    Ret::Val(bytes_value(out))
+}
+
+fn replace(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "replace", 2, 3) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let (old, new) = match (bytes_arg(rt, &a.pos[1]), bytes_arg(rt, &a.pos[2])) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => return raise(e),
+    };
+    let limit = match a.pos.get(3) {
+        None => -1,
+        Some(v) => match ops::index_i64(rt, v, "count") {
+            Ok(n) => n,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+    };
+    let limit = if limit < 0 { usize::MAX } else { limit as usize };
+    let d = &b.data[..];
+    let mut out = Vec::with_capacity(d.len());
+    let mut n = 0;
+    if old.data.is_empty() {
+        for (i, c) in d.iter().enumerate() {
+            if n < limit {
+                out.extend_from_slice(&new.data);
+                n += 1;
+            }
+            out.push(*c);
+            if i + 1 == d.len() && n < limit {
+                out.extend_from_slice(&new.data);
+            }
+        }
+        if d.is_empty() && limit > 0 {
+            out.extend_from_slice(&new.data);
+        }
+        return Ret::Val(bytes_value(out));
+    }
+    let mut i = 0;
+    while i < d.len() {
+        if n < limit && d[i..].starts_with(&old.data) {
+            out.extend_from_slice(&new.data);
+            i += old.data.len();
+            n += 1;
+        } else {
+            out.push(d[i]);
+            i += 1;
+        }
+    }
+    Ret::Val(bytes_value(out))
+}
+
+fn affix_remove(rt: &mut Runtime, a: Args, prefix: bool) -> Ret {
+    if let Err(e) = check_method(rt, &a, if prefix { "removeprefix" } else { "removesuffix" }, 1, 1) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let p = match bytes_arg(rt, &a.pos[1]) {
+        Ok(p) => p,
+        Err(e) => return raise(e),
+    };
+    let d = &b.data[..];
+    let r = if prefix {
+        d.strip_prefix(&p.data[..]).unwrap_or(d)
+    } else {
+        d.strip_suffix(&p.data[..]).unwrap_or(d)
+    };
+    Ret::Val(bytes_value(r.to_vec()))
+}
+
+fn removeprefix(rt: &mut Runtime, a: Args) -> Ret {
+    affix_remove(rt, a, true)
+}
+
+fn removesuffix(rt: &mut Runtime, a: Args) -> Ret {
+    affix_remove(rt, a, false)
+}
+
+fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 2) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let width = match ops::index_i64(rt, &a.pos[1], "width") {
+        Ok(w) => w.max(0) as usize,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    let fill = match a.pos.get(2) {
+        None => b' ',
+        Some(Value::Bytes(f)) if f.data.len() == 1 => f.data[0],
+        Some(other) => {
+            let tn = ops::type_name(rt, other);
+            return raise(rt.type_error(format!("{name}() argument 2 must be a byte string of length 1, not {tn}")));
+        }
+    };
+    let d = &b.data[..];
+    if width <= d.len() {
+        return Ret::Val(Value::Bytes(b.clone()));
+    }
+    let total = width - d.len();
+    let (left, right) = match kind {
+        b'l' => (0, total),
+        b'r' => (total, 0),
+        _ => {
+            let left = total / 2 + (total & width & 1);
+            (left, total - left)
+        }
+    };
+    let mut out = vec![fill; left];
+    out.extend_from_slice(d);
+    out.extend(std::iter::repeat_n(fill, right));
+    Ret::Val(bytes_value(out))
+}
+
+fn ljust(rt: &mut Runtime, a: Args) -> Ret {
+    pad(rt, a, "ljust", b'l')
+}
+
+fn rjust(rt: &mut Runtime, a: Args) -> Ret {
+    pad(rt, a, "rjust", b'r')
+}
+
+fn center(rt: &mut Runtime, a: Args) -> Ret {
+    pad(rt, a, "center", b'c')
+}
+
+fn zfill(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "zfill", 1, 1) {
+        return raise(e);
+    }
+    let b = this(&a);
+    let width = match ops::index_i64(rt, &a.pos[1], "width") {
+        Ok(w) => w.max(0) as usize,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    let d = &b.data[..];
+    if width <= d.len() {
+        return Ret::Val(Value::Bytes(b.clone()));
+    }
+    let (sign, digits) = match d.first() {
+        Some(b'+') | Some(b'-') => (&d[..1], &d[1..]),
+        _ => (&d[..0], d),
+    };
+    let mut out = sign.to_vec();
+    out.extend(std::iter::repeat_n(b'0', width - d.len()));
+    out.extend_from_slice(digits);
+    Ret::Val(bytes_value(out))
+}
+
+fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
+    let size = match a.pos.get(1).or(a.kw("tabsize")) {
+        None => 8,
+        Some(v) => match ops::index_i64(rt, v, "tabsize") {
+            Ok(n) => n,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+    };
+    let b = this(&a);
+    let mut out = Vec::new();
+    let mut col = 0i64;
+    for &c in b.data.iter() {
+        match c {
+            b'\t' => {
+                if size > 0 {
+                    let n = size - col % size;
+                    out.extend(std::iter::repeat_n(b' ', n as usize));
+                    col += n;
+                }
+            }
+            b'\n' | b'\r' => {
+                out.push(c);
+                col = 0;
+            }
+            _ => {
+                out.push(c);
+                col += 1;
+            }
+        }
+    }
+    Ret::Val(bytes_value(out))
+}
+
+macro_rules! map_bytes {
+    ($($name:ident, $qual:expr => $f:expr;)*) => {
+        $(
+            fn $name(rt: &mut Runtime, a: Args) -> Ret {
+                if let Err(e) = check_method(rt, &a, $qual, 0, 0) {
+                    return raise(e);
+                }
+                let f: fn(&[u8]) -> Value = $f;
+                Ret::Val(f(&this(&a).data))
+            }
+        )*
+    };
+}
+
+/// `title()` / `istitle()` word logic on ASCII letters.
+fn title_bytes(d: &[u8]) -> Vec<u8> {
+    let mut prev = false;
+    d.iter()
+        .map(|&c| {
+            let r = if prev { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() };
+            prev = c.is_ascii_alphabetic();
+            r
+        })
+        .collect()
+}
+
+map_bytes! {
+    upper, "upper" => |d| bytes_value(d.to_ascii_uppercase());
+    lower, "lower" => |d| bytes_value(d.to_ascii_lowercase());
+    swapcase, "swapcase" => |d| bytes_value(d.iter().map(|c| if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() }).collect());
+    capitalize, "capitalize" => |d| {
+        let mut v = d.to_ascii_lowercase();
+        if let Some(c) = v.first_mut() {
+            *c = c.to_ascii_uppercase();
+        }
+        bytes_value(v)
+    };
+    title, "title" => |d| bytes_value(title_bytes(d));
+    isalnum, "isalnum" => |d| Value::Bool(!d.is_empty() && d.iter().all(|c| c.is_ascii_alphanumeric()));
+    isalpha, "isalpha" => |d| Value::Bool(!d.is_empty() && d.iter().all(|c| c.is_ascii_alphabetic()));
+    isdigit, "isdigit" => |d| Value::Bool(!d.is_empty() && d.iter().all(|c| c.is_ascii_digit()));
+    isspace, "isspace" => |d| Value::Bool(!d.is_empty() && d.iter().all(|c| is_space(*c)));
+    isascii, "isascii" => |d| Value::Bool(d.is_ascii());
+    islower, "islower" => |d| Value::Bool(d.iter().any(|c| c.is_ascii_lowercase()) && !d.iter().any(|c| c.is_ascii_uppercase()));
+    isupper, "isupper" => |d| Value::Bool(d.iter().any(|c| c.is_ascii_uppercase()) && !d.iter().any(|c| c.is_ascii_lowercase()));
+    istitle, "istitle" => |d| Value::Bool(d.iter().any(|c| c.is_ascii_alphabetic()) && title_bytes(d) == d);
+}
+
+fn hex(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() > 3 {
+        return raise(rt.type_error(format!("hex() takes at most 2 arguments ({} given)", a.pos.len() - 1)));
+    }
+    let b = this(&a);
+    let sep = match a.pos.get(1).or(a.kw("sep")) {
+        None => None,
+        Some(Value::Str(s)) if s.len() == 1 => Some(s.as_str().to_string()),
+        Some(Value::Bytes(s)) if s.data.len() == 1 => Some((s.data[0] as char).to_string()),
+        Some(_) => return raise(rt.value_error("sep must be length 1.")),
+    };
+    let per = match a.pos.get(2).or(a.kw("bytes_per_sep")) {
+        None => 1,
+        Some(v) => match ops::index_i64(rt, v, "bytes_per_sep") {
+            Ok(n) => n,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+    };
+    let digits: Vec<String> = b.data.iter().map(|c| format!("{c:02x}")).collect();
+    let Some(sep) = sep.filter(|_| per != 0) else {
+        return Ret::Val(Value::string(digits.concat()));
+    };
+    let n = per.unsigned_abs() as usize;
+    let groups: Vec<String> = if per > 0 {
+        // Groups are counted from the right.
+        let first = digits.len() % n;
+        let mut g = Vec::new();
+        if first > 0 {
+            g.push(digits[..first].concat());
+        }
+        g.extend(digits[first..].chunks(n).map(|c| c.concat()));
+        g
+    } else {
+        digits.chunks(n).map(|c| c.concat()).collect()
+    };
+    Ret::Val(Value::string(groups.join(&sep)))
+}
+
+fn fromhex(rt: &mut Runtime, a: Args) -> Ret {
+    let Some(arg) = a.pos.get(1) else {
+        return raise(rt.type_error("fromhex() takes exactly one argument (0 given)"));
+    };
+    let Value::Str(s) = arg else {
+        let tn = ops::type_name(rt, arg);
+        return raise(rt.type_error(format!("fromhex() argument must be str, not {tn}")));
+    };
+    let chars: Vec<char> = s.as_str().chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let hi = chars[i].to_digit(16);
+        let lo = chars.get(i + 1).and_then(|c| c.to_digit(16));
+        match (hi, lo) {
+            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+            (Some(_), None) if i + 1 >= chars.len() || !chars[i + 1].is_ascii_hexdigit() => {
+                let pos = i + 1;
+                return raise(rt.value_error(format!("non-hexadecimal number found in fromhex() arg at position {pos}")));
+            }
+            _ => return raise(rt.value_error(format!("non-hexadecimal number found in fromhex() arg at position {i}"))),
+        }
+        i += 2;
+    }
+    let r = bytes_value(out);
+    match a.pos.first() {
+        Some(Value::Class(c)) if !c.builtin => ret(ops::call::call_value(rt, a.pos[0].clone(), vec![r])),
+        _ => Ret::Val(r),
+    }
+}
+
+/// Decode bytes with a codec CPython knows (UTF-8, ASCII, Latin-1), honouring `errors`.
+pub fn decode_bytes(rt: &Runtime, data: &[u8], encoding: &str, errors: &str) -> Result<String, Exc> {
+    let norm = encoding.to_ascii_lowercase().replace(['-', ' '], "_");
+    let codec = match norm.as_str() {
+        "utf_8" | "utf8" | "u8" | "utf" | "cp65001" => "utf-8",
+        "ascii" | "us_ascii" | "646" => "ascii",
+        "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" | "8859" | "cp819" | "latin" => "latin-1",
+        _ => return Err(rt.exc_named("LookupError", format!("unknown encoding: {encoding}"))),
+    };
+    match codec {
+        "latin-1" => Ok(data.iter().map(|&c| c as char).collect()),
+        "ascii" => {
+            let mut out = String::new();
+            for (i, &c) in data.iter().enumerate() {
+                if c < 128 {
+                    out.push(c as char);
+                } else {
+                    match errors {
+                        "ignore" => {}
+                        "replace" => out.push('\u{fffd}'),
+                        "backslashreplace" => out.push_str(&format!("\\x{c:02x}")),
+                        _ => {
+                            return Err(rt.exc_named(
+                                "UnicodeDecodeError",
+                                format!("'ascii' codec can't decode byte 0x{c:02x} in position {i}: ordinal not in range(128)"),
+                            ))
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        }
+        _ => {
+            let mut out = String::new();
+            let mut rest = data;
+            let mut base = 0;
+            loop {
+                match std::str::from_utf8(rest) {
+                    Ok(s) => {
+                        out.push_str(s);
+                        return Ok(out);
+                    }
+                    Err(e) => {
+                        let good = e.valid_up_to();
+                        out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                        let bad_len = e.error_len().unwrap_or(rest.len() - good);
+                        let pos = base + good;
+                        match errors {
+                            "ignore" => {}
+                            "replace" => out.push('\u{fffd}'),
+                            "backslashreplace" => {
+                                for c in &rest[good..good + bad_len] {
+                                    out.push_str(&format!("\\x{c:02x}"));
+                                }
+                            }
+                            _ => {
+                                let c = rest[good];
+                                let reason = if e.error_len().is_none() {
+                                    "unexpected end of data"
+                                } else if (0x80..0xc0).contains(&c) || c >= 0xf8 {
+                                    "invalid start byte"
+                                } else {
+                                    "invalid continuation byte"
+                                };
+                                let msg = if e.error_len().is_none() && bad_len > 1 {
+                                    format!("'utf-8' codec can't decode bytes in position {pos}-{}: {reason}", pos + bad_len - 1)
+                                } else {
+                                    format!("'utf-8' codec can't decode byte 0x{c:02x} in position {pos}: {reason}")
+                                };
+                                return Err(rt.exc_named("UnicodeDecodeError", msg));
+                            }
+                        }
+                        rest = &rest[good + bad_len..];
+                        base += good + bad_len;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Encode text with UTF-8, ASCII or Latin-1, honouring `errors`.
+pub fn encode_str(rt: &Runtime, text: &str, encoding: &str, errors: &str) -> Result<Vec<u8>, Exc> {
+    let norm = encoding.to_ascii_lowercase().replace(['-', ' '], "_");
+    let (codec, limit) = match norm.as_str() {
+        "utf_8" | "utf8" | "u8" | "utf" | "cp65001" => return Ok(text.as_bytes().to_vec()),
+        "ascii" | "us_ascii" | "646" => ("ascii", 128u32),
+        "latin_1" | "latin1" | "iso_8859_1" | "iso8859_1" | "l1" | "8859" | "cp819" | "latin" => ("latin-1", 256u32),
+        _ => return Err(rt.exc_named("LookupError", format!("unknown encoding: {encoding}"))),
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if (c as u32) < limit {
+            out.push(c as u32 as u8);
+            i += 1;
+            continue;
+        }
+        match errors {
+            "ignore" => {}
+            "replace" => out.push(b'?'),
+            "backslashreplace" => {
+                let u = c as u32;
+                let esc = if u < 0x100 { format!("\\x{u:02x}") } else if u < 0x10000 { format!("\\u{u:04x}") } else { format!("\\U{u:08x}") };
+                out.extend_from_slice(esc.as_bytes());
+            }
+            "xmlcharrefreplace" => out.extend_from_slice(format!("&#{};", c as u32).as_bytes()),
+            _ => {
+                let mut j = i;
+                while j < chars.len() && chars[j] as u32 >= limit {
+                    j += 1;
+                }
+                let u = c as u32;
+                let ch = if u < 0x100 { format!("'\\x{u:02x}'") } else if u < 0x10000 { format!("'\\u{u:04x}'") } else { format!("'\\U{u:08x}'") };
+                let msg = if j - i == 1 {
+                    format!("'{codec}' codec can't encode character {ch} in position {i}: ordinal not in range({limit})")
+                } else {
+                    format!("'{codec}' codec can't encode characters in position {i}-{}: ordinal not in range({limit})", j - 1)
+                };
+                return Err(rt.exc_named("UnicodeEncodeError", msg));
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// The `encoding` and `errors` arguments of `decode`/`encode` (after the receiver).
+pub fn codec_args(rt: &Runtime, a: &Args, name: &str) -> Result<(String, String), Exc> {
+    if a.pos.len() > 3 {
+        return Err(rt.type_error(format!("{name}() takes at most 2 arguments ({} given)", a.pos.len() - 1)));
+    }
+    let get = |i: usize, kw: &str, default: &str| -> Result<String, Exc> {
+        match a.pos.get(i).or(a.kw(kw)) {
+            None => Ok(default.to_string()),
+            Some(Value::Str(s)) => Ok(s.as_str().to_string()),
+            Some(other) => Err(rt.type_error(format!("{name}() argument '{kw}' must be str, not {}", ops::type_name(rt, other)))),
+        }
+    };
+    Ok((get(1, "encoding", "utf-8")?, get(2, "errors", "strict")?))
+}
+
+fn decode(rt: &mut Runtime, a: Args) -> Ret {
+    let (enc, errors) = match codec_args(rt, &a, "decode") {
+        Ok(x) => x,
+        Err(e) => return raise(e),
+    };
+    let b = this(&a);
+    match decode_bytes(rt, &b.data, &enc, &errors) {
+        Ok(s) => Ret::Val(Value::string(s)),
+        Err(e) => raise(e),
+    }
+}
+
+fn maketrans(rt: &mut Runtime, a: Args) -> Ret {
+    let (Some(Value::Bytes(f)), Some(Value::Bytes(t))) = (a.pos.first(), a.pos.get(1)) else {
+        return raise(rt.type_error("maketrans() arguments must be bytes-like objects"));
+    };
+    if f.data.len() != t.data.len() {
+        return raise(rt.value_error("maketrans arguments must have same length"));
+    }
+    let mut table: Vec<u8> = (0..=255u8).collect();
+    for (x, y) in f.data.iter().zip(t.data.iter()) {
+        table[*x as usize] = *y;
+    }
+    Ret::Val(bytes_value(table))
+}
+
+fn translate(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() < 2 || a.pos.len() > 3 {
+        return raise(rt.type_error(format!("translate() takes at most 2 arguments ({} given)", a.pos.len().saturating_sub(1))));
+    }
+    let b = this(&a);
+    let table = match &a.pos[1] {
+        Value::None => None,
+        Value::Bytes(t) if t.data.len() == 256 => Some(t.clone()),
+        Value::Bytes(_) => return raise(rt.value_error("translation table must be 256 characters long")),
+        other => {
+            let tn = ops::type_name(rt, other);
+            return raise(rt.type_error(format!("a bytes-like object is required, not '{tn}'")));
+        }
+    };
+    let delete = match a.pos.get(2).or(a.kw("delete")) {
+        None => vec![],
+        Some(v) => match bytes_arg(rt, v) {
+            Ok(d) => d.data.to_vec(),
+            Err(e) => return raise(e),
+        },
+    };
+    let out: Vec<u8> = b
+        .data
+        .iter()
+        .filter(|c| !delete.contains(c))
+        .map(|&c| table.as_ref().map_or(c, |t| t.data[c as usize]))
+        .collect();
+    Ret::Val(bytes_value(out))
+}
+
+/// Register the bytes methods.
+pub fn install(rt: &mut Runtime) {
+    let b = rt.types.bytes.clone();
+    let methods: &[(&'static str, NativeImpl)] = &[
+        ("find", find), ("rfind", rfind), ("index", index), ("rindex", rindex), ("count", count),
+        ("startswith", startswith), ("endswith", endswith), ("strip", strip), ("lstrip", lstrip),
+        ("rstrip", rstrip), ("split", split), ("rsplit", rsplit), ("splitlines", splitlines),
+        ("partition", partition), ("rpartition", rpartition), ("join", join), ("replace", replace),
+        ("removeprefix", removeprefix), ("removesuffix", removesuffix), ("ljust", ljust), ("rjust", rjust),
+        ("center", center), ("zfill", zfill), ("expandtabs", expandtabs), ("upper", upper), ("lower", lower),
+        ("swapcase", swapcase), ("capitalize", capitalize), ("title", title), ("isalnum", isalnum),
+        ("isalpha", isalpha), ("isdigit", isdigit), ("isspace", isspace), ("isascii", isascii),
+        ("islower", islower), ("isupper", isupper), ("istitle", istitle), ("hex", hex), ("decode", decode),
+        ("translate", translate),
+    ];
+    for (name, f) in methods {
+        add_method(&b, name, *f);
+    }
+    let fh = super::native("fromhex", fromhex);
+    b.dict.set_str(intern("fromhex"), Value::Obj(Rc::new(ClassMethod(fh))));
+    let mt = super::native("maketrans", maketrans);
+    b.dict.set_str(intern("maketrans"), Value::Obj(Rc::new(StaticMethod(mt))));
+}
