@@ -1,4 +1,4 @@
-//! `list` and `tuple` methods.
+//! `list` and `tuple` methods, and those of `range` and `slice`.
 
 use super::{add_method, check_method, raise, ret};
 use crate::eval::native::{Args, Ret};
@@ -213,7 +213,74 @@ fn clear(rt: &mut Runtime, a: Args) -> Ret {
     Ret::Val(Value::None)
 }
 
-/// Register list and tuple methods.
+fn range_index_count(rt: &mut Runtime, a: Args, name: &str) -> Ret {
+    if let Err(e) = check_method(rt, &a, name, 1, 1) {
+        return raise(e);
+    }
+    let Value::Range(r) = &a.pos[0] else { return Ret::Val(Value::None) };
+    let x = &a.pos[1];
+    if matches!(x, Value::Int(_) | Value::BigInt(_)) {
+        let i = ops::to_index(rt, x).ok().flatten().unwrap_or_default();
+        let pos = r.index_of(&i);
+        return match (name, pos) {
+            ("count", p) => Ret::Val(Value::Int(p.is_some() as i64)),
+            (_, Some(p)) => Ret::Val(Value::from_bigint(p)),
+            (_, None) => {
+                let rep = ops::repr::repr(rt, x).map(|s| s.as_str().to_string()).unwrap_or_default();
+                raise(rt.value_error(format!("{rep} is not in range")))
+            }
+        };
+    }
+    // Other values are compared with every item, as CPython's sequence search does.
+    let it = match ops::iter::iter(rt, &a.pos[0]) {
+        Ok(it) => it,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    let (mut n, mut k) = (0i64, 0i64);
+    loop {
+        match ops::iter::next(rt, &it) {
+            Ok(Some(v)) => match ops::cmp::eq(rt, &v, x) {
+                Ok(true) if name == "index" => return Ret::Val(Value::Int(k)),
+                Ok(true) => n += 1,
+                Ok(false) => {}
+                Err(e) => return raise(ops::expect_raise(e)),
+            },
+            Ok(None) => break,
+            Err(e) => return raise(ops::expect_raise(e)),
+        }
+        k += 1;
+    }
+    if name == "index" {
+        return raise(rt.value_error("sequence.index(x): x not in sequence"));
+    }
+    Ret::Val(Value::Int(n))
+}
+
+fn range_index(rt: &mut Runtime, a: Args) -> Ret {
+    range_index_count(rt, a, "index")
+}
+
+fn range_count(rt: &mut Runtime, a: Args) -> Ret {
+    range_index_count(rt, a, "count")
+}
+
+fn slice_indices(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "slice.indices", 1, 1) {
+        return raise(e);
+    }
+    let Value::Slice(s) = &a.pos[0] else { return Ret::Val(Value::None) };
+    let len = match ops::index_i64(rt, &a.pos[1], "length") {
+        Ok(n) if n < 0 => return raise(rt.value_error("length should not be negative")),
+        Ok(n) => n,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
+    match ops::item::slice_indices(rt, s, len) {
+        Ok(idx) => Ret::Val(Value::tuple(vec![Value::Int(idx.start), Value::Int(idx.stop), Value::Int(idx.step)])),
+        Err(e) => raise(ops::expect_raise(e)),
+    }
+}
+
+/// Register list, tuple, range and slice methods.
 pub fn install(rt: &mut Runtime) {
     let l = rt.types.list.clone();
     add_method(&l, "append", append);
@@ -230,4 +297,7 @@ pub fn install(rt: &mut Runtime) {
     let t = rt.types.tuple.clone();
     add_method(&t, "index", index);
     add_method(&t, "count", count);
+    add_method(&rt.types.range.clone(), "index", range_index);
+    add_method(&rt.types.range.clone(), "count", range_count);
+    add_method(&rt.types.slice.clone(), "indices", slice_indices);
 }
