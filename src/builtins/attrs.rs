@@ -124,7 +124,7 @@ pub fn call_object(rt: &mut Runtime, v: &Value, a: Args) -> Option<Ret> {
 
 /// Whether a built-in object is callable.
 pub fn is_callable_obj(v: &Value) -> bool {
-    downcast::<StaticMethod>(v).is_some() || downcast::<super::descr::MethodDescr>(v).is_some() || crate::aio::is_callable_obj(v)
+    downcast::<StaticMethod>(v).is_some() || super::descr::is_callable(v) || crate::aio::is_callable_obj(v)
 }
 
 /// Whether a built-in object is an iterator.
@@ -156,6 +156,17 @@ pub fn native_resume(rt: &mut Runtime, it: &Value, r: Resume) -> Option<PyResult
 /// The coroutine inside a `coro.__await__()` wrapper.
 pub fn unwrap_coro_wrapper(v: &Value) -> Option<Value> {
     downcast::<super::generators::CoroWrapper>(v).map(|w| Value::Gen(w.0.clone()))
+}
+
+/// Names `dir()` shows for a built-in type beyond its namespace (data descriptors).
+pub fn class_extra_dir(cls: &crate::runtime::class::Class) -> Vec<&'static str> {
+    use crate::runtime::class::Kind;
+    match cls.kind {
+        Kind::Int | Kind::Bool => vec!["real", "imag", "numerator", "denominator"],
+        Kind::Float => vec!["real", "imag"],
+        Kind::Range | Kind::Slice => vec!["start", "stop", "step"],
+        _ => vec![],
+    }
 }
 
 /// Names `dir()` shows for built-in values beyond their type's namespace.

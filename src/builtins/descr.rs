@@ -111,5 +111,90 @@ pub fn call_descr(rt: &mut Runtime, d: &MethodDescr, a: Args) -> Ret {
 
 /// If `v` is a method descriptor, call it.
 pub fn try_call(rt: &mut Runtime, v: &Value, a: Args) -> Option<Ret> {
-    downcast::<MethodDescr>(v).map(|d| call_descr(rt, d, a))
+    if let Some(d) = downcast::<MethodDescr>(v) {
+        return Some(call_descr(rt, d, a));
+    }
+    call_alias(rt, v, a)
+}
+
+/// Whether `v` is a callable object defined here.
+pub fn is_callable(v: &Value) -> bool {
+    downcast::<MethodDescr>(v).is_some() || downcast::<GenericAlias>(v).is_some()
+}
+
+/// `list[int]`: a parameterised built-in type (`types.GenericAlias`). Calling it
+/// calls the type; it prints as written.
+pub struct GenericAlias {
+    /// The type subscripted (`list`).
+    pub origin: Value,
+    /// The arguments.
+    pub args: Vec<Value>,
+}
+
+/// How a type argument prints inside `list[...]`.
+fn alias_arg_repr(rt: &mut Runtime, v: &Value) -> String {
+    match v {
+        Value::Class(c) => {
+            let module = c.module.borrow();
+            if module.as_str() == "builtins" {
+                c.qualname.borrow().as_str().to_string()
+            } else {
+                format!("{}.{}", module, c.qualname.borrow())
+            }
+        }
+        Value::Ellipsis => "...".to_string(),
+        Value::Obj(o) => match downcast::<GenericAlias>(v) {
+            Some(g) => g.text(rt),
+            None => o.repr(rt, v).unwrap_or_default(),
+        },
+        other => ops::repr::repr(rt, other).map(|s| s.as_str().to_string()).unwrap_or_default(),
+    }
+}
+
+impl GenericAlias {
+    fn text(&self, rt: &mut Runtime) -> String {
+        let origin = alias_arg_repr(rt, &self.origin);
+        let args: Vec<String> = self.args.iter().map(|a| alias_arg_repr(rt, a)).collect();
+        format!("{origin}[{}]", args.join(", "))
+    }
+}
+
+impl Object for GenericAlias {
+    fn class(&self, rt: &Runtime) -> Rc<Class> {
+        rt.types.other("GenericAlias")
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn repr(&self, rt: &mut Runtime, _this: &Value) -> Option<String> {
+        Some(self.text(rt))
+    }
+    fn get_attr(&self, _rt: &mut Runtime, name: &PyStr, _this: &Value) -> Option<Value> {
+        match name.as_str() {
+            "__origin__" => Some(self.origin.clone()),
+            "__args__" => Some(Value::tuple(self.args.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// `cls.__class_getitem__(item)` for the built-in generic types.
+pub fn class_getitem(_rt: &mut Runtime, a: Args) -> Ret {
+    let (Some(origin), Some(item)) = (a.pos.first(), a.pos.get(1)) else { return Ret::Val(Value::None) };
+    let args = match item {
+        Value::Tuple(t) => t.items().to_vec(),
+        v => vec![v.clone()],
+    };
+    Ret::Val(Value::Obj(Rc::new(GenericAlias { origin: origin.clone(), args })))
+}
+
+/// Call a generic alias: call its origin.
+pub fn call_alias(rt: &mut Runtime, v: &Value, a: Args) -> Option<Ret> {
+    let g = downcast::<GenericAlias>(v)?;
+    let mut all = a.pos.to_vec();
+    all.extend_from_slice(a.kw);
+    Some(match ops::call::call_with(rt, &g.origin, &all, a.names) {
+        Ok(v) => Ret::Val(v),
+        Err(e) => Ret::Raise(ops::expect_raise(e)),
+    })
 }

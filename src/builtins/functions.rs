@@ -561,6 +561,7 @@ pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
         Value::Class(c) => {
             for c in c.full_mro() {
                 add_dict(&mut names, &c.dict);
+                names.extend(super::attrs::class_extra_dir(&c).iter().map(|s| s.to_string()));
             }
             names.extend(OBJECT_DUNDERS.iter().map(|s| s.to_string()));
         }

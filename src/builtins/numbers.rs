@@ -436,6 +436,14 @@ pub fn float_to_hex(f: f64) -> String {
     format!("{sign}0x{lead}.{mant:013x}p{esign}{}", e.abs())
 }
 
+fn float_getformat(rt: &mut Runtime, a: Args) -> Ret {
+    match a.pos.get(1) {
+        Some(Value::Str(s)) if s.as_str() == "double" || s.as_str() == "float" => Ret::Val(Value::str("IEEE, little-endian")),
+        Some(Value::Str(_)) => raise(rt.value_error("__getformat__() argument 1 must be 'double' or 'float'")),
+        _ => raise(rt.type_error("__getformat__() argument must be str")),
+    }
+}
+
 fn float_fromhex(rt: &mut Runtime, a: Args) -> Ret {
     let Some(arg) = a.pos.get(1) else {
         return raise(rt.type_error("fromhex() takes exactly one argument (0 given)"));
@@ -619,6 +627,8 @@ pub fn install(rt: &mut Runtime) {
     add_method(&f, "as_integer_ratio", float_as_integer_ratio);
     add_method(&f, "conjugate", int_conjugate);
     add_method(&f, "hex", float_hex);
+    let gf = super::native("__getformat__", float_getformat);
+    f.dict.set_str(intern("__getformat__"), Value::Obj(Rc::new(ClassMethod(gf))));
     let fh = super::native("fromhex", float_fromhex);
     f.dict.set_str(intern("fromhex"), Value::Obj(Rc::new(ClassMethod(fh))));
 }

@@ -344,6 +344,7 @@ unary_slots! {
         _ => Value::Int(0),
     });
     getnewargs => |_rt, x| Ok(Value::tuple(vec![x.clone()]));
+    bytes_ => |_rt, x| Ok(x.clone());
 }
 
 fn round_(rt: &mut Runtime, a: Args) -> Ret {
@@ -522,6 +523,14 @@ pub fn install(rt: &mut Runtime) {
     add_all(&t.slice, COMPARE);
     add_method(&t.slice, "__repr__", repr);
     unhashable(&t.slice);
+    let cgi = super::native("__class_getitem__", super::descr::class_getitem);
+    for cls in [&t.list, &t.dict, &t.set, &t.frozenset, &t.tuple, &t.type_] {
+        cls.dict.set_str(intern("__class_getitem__"), Value::Obj(Rc::new(crate::runtime::descr::ClassMethod(cgi.clone()))));
+    }
+    for cls in [&t.str, &t.bytes, &t.tuple] {
+        add_method(cls, "__getnewargs__", getnewargs);
+    }
+    add_method(&t.bytes, "__bytes__", bytes_);
     add_method(&t.none, "__repr__", repr);
     add_method(&t.none, "__bool__", bool_);
     let iter_types = [

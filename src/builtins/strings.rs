@@ -797,6 +797,78 @@ fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnM
     Ok(out)
 }
 
+fn maketrans(rt: &mut Runtime, a: Args) -> Ret {
+    let d = Rc::new(crate::runtime::dict::Dict::new());
+    let r = (|| -> PyResult<()> {
+        match a.pos.len() {
+            1 => {
+                let Value::Dict(src) = &a.pos[0] else {
+                    return ops::raise(rt.type_error("if you give only one argument to maketrans it must be a dict"));
+                };
+                let entries: Vec<(Value, Value)> = src.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+                for (k, v) in entries {
+                    let key = match &k {
+                        Value::Str(c) if c.len() == 1 => Value::Int(c.char_at(0) as i64),
+                        Value::Str(_) => return ops::raise(rt.value_error("string keys in translate table must be of length 1")),
+                        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => k.clone(),
+                        _ => return ops::raise(rt.type_error("keys in translate table must be strings or integers")),
+                    };
+                    super::dicts::dict_set(rt, &d, key, v)?;
+                }
+            }
+            2 | 3 => {
+                let (Value::Str(x), Value::Str(y)) = (&a.pos[0], &a.pos[1]) else {
+                    return ops::raise(rt.type_error("maketrans() argument 2 must be str"));
+                };
+                if x.len() != y.len() {
+                    return ops::raise(rt.value_error("the first two maketrans arguments must have equal length"));
+                }
+                for (c, t) in x.as_str().chars().zip(y.as_str().chars()) {
+                    super::dicts::dict_set(rt, &d, Value::Int(c as i64), Value::Int(t as i64))?;
+                }
+                if let Some(z) = a.pos.get(2) {
+                    let Value::Str(z) = z else {
+                        let tn = ops::type_name(rt, z);
+                        return ops::raise(rt.type_error(format!("maketrans() argument 3 must be str, not {tn}")));
+                    };
+                    for c in z.as_str().chars() {
+                        super::dicts::dict_set(rt, &d, Value::Int(c as i64), Value::None)?;
+                    }
+                }
+            }
+            n => return ops::raise(rt.type_error(format!("maketrans() takes at most 3 arguments ({n} given)"))),
+        }
+        Ok(())
+    })();
+    match r {
+        Ok(()) => Ret::Val(Value::Dict(d)),
+        Err(e) => raise(ops::expect_raise(e)),
+    }
+}
+
+fn translate(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.translate", 1, 1) {
+        return raise(e);
+    }
+    let s = this(&a);
+    let table = a.pos[1].clone();
+    let mut out = String::with_capacity(s.as_str().len());
+    for c in s.as_str().chars() {
+        match ops::item::getitem(rt, &table, &Value::Int(c as i64)) {
+            Ok(Value::None) => {}
+            Ok(Value::Str(t)) => out.push_str(t.as_str()),
+            Ok(v @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_))) => match ops::as_int(&v).and_then(|i| u32::try_from(i).ok()).and_then(char::from_u32) {
+                Some(ch) => out.push(ch),
+                None => return raise(rt.value_error("character mapping must be in range(0x110000)")),
+            },
+            Ok(_) => return raise(rt.type_error("character mapping must return integer, None or str")),
+            Err(ops::Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.exc("LookupError")) => out.push(c),
+            Err(e) => return raise(ops::expect_raise(e)),
+        }
+    }
+    sval(out)
+}
+
 /// Register str methods.
 pub fn install(rt: &mut Runtime) {
     let s = rt.types.str.clone();
@@ -846,7 +918,10 @@ pub fn install(rt: &mut Runtime) {
         ("expandtabs", expandtabs),
         ("format", format),
         ("format_map", format_map),
+        ("translate", translate),
     ] {
         add_method(&s, name, f);
     }
+    let mt = super::native("maketrans", maketrans);
+    s.dict.set_str(crate::runtime::intern::intern("maketrans"), Value::Obj(Rc::new(crate::runtime::descr::StaticMethod(mt))));
 }

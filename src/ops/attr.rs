@@ -106,12 +106,21 @@ fn bind(rt: &mut Runtime, attr: Value, obj: &Value, cls: &Rc<Class>) -> PyResult
                 return Ok(s.0.clone());
             }
             if let Some(c) = downcast::<ClassMethod>(&attr) {
-                return Ok(Value::Method(Rc::new(BoundMethod { func: c.0.clone(), receiver: Value::Class(cls.clone()) })));
+                return Ok(bind_class(c.0.clone(), Value::Class(cls.clone())));
             }
             attr
         }
         _ => attr,
     })
+}
+
+/// A class method bound to its class: a built-in one becomes a built-in method of
+/// the type (`<built-in method fromkeys of type object>`), others a bound method.
+fn bind_class(func: Value, cls: Value) -> Value {
+    match &func {
+        Value::Native(n) if n.bound.is_none() => Value::Native(Rc::new(NativeFn { name: n.name, owner: n.owner, func: n.func, bound: Some(cls) })),
+        _ => Value::Method(Rc::new(BoundMethod { func, receiver: cls })),
+    }
 }
 
 /// For a built-in method called on an instance of a subclass of a built-in type, the
@@ -183,7 +192,7 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
             }
         }
         if let Some(c) = downcast::<ClassMethod>(&a) {
-            return Ok(Value::Method(Rc::new(BoundMethod { func: c.0.clone(), receiver: obj.clone() })));
+            return Ok(bind_class(c.0.clone(), obj.clone()));
         }
         if let Some(s) = downcast::<StaticMethod>(&a) {
             return Ok(s.0.clone());

@@ -169,12 +169,14 @@ pub fn getitem(rt: &mut Runtime, obj: &Value, key: &Value) -> PyResult {
             }
             if let Value::Class(c) = obj {
                 if let Some(m) = attr::class_lookup(c, "__class_getitem__") {
-                    return call::call_value(rt, m, vec![obj.clone(), key.clone()]);
+                    // Implicitly a class method.
+                    let f = match crate::runtime::object::downcast::<crate::runtime::descr::ClassMethod>(&m) {
+                        Some(cm) => cm.0.clone(),
+                        None => m,
+                    };
+                    return call::call_value(rt, f, vec![obj.clone(), key.clone()]);
                 }
-                if c.builtin {
-                    return Ok(obj.clone());
-                }
-                return raise(rt.type_error(format!("type '{}' is not subscriptable", c.name_str())));
+                return raise(rt.type_error("'type' object is not subscriptable"));
             }
             raise(rt.type_error(format!("'{}' object is not subscriptable", type_name(rt, obj))))
         }
