@@ -130,6 +130,39 @@ impl Object for MappingProxy {
     fn contains(&self, rt: &mut Runtime, _this: &Value, item: &Value) -> Option<PyResult<bool>> {
         Some(super::dicts::dict_get(rt, &self.0, item).map(|v| v.is_some()))
     }
+    fn getitem(&self, rt: &mut Runtime, _this: &Value, key: &Value) -> Option<PyResult> {
+        Some(ops::item::getitem(rt, &Value::Dict(self.0.clone()), key))
+    }
+}
+
+/// A `mappingproxy` method: the same method of the underlying dict (read-only ones).
+fn proxy_call(rt: &mut Runtime, a: Args, name: &str) -> Ret {
+    let Some(p) = downcast::<MappingProxy>(&a.pos[0]) else { return Ret::Val(Value::None) };
+    let d = Value::Dict(p.0.clone());
+    let r = ops::attr::getattr(rt, &d, &crate::runtime::intern::intern(name)).and_then(|m| {
+        let mut all = a.pos[1..].to_vec();
+        all.extend_from_slice(a.kw);
+        ops::call::call_with(rt, &m, &all, a.names)
+    });
+    ret(r)
+}
+
+macro_rules! proxy_methods {
+    ($($f:ident => $name:expr;)*) => {
+        $(
+            fn $f(rt: &mut Runtime, a: Args) -> Ret {
+                proxy_call(rt, a, $name)
+            }
+        )*
+    };
+}
+
+proxy_methods! {
+    proxy_keys => "keys";
+    proxy_values => "values";
+    proxy_items => "items";
+    proxy_get => "get";
+    proxy_copy => "copy";
 }
 
 /// The contents of a dict view (for `reversed`, `list()`).
@@ -289,8 +322,12 @@ fn reversed(rt: &mut Runtime, a: Args) -> Ret {
     Ret::Val(Value::Iter(IterObj::new(IterState::Values(items, 0))))
 }
 
-/// Register the view methods.
+/// Register the view and mappingproxy methods.
 pub fn install(rt: &mut Runtime) {
+    let mp = rt.types.other("mappingproxy");
+    for (name, f) in [("keys", proxy_keys as crate::eval::native::NativeImpl), ("values", proxy_values), ("items", proxy_items), ("get", proxy_get), ("copy", proxy_copy)] {
+        add_method(&mp, name, f);
+    }
     for name in ["dict_keys", "dict_values", "dict_items"] {
         let c = rt.types.other(name);
         add_method(&c, "__reversed__", reversed);

@@ -5,12 +5,48 @@ use super::{add_method, raise};
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
 use crate::runtime::class::{Exc, Instance};
+use crate::runtime::object::Object;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use std::rc::Rc;
 
 fn is_group(rt: &Runtime, e: &Instance) -> bool {
     e.class().is_subclass(&rt.types.exc("BaseExceptionGroup"))
+}
+
+/// A traceback object: one entry of an exception's traceback (`__traceback__` is
+/// the outermost frame; `tb_next` leads towards where it was raised).
+pub struct Traceback {
+    /// The exception whose traceback this is.
+    pub exc: Exc,
+    /// The entry (entries are stored innermost first).
+    pub index: usize,
+}
+
+impl Object for Traceback {
+    fn class(&self, rt: &Runtime) -> Rc<crate::runtime::class::Class> {
+        rt.types.other("traceback")
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn get_attr(&self, _rt: &mut Runtime, name: &crate::runtime::str::PyStr, _this: &Value) -> Option<Value> {
+        let d = self.exc.exc_data();
+        let entry = d.traceback.get(self.index)?;
+        match name.as_str() {
+            "tb_lineno" => Some(Value::Int(entry.line as i64)),
+            "tb_lasti" => Some(Value::Int(0)),
+            "tb_frame" => Some(Value::None),
+            "tb_next" => Some(match self.index {
+                0 => Value::None,
+                i => Value::Obj(Rc::new(Traceback { exc: self.exc.clone(), index: i - 1 })),
+            }),
+            _ => None,
+        }
+    }
+    fn dir(&self) -> Vec<&'static str> {
+        vec!["tb_frame", "tb_lasti", "tb_lineno", "tb_next"]
+    }
 }
 
 /// Special attributes of exception instances.
@@ -21,7 +57,10 @@ pub fn exc_attr(rt: &mut Runtime, e: &Rc<Instance>, name: &str) -> Option<Value>
         "__cause__" => d.cause.clone().unwrap_or(Value::None),
         "__context__" => d.context.clone().unwrap_or(Value::None),
         "__suppress_context__" => Value::Bool(d.suppress_context),
-        "__traceback__" => Value::None,
+        "__traceback__" => match d.traceback.len() {
+            0 => Value::None,
+            n => Value::Obj(Rc::new(Traceback { exc: e.clone(), index: n - 1 })),
+        },
         "__notes__" => match &d.extra {
             Some(v) => v.clone(),
             None => return None,
@@ -85,7 +124,7 @@ pub fn exc_setattr(rt: &mut Runtime, e: &Rc<Instance>, name: &str, v: &Value) ->
             let items = ops::iter::collect(rt, v)?;
             e.exc_data_mut().args = items;
         }
-        "__traceback__" => {}
+        "__traceback__" => set_traceback(rt, e, v)?,
         "value" if e.class().is_subclass(&rt.types.stop_iteration) => {
             let mut d = e.exc_data_mut();
             if d.args.is_empty() {
@@ -151,7 +190,28 @@ fn init(_rt: &mut Runtime, a: Args) -> Ret {
     Ret::Val(Value::None)
 }
 
-fn with_traceback(_rt: &mut Runtime, a: Args) -> Ret {
+/// Replace an exception's traceback by `tb` (a traceback object or `None`).
+fn set_traceback(rt: &Runtime, e: &Rc<Instance>, tb: &Value) -> PyResult<()> {
+    let entries = match tb {
+        Value::None => Vec::new(),
+        _ => match crate::runtime::object::downcast::<Traceback>(tb) {
+            Some(t) => t.exc.exc_data().traceback[..=t.index].to_vec(),
+            None => return ops::raise(rt.type_error("__traceback__ must be a traceback or None")),
+        },
+    };
+    e.exc_data_mut().traceback = entries;
+    Ok(())
+}
+
+fn with_traceback(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = super::check_method(rt, &a, "with_traceback", 1, 1) {
+        return raise(e);
+    }
+    if let Some(e) = this(&a) {
+        if let Err(x) = set_traceback(rt, &e, &a.pos[1]) {
+            return raise(ops::expect_raise(x));
+        }
+    }
     Ret::Val(a.pos[0].clone())
 }
 

@@ -597,15 +597,23 @@ fn dir(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let Some(v) = a.pos.first() else {
-        return Ret::Val(Value::list(vec![]));
+        // The names of the current scope: only the module's are reachable from here
+        // (a function's locals would need the evaluator's frame).
+        let g = crate::builtins::modules::main_globals();
+        let mut names: Vec<String> = g.borrow().iter().filter_map(|e| e.key.as_pystr().map(|s| s.as_str().to_string())).collect();
+        names.sort();
+        return Ret::Val(Value::list(names.into_iter().map(Value::string).collect()));
     };
     let names = dir_names(rt, v);
     Ret::Val(Value::list(names.into_iter().map(Value::string).collect()))
 }
 
 fn vars(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_args(rt, &a, "vars", 1, 1) {
+    if let Err(e) = check_args(rt, &a, "vars", 0, 1) {
         return raise(e);
+    }
+    if a.pos.is_empty() {
+        return Ret::Val(Value::Dict(crate::builtins::modules::main_globals()));
     }
     match ops::attr::getattr(rt, &a.pos[0], &intern("__dict__")) {
         Ok(d) => Ret::Val(d),

@@ -206,7 +206,7 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
         "__mro__" => Value::tuple(cls.full_mro().into_iter().map(Value::Class).collect()),
         "__bases__" => Value::tuple(cls.bases.borrow().iter().cloned().map(Value::Class).collect()),
         "__base__" => cls.bases.borrow().first().cloned().map(Value::Class).unwrap_or(Value::None),
-        "__dict__" => Value::Dict(Rc::new(crate::builtins::dicts::dict_copy(&cls.dict).as_ref().clone_dict())),
+        "__dict__" => Value::Obj(Rc::new(crate::builtins::dictviews::MappingProxy(cls.dict.clone()))),
         "__doc__" => Value::None,
         "__class__" => Value::Class(rt.types.type_.clone()),
         "mro" => return Ok(Value::Native(Rc::new(NativeFn {

@@ -152,6 +152,11 @@ pub fn getitem(rt: &mut Runtime, obj: &Value, key: &Value) -> PyResult {
             None => raise(rt.type_error(format!("string indices must be integers, not '{}'", type_name(rt, key)))),
         },
         _ => {
+            if let Value::Obj(o) = obj {
+                if let Some(r) = o.getitem(rt, obj, key) {
+                    return r;
+                }
+            }
             if let Some(m) = attr::lookup_special(rt, obj, "__getitem__") {
                 return call::call_value(rt, m, vec![obj.clone(), key.clone()]);
             }

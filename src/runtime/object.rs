@@ -56,6 +56,11 @@ pub trait Object: Any {
         None
     }
 
+    /// `obj[key]`, if the object is subscriptable natively.
+    fn getitem(&self, _rt: &mut Runtime, _this: &Value, _key: &Value) -> Option<crate::ops::PyResult<Value>> {
+        None
+    }
+
     /// `len()` of the object, if it has one natively.
     fn len(&self) -> Option<usize> {
         None
