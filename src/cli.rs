@@ -30,11 +30,30 @@ pub fn read_source(path: &str) -> Option<SourceFile> {
     }
 }
 
-/// `coro check FILE`: report every syntax error; true when the file parses.
+/// The front end without running anything: parse, validate, analyse scopes.
+pub fn check_source(text: &str) -> Result<(), Vec<crate::diagnostic::Diagnostic>> {
+    let module = crate::syntax::parse(text, Default::default())?;
+    let result = crate::compile::scope::analyze(&module).map(|_| ());
+    // A tree nested 100,000 deep would recurse that deep to drop; the process ends soon.
+    std::mem::forget(module);
+    result
+}
+
+/// `coro check FILE`: report every syntax error; true when the file parses. Runs on a
+/// thread with a large stack, as the front end recurses over deeply nested source.
 pub fn check_file(path: &str) -> bool {
+    let path = path.to_string();
+    let run = move || check_file_here(&path);
+    match std::thread::Builder::new().stack_size(1 << 30).spawn(run) {
+        Ok(h) => h.join().unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+fn check_file_here(path: &str) -> bool {
     let Some(file) = read_source(path) else { return false };
-    match crate::syntax::parse(&file.text, Default::default()) {
-        Ok(_) => true,
+    match check_source(&file.text) {
+        Ok(()) => true,
         Err(diags) => {
             let color = std::io::stderr().is_terminal();
             for d in &diags {

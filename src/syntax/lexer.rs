@@ -18,20 +18,31 @@ const MAX_BRACKETS: usize = 200;
 /// CPython's limit on indentation levels.
 const MAX_INDENT: usize = 100;
 
-/// The logical tokens of a source text, or the errors that stopped lexing.
+/// The logical tokens of a source text and the lexical errors found in it. Each error
+/// also stands in the token stream as a [`Tok::Error`] at the place it was found;
+/// lexing goes on after most errors, so that later statements are still checked.
 #[derive(Debug, Default)]
 pub struct Lexed {
     /// Tokens with their byte spans.
     pub tokens: Vec<(Tok, Span)>,
     /// Lexical errors, in source order.
     pub errors: Vec<Diagnostic>,
-    /// Brackets still open at end of input (for "'(' was never closed").
+    /// For each error, whether CPython's tokenizer raises it as soon as it sees it, so
+    /// that it wins over a syntax error found earlier in the file (CPython tokenizes the
+    /// rest of the file after a syntax error, and such errors replace it). Indentation
+    /// errors, a stray ASCII character and end of file inside brackets are not raising.
+    pub raising: Vec<bool>,
+    /// The innermost bracket still open at end of input (for "'(' was never closed").
     pub unclosed: Option<(char, Span)>,
 }
 
 /// Lex a whole module.
 pub fn lex(src: &str) -> Lexed {
     let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new() };
+    if let Some(i) = src.find('\0') {
+        lx.error_tok(DiagKind::Syntax, Span::new(i, i + 1), "source code cannot contain null bytes", true);
+        return lx.out;
+    }
     lx.run(0, src.len(), false);
     lx.out
 }
@@ -43,8 +54,24 @@ struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
+    /// Record a raising error without a token: the caller decides.
     fn error(&mut self, kind: DiagKind, span: Span, msg: impl Into<String>) {
         self.out.errors.push(Diagnostic::new(kind, span, msg));
+        self.out.raising.push(true);
+    }
+
+    /// Record an error and put its [`Tok::Error`] into the token stream.
+    fn error_tok(&mut self, kind: DiagKind, span: Span, msg: impl Into<String>, raising: bool) {
+        let idx = self.out.errors.len() as u32;
+        self.out.errors.push(Diagnostic::new(kind, span, msg));
+        self.out.raising.push(raising);
+        self.push(Tok::Error(idx), span);
+    }
+
+    /// Put the last recorded error into the token stream at `span`.
+    fn last_error_tok(&mut self, span: Span) {
+        let idx = self.out.errors.len().saturating_sub(1) as u32;
+        self.push(Tok::Error(idx), span);
     }
 
     fn push(&mut self, tok: Tok, span: Span) {
@@ -52,10 +79,11 @@ impl<'a> Lexer<'a> {
     }
 
     /// Lex `src[start..end]`. `nested` is true for an f-string expression: no
-    /// indentation or newline tokens are produced there.
-    fn run(&mut self, start: usize, end: usize, nested: bool) {
+    /// indentation or newline tokens are produced there, and the first error stops it
+    /// (returning false). At top level, lexing goes on after most errors.
+    fn run(&mut self, start: usize, end: usize, nested: bool) -> bool {
         let text = &self.src[start..end];
-        let mut raw = RawTok::lexer(text).spanned().peekable();
+        let mut raw = RawTok::lexer(text).spanned();
         let mut indents: Vec<(usize, usize)> = vec![(0, 0)];
         let mut at_line_start = !nested;
         let mut line_has_tokens = false;
@@ -65,12 +93,20 @@ impl<'a> Lexer<'a> {
             let tok = match res {
                 Ok(t) => t,
                 Err(RawError::Unterminated { triple }) => {
-                    let line = 1 + self.src[..span.end as usize].matches('\n').count()
-                        - usize::from(self.src[..span.end as usize].ends_with('\n'));
+                    let upto = &self.src[..span.end as usize];
+                    let line = 1 + upto.matches('\n').count() - usize::from(upto.ends_with('\n'));
                     let what = if triple { "unterminated triple-quoted string literal" } else { "unterminated string literal" };
-                    self.error(DiagKind::Syntax, Span::new(span.start as usize, span.start as usize + 1),
-                        format!("{what} (detected at line {line})"));
-                    return;
+                    let at = Span::new(span.start as usize, span.start as usize + 1);
+                    if at_line_start && !self.indent(&mut indents, start, at) {
+                        return false;
+                    }
+                    at_line_start = false;
+                    line_has_tokens = true;
+                    self.error_tok(DiagKind::Syntax, at, format!("{what} (detected at line {line})"), true);
+                    if nested || triple {
+                        return false;
+                    }
+                    continue;
                 }
                 Err(RawError::Invalid) => {
                     let c = self.src[span.start as usize..].chars().next().unwrap_or('?');
@@ -79,37 +115,47 @@ impl<'a> Lexer<'a> {
                     } else {
                         format!("invalid character '{c}' (U+{:04X})", c as u32)
                     };
-                    if c.is_ascii() {
-                        self.error(DiagKind::Syntax, span, msg);
-                    } else {
-                        self.error(DiagKind::Syntax, span, msg);
+                    if at_line_start && !self.indent(&mut indents, start, span) {
+                        return false;
                     }
-                    return;
+                    at_line_start = false;
+                    line_has_tokens = true;
+                    // A stray ASCII character is only a syntax error where the parser meets it.
+                    self.error_tok(DiagKind::Syntax, span, msg, !c.is_ascii());
+                    if nested {
+                        return false;
+                    }
+                    continue;
                 }
             };
             match tok {
                 RawTok::Comment => {
                     if nested {
                         self.error(DiagKind::Syntax, span, "f-string expression part cannot include '#'");
-                        return;
+                        return false;
                     }
                     continue;
                 }
                 RawTok::Continuation => {
                     if nested {
                         self.error(DiagKind::Syntax, span, "f-string expression part cannot include a backslash");
-                        return;
+                        return false;
+                    }
+                    if span.end as usize == self.src.len() {
+                        let eof = Span::new(span.end as usize, span.end as usize);
+                        self.error_tok(DiagKind::Syntax, eof, "unexpected EOF while parsing", false);
+                        return false;
                     }
                     continue;
                 }
                 RawTok::StrayBackslash => {
-                    let msg = if nested {
-                        "f-string expression part cannot include a backslash"
-                    } else {
-                        "unexpected character after line continuation character"
-                    };
-                    self.error(DiagKind::Syntax, span, msg);
-                    return;
+                    if nested {
+                        self.error(DiagKind::Syntax, span, "f-string expression part cannot include a backslash");
+                        return false;
+                    }
+                    line_has_tokens = true;
+                    self.error_tok(DiagKind::Syntax, span, "unexpected character after line continuation character", false);
+                    continue;
                 }
                 RawTok::Newline => {
                     if nested || self.brackets.len() > base_depth {
@@ -127,20 +173,26 @@ impl<'a> Lexer<'a> {
             if at_line_start {
                 at_line_start = false;
                 if !self.indent(&mut indents, start, span) {
-                    return;
+                    return false;
                 }
             }
             line_has_tokens = true;
             if !self.token(tok, span, nested) {
-                return;
+                return false;
             }
         }
         if nested {
-            return;
+            return true;
         }
         let eof = Span::new(end, end);
         if let Some(&(c, sp)) = self.brackets.last() {
             self.out.unclosed = Some((c, sp));
+            self.error_tok(DiagKind::Syntax, sp, format!("'{c}' was never closed"), false);
+            // The token goes at the end, where the parser meets it.
+            if let Some(last) = self.out.tokens.last_mut() {
+                last.1 = eof;
+            }
+            return false;
         }
         if line_has_tokens {
             self.push(Tok::Newline, eof);
@@ -148,6 +200,7 @@ impl<'a> Lexer<'a> {
         for _ in 1..indents.len() {
             self.push(Tok::Dedent, eof);
         }
+        true
     }
 
     /// Handle the indentation of the first token of a logical line.
@@ -176,15 +229,14 @@ impl<'a> Lexer<'a> {
         if col == top {
             if alt != top_alt {
                 self.tab_error(here);
-                return false;
             }
         } else if col > top {
             if alt <= top_alt {
                 self.tab_error(here);
-                return false;
+                return true;
             }
             if indents.len() >= MAX_INDENT {
-                self.error(DiagKind::Indentation, tok, "too many levels of indentation");
+                self.error_tok(DiagKind::Indentation, tok, "too many levels of indentation", false);
                 return false;
             }
             indents.push((col, alt));
@@ -196,19 +248,16 @@ impl<'a> Lexer<'a> {
             }
             let (top, top_alt) = *indents.last().unwrap();
             if col != top {
-                self.error(DiagKind::Indentation, tok, "unindent does not match any outer indentation level");
-                return false;
-            }
-            if alt != top_alt {
+                self.error_tok(DiagKind::Indentation, tok, "unindent does not match any outer indentation level", false);
+            } else if alt != top_alt {
                 self.tab_error(here);
-                return false;
             }
         }
         true
     }
 
     fn tab_error(&mut self, span: Span) {
-        self.error(DiagKind::Tab, span, "inconsistent use of tabs and spaces in indentation");
+        self.error_tok(DiagKind::Tab, span, "inconsistent use of tabs and spaces in indentation", false);
     }
 
     /// Convert one raw token (not a newline, comment or continuation).
@@ -226,7 +275,7 @@ impl<'a> Lexer<'a> {
             RawTok::Str => return self.string(span),
             RawTok::LParen | RawTok::LBracket | RawTok::LBrace => {
                 if self.brackets.len() >= MAX_BRACKETS {
-                    self.error(DiagKind::Syntax, span, "too many nested parentheses");
+                    self.error_tok(DiagKind::Syntax, span, "too many nested parentheses", true);
                     return false;
                 }
                 self.brackets.push((text.chars().next().unwrap(), span));
@@ -236,8 +285,8 @@ impl<'a> Lexer<'a> {
                 let close = text.chars().next().unwrap();
                 match self.brackets.pop() {
                     None => {
-                        self.error(DiagKind::Syntax, span, format!("unmatched '{close}'"));
-                        return false;
+                        self.error_tok(DiagKind::Syntax, span, format!("unmatched '{close}'"), true);
+                        return true;
                     }
                     Some((open, open_span)) => {
                         let want = match open {
@@ -253,8 +302,8 @@ impl<'a> Lexer<'a> {
                             } else {
                                 format!("closing parenthesis '{close}' does not match opening parenthesis '{open}' on line {}", open_line + 1)
                             };
-                            self.error(DiagKind::Syntax, span, msg);
-                            return false;
+                            self.error_tok(DiagKind::Syntax, span, msg, true);
+                            return true;
                         }
                     }
                 }
@@ -273,13 +322,13 @@ impl<'a> Lexer<'a> {
         let text = &self.src[span.range()];
         let after = self.src[span.end as usize..].chars().next();
         let bad = |me: &mut Self, what: &str| {
-            me.error(DiagKind::Syntax, span, format!("invalid {what} literal"));
-            false
+            me.error_tok(DiagKind::Syntax, span, format!("invalid {what} literal"), true);
+            true
         };
         if matches!(after, Some('j' | 'J')) {
-            self.error(DiagKind::Syntax, Span::new(span.start as usize, span.end as usize + 1),
-                "imaginary literals are not supported (Coro has no complex numbers)");
-            return false;
+            self.error_tok(DiagKind::Syntax, Span::new(span.start as usize, span.end as usize + 1),
+                "imaginary literals are not supported (Coro has no complex numbers)", true);
+            return true;
         }
         let name_follows = after.is_some_and(|c| c == '_' || c.is_alphanumeric());
         match tok {
@@ -289,9 +338,9 @@ impl<'a> Lexer<'a> {
                 }
                 let digits: String = text.chars().filter(|&c| c != '_').collect();
                 if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0') {
-                    self.error(DiagKind::Syntax, span,
-                        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
-                    return false;
+                    self.error_tok(DiagKind::Syntax, span,
+                        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", true);
+                    return true;
                 }
                 match digits.parse::<i64>() {
                     Ok(v) => self.push(Tok::Int(v), span),
@@ -307,8 +356,8 @@ impl<'a> Lexer<'a> {
                 let body = &text[2..];
                 if let Some(c) = body.chars().find(|&c| c != '_' && !c.is_digit(radix)) {
                     if c.is_ascii_digit() {
-                        self.error(DiagKind::Syntax, span, format!("invalid digit '{c}' in {what} literal"));
-                        return false;
+                        self.error_tok(DiagKind::Syntax, span, format!("invalid digit '{c}' in {what} literal"), true);
+                        return true;
                     }
                     return bad(self, what);
                 }
@@ -355,7 +404,7 @@ impl<'a> Lexer<'a> {
         let body_start = span.start as usize + qpos + qlen;
         let body_end = span.end as usize - qlen;
         if prefix.fstring {
-            return self.fstring(prefix, body_start, body_end);
+            return self.fstring(prefix, span, body_start, body_end);
         }
         let body = &self.src[body_start..body_end];
         let result = if prefix.bytes {
@@ -369,19 +418,24 @@ impl<'a> Lexer<'a> {
                 true
             }
             Err(msg) => {
-                self.error(DiagKind::Syntax, span, msg);
-                false
+                self.error_tok(DiagKind::Syntax, span, msg, true);
+                true
             }
         }
     }
 
-    /// Split an f-string body into literal text and replacement fields.
-    fn fstring(&mut self, prefix: StrPrefix, start: usize, end: usize) -> bool {
-        self.push(Tok::FStart, Span::new(start, start));
+    /// Split an f-string body into literal text and replacement fields. On an error the
+    /// f-string's tokens are replaced by one [`Tok::Error`] and lexing goes on after it.
+    fn fstring(&mut self, prefix: StrPrefix, lit: Span, start: usize, end: usize) -> bool {
+        let mark = self.out.tokens.len();
+        self.push(Tok::FStart, Span::new(lit.start as usize, start));
         if !self.fstring_body(prefix, start, end, 0) {
-            return false;
+            self.out.tokens.truncate(mark);
+            let at = self.out.errors.last().map_or(Span::new(start, end), |e| e.span);
+            self.last_error_tok(at);
+            return true;
         }
-        self.push(Tok::FEnd, Span::new(end, end));
+        self.push(Tok::FEnd, Span::new(end, lit.end as usize));
         true
     }
 
@@ -547,6 +601,10 @@ impl<'a> Lexer<'a> {
                 Some(c @ ('r' | 's' | 'a')) if matches!(bytes.get(stop + 2), Some(b'}' | b':')) => {
                     self.push(Tok::FConv(c), Span::new(stop, stop + 2));
                     stop += 2;
+                }
+                Some('r' | 's' | 'a') if stop + 2 < end => {
+                    self.error(DiagKind::Syntax, Span::new(stop + 2, stop + 3), "f-string: expecting '}'");
+                    return None;
                 }
                 _ => {
                     self.error(DiagKind::Syntax, Span::new(stop, stop + 1),

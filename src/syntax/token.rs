@@ -228,6 +228,10 @@ pub enum Tok {
     FEnd,
     /// An operator or delimiter, as its raw token.
     Op(RawTok),
+    /// A lexical error (index into the lexer's error list). The parser never matches
+    /// it: reaching it reports that error, as CPython's tokenizer does when the parser
+    /// asks for the bad token.
+    Error(u32),
 }
 
 impl fmt::Display for Tok {
@@ -243,6 +247,7 @@ impl fmt::Display for Tok {
             Tok::FText(_) | Tok::FFieldStart | Tok::FDebug(_) | Tok::FConv(_) | Tok::FSpec
             | Tok::FFieldEnd | Tok::FEnd => write!(f, "f-string"),
             Tok::Op(op) => write!(f, "'{}'", op_str(*op)),
+            Tok::Error(_) => write!(f, "invalid token"),
         }
     }
 }

@@ -36,6 +36,10 @@ struct Validator {
     blocks: usize,
     /// The comprehension kind we are directly inside, if any.
     comp: Option<CompKind>,
+    /// Names bound by the `for` targets of the comprehensions we are inside.
+    comp_vars: Vec<std::rc::Rc<str>>,
+    /// Inside a comprehension's iterable expression (a walrus is not allowed there).
+    comp_iter: usize,
     funcs: Vec<FuncInfo>,
 }
 
@@ -49,6 +53,8 @@ pub fn validate(module: &Module, opts: ValidateOptions) -> Result<(), Vec<Diagno
         in_loop: false,
         blocks: 0,
         comp: None,
+        comp_vars: Vec::new(),
+        comp_iter: 0,
         funcs: Vec::new(),
     };
     v.block(&module.body);
@@ -90,6 +96,16 @@ impl Validator {
         self.in_loop = saved;
     }
 
+    /// A store target: `__debug__` cannot be assigned.
+    fn store(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Name(n) if &**n == "__debug__" => self.err(e.span, "cannot assign to __debug__"),
+            ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| self.store(i)),
+            ExprKind::Starred(v) => self.store(v),
+            _ => {}
+        }
+    }
+
     fn no_star(&mut self, e: &Expr) {
         if let ExprKind::Starred(_) = e.kind {
             self.err(e.span, "can't use starred expression here");
@@ -108,16 +124,19 @@ impl Validator {
             }
             StmtKind::Assign { targets, value } => {
                 for t in targets {
+                    self.store(t);
                     self.expr(t);
                 }
                 self.no_star(value);
                 self.expr(value);
             }
             StmtKind::AugAssign { target, value, .. } => {
+                self.store(target);
                 self.expr(target);
                 self.expr(value);
             }
             StmtKind::AnnAssign { target, annotation, value } => {
+                self.store(target);
                 self.expr(target);
                 self.expr(annotation);
                 if let Some(v) = value {
@@ -178,6 +197,7 @@ impl Validator {
                 if *is_async && !self.async_ok() {
                     self.err(s.span, "'async for' outside async function");
                 }
+                self.store(target);
                 self.expr(target);
                 self.no_star(iter);
                 self.expr(iter);
@@ -186,6 +206,11 @@ impl Validator {
             }
             StmtKind::Try { body, handlers, orelse, finalbody } => {
                 self.nested_block(body, s.span);
+                for h in handlers.iter().take(handlers.len().saturating_sub(1)) {
+                    if h.typ.is_none() {
+                        self.err(h.span, "default 'except:' must be last");
+                    }
+                }
                 for h in handlers {
                     if let Some(t) = &h.typ {
                         self.expr(t);
@@ -202,6 +227,7 @@ impl Validator {
                 for it in items {
                     self.expr(&it.context);
                     if let Some(t) = &it.target {
+                        self.store(t);
                         self.expr(t);
                     }
                 }
@@ -216,12 +242,14 @@ impl Validator {
                     self.arg(a);
                 }
                 let saved = (self.scope, self.in_loop, self.blocks, self.comp);
+                let comp_saved = (std::mem::take(&mut self.comp_vars), std::mem::take(&mut self.comp_iter));
                 self.scope = Scope::Class;
                 self.in_loop = false;
                 self.blocks = 0;
                 self.comp = None;
                 self.block(&c.body);
                 (self.scope, self.in_loop, self.blocks, self.comp) = saved;
+                (self.comp_vars, self.comp_iter) = comp_saved;
             }
         }
     }
@@ -248,6 +276,7 @@ impl Validator {
         }
         self.params(&f.params);
         let saved = (self.scope, self.in_loop, self.blocks, self.comp);
+        let comp_saved = (std::mem::take(&mut self.comp_vars), std::mem::take(&mut self.comp_iter));
         self.scope = Scope::Function { is_async: f.is_async, is_lambda: f.is_lambda };
         self.in_loop = false;
         self.blocks = 0;
@@ -256,6 +285,7 @@ impl Validator {
         self.block(&f.body);
         let info = self.funcs.pop().unwrap();
         (self.scope, self.in_loop, self.blocks, self.comp) = saved;
+        (self.comp_vars, self.comp_iter) = comp_saved;
         let kind = match (f.is_async, info.has_yield) {
             (false, false) => FuncKind::Plain,
             (false, true) => FuncKind::Generator,
@@ -326,7 +356,16 @@ impl Validator {
                 self.expr(orelse);
             }
             ExprKind::Lambda(f) => self.function(f),
-            ExprKind::NamedExpr(_, v) => self.expr(v),
+            ExprKind::NamedExpr(n, v) => {
+                if &*n.name == "__debug__" {
+                    self.err(n.span, "cannot assign to __debug__");
+                } else if self.comp_iter > 0 {
+                    self.err(e.span, "assignment expression cannot be used in a comprehension iterable expression");
+                } else if self.comp.is_some() && self.comp_vars.contains(&n.name) {
+                    self.err(n.span, format!("assignment expression cannot rebind comprehension iteration variable '{}'", n.name));
+                }
+                self.expr(v)
+            }
             ExprKind::Call(f, args) => {
                 self.expr(f);
                 for a in args {
@@ -415,7 +454,13 @@ impl Validator {
     fn comprehension(&mut self, c: &Comprehension, span: Span) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = c.generators.first() {
+            self.comp_iter += 1;
             self.expr(&first.iter);
+            self.comp_iter -= 1;
+        }
+        let vars_mark = self.comp_vars.len();
+        for g in &c.generators {
+            collect_names(&g.target, &mut self.comp_vars);
         }
         let saved = self.comp;
         self.comp = Some(c.kind);
@@ -424,9 +469,12 @@ impl Validator {
             self.err(span, "asynchronous comprehension outside of an asynchronous function");
         }
         for (i, g) in c.generators.iter().enumerate() {
+            self.store(&g.target);
             self.expr(&g.target);
             if i > 0 {
+                self.comp_iter += 1;
                 self.expr(&g.iter);
+                self.comp_iter -= 1;
             }
             for cond in &g.ifs {
                 self.expr(cond);
@@ -436,7 +484,18 @@ impl Validator {
         if let Some(v) = &c.value {
             self.expr(v);
         }
+        self.comp_vars.truncate(vars_mark);
         self.comp = saved;
     }
 }
 
+
+/// The names a target binds.
+fn collect_names(e: &Expr, out: &mut Vec<std::rc::Rc<str>>) {
+    match &e.kind {
+        ExprKind::Name(n) => out.push(n.clone()),
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| collect_names(i, out)),
+        ExprKind::Starred(v) => collect_names(v, out),
+        _ => {}
+    }
+}

@@ -1,13 +1,20 @@
 //! Expression rules: from atoms up to `expression`, `star_expressions` and targets.
 //!
-//! Each builder's doc comment names the rule of `grammar/coro.ebnf` it implements.
+//! Each builder's doc comment names the rule of `grammar/coro.ebnf` it implements. The
+//! binary operators from `bitwise_or` down to `term` are one precedence-climbing loop
+//! over a flat operand list, so a 100,000-term sum neither recurses nor re-parses.
 
-use super::{kw, name, op, sp, Extra, In, P};
+use super::args::{call_args, strings};
+use super::targets::{check_target, TargetCtx};
+use super::{kw, name, op, raise, sp, Ctx, Extra, In, P};
+use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::*;
-use crate::syntax::token::{Kw, Lit, RawTok as R, Tok};
+use crate::syntax::token::{Kw, RawTok as R, Tok};
 use chumsky::prelude::*;
 use std::rc::Rc;
+
+type Rec<'a> = Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a>>>;
 
 /// The expression parsers other rules build on.
 #[derive(Clone)]
@@ -18,10 +25,6 @@ pub struct ExprParsers<'a> {
     pub named: P<'a, Expr>,
     /// `star_expressions`: a comma list (a tuple when it has a comma).
     pub star_expressions: P<'a, Expr>,
-    /// `star_named_expressions` inside brackets, as a list of items.
-    pub disjunction: P<'a, Expr>,
-    /// `bitwise_or`.
-    pub bitwise_or: P<'a, Expr>,
     /// `star_targets`: for-loop and comprehension targets.
     pub star_targets: P<'a, Expr>,
     /// `star_target`: one target, as in `with ... as target`.
@@ -30,26 +33,27 @@ pub struct ExprParsers<'a> {
     pub yield_expr: P<'a, Expr>,
     /// `params` of a `def` (annotations allowed).
     pub def_params: P<'a, Params>,
-    /// `args` of a call, without the parentheses.
+    /// `arguments` of a call, without the parentheses.
     pub call_args: P<'a, Vec<Arg>>,
 }
 
-fn bin(l: Expr, o: BinOp, r: Expr) -> Expr {
+/// `a op b`.
+pub fn bin(l: Expr, o: BinOp, r: Expr) -> Expr {
     let span = l.span.to(r.span);
     Expr::new(ExprKind::Binary(Box::new(l), o, Box::new(r)), span)
 }
 
 /// Wrap a comma list into a tuple unless it is a single item without a trailing comma.
-fn tuple_or_single(mut items: Vec<Expr>, trailing: bool, span: Span) -> Expr {
+pub fn tuple_or_single(mut items: Vec<Expr>, trailing: bool, span: Span) -> Expr {
     if items.len() == 1 && !trailing {
-        items.pop().unwrap()
+        items.pop().unwrap_or_else(|| Expr::new(ExprKind::Tuple(vec![]), span))
     } else {
         Expr::new(ExprKind::Tuple(items), span)
     }
 }
 
 /// A comma-separated list of `item`, returning the items and whether a comma ended it.
-fn comma_list<'a>(item: P<'a, Expr>) -> impl Parser<'a, In<'a>, (Vec<Expr>, bool), Extra<'a>> + Clone {
+pub fn comma_list<'a>(item: P<'a, Expr>) -> impl Parser<'a, In<'a>, (Vec<Expr>, bool), Extra<'a>> + Clone {
     item.clone()
         .then(op(R::Comma).ignore_then(item).repeated().collect::<Vec<_>>())
         .then(op(R::Comma).or_not())
@@ -59,36 +63,62 @@ fn comma_list<'a>(item: P<'a, Expr>) -> impl Parser<'a, In<'a>, (Vec<Expr>, bool
         })
 }
 
-/// Build all expression parsers.
-pub fn expr_parsers<'a>() -> ExprParsers<'a> {
-    let mut expression: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a>>> =
-        Recursive::declare();
+/// Fold a flat `operand (op operand)*` list by precedence (all left-associative).
+fn climb(first: Expr, rest: Vec<((BinOp, u8), Expr)>) -> Expr {
+    if rest.is_empty() {
+        return first;
+    }
+    let mut operands = vec![first];
+    let mut ops: Vec<(BinOp, u8)> = Vec::new();
+    let reduce = |operands: &mut Vec<Expr>, o: BinOp| {
+        if let (Some(r), Some(l)) = (operands.pop(), operands.pop()) {
+            operands.push(bin(l, o, r));
+        }
+    };
+    for ((o, p), rhs) in rest {
+        while let Some(&(top, tp)) = ops.last() {
+            if tp < p {
+                break;
+            }
+            ops.pop();
+            reduce(&mut operands, top);
+        }
+        ops.push((o, p));
+        operands.push(rhs);
+    }
+    while let Some((top, _)) = ops.pop() {
+        reduce(&mut operands, top);
+    }
+    operands.pop().unwrap_or_else(|| Expr::new(ExprKind::Tuple(vec![]), Span::default()))
+}
+
+/// What follows a disjunction in `expression`.
+enum CondTail {
+    IfElse(Expr, Expr),
+    MissingElse(Span),
+    Juxtaposed(Expr),
+}
+
+/// Build all expression parsers. `invalid` turns on CPython's second-pass rules.
+pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
+    // Pass 2 needs the plain `expression` too (CPython's `expression_without_invalid`).
+    let plain = if invalid { Some(expr_parsers(c, false).expression) } else { None };
+    let mut expression: Rec<'a> = Recursive::declare();
     let expr: P<'a, Expr> = expression.clone().boxed();
-
-    // named_expression: NAME ':=' expression | expression !':='
-    let named = name()
-        .then_ignore(op(R::Walrus))
-        .then(expr.clone())
-        .map_with(|(n, v), e| Expr::new(ExprKind::NamedExpr(n, Box::new(v)), sp(e.span())))
-        .or(expr.clone())
-        .boxed();
-
-    // Filled in below, once `bitwise_or` exists.
-    let mut star_named: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a>>> =
-        Recursive::declare();
-    let mut disjunction_r: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a>>> =
-        Recursive::declare();
-    let mut star_targets_r: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a>>> =
-        Recursive::declare();
-    let mut bitwise_or_r: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a>>> =
-        Recursive::declare();
+    let mut star_named: Rec<'a> = Recursive::declare();
+    let mut disjunction_r: Rec<'a> = Recursive::declare();
+    let mut star_targets_r: Rec<'a> = Recursive::declare();
+    let mut bitwise_or_r: Rec<'a> = Recursive::declare();
+    let mut named_r: Rec<'a> = Recursive::declare();
     let star_named_b = star_named.clone().boxed();
     let disjunction_b = disjunction_r.clone().boxed();
     let star_targets_b = star_targets_r.clone().boxed();
+    let bor_b = bitwise_or_r.clone().boxed();
+    let named: P<'a, Expr> = named_r.clone().boxed();
 
     // star_expressions: star_expression (',' star_expression)* [',']
     let star_expression = op(R::Star)
-        .ignore_then(bitwise_or_r.clone())
+        .ignore_then(bor_b.clone())
         .map_with(|v, e| Expr::new(ExprKind::Starred(Box::new(v)), sp(e.span())))
         .or(expr.clone())
         .boxed();
@@ -121,142 +151,30 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
         .then_ignore(kw(Kw::In))
         .then(disjunction_b.clone())
         .then(kw(Kw::If).ignore_then(disjunction_b.clone()).repeated().collect::<Vec<_>>())
-        .map(|(((is_async, target), iter), ifs)| CompFor { is_async: is_async.is_some(), target, iter, ifs })
+        .validate(|(((is_async, target), iter), ifs), e, em| {
+            if let Err((s, msg)) = check_target(&target, TargetCtx::For) {
+                raise(e.state(), em, Diagnostic::syntax(s, msg));
+            }
+            CompFor { is_async: is_async.is_some(), target, iter, ifs }
+        })
         .repeated()
         .at_least(1)
         .collect::<Vec<_>>()
         .boxed();
 
-    let comp = |kind: CompKind, elt: Expr, value: Option<Expr>, generators: Vec<CompFor>, span: Span| {
-        Expr::new(ExprKind::Comp(Rc::new(Comprehension { kind, elt, value, generators })), span)
-    };
-
-    // After a first element: a comprehension's clauses, or the rest of a comma list.
-    // Parsing the first element once keeps nested brackets linear (no re-parsing).
-    let rest_of_list = op(R::Comma)
-        .ignore_then(star_named_b.clone())
-        .repeated()
-        .collect::<Vec<_>>()
-        .then(op(R::Comma).or_not())
-        .map(|(rest, comma)| (rest, comma.is_some()));
-    let after_first = for_if_clauses
-        .clone()
-        .map(ListTail::Comp)
-        .or(rest_of_list.clone().map(|(rest, trailing)| ListTail::Items(rest, trailing)))
-        .boxed();
-
-    // group | tuple | genexp: '(' [yield_expr | star_named_expression (for_if_clauses | (',' star_named_expression)* [','])] ')'
-    let paren = op(R::LParen)
-        .ignore_then(
-            yield_expr
-                .clone()
-                .map(|y| (y, ListTail::Items(vec![], false)))
-                .or(star_named_b.clone().then(after_first.clone()))
-                .or_not(),
-        )
-        .then_ignore(op(R::RParen))
-        .map_with(move |inner, e| {
-            let span = sp(e.span());
-            match inner {
-                None => Expr::new(ExprKind::Tuple(vec![]), span),
-                Some((elt, ListTail::Comp(gens))) => comp(CompKind::Gen, elt, None, gens, span),
-                Some((mut first, ListTail::Items(rest, trailing))) => {
-                    if rest.is_empty() && !trailing {
-                        if matches!(first.kind, ExprKind::Tuple(_)) {
-                            first.span = span;
-                        }
-                        first
-                    } else {
-                        let mut items = vec![first];
-                        items.extend(rest);
-                        Expr::new(ExprKind::Tuple(items), span)
-                    }
-                }
-            }
-        })
-        .boxed();
-
-    // list | listcomp: '[' [star_named_expression (for_if_clauses | (',' star_named_expression)* [','])] ']'
-    let list = op(R::LBracket)
-        .ignore_then(star_named_b.clone().then(after_first.clone()).or_not())
-        .then_ignore(op(R::RBracket))
-        .map_with(move |inner, e| {
-            let span = sp(e.span());
-            match inner {
-                None => Expr::new(ExprKind::List(vec![]), span),
-                Some((elt, ListTail::Comp(gens))) => comp(CompKind::List, elt, None, gens, span),
-                Some((first, ListTail::Items(rest, _))) => {
-                    let mut items = vec![first];
-                    items.extend(rest);
-                    Expr::new(ExprKind::List(items), span)
-                }
-            }
-        })
-        .boxed();
-
-    // dict | set | dictcomp | setcomp: '{' ... '}'
-    let dict_item = op(R::DoubleStar)
-        .ignore_then(bitwise_or_r.clone())
-        .map(|v| (None, v))
-        .or(expr.clone().then_ignore(op(R::Colon)).then(expr.clone()).map(|(k, v)| (Some(k), v)));
-    let rest_of_dict = op(R::Comma)
-        .ignore_then(dict_item.clone())
-        .repeated()
-        .collect::<Vec<_>>()
-        .then_ignore(op(R::Comma).or_not());
-    let brace = op(R::LBrace)
-        .ignore_then(
-            choice((
-                op(R::DoubleStar)
-                    .ignore_then(bitwise_or_r.clone())
-                    .then(rest_of_dict.clone())
-                    .map(|(v, rest)| {
-                        let mut items = vec![(None, v)];
-                        items.extend(rest);
-                        BraceInner::Dict(items)
-                    }),
-                star_named_b
-                    .clone()
-                    .then(
-                        op(R::Colon)
-                            .ignore_then(expr.clone())
-                            .then(for_if_clauses.clone().map(Ok).or(rest_of_dict.map(Err)))
-                            .map(Ok)
-                            .or(after_first.clone().map(Err)),
-                    )
-                    .map(|(first, tail)| match tail {
-                        Ok((v, Ok(gens))) => BraceInner::DictComp(first, v, gens),
-                        Ok((v, Err(rest))) => {
-                            let mut items = vec![(Some(first), v)];
-                            items.extend(rest);
-                            BraceInner::Dict(items)
-                        }
-                        Err(ListTail::Comp(gens)) => BraceInner::SetComp(first, gens),
-                        Err(ListTail::Items(rest, _)) => {
-                            let mut items = vec![first];
-                            items.extend(rest);
-                            BraceInner::Set(items)
-                        }
-                    }),
-            ))
-            .or_not(),
-        )
-        .then_ignore(op(R::RBrace))
-        .map_with(move |inner, e| {
-            let span = sp(e.span());
-            match inner {
-                None => Expr::new(ExprKind::Dict(vec![]), span),
-                Some(BraceInner::Dict(items)) => Expr::new(ExprKind::Dict(items), span),
-                Some(BraceInner::Set(items)) => Expr::new(ExprKind::Set(items), span),
-                Some(BraceInner::DictComp(k, v, g)) => comp(CompKind::Dict, k, Some(v), g, span),
-                Some(BraceInner::SetComp(elt, g)) => comp(CompKind::Set, elt, None, g, span),
-            }
-        })
-        .boxed();
-
+    let (paren, list, brace) = super::args::displays(
+        c,
+        invalid,
+        expr.clone(),
+        named.clone(),
+        star_named_b.clone(),
+        bor_b.clone(),
+        yield_expr.clone(),
+        for_if_clauses.clone(),
+    );
     let strings = strings(star_expressions.clone(), yield_expr.clone());
 
-    // atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | tuple | group | genexp | list | dict | set | '...'
+    // atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | '...' | tuple | group | genexp | list | dict | set
     let atom = choice((
         select! {
             Tok::Name(n) = e => Expr::new(ExprKind::Name(n), sp(e.span())),
@@ -276,7 +194,7 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
     .labelled("expression")
     .boxed();
 
-    // slices: slice | slice (',' slice)* [',']
+    // slices: slice (',' slice)* [',']
     // slice: [expression] ':' [expression] [':' [expression]] | named_expression | '*' bitwise_or
     let slice_rest = op(R::Colon)
         .ignore_then(expr.clone().or_not())
@@ -284,43 +202,21 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
     let slice = choice((
         slice_rest.clone().map(|r| (None, Some(r))),
         named.clone().then(slice_rest.or_not()).map(|(lo, r)| (Some(lo), r)),
-        star_expression_in_index(bitwise_or_r.clone().boxed()).map(|s| (Some(s), None)),
+        op(R::Star)
+            .ignore_then(bor_b.clone())
+            .map_with(|v, e| (Some(Expr::new(ExprKind::Starred(Box::new(v)), sp(e.span()))), None)),
     ))
-    .map_with(|(lo, rest), e| match rest {
-        None => lo.unwrap(),
-        Some((hi, step)) => Expr::new(
-            ExprKind::Slice(lo.map(Box::new), hi.map(Box::new), step.flatten().map(Box::new)),
-            sp(e.span()),
-        ),
+    .map_with(|(lo, rest), e| match (lo, rest) {
+        (Some(lo), None) => lo,
+        (lo, rest) => {
+            let (hi, step) = rest.unwrap_or((None, None));
+            Expr::new(ExprKind::Slice(lo.map(Box::new), hi.map(Box::new), step.flatten().map(Box::new)), sp(e.span()))
+        }
     })
     .boxed();
     let slices = comma_list(slice).map_with(|(items, trailing), e| tuple_or_single(items, trailing, sp(e.span())));
 
-    // args: arg (',' arg)* [','] where arg is positional, '*' e, NAME '=' e, '**' e, or a bare genexp
-    let arg = choice((
-        op(R::Star).ignore_then(expr.clone()).map(|v| (Arg::Star(v), false)),
-        op(R::DoubleStar).ignore_then(expr.clone()).map(|v| (Arg::DoubleStar(v), false)),
-        name().then_ignore(op(R::Assign)).then(expr.clone()).map(|(n, v)| (Arg::Keyword(n, v), false)),
-        named.clone().then(for_if_clauses.clone().or_not()).map_with(move |(elt, gens), e| match gens {
-            None => (Arg::Positional(elt), false),
-            Some(g) => (Arg::Positional(comp(CompKind::Gen, elt, None, g, sp(e.span()))), true),
-        }),
-    ));
-    let call_args = arg
-        .separated_by(op(R::Comma))
-        .allow_trailing()
-        .collect::<Vec<_>>()
-        .validate(|args, _, em| {
-            if args.len() > 1 {
-                for (a, bare) in &args {
-                    if let (Arg::Positional(g), true) = (a, bare) {
-                        em.emit(Rich::custom(SimpleSpan::from(g.span.range()), "Generator expression must be parenthesized"));
-                    }
-                }
-            }
-            args.into_iter().map(|(a, _)| a).collect::<Vec<_>>()
-        })
-        .boxed();
+    let call_args = call_args(c, invalid, expr.clone(), named.clone(), for_if_clauses.clone());
 
     enum Trailer {
         Attr(Ident),
@@ -333,7 +229,7 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
         slices.delimited_by(op(R::LBracket), op(R::RBracket)).map(Trailer::Index),
     ));
 
-    // primary: atom ('.' NAME | '(' args ')' | '[' slices ']')*
+    // primary: atom ('.' NAME | '(' [arguments] ')' | '[' slices ']')*
     let primary = atom
         .foldl_with(trailer.repeated(), |a, t, e| {
             let span = sp(e.span());
@@ -375,23 +271,26 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
     })
     .boxed();
 
-    let binary_level = |lower: P<'a, Expr>, ops: Vec<(R, BinOp)>| -> P<'a, Expr> {
-        let op_parser = choice(ops.into_iter().map(|(r, b)| op(r).to(b).boxed()).collect::<Vec<_>>());
-        lower
-            .clone()
-            .foldl(op_parser.then(lower).repeated(), |l, (o, r)| bin(l, o, r))
-            .boxed()
+    // bitwise_or, bitwise_xor, bitwise_and, shift_expr, sum, term: factor (binop factor)*
+    let binop = select! {
+        Tok::Op(R::Pipe) => (BinOp::BitOr, 1u8),
+        Tok::Op(R::Caret) => (BinOp::BitXor, 2),
+        Tok::Op(R::Amp) => (BinOp::BitAnd, 3),
+        Tok::Op(R::LShift) => (BinOp::LShift, 4),
+        Tok::Op(R::RShift) => (BinOp::RShift, 4),
+        Tok::Op(R::Plus) => (BinOp::Add, 5),
+        Tok::Op(R::Minus) => (BinOp::Sub, 5),
+        Tok::Op(R::Star) => (BinOp::Mul, 6),
+        Tok::Op(R::Slash) => (BinOp::Div, 6),
+        Tok::Op(R::DoubleSlash) => (BinOp::FloorDiv, 6),
+        Tok::Op(R::Percent) => (BinOp::Mod, 6),
+        Tok::Op(R::At) => (BinOp::MatMul, 6),
     };
-    // term, sum, shift_expr, bitwise_and, bitwise_xor, bitwise_or
-    let term = binary_level(
-        factor,
-        vec![(R::Star, BinOp::Mul), (R::Slash, BinOp::Div), (R::DoubleSlash, BinOp::FloorDiv), (R::Percent, BinOp::Mod), (R::At, BinOp::MatMul)],
-    );
-    let sum = binary_level(term, vec![(R::Plus, BinOp::Add), (R::Minus, BinOp::Sub)]);
-    let shift = binary_level(sum, vec![(R::LShift, BinOp::LShift), (R::RShift, BinOp::RShift)]);
-    let band = binary_level(shift, vec![(R::Amp, BinOp::BitAnd)]);
-    let bxor = binary_level(band, vec![(R::Caret, BinOp::BitXor)]);
-    let bor = binary_level(bxor, vec![(R::Pipe, BinOp::BitOr)]);
+    let bor = factor
+        .clone()
+        .then(binop.then(factor).repeated().collect::<Vec<_>>())
+        .map(|(first, rest)| climb(first, rest))
+        .boxed();
     bitwise_or_r.define(bor.clone());
 
     // comparison: bitwise_or (compare_op bitwise_or)*
@@ -406,18 +305,13 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
             Tok::Kw(Kw::In) => CmpOp::In,
         },
         kw(Kw::Not).then(kw(Kw::In)).to(CmpOp::NotIn),
-        kw(Kw::Is).then(kw(Kw::Not)).to(CmpOp::IsNot),
-        kw(Kw::Is).to(CmpOp::Is),
+        kw(Kw::Is).ignore_then(kw(Kw::Not).or_not()).map(|n| if n.is_some() { CmpOp::IsNot } else { CmpOp::Is }),
     ));
     let comparison = bor
         .clone()
         .then(cmp_op.then(bor.clone()).repeated().collect::<Vec<_>>())
         .map_with(|(first, rest), e| {
-            if rest.is_empty() {
-                first
-            } else {
-                Expr::new(ExprKind::Compare(Box::new(first), rest), sp(e.span()))
-            }
+            if rest.is_empty() { first } else { Expr::new(ExprKind::Compare(Box::new(first), rest), sp(e.span())) }
         })
         .boxed();
 
@@ -445,16 +339,15 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
             })
             .boxed()
     };
-    // conjunction, disjunction
+    // conjunction: inversion ('and' inversion)*;  disjunction: conjunction ('or' conjunction)*
     let conjunction = bool_level(inversion, Kw::And, BoolOp::And);
     let disjunction = bool_level(conjunction, Kw::Or, BoolOp::Or);
     disjunction_r.define(disjunction.clone());
 
-    let lambda_params = params(expr.clone(), false);
     // lambdef: 'lambda' [lambda_params] ':' expression
     let lambdef = kw(Kw::Lambda)
         .map_with(|_, e| sp(e.span()))
-        .then(lambda_params.or_not())
+        .then(super::args::params(c, invalid, expr.clone(), false).or_not())
         .then_ignore(op(R::Colon))
         .then(expr.clone())
         .map_with(|((kw_span, params), body), e| {
@@ -477,17 +370,57 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
         });
 
     // expression: disjunction ['if' disjunction 'else' expression] | lambdef
-    let conditional = disjunction
-        .clone()
-        .then(kw(Kw::If).ignore_then(disjunction.clone()).then_ignore(kw(Kw::Else)).then(expression.clone()).or_not())
-        .map_with(|(body, rest), e| match rest {
+    let if_else = kw(Kw::If)
+        .ignore_then(disjunction.clone())
+        .then_ignore(kw(Kw::Else))
+        .then(expression.clone())
+        .map(|(t, o)| CondTail::IfElse(t, o));
+    let tail = match &plain {
+        // Pass 2: invalid_expression and invalid_legacy_expression first.
+        Some(plain) => choice((
+            plain.clone().map(CondTail::Juxtaposed),
+            kw(Kw::If)
+                .ignore_then(disjunction.clone())
+                .then_ignore(choice((kw(Kw::Else), op(R::Colon))).not())
+                .map_with(|_, e| CondTail::MissingElse(sp(e.span()))),
+            if_else,
+        ))
+        .boxed(),
+        None => if_else.boxed(),
+    };
+    let conditional = disjunction.clone().then(tail.or_not()).validate(move |(body, rest), e, em| {
+        let span = sp(e.span());
+        match rest {
             None => body,
-            Some((test, orelse)) => Expr::new(
+            Some(CondTail::IfElse(test, orelse)) => Expr::new(
                 ExprKind::IfExp { test: Box::new(test), body: Box::new(body), orelse: Box::new(orelse) },
-                sp(e.span()),
+                span,
             ),
-        });
+            Some(CondTail::MissingElse(s)) => {
+                let d = Diagnostic::syntax(body.span.to(s), "expected 'else' after 'if' expression")
+                    .with_label("this conditional expression has no 'else'")
+                    .with_help("write `a if condition else b`");
+                raise(e.state(), em, d);
+                body
+            }
+            Some(CondTail::Juxtaposed(next)) => {
+                juxtaposed(c, &body, &next, e.state(), em);
+                body
+            }
+        }
+    });
     expression.define(lambdef.or(conditional));
+
+    // named_expression: NAME ':=' expression | expression !':='
+    let walrus = name()
+        .then_ignore(op(R::Walrus))
+        .then(expr.clone())
+        .map_with(|(n, v), e| Expr::new(ExprKind::NamedExpr(n, Box::new(v)), sp(e.span())));
+    if invalid {
+        named_r.define(walrus.or(super::args::invalid_named(expr.clone(), bor.clone())));
+    } else {
+        named_r.define(walrus.or(expr.clone().then_ignore(op(R::Walrus).not())));
+    }
 
     // star_named_expression: '*' bitwise_or | named_expression
     star_named.define(
@@ -511,220 +444,51 @@ pub fn expr_parsers<'a>() -> ExprParsers<'a> {
         expression: expr.clone(),
         named,
         star_expressions,
-        disjunction: disjunction_b,
-        bitwise_or: bor,
         star_targets: star_targets_b,
         star_target,
         yield_expr,
-        def_params: params(expr.clone(), true),
+        def_params: super::args::params(c, invalid, expr.clone(), true),
         call_args,
     }
 }
 
-/// `*expr` inside a subscript (`a[*b]`), accepted by 3.11.
-fn star_expression_in_index<'a>(bor: P<'a, Expr>) -> P<'a, Expr> {
-    op(R::Star)
-        .ignore_then(bor)
-        .map_with(|v, e| Expr::new(ExprKind::Starred(Box::new(v)), sp(e.span())))
-        .boxed()
-}
-
-#[derive(Clone)]
-enum ListTail {
-    Comp(Vec<CompFor>),
-    Items(Vec<Expr>, bool),
-}
-
-enum BraceInner {
-    Dict(Vec<(Option<Expr>, Expr)>),
-    Set(Vec<Expr>),
-    DictComp(Expr, Expr, Vec<CompFor>),
-    SetComp(Expr, Vec<CompFor>),
-}
-
-/// One parameter slot while parsing a parameter list.
-enum ParamItem {
-    Plain(Param),
-    Slash(Span),
-    Star(Option<Param>, Span),
-    DoubleStar(Param),
-}
-
-/// `params` (for `def`, with annotations) or `lambda_params` (without).
-pub fn params<'a>(expr: P<'a, Expr>, annotations: bool) -> P<'a, Params> {
-    let annotation = if annotations {
-        op(R::Colon).ignore_then(expr.clone()).or_not().boxed()
-    } else {
-        empty().to(None).boxed()
+/// Two expressions side by side (pass 2): CPython's `invalid_legacy_expression`
+/// ("Missing parentheses in call to 'print'") and `invalid_expression` ("Perhaps you
+/// forgot a comma?", inside brackets only). Elsewhere it is a plain syntax error.
+fn juxtaposed(c: &Ctx<'_>, a: &Expr, b: &Expr, st: &mut super::State, em: &mut chumsky::input::Emitter<super::PErr>) {
+    let generic = |st: &mut super::State, em: &mut chumsky::input::Emitter<super::PErr>| {
+        st.first.get_or_insert(super::First::Generic);
+        let d = Diagnostic::syntax(b.span, "invalid syntax").with_label("an expression cannot follow another here");
+        em.emit(super::PErr::custom(d));
     };
-    let param = name().then(annotation.clone());
-    let item = choice((
-        op(R::DoubleStar)
-            .ignore_then(param.clone())
-            .map(|(name, annotation)| ParamItem::DoubleStar(Param { name, default: None, annotation })),
-        op(R::Star)
-            .map_with(|_, e| sp(e.span()))
-            .then(param.clone().or_not())
-            .map(|(s, p)| ParamItem::Star(p.map(|(name, annotation)| Param { name, default: None, annotation }), s)),
-        op(R::Slash).map_with(|_, e| ParamItem::Slash(sp(e.span()))),
-        param
-            .then(op(R::Assign).ignore_then(expr).or_not())
-            .map(|((name, annotation), default)| ParamItem::Plain(Param { name, default, annotation })),
-    ));
-    item.separated_by(op(R::Comma))
-        .at_least(1)
-        .allow_trailing()
-        .collect::<Vec<_>>()
-        .validate(|items, e, emitter| build_params(items, sp(e.span()), emitter))
-        .boxed()
-}
-
-fn build_params(
-    items: Vec<ParamItem>,
-    span: Span,
-    emitter: &mut chumsky::input::Emitter<Rich<'_, Tok, SimpleSpan>>,
-) -> Params {
-    let mut p = Params::default();
-    let mut seen_star = false;
-    let mut seen_default = false;
-    let mut err = |s: Span, msg: &str| emitter.emit(Rich::custom(SimpleSpan::from(s.range()), msg));
-    let n = items.len();
-    for (i, item) in items.into_iter().enumerate() {
-        if p.kwarg.is_some() {
-            err(span, "arguments cannot follow var-keyword argument");
-            break;
+    if let ExprKind::Name(n) = &a.kind {
+        if &**n == "print" || &**n == "exec" {
+            let d = Diagnostic::syntax(a.span.to(b.span), format!("Missing parentheses in call to '{n}'. Did you mean {n}(...)?"))
+                .with_label(format!("'{n}' is a function in Python 3"))
+                .with_help(format!("write {n}(...)"));
+            return raise(st, em, d);
         }
-        match item {
-            ParamItem::Plain(param) => {
-                if seen_star {
-                    p.kwonly.push(param);
-                } else {
-                    if param.default.is_some() {
-                        seen_default = true;
-                    } else if seen_default {
-                        err(param.name.span, "non-default argument follows default argument");
-                    }
-                    p.args.push(param);
-                }
-            }
-            ParamItem::Slash(s) => {
-                if seen_star || !p.posonly.is_empty() || p.args.is_empty() {
-                    err(s, if seen_star { "/ must be ahead of *" } else { "at least one argument must precede /" });
-                }
-                p.posonly = std::mem::take(&mut p.args);
-            }
-            ParamItem::Star(param, s) => {
-                if seen_star {
-                    err(s, "* argument may appear only once");
-                }
-                seen_star = true;
-                if param.is_none() && (i + 1 == n) {
-                    err(s, "named arguments must follow bare *");
-                }
-                p.vararg = param;
-            }
-            ParamItem::DoubleStar(param) => p.kwarg = Some(param),
+        let mut left = b;
+        while let ExprKind::Binary(l, ..) | ExprKind::Compare(l, _) | ExprKind::Attribute(l, _) | ExprKind::Subscript(l, _)
+        | ExprKind::Call(l, _) = &left.kind
+        {
+            left = l;
+        }
+        let soft = matches!(&**n, "match" | "case" | "_");
+        let name_string = matches!(left.kind, ExprKind::Const(Constant::Str(_) | Constant::Bytes(_)) | ExprKind::FString(_));
+        if soft || name_string {
+            return generic(st, em);
         }
     }
-    if seen_star && p.vararg.is_none() && p.kwonly.is_empty() && n > 0 {
-        err(span, "named arguments must follow bare *");
+    // Parsing `b` looked at the token after it: a lexical error there comes first.
+    if let Some((Tok::Error(k), _)) = c.token_after(b.span.end) {
+        st.first.get_or_insert(super::First::Lex(*k));
+        return;
     }
-    p
-}
-
-/// `strings`: adjacent string, bytes and f-string literals, concatenated.
-fn strings<'a>(star_expressions: P<'a, Expr>, yield_expr: P<'a, Expr>) -> P<'a, Expr> {
-    let field_value = yield_expr.or(star_expressions);
-    let fstring = recursive(|field| {
-        let text = select! { Tok::FText(t) => FPart::Text(t) };
-        let spec = just(Tok::FSpec).ignore_then(text.or(field).repeated().collect::<Vec<_>>());
-        just(Tok::FFieldStart)
-            .ignore_then(field_value.clone())
-            .then(select! { Tok::FDebug(d) => d }.or_not())
-            .then(select! { Tok::FConv(c) => c }.or_not())
-            .then(spec.or_not())
-            .then_ignore(just(Tok::FFieldEnd))
-            .map(|(((value, debug), conversion), spec)| {
-                FPart::Field(Box::new(FField { value, debug, conversion, spec }))
-            })
-    });
-    let text = select! { Tok::FText(t) => FPart::Text(t) };
-    let fstr = just(Tok::FStart)
-        .ignore_then(text.or(fstring).repeated().collect::<Vec<_>>())
-        .then_ignore(just(Tok::FEnd))
-        .map(Piece::F);
-    let lit = select! { Tok::Lit(l) => Piece::L(l) };
-    lit.or(fstr)
-        .map_with(|p, e| (p, sp(e.span())))
-        .repeated()
-        .at_least(1)
-        .collect::<Vec<_>>()
-        .validate(|pieces, e, emitter| concat_strings(pieces, sp(e.span()), emitter))
-        .boxed()
-}
-
-enum Piece {
-    L(Lit),
-    F(Vec<FPart>),
-}
-
-fn concat_strings(
-    pieces: Vec<(Piece, Span)>,
-    span: Span,
-    emitter: &mut chumsky::input::Emitter<Rich<'_, Tok, SimpleSpan>>,
-) -> Expr {
-    let is_bytes = |p: &Piece| matches!(p, Piece::L(Lit::Bytes(_)));
-    let any_bytes = pieces.iter().any(|(p, _)| is_bytes(p));
-    if any_bytes && !pieces.iter().all(|(p, _)| is_bytes(p)) {
-        emitter.emit(Rich::custom(SimpleSpan::from(span.range()), "cannot mix bytes and nonbytes literals"));
-        return Expr::new(ExprKind::Const(Constant::None), span);
+    if c.in_brackets(b.span.end) {
+        let d = Diagnostic::syntax(a.span.to(b.span), "invalid syntax. Perhaps you forgot a comma?")
+            .with_label("these two expressions need a comma between them");
+        return raise(st, em, d);
     }
-    if any_bytes {
-        let mut out = Vec::new();
-        for (p, _) in pieces {
-            if let Piece::L(Lit::Bytes(b)) = p {
-                out.extend_from_slice(&b);
-            }
-        }
-        return Expr::new(ExprKind::Const(Constant::Bytes(Rc::from(out))), span);
-    }
-    if pieces.iter().all(|(p, _)| matches!(p, Piece::L(_))) {
-        if pieces.len() == 1 {
-            if let Some((Piece::L(Lit::Str(s)), _)) = pieces.into_iter().next() {
-                return Expr::new(ExprKind::Const(Constant::Str(s)), span);
-            }
-            unreachable!()
-        }
-        let mut out = String::new();
-        for (p, _) in pieces {
-            if let Piece::L(Lit::Str(s)) = p {
-                out.push_str(&s);
-            }
-        }
-        return Expr::new(ExprKind::Const(Constant::Str(Rc::from(out))), span);
-    }
-    let mut parts: Vec<FPart> = Vec::new();
-    let push_text = |parts: &mut Vec<FPart>, t: Rc<str>| {
-        if let Some(FPart::Text(prev)) = parts.last_mut() {
-            let joined = format!("{prev}{t}");
-            *prev = Rc::from(joined);
-        } else if !t.is_empty() {
-            parts.push(FPart::Text(t));
-        }
-    };
-    for (p, _) in pieces {
-        match p {
-            Piece::L(Lit::Str(s)) => push_text(&mut parts, s),
-            Piece::L(Lit::Bytes(_)) => {}
-            Piece::F(fparts) => {
-                for fp in fparts {
-                    match fp {
-                        FPart::Text(t) => push_text(&mut parts, t),
-                        field => parts.push(field),
-                    }
-                }
-            }
-        }
-    }
-    Expr::new(ExprKind::FString(parts), span)
+    generic(st, em)
 }

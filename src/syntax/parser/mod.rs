@@ -1,44 +1,132 @@
-//! The chumsky parser over the logical token stream, and the conversion of its errors
-//! into diagnostics worded as CPython words them.
+//! The chumsky parser over the logical token stream, run as CPython runs its parser.
+//!
+//! **Pass 1** is the plain grammar. A valid program parses in this pass alone, and the
+//! parse is fast because the error type ([`PErr`]) is a bit set, not a list.
+//!
+//! **Pass 2** runs only when pass 1 fails. It adds CPython's `invalid_*` rules, which
+//! match common mistakes and *raise* a specialised message ("expected ':'", "cannot
+//! assign to literal", ...), and recovers at statement level so that `coro check` can
+//! list up to [`MAX_ERRORS`] errors.
+//!
+//! The error CPython reports (the first of the list) is the first *event*: a raise, the
+//! parser reaching a lexical error token ([`Tok::Error`]), or else a generic "invalid
+//! syntax" at the furthest token pass 1 reached. Then, as CPython does, a raising lexical
+//! error later in the file replaces it, and so does a bracket left open at end of file
+//! on an earlier line.
 
+mod args;
+mod compound;
+mod error;
 mod expr;
+mod recover;
 mod stmt;
 mod targets;
+
+pub use error::PErr;
 
 use super::ast::Module;
 use super::lexer::{lex, Lexed};
 use super::token::{Kw, RawTok, Tok};
-use crate::diagnostic::{DiagKind, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::span::Span;
-use chumsky::error::RichReason;
-use chumsky::input::MappedInput;
+use chumsky::input::{Emitter, MappedInput};
+use chumsky::inspector::SimpleState;
 use chumsky::prelude::*;
-use std::rc::Rc;
 
-/// The parser's input: logical tokens with their spans.
+/// The parser's input: logical tokens with their byte spans.
 pub type In<'a> = MappedInput<'a, Tok, SimpleSpan, &'a [(Tok, SimpleSpan)]>;
-/// Parser extras: rich errors, no state.
-pub type Extra<'a> = extra::Err<Rich<'a, Tok, SimpleSpan>>;
+/// Parser extras: the cheap error type and the parse state.
+pub type Extra<'a> = extra::Full<PErr, State, ()>;
 /// A boxed parser producing `O`.
 pub type P<'a, O> = Boxed<'a, 'a, In<'a>, O, Extra<'a>>;
 
 /// At most this many errors are reported for one source.
 pub const MAX_ERRORS: usize = 20;
 
-fn sp(s: SimpleSpan) -> Span {
-    Span::new(s.start, s.end)
+/// The first error event of a parse: what CPython would report.
+#[derive(Clone, Debug)]
+pub enum First {
+    /// A specialised error raised by a rule.
+    Raise(Diagnostic),
+    /// The parser reached the lexical error with this index.
+    Lex(u32),
+    /// A statement failed with no specialised message.
+    Generic,
 }
 
-fn op<'a>(r: RawTok) -> impl Parser<'a, In<'a>, Tok, Extra<'a>> + Clone {
-    just(Tok::Op(r))
+/// The parse state as chumsky holds it.
+pub type State = SimpleState<St>;
+
+/// Parse state that backtracking does not undo.
+#[derive(Default)]
+pub struct St {
+    /// The first error event, once there is one.
+    pub first: Option<First>,
 }
 
-fn kw<'a>(k: Kw) -> impl Parser<'a, In<'a>, Tok, Extra<'a>> + Clone {
-    just(Tok::Kw(k))
+/// What rules may consult while parsing: line numbers, the tokens, and whether the
+/// second pass's rules are on.
+pub struct Ctx<'a> {
+    /// Line starts, for "on line N" in messages.
+    pub lines: LineIndex,
+    /// The tokens being parsed.
+    pub toks: &'a [(Tok, SimpleSpan)],
+    /// Pass 2: CPython's `invalid_*` rules and recovery are on.
+    pub invalid: bool,
+    /// Per token: bracket depth (f-string fields count) and f-string field depth.
+    depth: Vec<(u16, u16)>,
 }
 
-fn name<'a>() -> impl Parser<'a, In<'a>, super::ast::Ident, Extra<'a>> + Clone {
-    select! { Tok::Name(n) = e => super::ast::Ident { name: n, span: sp(e.span()) } }.labelled("name")
+impl<'a> Ctx<'a> {
+    fn new(src: &str, toks: &'a [(Tok, SimpleSpan)], invalid: bool) -> Ctx<'a> {
+        let mut depth = Vec::new();
+        if invalid {
+            let (mut d, mut f) = (0u16, 0u16);
+            depth.reserve(toks.len());
+            for (t, _) in toks {
+                match t {
+                    Tok::Op(RawTok::LParen | RawTok::LBracket | RawTok::LBrace) => d = d.saturating_add(1),
+                    Tok::Op(RawTok::RParen | RawTok::RBracket | RawTok::RBrace) => d = d.saturating_sub(1),
+                    Tok::FFieldStart => {
+                        d = d.saturating_add(1);
+                        f = f.saturating_add(1);
+                    }
+                    _ => {}
+                }
+                depth.push((d, f));
+                if let Tok::FFieldEnd = t {
+                    d = d.saturating_sub(1);
+                    f = f.saturating_sub(1);
+                }
+            }
+        }
+        Ctx { lines: LineIndex::new(src), toks, invalid, depth }
+    }
+
+    /// The index of the last token starting before byte `off`.
+    fn index_before(&self, off: u32) -> Option<usize> {
+        self.toks.partition_point(|(_, s)| (s.start as u32) < off).checked_sub(1)
+    }
+
+    /// The token after the one ending at byte `end`.
+    pub fn token_after(&self, end: u32) -> Option<&'a (Tok, SimpleSpan)> {
+        self.index_before(end).and_then(|i| self.toks.get(i + 1))
+    }
+
+    /// Whether the token ending at byte `end` is inside brackets (pass 2 only).
+    pub fn in_brackets(&self, end: u32) -> bool {
+        self.index_before(end).and_then(|i| self.depth.get(i)).is_some_and(|d| d.0 > 0)
+    }
+
+    /// Whether byte `off` is inside an f-string replacement field (pass 2 only).
+    pub fn in_fstring_field(&self, off: u32) -> bool {
+        self.index_before(off + 1).and_then(|i| self.depth.get(i)).is_some_and(|d| d.1 > 0)
+    }
+
+    /// The 1-based line of a span's start.
+    pub fn line(&self, s: Span) -> usize {
+        self.lines.line_of(s.start)
+    }
 }
 
 /// Byte offsets of line starts, for "on line N" in messages built while parsing.
@@ -61,111 +149,169 @@ impl LineIndex {
     }
 }
 
-/// Parse a module. On failure, returns the diagnostics in source order (the first is
-/// the one CPython would report), at most [`MAX_ERRORS`].
+/// A byte span from a chumsky span.
+pub fn sp(s: SimpleSpan) -> Span {
+    Span::new(s.start, s.end)
+}
+
+/// An operator or delimiter token.
+pub fn op<'a>(r: RawTok) -> impl Parser<'a, In<'a>, Tok, Extra<'a>> + Clone {
+    just(Tok::Op(r))
+}
+
+/// A keyword token.
+pub fn kw<'a>(k: Kw) -> impl Parser<'a, In<'a>, Tok, Extra<'a>> + Clone {
+    just(Tok::Kw(k))
+}
+
+/// A name token, as an identifier.
+pub fn name<'a>() -> impl Parser<'a, In<'a>, super::ast::Ident, Extra<'a>> + Clone {
+    select! { Tok::Name(n) = e => super::ast::Ident { name: n, span: sp(e.span()) } }
+}
+
+/// Raise a specialised error: it becomes the parse's first error if none came before
+/// (backtracking does not undo that, as in CPython, where a raise ends the parse), and it
+/// is emitted for the error list (backtracking does undo that).
+pub fn raise(st: &mut State, em: &mut Emitter<PErr>, d: Diagnostic) {
+    if st.first.is_none() {
+        st.first = Some(First::Raise(d.clone()));
+    }
+    em.emit(PErr::custom(d));
+}
+
+/// The next token and its span, without consuming it.
+pub fn peek_tok<'a>() -> impl Parser<'a, In<'a>, (Tok, Span), Extra<'a>> + Clone {
+    any().map_with(|t: Tok, e| (t, sp(e.span()))).rewind()
+}
+
+/// A token CPython's grammar forces (`&&':'`): when it is missing, raise
+/// "expected ':'" at the token found instead, and go on as if it were there.
+pub fn forced<'a>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extra<'a>> + Clone {
+    op(r).ignored().or(peek_tok().validate(move |(t, span), e, em| {
+        let st = e.state();
+        match t {
+            Tok::Error(k) => {
+                st.first.get_or_insert(First::Lex(k));
+            }
+            t => {
+                let msg = format!("expected '{}'", crate::syntax::token::op_str(r));
+                let d = Diagnostic::syntax(span, msg.clone()).with_label(format!("{msg} before {t}"));
+                raise(st, em, d);
+            }
+        }
+    }))
+}
+
+/// Parse a module. On failure, returns the diagnostics: first the one CPython reports,
+/// then any others found by recovering (in source order), at most [`MAX_ERRORS`].
 pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     let lexed = lex(src);
-    parse_tokens(src, lexed)
-}
-
-fn parse_tokens(src: &str, lexed: Lexed) -> Result<Module, Vec<Diagnostic>> {
     let toks: Vec<(Tok, SimpleSpan)> =
         lexed.tokens.iter().map(|(t, s)| (t.clone(), SimpleSpan::from(s.range()))).collect();
-    let lines = LineIndex::new(src);
     let eoi = SimpleSpan::from(src.len()..src.len());
-    let parser = stmt::module_parser(&lines);
-    let (out, errs) = parser.parse(toks.as_slice().split_token_span(eoi)).into_output_errors();
-    let lex_err = lexed.errors.first().cloned();
-    let mut diags: Vec<Diagnostic> = errs.iter().map(|e| convert(e, &toks, src, &lexed)).collect();
-    diags.sort_by_key(|d| d.span.start);
-    diags.dedup_by(|a, b| a.span.start == b.span.start);
-    if let Some(le) = lex_err {
-        // Tokens stop at a lexical error: a parse error at or after it is only its echo.
-        diags.retain(|d| d.span.start < le.span.start && d.span.end <= le.span.start);
-        diags.push(le);
+
+    // Pass 1: the plain grammar.
+    let (out, errs, first1) = run_pass(src, &toks, eoi, false);
+    if let (Some(body), true) = (out, errs.is_empty()) {
+        return Ok(Module { body });
     }
+    let fail1 = errs.into_iter().find(|e| e.custom.is_none());
+    let lex_diag = |k: u32| lexed.errors[k as usize].clone();
+
+    // Pass 2: specialised errors, and recovery for the rest of the list.
+    let (_, errs2, first2) = run_pass(src, &toks, eoi, true);
+    let ctx = Ctx::new(src, &toks, true);
+    let generic = |e: &PErr| {
+        let mut d = error::generic(e, src.len(), &lex_diag);
+        if !matches!(e.found, Some(Tok::Error(_))) {
+            fstring_prefix(&ctx, &mut d);
+        }
+        d
+    };
+    let mut primary = match first1.or(first2) {
+        Some(First::Lex(k)) => lex_diag(k),
+        Some(First::Raise(mut d)) => {
+            fstring_prefix(&ctx, &mut d);
+            d
+        }
+        _ => match &fail1 {
+            Some(e) => generic(e),
+            None => Diagnostic::syntax(Span::new(0, 0), "invalid syntax"),
+        },
+    };
+    primary = cpython_overrides(primary, &lexed, &ctx);
+
+    let mut rest: Vec<Diagnostic> = errs2
+        .iter()
+        .map(|e| match &e.custom {
+            Some(d) => {
+                let mut d = (**d).clone();
+                fstring_prefix(&ctx, &mut d);
+                d
+            }
+            None => generic(e),
+        })
+        .collect();
+    rest.sort_by_key(|d| d.span.start);
+    let primary_line = ctx.line(primary.span);
+    let mut seen_lines = vec![primary_line];
+    rest.retain(|d| {
+        let line = ctx.line(d.span);
+        if seen_lines.contains(&line) {
+            return false;
+        }
+        seen_lines.push(line);
+        true
+    });
+    let mut diags = vec![primary];
+    diags.extend(rest);
     diags.truncate(MAX_ERRORS);
-    match out {
-        Some(body) if diags.is_empty() => Ok(Module { body }),
-        _ if diags.is_empty() => Err(vec![Diagnostic::syntax(Span::new(0, 0), "invalid syntax")]),
-        _ => Err(diags),
+    Err(diags)
+}
+
+/// Run one pass; returns the output, the errors and the first error event.
+fn run_pass(
+    src: &str,
+    toks: &[(Tok, SimpleSpan)],
+    eoi: SimpleSpan,
+    invalid: bool,
+) -> (Option<Vec<super::ast::Stmt>>, Vec<PErr>, Option<First>) {
+    let ctx = Ctx::new(src, toks, invalid);
+    let parser = stmt::module_parser(&ctx);
+    let mut state = SimpleState(St::default());
+    let (out, errs) = parser.parse_with_state(toks.split_token_span(eoi), &mut state).into_output_errors();
+    let mut first = state.0.first;
+    if first.is_none() && !invalid {
+        // Pass 1 stopping at a lexical error token reports that error.
+        if let Some(Tok::Error(k)) = errs.iter().find(|e| e.custom.is_none()).and_then(|e| e.found.clone()) {
+            first = Some(First::Lex(k));
+        }
+    }
+    (out, errs, first)
+}
+
+/// Errors inside an f-string's replacement field read "f-string: ...", as CPython 3.11
+/// parses those expressions on their own.
+fn fstring_prefix(ctx: &Ctx<'_>, d: &mut Diagnostic) {
+    if ctx.in_fstring_field(d.span.start) && !d.message.starts_with("f-string") {
+        d.message = format!("f-string: {}", d.message);
     }
 }
 
-/// Turn one chumsky error into a diagnostic with CPython's wording.
-fn convert(e: &Rich<'_, Tok, SimpleSpan>, toks: &[(Tok, SimpleSpan)], src: &str, lexed: &Lexed) -> Diagnostic {
-    let span = sp(*e.span());
-    if let RichReason::Custom(msg) = e.reason() {
-        if let Some(m) = msg.strip_prefix("IndentationError: ") {
-            return Diagnostic::new(DiagKind::Indentation, span, m);
-        }
-        return Diagnostic::syntax(span, msg.clone());
+/// After a syntax error CPython tokenizes the rest of the file: a raising lexical error
+/// there replaces it, and so does a bracket never closed that opened on an earlier line.
+fn cpython_overrides(primary: Diagnostic, lexed: &Lexed, ctx: &Ctx<'_>) -> Diagnostic {
+    if lexed.errors.iter().any(|e| *e == primary) {
+        return primary;
     }
-    let found = e.found();
-    let idx = toks.iter().position(|(_, s)| s.start >= span.start as usize).unwrap_or(toks.len());
-    let at_end = found.is_none()
-        || toks[idx..].iter().all(|(t, _)| matches!(t, Tok::Newline | Tok::Dedent));
-    if at_end {
-        if let Some((c, s)) = lexed.unclosed {
+    let later = lexed.errors.iter().zip(&lexed.raising).find(|(e, r)| **r && e.span.start > primary.span.start);
+    if let Some((e, _)) = later {
+        return e.clone();
+    }
+    if let Some((c, s)) = lexed.unclosed {
+        if ctx.line(s) < ctx.line(primary.span) {
             return Diagnostic::syntax(s, format!("'{c}' was never closed"));
         }
     }
-    let expected: Vec<String> = e.expected().map(|p| p.to_string()).collect();
-    match found {
-        Some(Tok::Indent) => {
-            return Diagnostic::new(DiagKind::Indentation, span, "unexpected indent");
-        }
-        Some(Tok::Newline) if expected.iter().any(|x| x == "':'") => {
-            return Diagnostic::syntax(span, "expected ':'").with_label("expected ':' here");
-        }
-        _ => {}
-    }
-    if let Some(d) = special_cases(idx, toks, src, span) {
-        return d;
-    }
-    let label = match found {
-        Some(t) => format!("unexpected {t}"),
-        None => "unexpected end of input".to_string(),
-    };
-    Diagnostic::syntax(span, "invalid syntax").with_label(label)
-}
-
-/// CPython's friendlier messages for common mistakes.
-fn special_cases(idx: usize, toks: &[(Tok, SimpleSpan)], _src: &str, span: Span) -> Option<Diagnostic> {
-    let starts_atom = |t: &Tok| {
-        matches!(t, Tok::Name(_) | Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Lit(_) | Tok::FStart)
-            || matches!(t, Tok::Kw(Kw::None | Kw::True | Kw::False))
-    };
-    let ends_atom = |t: &Tok| {
-        matches!(t, Tok::Name(_) | Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Lit(_) | Tok::FEnd)
-            || matches!(t, Tok::Kw(Kw::None | Kw::True | Kw::False))
-            || matches!(t, Tok::Op(RawTok::RParen | RawTok::RBracket | RawTok::RBrace))
-    };
-    let here = toks.get(idx).map(|(t, _)| t)?;
-    // `print "x"`: a statement starting with `print` followed by an expression.
-    let line_start = idx == 1 || idx >= 2 && matches!(toks[idx - 2].0, Tok::Newline | Tok::Indent | Tok::Dedent);
-    if idx >= 1 && line_start && toks[idx - 1].0 == Tok::Name(Rc::from("print")) && starts_atom(here) {
-        let s = Span::new(toks[idx - 1].1.start, span.end as usize);
-        return Some(Diagnostic::syntax(s, "Missing parentheses in call to 'print'. Did you mean print(...)?"));
-    }
-    // Two expressions side by side inside brackets.
-    let mut depth = 0i32;
-    for (t, _) in &toks[..idx] {
-        match t {
-            Tok::Op(RawTok::LParen | RawTok::LBracket | RawTok::LBrace) => depth += 1,
-            Tok::Op(RawTok::RParen | RawTok::RBracket | RawTok::RBrace) => depth -= 1,
-            _ => {}
-        }
-    }
-    if depth > 0 && idx >= 1 && ends_atom(&toks[idx - 1].0) && starts_atom(here) {
-        let name_then_string = matches!(toks[idx - 1].0, Tok::Name(_)) && matches!(here, Tok::Lit(_) | Tok::FStart);
-        if !name_then_string {
-            let s = Span::new(toks[idx - 1].1.start, span.end as usize);
-            return Some(
-                Diagnostic::syntax(s, "invalid syntax. Perhaps you forgot a comma?")
-                    .with_label("these two expressions need a comma between them"),
-            );
-        }
-    }
-    None
+    primary
 }

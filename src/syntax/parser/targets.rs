@@ -59,7 +59,9 @@ fn check_inner(e: &Expr, ctx: TargetCtx, last: bool) -> Result<(), (Span, String
                     ExprKind::Starred(v) => v,
                     _ => item,
                 };
-                check_inner(inner, ctx, last && i + 1 == items.len() && matches!(e.kind, ExprKind::Tuple(_)))?;
+                // Only a bare tuple's last item gets CPython's "here" hint.
+                let bare = matches!(e.kind, ExprKind::Tuple(_)) && items.first().is_some_and(|f| f.span.start == e.span.start);
+                check_inner(inner, ctx, last && i + 1 == items.len() && bare)?;
             }
             if stars > 1 {
                 return Err((e.span, "multiple starred expressions in assignment".into()));
@@ -84,5 +86,18 @@ pub fn check_del_target(e: &Expr) -> Result<(), (Span, String)> {
         ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..) => Ok(()),
         ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().try_for_each(check_del_target),
         _ => Err((e.span, format!("cannot delete {}", e.describe()))),
+    }
+}
+
+/// The leftmost atom of an expression (`[1][0].x` gives the list `[1]`).
+pub fn leftmost(mut e: &Expr) -> &Expr {
+    loop {
+        match &e.kind {
+            ExprKind::Binary(l, ..) | ExprKind::Compare(l, _) | ExprKind::Attribute(l, _) | ExprKind::Subscript(l, _)
+            | ExprKind::Call(l, _) => e = l,
+            ExprKind::BoolOp(_, items) if !items.is_empty() => e = &items[0],
+            ExprKind::IfExp { body, .. } => e = body,
+            _ => return e,
+        }
     }
 }

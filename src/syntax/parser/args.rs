@@ -1,0 +1,492 @@
+//! Displays (`(...)`, `[...]`, `{...}`), strings, call arguments and parameter lists,
+//! with CPython's second-pass rules for their common mistakes.
+
+use super::targets::leftmost;
+use super::{name, op, raise, sp, Ctx, First, PErr, State, P};
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::*;
+use crate::syntax::token::{Kw, Lit, RawTok as R, Tok};
+use chumsky::input::Emitter;
+use chumsky::prelude::*;
+use std::rc::Rc;
+
+#[derive(Clone)]
+enum ListTail {
+    Comp(Vec<CompFor>),
+    Items(Vec<Expr>, bool),
+}
+
+enum BraceInner {
+    Dict(Vec<(Option<Expr>, Expr)>),
+    Set(Vec<Expr>),
+    DictComp(Expr, Expr, Vec<CompFor>),
+    SetComp(Expr, Vec<CompFor>),
+}
+
+fn comp(kind: CompKind, elt: Expr, value: Option<Expr>, generators: Vec<CompFor>, span: Span) -> Expr {
+    Expr::new(ExprKind::Comp(Rc::new(Comprehension { kind, elt, value, generators })), span)
+}
+
+/// A placeholder expression for a construct a raise has replaced.
+fn placeholder(span: Span) -> Expr {
+    Expr::new(ExprKind::Const(Constant::None), span)
+}
+
+/// `group | tuple | genexp`, `list | listcomp` and `dict | set | dictcomp | setcomp`.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+pub fn displays<'a>(
+    _c: &'a Ctx<'a>,
+    invalid: bool,
+    expr: P<'a, Expr>,
+    _named: P<'a, Expr>,
+    star_named: P<'a, Expr>,
+    bor: P<'a, Expr>,
+    yield_expr: P<'a, Expr>,
+    for_if_clauses: P<'a, Vec<CompFor>>,
+) -> (P<'a, Expr>, P<'a, Expr>, P<'a, Expr>) {
+    // After a first element: a comprehension's clauses, or the rest of a comma list.
+    // Parsing the first element once keeps nested brackets linear (no re-parsing).
+    let rest_of_list = op(R::Comma)
+        .ignore_then(star_named.clone())
+        .repeated()
+        .collect::<Vec<_>>()
+        .then(op(R::Comma).or_not())
+        .map(|(rest, comma)| (rest, comma.is_some()));
+    let after_first = for_if_clauses
+        .clone()
+        .map(ListTail::Comp)
+        .or(rest_of_list.map(|(rest, trailing)| ListTail::Items(rest, trailing)))
+        .boxed();
+
+    // group | tuple | genexp: '(' [yield_expr | star_named_expression (for_if_clauses | (',' star_named_expression)* [','])] ')'
+    let paren = op(R::LParen)
+        .ignore_then(
+            yield_expr
+                .map(|y| (y, ListTail::Items(vec![], false)))
+                .or(star_named.clone().then(after_first.clone()))
+                .or_not(),
+        )
+        .then_ignore(op(R::RParen))
+        .map_with(move |inner, e| {
+            let span = sp(e.span());
+            match inner {
+                None => Expr::new(ExprKind::Tuple(vec![]), span),
+                Some((elt, ListTail::Comp(gens))) => comp(CompKind::Gen, elt, None, gens, span),
+                Some((mut first, ListTail::Items(rest, trailing))) => {
+                    if rest.is_empty() && !trailing {
+                        if matches!(first.kind, ExprKind::Tuple(_)) {
+                            first.span = span;
+                        }
+                        first
+                    } else {
+                        let mut items = vec![first];
+                        items.extend(rest);
+                        Expr::new(ExprKind::Tuple(items), span)
+                    }
+                }
+            }
+        })
+        .boxed();
+
+    // list | listcomp: '[' [star_named_expression (for_if_clauses | (',' star_named_expression)* [','])] ']'
+    let list = op(R::LBracket)
+        .ignore_then(star_named.clone().then(after_first.clone()).or_not())
+        .then_ignore(op(R::RBracket))
+        .map_with(move |inner, e| {
+            let span = sp(e.span());
+            match inner {
+                None => Expr::new(ExprKind::List(vec![]), span),
+                Some((elt, ListTail::Comp(gens))) => comp(CompKind::List, elt, None, gens, span),
+                Some((first, ListTail::Items(rest, _))) => {
+                    let mut items = vec![first];
+                    items.extend(rest);
+                    Expr::new(ExprKind::List(items), span)
+                }
+            }
+        })
+        .boxed();
+
+    // double_starred_kvpair: '**' bitwise_or | expression ':' expression
+    let kvpair = op(R::DoubleStar)
+        .ignore_then(bor.clone())
+        .map(|v| (None, v))
+        .or(expr.clone().then_ignore(op(R::Colon)).then(expr.clone()).map(|(k, v)| (Some(k), v)))
+        .boxed();
+    let dict_item = if invalid {
+        // invalid_kvpair: a key without ':' or a ':' without a value, after a first pair.
+        kvpair
+            .or(expr
+                .clone()
+                .then(op(R::Colon).then(choice((op(R::RBrace), op(R::Comma))).rewind()).or_not())
+                .validate(|(k, colon), e, em| {
+                    let (msg, label) = match colon {
+                        None => ("':' expected after dictionary key", "this key has no ':' and value"),
+                        Some(_) => ("expression expected after dictionary key and ':'", "this key has no value"),
+                    };
+                    raise(e.state(), em, Diagnostic::syntax(k.span, msg).with_label(label));
+                    (Some(k.clone()), k)
+                }))
+            .boxed()
+    } else {
+        kvpair
+    };
+    let rest_of_dict = op(R::Comma)
+        .ignore_then(dict_item)
+        .repeated()
+        .collect::<Vec<_>>()
+        .then_ignore(op(R::Comma).or_not());
+    let brace = op(R::LBrace)
+        .ignore_then(
+            choice((
+                op(R::DoubleStar).ignore_then(bor.clone()).then(rest_of_dict.clone()).map(|(v, rest)| {
+                    let mut items = vec![(None, v)];
+                    items.extend(rest);
+                    BraceInner::Dict(items)
+                }),
+                star_named
+                    .clone()
+                    .then(
+                        op(R::Colon)
+                            .ignore_then(expr.clone())
+                            .then(for_if_clauses.clone().map(Ok).or(rest_of_dict.map(Err)))
+                            .map(Ok)
+                            .or(after_first.clone().map(Err)),
+                    )
+                    .map(|(first, tail)| match tail {
+                        Ok((v, Ok(gens))) => BraceInner::DictComp(first, v, gens),
+                        Ok((v, Err(rest))) => {
+                            let mut items = vec![(Some(first), v)];
+                            items.extend(rest);
+                            BraceInner::Dict(items)
+                        }
+                        Err(ListTail::Comp(gens)) => BraceInner::SetComp(first, gens),
+                        Err(ListTail::Items(rest, _)) => {
+                            let mut items = vec![first];
+                            items.extend(rest);
+                            BraceInner::Set(items)
+                        }
+                    }),
+            ))
+            .or_not(),
+        )
+        .then_ignore(op(R::RBrace))
+        .map_with(move |inner, e| {
+            let span = sp(e.span());
+            match inner {
+                None => Expr::new(ExprKind::Dict(vec![]), span),
+                Some(BraceInner::Dict(items)) => Expr::new(ExprKind::Dict(items), span),
+                Some(BraceInner::Set(items)) => Expr::new(ExprKind::Set(items), span),
+                Some(BraceInner::DictComp(k, v, g)) => comp(CompKind::Dict, k, Some(v), g, span),
+                Some(BraceInner::SetComp(elt, g)) => comp(CompKind::Set, elt, None, g, span),
+            }
+        })
+        .boxed();
+    (paren, list, brace)
+}
+
+/// Pass 2's `named_expression`: CPython's `invalid_named_expression` after the valid
+/// `NAME ':=' expression` failed: `expression ':=' expression`, `NAME '=' bitwise_or`,
+/// `bitwise_or '=' bitwise_or`, or else a plain `expression`.
+pub fn invalid_named<'a>(expr: P<'a, Expr>, bor: P<'a, Expr>) -> P<'a, Expr> {
+    let not_assign = choice((op(R::Assign), op(R::Walrus))).not();
+    expr.clone()
+        .then(
+            choice((
+                op(R::Walrus).ignore_then(expr).map(Ok),
+                op(R::Assign).ignore_then(bor).then_ignore(not_assign).map(Err),
+            ))
+            .or_not(),
+        )
+        .validate(|(a, tail), e, em| {
+            let st: &mut State = e.state();
+            match tail {
+                None => {}
+                Some(Ok(_)) => {
+                    let msg = format!("cannot use assignment expressions with {}", a.describe());
+                    raise(st, em, Diagnostic::syntax(a.span, msg).with_label("only a name can be assigned with ':='"));
+                }
+                Some(Err(v)) => {
+                    let plain = !matches!(
+                        a.kind,
+                        ExprKind::Compare(..) | ExprKind::BoolOp(..) | ExprKind::Unary(UnaryOp::Not, _) | ExprKind::IfExp { .. } | ExprKind::Lambda(_)
+                    );
+                    let excluded = matches!(
+                        leftmost(&a).kind,
+                        ExprKind::List(_) | ExprKind::Tuple(_) | ExprKind::Const(Constant::None | Constant::Bool(_))
+                    ) || matches!(&leftmost(&a).kind, ExprKind::Comp(c) if c.kind == CompKind::Gen);
+                    if let ExprKind::Name(_) = a.kind {
+                        let d = Diagnostic::syntax(a.span.to(v.span), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
+                            .with_label("'=' assigns; it cannot be used in an expression")
+                            .with_help("use '==' to compare, or ':=' to assign inside an expression");
+                        raise(st, em, d);
+                    } else if plain && !excluded {
+                        let msg = format!("cannot assign to {} here. Maybe you meant '==' instead of '='?", a.describe());
+                        raise(st, em, Diagnostic::syntax(a.span, msg).with_label("'=' assigns; '==' compares"));
+                    } else {
+                        st.first.get_or_insert(First::Generic);
+                        em.emit(PErr::custom(Diagnostic::syntax(a.span.to(v.span), "invalid syntax")));
+                    }
+                }
+            }
+            a
+        })
+        .boxed()
+}
+
+/// `arguments`: positional, `*e`, `NAME=e`, `**e`, or a sole bare generator expression.
+pub fn call_args<'a>(
+    _c: &'a Ctx<'a>,
+    invalid: bool,
+    expr: P<'a, Expr>,
+    named: P<'a, Expr>,
+    for_if_clauses: P<'a, Vec<CompFor>>,
+) -> P<'a, Vec<Arg>> {
+    let star = op(R::Star).ignore_then(expr.clone()).map(|v| (Arg::Star(v), false));
+    let dstar = op(R::DoubleStar).ignore_then(expr.clone()).map(|v| (Arg::DoubleStar(v), false));
+    let kwarg = name().then_ignore(op(R::Assign)).then(expr.clone()).map(|(n, v)| (Arg::Keyword(n, v), false));
+    let positional = named.clone().then(for_if_clauses.clone().or_not()).map_with(move |(elt, gens), e| match gens {
+        None => (Arg::Positional(elt), false),
+        Some(g) => (Arg::Positional(comp(CompKind::Gen, elt, None, g, sp(e.span()))), true),
+    });
+    let arg = if invalid {
+        // invalid_kwarg
+        let keyword_const = select! {
+            Tok::Kw(Kw::True) => "True", Tok::Kw(Kw::False) => "False", Tok::Kw(Kw::None) => "None",
+        }
+        .map_with(|k, e| (k, sp(e.span())))
+        .then_ignore(op(R::Assign))
+        .then(expr.clone().or_not())
+        .validate(|((k, s), _), e, em| {
+            raise(e.state(), em, Diagnostic::syntax(s, format!("cannot assign to {k}")));
+            (Arg::Positional(placeholder(s)), false)
+        });
+        let kwarg_genexp = name()
+            .then_ignore(op(R::Assign))
+            .then(expr.clone())
+            .then_ignore(for_if_clauses.clone())
+            .validate(|(n, v), e, em| {
+                let d = Diagnostic::syntax(n.span.to(v.span), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+                raise(e.state(), em, d);
+                (Arg::Keyword(n, v), false)
+            });
+        let expr_assign = expr.clone().then_ignore(op(R::Assign)).then(expr.clone().or_not()).validate(|(a, _), e, em| {
+            let d = Diagnostic::syntax(a.span, "expression cannot contain assignment, perhaps you meant \"==\"?")
+                .with_label("only a name can be a keyword argument");
+            raise(e.state(), em, d);
+            (Arg::Positional(a), false)
+        });
+        choice((star, dstar, keyword_const, kwarg_genexp, kwarg, expr_assign, positional)).boxed()
+    } else {
+        choice((star, dstar, kwarg, positional)).boxed()
+    };
+    arg.separated_by(op(R::Comma))
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .validate(|args, e, em| {
+            if args.len() > 1 {
+                for (a, bare) in &args {
+                    if let (Arg::Positional(g), true) = (a, bare) {
+                        let d = Diagnostic::syntax(g.span, "Generator expression must be parenthesized")
+                            .with_label("this generator expression is not the only argument");
+                        raise(e.state(), em, d);
+                    }
+                }
+            }
+            args.into_iter().map(|(a, _)| a).collect::<Vec<_>>()
+        })
+        .boxed()
+}
+
+/// One parameter slot while parsing a parameter list.
+enum ParamItem {
+    Plain(Param),
+    Slash(Span),
+    Star(Option<Param>, Span, Option<Span>),
+    DoubleStar(Param, Option<Span>),
+}
+
+/// `params` (for `def`, with annotations) or `lambda_params` (without).
+pub fn params<'a>(_c: &'a Ctx<'a>, _invalid: bool, expr: P<'a, Expr>, annotations: bool) -> P<'a, Params> {
+    let annotation = if annotations { op(R::Colon).ignore_then(expr.clone()).or_not().boxed() } else { empty().to(None).boxed() };
+    let param = name().then(annotation.clone());
+    let default = op(R::Assign).map_with(|_, e| sp(e.span())).then_ignore(expr.clone()).or_not();
+    let item = choice((
+        op(R::DoubleStar)
+            .ignore_then(param.clone())
+            .then(default.clone())
+            .map(|((name, annotation), d)| ParamItem::DoubleStar(Param { name, default: None, annotation }, d)),
+        op(R::Star)
+            .map_with(|_, e| sp(e.span()))
+            .then(param.clone().or_not())
+            .then(default.clone())
+            .map(|((s, p), d)| ParamItem::Star(p.map(|(name, annotation)| Param { name, default: None, annotation }), s, d)),
+        op(R::Slash).map_with(|_, e| ParamItem::Slash(sp(e.span()))),
+        param
+            .then(op(R::Assign).ignore_then(expr).or_not())
+            .map(|((name, annotation), default)| ParamItem::Plain(Param { name, default, annotation })),
+    ));
+    item.separated_by(op(R::Comma))
+        .at_least(1)
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .validate(|items, e, em| {
+            let span = sp(e.span());
+            build_params(items, span, e.state(), em)
+        })
+        .boxed()
+}
+
+fn build_params(items: Vec<ParamItem>, span: Span, st: &mut State, em: &mut Emitter<PErr>) -> Params {
+    let mut p = Params::default();
+    let mut seen_star = false;
+    let mut seen_slash = false;
+    let mut seen_default = false;
+    let mut err = |s: Span, msg: &str| raise(st, em, Diagnostic::syntax(s, msg));
+    let n = items.len();
+    for (i, item) in items.into_iter().enumerate() {
+        if p.kwarg.is_some() {
+            err(span, "arguments cannot follow var-keyword argument");
+            break;
+        }
+        match item {
+            ParamItem::Plain(param) => {
+                if seen_star {
+                    p.kwonly.push(param);
+                } else {
+                    if param.default.is_some() {
+                        seen_default = true;
+                    } else if seen_default {
+                        err(param.name.span, "non-default argument follows default argument");
+                    }
+                    p.args.push(param);
+                }
+            }
+            ParamItem::Slash(s) => {
+                if seen_slash {
+                    err(s, "/ may appear only once");
+                } else if seen_star {
+                    err(s, "/ must be ahead of *");
+                } else if p.args.is_empty() {
+                    err(s, "at least one argument must precede /");
+                }
+                seen_slash = true;
+                p.posonly.append(&mut p.args);
+            }
+            ParamItem::Star(param, s, default) => {
+                if let Some(d) = default {
+                    err(d, "var-positional argument cannot have default value");
+                }
+                if seen_star {
+                    err(s, "* argument may appear only once");
+                }
+                seen_star = true;
+                if param.is_none() && (i + 1 == n) {
+                    err(s, "named arguments must follow bare *");
+                }
+                p.vararg = param;
+            }
+            ParamItem::DoubleStar(param, default) => {
+                if let Some(d) = default {
+                    err(d, "var-keyword argument cannot have default value");
+                }
+                p.kwarg = Some(param);
+            }
+        }
+    }
+    if seen_star && p.vararg.is_none() && p.kwonly.is_empty() && n > 0 {
+        err(span, "named arguments must follow bare *");
+    }
+    p
+}
+
+/// `strings`: adjacent string, bytes and f-string literals, concatenated.
+pub fn strings<'a>(star_expressions: P<'a, Expr>, yield_expr: P<'a, Expr>) -> P<'a, Expr> {
+    let field_value = yield_expr.or(star_expressions);
+    let fstring = recursive(|field| {
+        let text = select! { Tok::FText(t) => FPart::Text(t) };
+        let spec = just(Tok::FSpec).ignore_then(text.or(field).repeated().collect::<Vec<_>>());
+        just(Tok::FFieldStart)
+            .ignore_then(field_value.clone())
+            .then(select! { Tok::FDebug(d) => d }.or_not())
+            .then(select! { Tok::FConv(c) => c }.or_not())
+            .then(spec.or_not())
+            .then_ignore(just(Tok::FFieldEnd))
+            .map(|(((value, debug), conversion), spec)| FPart::Field(Box::new(FField { value, debug, conversion, spec })))
+    });
+    let text = select! { Tok::FText(t) => FPart::Text(t) };
+    let fstr = just(Tok::FStart)
+        .ignore_then(text.or(fstring).repeated().collect::<Vec<_>>())
+        .then_ignore(just(Tok::FEnd))
+        .map(Piece::F);
+    let lit = select! { Tok::Lit(l) => Piece::L(l) };
+    lit.or(fstr)
+        .map_with(|p, e| (p, sp(e.span())))
+        .repeated()
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .validate(|pieces, e, emitter| concat_strings(pieces, sp(e.span()), e.state(), emitter))
+        .boxed()
+}
+
+enum Piece {
+    L(Lit),
+    F(Vec<FPart>),
+}
+
+fn concat_strings(pieces: Vec<(Piece, Span)>, span: Span, st: &mut State, em: &mut Emitter<PErr>) -> Expr {
+    let is_bytes = |p: &Piece| matches!(p, Piece::L(Lit::Bytes(_)));
+    let any_bytes = pieces.iter().any(|(p, _)| is_bytes(p));
+    if any_bytes && !pieces.iter().all(|(p, _)| is_bytes(p)) {
+        raise(st, em, Diagnostic::syntax(span, "cannot mix bytes and nonbytes literals"));
+        return placeholder(span);
+    }
+    if any_bytes {
+        let mut out = Vec::new();
+        for (p, _) in pieces {
+            if let Piece::L(Lit::Bytes(b)) = p {
+                out.extend_from_slice(&b);
+            }
+        }
+        return Expr::new(ExprKind::Const(Constant::Bytes(Rc::from(out))), span);
+    }
+    if pieces.iter().all(|(p, _)| matches!(p, Piece::L(_))) {
+        if pieces.len() == 1 {
+            if let Some((Piece::L(Lit::Str(s)), _)) = pieces.into_iter().next() {
+                return Expr::new(ExprKind::Const(Constant::Str(s)), span);
+            }
+            return placeholder(span);
+        }
+        let mut out = String::new();
+        for (p, _) in pieces {
+            if let Piece::L(Lit::Str(s)) = p {
+                out.push_str(&s);
+            }
+        }
+        return Expr::new(ExprKind::Const(Constant::Str(Rc::from(out))), span);
+    }
+    let mut parts: Vec<FPart> = Vec::new();
+    let push_text = |parts: &mut Vec<FPart>, t: Rc<str>| {
+        if let Some(FPart::Text(prev)) = parts.last_mut() {
+            let joined = format!("{prev}{t}");
+            *prev = Rc::from(joined);
+        } else if !t.is_empty() {
+            parts.push(FPart::Text(t));
+        }
+    };
+    for (p, _) in pieces {
+        match p {
+            Piece::L(Lit::Str(s)) => push_text(&mut parts, s),
+            Piece::L(Lit::Bytes(_)) => {}
+            Piece::F(fparts) => {
+                for fp in fparts {
+                    match fp {
+                        FPart::Text(t) => push_text(&mut parts, t),
+                        field => parts.push(field),
+                    }
+                }
+            }
+        }
+    }
+    Expr::new(ExprKind::FString(parts), span)
+}

@@ -1,0 +1,184 @@
+//! The parser's error type: cheap to create and merge (the parser backtracks a lot, and
+//! every failed alternative records what it expected), and the conversion of a generic
+//! failure into a diagnostic worded as CPython words it.
+
+use super::In;
+use crate::diagnostic::{DiagKind, Diagnostic};
+use crate::span::Span;
+use crate::syntax::token::{op_str, Kw, RawTok, Tok};
+use chumsky::error::{Error, LabelError};
+use chumsky::util::MaybeRef;
+use chumsky::DefaultExpected;
+use chumsky::span::SimpleSpan;
+
+/// A parse error: where the parser failed, the token it found, a bit set of what it
+/// expected there, or a finished diagnostic for a specialised error (a "raise").
+#[derive(Clone, Debug)]
+pub struct PErr {
+    /// The span of the token found (empty at the end of input).
+    pub span: SimpleSpan,
+    /// The token found, `None` at the end of input.
+    pub found: Option<Tok>,
+    /// What was expected, as bits (see [`expect_bit`]).
+    pub expected: u128,
+    /// A specialised error with its own message.
+    pub custom: Option<Box<Diagnostic>>,
+}
+
+/// Bit for "an expression" (set by `labelled("expression")`).
+const EXPR_BIT: u32 = 124;
+/// Bit for anything not a single token.
+const OTHER_BIT: u32 = 125;
+
+/// The bit standing for an expected token.
+pub fn expect_bit(t: &Tok) -> u32 {
+    match t {
+        Tok::Op(r) => *r as u32,
+        Tok::Kw(k) => 64 + *k as u32,
+        Tok::Newline => 110,
+        Tok::Indent => 111,
+        Tok::Dedent => 112,
+        Tok::Name(_) => 113,
+        _ => OTHER_BIT,
+    }
+}
+
+impl PErr {
+    /// A specialised error carrying its diagnostic.
+    pub fn custom(d: Diagnostic) -> PErr {
+        let span = SimpleSpan::from(d.span.range());
+        PErr { span, found: None, expected: 0, custom: Some(Box::new(d)) }
+    }
+
+    /// A bare failure at `span` with nothing expected (for hand-written parsers).
+    pub fn at(span: SimpleSpan, found: Option<Tok>) -> PErr {
+        PErr { span, found, expected: 0, custom: None }
+    }
+
+    /// The expected tokens, spelled for a help line (at most a few).
+    pub fn expected_list(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.expected & (1 << EXPR_BIT) != 0 {
+            out.push("an expression".to_string());
+        }
+        for bit in 0..EXPR_BIT {
+            if self.expected & (1u128 << bit) == 0 {
+                continue;
+            }
+            let name = match bit {
+                0..=63 => RAW_OPS.iter().find(|r| **r as u32 == bit).map(|r| format!("'{}'", op_str(*r))),
+                64..=109 => KWS.iter().find(|k| 64 + **k as u32 == bit).map(|k| format!("'{}'", k.as_str())),
+                110 => Some("a newline".into()),
+                111 => Some("an indented block".into()),
+                113 => Some("a name".into()),
+                _ => None,
+            };
+            out.extend(name);
+        }
+        out
+    }
+}
+
+/// Operators that can appear in an expected set.
+const RAW_OPS: &[RawTok] = {
+    use RawTok::*;
+    &[
+        LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Colon, Semi, Dot, Ellipsis, Arrow, Walrus,
+        Assign, Plus, Minus, Star, Slash, DoubleSlash, Percent, DoubleStar, At, LShift, RShift, Amp, Pipe,
+        Caret, Tilde, Lt, Gt, Le, Ge, EqEq, NotEq,
+    ]
+};
+
+/// Keywords that can appear in an expected set.
+const KWS: &[Kw] = &[
+    Kw::As, Kw::Else, Kw::Except, Kw::Finally, Kw::For, Kw::If, Kw::Import, Kw::In, Kw::Def, Kw::Class,
+];
+
+impl<'a> LabelError<'a, In<'a>, DefaultExpected<'a, Tok>> for PErr {
+    fn expected_found<E: IntoIterator<Item = DefaultExpected<'a, Tok>>>(
+        expected: E,
+        found: Option<MaybeRef<'a, Tok>>,
+        span: SimpleSpan,
+    ) -> Self {
+        let mut bits = 0u128;
+        for e in expected {
+            bits |= 1u128 << match e {
+                DefaultExpected::Token(t) => expect_bit(&t),
+                _ => OTHER_BIT,
+            };
+        }
+        PErr { span, found: found.map(|t| (*t).clone()), expected: bits, custom: None }
+    }
+
+    fn merge_expected_found<E: IntoIterator<Item = DefaultExpected<'a, Tok>>>(
+        mut self,
+        expected: E,
+        _found: Option<MaybeRef<'a, Tok>>,
+        _span: SimpleSpan,
+    ) -> Self {
+        for e in expected {
+            self.expected |= 1u128 << match e {
+                DefaultExpected::Token(t) => expect_bit(&t),
+                _ => OTHER_BIT,
+            };
+        }
+        self
+    }
+}
+
+impl<'a> LabelError<'a, In<'a>, &'static str> for PErr {
+    fn expected_found<E: IntoIterator<Item = &'static str>>(
+        expected: E,
+        found: Option<MaybeRef<'a, Tok>>,
+        span: SimpleSpan,
+    ) -> Self {
+        let mut e = PErr { span, found: found.map(|t| (*t).clone()), expected: 0, custom: None };
+        for l in expected {
+            e.label_with(l);
+        }
+        e
+    }
+
+    fn label_with(&mut self, label: &'static str) {
+        if self.custom.is_none() && label == "expression" {
+            self.expected = 1 << EXPR_BIT;
+        }
+    }
+}
+
+impl<'a> Error<'a, In<'a>> for PErr {
+    fn merge(mut self, other: Self) -> Self {
+        if self.custom.is_none() {
+            self.custom = other.custom;
+        }
+        self.expected |= other.expected;
+        self
+    }
+}
+
+/// The diagnostic for a failure with no specialised message. `lex` gives the lexical
+/// error a [`Tok::Error`] stands for.
+pub fn generic(e: &PErr, src_len: usize, lex: &dyn Fn(u32) -> Diagnostic) -> Diagnostic {
+    let span = Span::new(e.span.start, e.span.end);
+    match &e.found {
+        Some(Tok::Error(k)) => lex(*k),
+        Some(Tok::Indent) => Diagnostic::new(DiagKind::Indentation, span, "unexpected indent")
+            .with_label("this line is indented more than the block it is in"),
+        Some(Tok::Dedent) => Diagnostic::new(DiagKind::Indentation, span, "unexpected unindent")
+            .with_label("the block ends here, but the statement is not finished"),
+        found => {
+            let label = match found {
+                Some(Tok::Newline) => "unexpected end of line".to_string(),
+                Some(t) => format!("unexpected {t}"),
+                None => "unexpected end of input".to_string(),
+            };
+            let span = if found.is_none() { Span::new(src_len, src_len) } else { span };
+            let mut d = Diagnostic::syntax(span, "invalid syntax").with_label(label);
+            let expected = e.expected_list();
+            if !expected.is_empty() && expected.len() <= 4 {
+                d = d.with_help(format!("expected {}", expected.join(" or ")));
+            }
+            d
+        }
+    }
+}
