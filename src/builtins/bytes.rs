@@ -1,7 +1,7 @@
 //! `bytes` methods: searching, splitting, stripping, case and padding, `hex`/`fromhex`,
 //! `decode`, with CPython's argument handling and error messages.
 
-use super::{add_method, check_method, raise, ret};
+use super::{add_method, check_clinic, check_method, check_pos, check_tuple, raise, ret};
 use crate::eval::native::{Args, NativeImpl, Ret};
 use crate::ops;
 use crate::runtime::bytes::PyBytes;
@@ -93,7 +93,7 @@ fn count_in(hay: &[u8], sub: &[u8]) -> usize {
 }
 
 fn find_impl(rt: &mut Runtime, a: Args, name: &str, rev: bool, strict: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+    if let Err(e) = check_tuple(rt, &a, &format!("bytes.{name}"), 1, 3) {
         return raise(e);
     }
     let b = this(&a);
@@ -129,7 +129,7 @@ fn rindex(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn count(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "count", 1, 3) {
+    if let Err(e) = check_tuple(rt, &a, "bytes.count", 1, 3) {
         return raise(e);
     }
     let b = this(&a);
@@ -148,7 +148,7 @@ fn count(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn affix(rt: &mut Runtime, a: Args, name: &str, start: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+    if let Err(e) = check_tuple(rt, &a, &format!("bytes.{name}"), 1, 3) {
         return raise(e);
     }
     let b = this(&a);
@@ -194,7 +194,7 @@ fn is_space(c: u8) -> bool {
 }
 
 fn strip_impl(rt: &mut Runtime, a: Args, name: &str, left: bool, right: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 0, 1) {
+    if let Err(e) = check_clinic(rt, &a, &format!("bytes.{name}"), 0, 1) {
         return raise(e);
     }
     let b = this(&a);
@@ -238,7 +238,7 @@ fn split_args(rt: &mut Runtime, a: &Args, name: &str) -> Result<(Option<Vec<u8>>
         match n.as_str() {
             "sep" => sep = Some(v.clone()),
             "maxsplit" => maxsplit = Some(v.clone()),
-            other => return Err(rt.type_error(format!("{name}() got an unexpected keyword argument '{other}'"))),
+            other => return Err(rt.type_error(format!("'{other}' is an invalid keyword argument for {name}()"))),
         }
     }
     let sep = match sep {
@@ -327,6 +327,9 @@ fn rsplit(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn splitlines(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_pos(rt, &a, "splitlines", 1) {
+        return raise(e);
+    }
     let keep = match a.pos.get(1).or(a.kw("keepends")) {
         Some(v) => match ops::cmp::truthy(rt, v) {
             Ok(b) => b,
@@ -357,7 +360,7 @@ fn splitlines(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn partition_impl(rt: &mut Runtime, a: Args, rev: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, if rev { "rpartition" } else { "partition" }, 1, 1) {
+    if let Err(e) = check_method(rt, &a, if rev { "bytes.rpartition" } else { "bytes.partition" }, 1, 1) {
         return raise(e);
     }
     let b = this(&a);
@@ -386,7 +389,7 @@ fn rpartition(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn join(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "join", 1, 1) {
+    if let Err(e) = check_method(rt, &a, "bytes.join", 1, 1) {
         return raise(e);
     }
     let sep = this(&a);
@@ -411,7 +414,7 @@ fn join(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn replace(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "replace", 2, 3) {
+    if let Err(e) = check_clinic(rt, &a, "bytes.replace", 2, 3) {
         return raise(e);
     }
     let b = this(&a);
@@ -461,7 +464,7 @@ fn replace(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn affix_remove(rt: &mut Runtime, a: Args, prefix: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, if prefix { "removeprefix" } else { "removesuffix" }, 1, 1) {
+    if let Err(e) = check_method(rt, &a, if prefix { "bytes.removeprefix" } else { "bytes.removesuffix" }, 1, 1) {
         return raise(e);
     }
     let b = this(&a);
@@ -487,7 +490,7 @@ fn removesuffix(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 2) {
+    if let Err(e) = check_clinic(rt, &a, &format!("bytes.{name}"), 1, 2) {
         return raise(e);
     }
     let b = this(&a);
@@ -535,7 +538,7 @@ fn center(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn zfill(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "zfill", 1, 1) {
+    if let Err(e) = check_method(rt, &a, "bytes.zfill", 1, 1) {
         return raise(e);
     }
     let b = this(&a);
@@ -558,6 +561,9 @@ fn zfill(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_pos(rt, &a, "expandtabs", 1) {
+        return raise(e);
+    }
     let size = match a.pos.get(1).or(a.kw("tabsize")) {
         None => 8,
         Some(v) => match ops::index_i64(rt, v, "tabsize") {
@@ -591,10 +597,10 @@ fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 macro_rules! map_bytes {
-    ($($name:ident, $qual:expr => $f:expr;)*) => {
+    ($($name:ident, $qual:literal => $f:expr;)*) => {
         $(
             fn $name(rt: &mut Runtime, a: Args) -> Ret {
-                if let Err(e) = check_method(rt, &a, $qual, 0, 0) {
+                if let Err(e) = check_method(rt, &a, concat!("bytes.", $qual), 0, 0) {
                     return raise(e);
                 }
                 let f: fn(&[u8]) -> Value = $f;
@@ -639,8 +645,8 @@ map_bytes! {
 }
 
 fn hex(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() > 3 {
-        return raise(rt.type_error(format!("hex() takes at most 2 arguments ({} given)", a.pos.len() - 1)));
+    if let Err(e) = check_pos(rt, &a, "hex", 2) {
+        return raise(e);
     }
     let b = this(&a);
     let sep = match a.pos.get(1).or(a.kw("sep")) {
@@ -677,9 +683,10 @@ fn hex(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn fromhex(rt: &mut Runtime, a: Args) -> Ret {
-    let Some(arg) = a.pos.get(1) else {
-        return raise(rt.type_error("fromhex() takes exactly one argument (0 given)"));
-    };
+    if let Err(e) = check_method(rt, &a, "bytes.fromhex", 1, 1) {
+        return raise(e);
+    }
+    let arg = &a.pos[1];
     let Value::Str(s) = arg else {
         let tn = ops::type_name(rt, arg);
         return raise(rt.type_error(format!("fromhex() argument must be str, not {tn}")));
@@ -868,6 +875,9 @@ fn decode(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn maketrans(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() != 2 {
+        return raise(rt.type_error(format!("maketrans expected 2 arguments, got {}", a.pos.len())));
+    }
     let (Some(Value::Bytes(f)), Some(Value::Bytes(t))) = (a.pos.first(), a.pos.get(1)) else {
         return raise(rt.type_error("maketrans() arguments must be bytes-like objects"));
     };
@@ -882,8 +892,11 @@ fn maketrans(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn translate(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() < 2 || a.pos.len() > 3 {
-        return raise(rt.type_error(format!("translate() takes at most 2 arguments ({} given)", a.pos.len().saturating_sub(1))));
+    if a.pos.len() < 2 {
+        return raise(rt.type_error("translate() takes at least 1 positional argument (0 given)"));
+    }
+    if let Err(e) = check_pos(rt, &a, "translate", 2) {
+        return raise(e);
     }
     let b = this(&a);
     let table = match &a.pos[1] {

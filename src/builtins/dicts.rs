@@ -1,7 +1,7 @@
 //! `dict`: lookups with Python hashing and equality (user `__eq__` runs outside any
 //! borrow of the table), the methods, and the key/value/item views.
 
-use super::{add_method, check_method, raise, ret};
+use super::{add_method, check_clinic, check_method, raise, ret};
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
 use crate::runtime::dict::Dict;
@@ -202,8 +202,8 @@ fn items(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn get(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() < 2 || a.pos.len() > 3 {
-        return raise(rt.type_error(format!("get expected at least 1 argument, got {}", a.pos.len() - 1)));
+    if let Err(e) = check_clinic(rt, &a, "dict.get", 1, 2) {
+        return raise(e);
     }
     match dict_get(rt, &this(&a), &a.pos[1]) {
         Ok(Some(v)) => Ret::Val(v),
@@ -213,8 +213,8 @@ fn get(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn setdefault(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() < 2 || a.pos.len() > 3 {
-        return raise(rt.type_error(format!("setdefault expected at least 1 argument, got {}", a.pos.len() - 1)));
+    if let Err(e) = check_clinic(rt, &a, "dict.setdefault", 1, 2) {
+        return raise(e);
     }
     let d = this(&a);
     match dict_get(rt, &d, &a.pos[1]) {
@@ -228,8 +228,8 @@ fn setdefault(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn pop(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() < 2 || a.pos.len() > 3 {
-        return raise(rt.type_error(format!("pop expected at least 1 argument, got {}", a.pos.len() - 1)));
+    if let Err(e) = check_clinic(rt, &a, "dict.pop", 1, 2) {
+        return raise(e);
     }
     match dict_del(rt, &this(&a), &a.pos[1]) {
         Ok(Some(v)) => Ret::Val(v),
@@ -285,11 +285,10 @@ fn clear(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn fromkeys(rt: &mut Runtime, a: Args) -> Ret {
-    let (it, val) = match a.pos.len() {
-        2 => (a.pos[1].clone(), Value::None),
-        3 => (a.pos[1].clone(), a.pos[2].clone()),
-        n => return raise(rt.type_error(format!("fromkeys expected at least 1 argument, got {}", n.saturating_sub(1)))),
-    };
+    if let Err(e) = check_clinic(rt, &a, "dict.fromkeys", 1, 2) {
+        return raise(e);
+    }
+    let (it, val) = (a.pos[1].clone(), a.pos.get(2).cloned().unwrap_or(Value::None));
     let d = Rc::new(Dict::new());
     let keys = match ops::iter::collect(rt, &it) {
         Ok(k) => k,

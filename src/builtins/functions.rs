@@ -404,7 +404,10 @@ fn issubclass(rt: &mut Runtime, a: Args) -> Ret {
 fn attr_name(rt: &Runtime, v: &Value, what: &str) -> Result<Rc<PyStr>, crate::runtime::class::Exc> {
     match v {
         Value::Str(s) => Ok(intern(s.as_str())),
-        other => Err(rt.type_error(format!("{what}: attribute name must be string, not '{}'", ops::type_name(rt, other)))),
+        other => {
+            let _ = what;
+            Err(rt.type_error(format!("attribute name must be string, not '{}'", ops::type_name(rt, other))))
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! `list` and `tuple` methods, and those of `range` and `slice`.
 
-use super::{add_method, check_method, raise, ret};
+use super::{add_method, check_clinic, check_method, raise, ret};
 use crate::eval::native::{Args, Ret};
 use crate::ops;
 use crate::runtime::list::List;
@@ -17,7 +17,9 @@ fn this(a: &Args) -> Rc<List> {
 
 fn append(rt: &mut Runtime, a: Args) -> Ret {
     if a.pos.len() != 2 || a.has_kw() {
-        return raise(rt.type_error(format!("list.append() takes exactly one argument ({} given)", a.pos.len().saturating_sub(1))));
+        if let Err(e) = check_method(rt, &a, "list.append", 1, 1) {
+            return raise(e);
+        }
     }
     if let Value::List(l) = &a.pos[0] {
         l.borrow_mut().push(a.pos[1].clone());
@@ -43,7 +45,7 @@ fn norm(i: i64, len: usize) -> i64 {
 }
 
 fn pop(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "pop", 0, 1) {
+    if let Err(e) = check_clinic(rt, &a, "list.pop", 0, 1) {
         return raise(e);
     }
     let l = this(&a);
@@ -66,8 +68,8 @@ fn pop(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn insert(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() != 3 {
-        return raise(rt.type_error(format!("insert expected 2 arguments, got {}", a.pos.len().saturating_sub(1))));
+    if let Err(e) = check_clinic(rt, &a, "list.insert", 2, 2) {
+        return raise(e);
     }
     let l = this(&a);
     let len = l.len();
@@ -116,8 +118,8 @@ fn seq_items(a: &Args) -> Vec<Value> {
 
 fn index(rt: &mut Runtime, a: Args) -> Ret {
     let kind = if matches!(a.pos[0], Value::List(_)) { "list" } else { "tuple" };
-    if a.pos.len() < 2 || a.pos.len() > 4 {
-        return raise(rt.type_error(format!("index expected at least 1 argument, got {}", a.pos.len().saturating_sub(1))));
+    if let Err(e) = check_clinic(rt, &a, &format!("{kind}.index"), 1, 3) {
+        return raise(e);
     }
     let items = seq_items(&a);
     let len = items.len();
@@ -153,8 +155,9 @@ fn index(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn count(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() != 2 {
-        return raise(rt.type_error(format!("count() takes exactly one argument ({} given)", a.pos.len().saturating_sub(1))));
+    let qual = if matches!(a.pos[0], Value::List(_)) { "list.count" } else { "tuple.count" };
+    if let Err(e) = check_method(rt, &a, qual, 1, 1) {
+        return raise(e);
     }
     let items = seq_items(&a);
     let mut n = 0;
@@ -169,6 +172,9 @@ fn count(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn sort(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() > 3 {
+        return raise(rt.type_error(format!("sort() takes at most 2 arguments ({} given)", a.pos.len() - 1)));
+    }
     if a.pos.len() != 1 {
         return raise(rt.type_error("sort() takes no positional arguments"));
     }
@@ -214,7 +220,7 @@ fn clear(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn range_index_count(rt: &mut Runtime, a: Args, name: &str) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 1) {
+    if let Err(e) = check_method(rt, &a, &format!("range.{name}"), 1, 1) {
         return raise(e);
     }
     let Value::Range(r) = &a.pos[0] else { return Ret::Val(Value::None) };

@@ -107,6 +107,51 @@ pub fn check_method(rt: &Runtime, a: &Args, qual: &str, min: usize, max: usize) 
     Err(rt.type_error(msg))
 }
 
+/// Check a method's arguments with the wording of CPython's Argument Clinic for
+/// positional-only methods: no keywords (`str.center() takes no keyword arguments`),
+/// and the count (`center expected at least 1 argument, got 0`). `qual` is
+/// `type.method`; `pos` includes the receiver.
+pub fn check_clinic(rt: &Runtime, a: &Args, qual: &str, min: usize, max: usize) -> Result<(), Exc> {
+    if a.has_kw() {
+        return Err(rt.type_error(format!("{qual}() takes no keyword arguments")));
+    }
+    let name = qual.rsplit('.').next().unwrap_or(qual);
+    let n = a.pos.len().saturating_sub(1);
+    let s = |k: usize| if k == 1 { "" } else { "s" };
+    let msg = if min == max && n != min {
+        format!("{name} expected {min} argument{}, got {n}", s(min))
+    } else if n < min {
+        format!("{name} expected at least {min} argument{}, got {n}", s(min))
+    } else if n > max {
+        format!("{name} expected at most {max} argument{}, got {n}", s(max))
+    } else {
+        return Ok(());
+    };
+    Err(rt.type_error(msg))
+}
+
+/// Check a method parsed like CPython's `PyArg_ParseTuple` methods: no keywords
+/// (`str.find() takes no keyword arguments`) and the count without the type
+/// (`find() takes at least 1 argument (0 given)`). `qual` is `type.method`.
+pub fn check_tuple(rt: &Runtime, a: &Args, qual: &str, min: usize, max: usize) -> Result<(), Exc> {
+    if a.has_kw() {
+        return Err(rt.type_error(format!("{qual}() takes no keyword arguments")));
+    }
+    let name = qual.rsplit('.').next().unwrap_or(qual);
+    check_method(rt, a, name, min, max)
+}
+
+/// Check the positional count of a method that also takes keywords
+/// (`splitlines() takes at most 1 argument (2 given)`); `pos` includes the receiver.
+pub fn check_pos(rt: &Runtime, a: &Args, name: &str, max: usize) -> Result<(), Exc> {
+    let n = a.pos.len().saturating_sub(1);
+    if n > max {
+        let s = if max == 1 { "" } else { "s" };
+        return Err(rt.type_error(format!("{name}() takes at most {max} argument{s} ({n} given)")));
+    }
+    Ok(())
+}
+
 /// Fill the builtins namespace and the built-in types' methods.
 pub fn install(rt: &mut Runtime) {
     let types: Vec<(&str, Rc<Class>)> = {

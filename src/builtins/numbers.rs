@@ -309,6 +309,18 @@ fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {
     Some(g.x.mod_floor(&m))
 }
 
+/// Positional count of `to_bytes`/`from_bytes` (two positional, one keyword-only).
+fn kwonly_arity(rt: &Runtime, a: &Args, name: &str) -> Result<(), crate::runtime::class::Exc> {
+    let n = a.pos.len().saturating_sub(1);
+    if n > 3 {
+        return Err(rt.type_error(format!("{name}() takes at most 3 arguments ({n} given)")));
+    }
+    if n > 2 {
+        return Err(rt.type_error(format!("{name}() takes at most 2 positional arguments ({n} given)")));
+    }
+    Ok(())
+}
+
 /// The int value of a method's receiver.
 fn recv_int(a: &Args) -> BigInt {
     match &a.pos[0] {
@@ -335,7 +347,8 @@ fn int_bit_count(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn int_conjugate(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "conjugate", 0, 0) {
+    let qual = if matches!(a.pos[0], Value::Float(_)) { "float.conjugate" } else { "int.conjugate" };
+    if let Err(e) = check_method(rt, &a, qual, 0, 0) {
         return raise(e);
     }
     Ret::Val(match &a.pos[0] {
@@ -362,8 +375,8 @@ fn int_from_bytes(rt: &mut Runtime, a: Args) -> Ret {
         },
         None => false,
     };
-    if a.pos.len() > 3 {
-        return raise(rt.type_error(format!("from_bytes() takes at most 2 positional arguments ({} given)", a.pos.len() - 1)));
+    if let Err(e) = kwonly_arity(rt, &a, "from_bytes") {
+        return raise(e);
     }
     let Some(bytes) = bytes else {
         return raise(rt.type_error("from_bytes() missing required argument 'bytes' (pos 1)"));
@@ -445,9 +458,10 @@ fn float_getformat(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn float_fromhex(rt: &mut Runtime, a: Args) -> Ret {
-    let Some(arg) = a.pos.get(1) else {
-        return raise(rt.type_error("fromhex() takes exactly one argument (0 given)"));
-    };
+    if let Err(e) = check_method(rt, &a, "float.fromhex", 1, 1) {
+        return raise(e);
+    }
+    let arg = &a.pos[1];
     let Value::Str(s) = arg else {
         let tn = ops::type_name(rt, arg);
         return raise(rt.type_error(format!("must be str, not {tn}")));
@@ -561,6 +575,9 @@ fn float_as_integer_ratio(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn int_to_bytes(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = kwonly_arity(rt, &a, "to_bytes") {
+        return raise(e);
+    }
     let v = match &a.pos[0] {
         Value::Int(i) => BigInt::from(*i),
         Value::Bool(b) => BigInt::from(*b as i64),

@@ -258,6 +258,14 @@ pub fn frozenset_hash(s: &SetObj) -> i64 {
     if hash as i64 == -1 { 590923713 } else { hash as i64 }
 }
 
+/// `set.name` or `frozenset.name`, by the receiver's type (for messages).
+fn qual(a: &Args, name: &str) -> String {
+    match &a.pos[0] {
+        Value::Set(s) if s.frozen => format!("frozenset.{name}"),
+        _ => format!("set.{name}"),
+    }
+}
+
 fn this(a: &Args) -> Rc<SetObj> {
     match &a.pos[0] {
         Value::Set(s) => s.clone(),
@@ -349,7 +357,7 @@ fn clear(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn copy(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "set.copy", 0, 0) {
+    if let Err(e) = check_method(rt, &a, &qual(&a, "copy"), 0, 0) {
         return raise(e);
     }
     let s = this(&a);
@@ -425,7 +433,7 @@ fn no_kw(rt: &Runtime, a: &Args, name: &str) -> Result<(), crate::runtime::class
 }
 
 fn union(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = no_kw(rt, &a, "set.union") {
+    if let Err(e) = no_kw(rt, &a, &qual(&a, "union")) {
         return raise(e);
     }
     let s = this(&a);
@@ -442,7 +450,7 @@ fn union(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn intersection(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = no_kw(rt, &a, "set.intersection") {
+    if let Err(e) = no_kw(rt, &a, &qual(&a, "intersection")) {
         return raise(e);
     }
     let s = this(&a);
@@ -461,7 +469,7 @@ fn intersection(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn difference(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = no_kw(rt, &a, "set.difference") {
+    if let Err(e) = no_kw(rt, &a, &qual(&a, "difference")) {
         return raise(e);
     }
     let s = this(&a);
@@ -506,7 +514,7 @@ fn difference(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn symmetric_difference(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "set.symmetric_difference", 1, 1) {
+    if let Err(e) = check_method(rt, &a, &qual(&a, "symmetric_difference"), 1, 1) {
         return raise(e);
     }
     let s = this(&a);
@@ -591,7 +599,7 @@ fn symmetric_difference_update(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn relation(rt: &mut Runtime, a: Args, name: &str, sub: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 1) {
+    if let Err(e) = check_method(rt, &a, &qual(&a, name), 1, 1) {
         return raise(e);
     }
     let mine = this(&a).borrow().clone();
@@ -611,15 +619,15 @@ fn relation(rt: &mut Runtime, a: Args, name: &str, sub: bool) -> Ret {
 }
 
 fn issubset(rt: &mut Runtime, a: Args) -> Ret {
-    relation(rt, a, "set.issubset", true)
+    relation(rt, a, "issubset", true)
 }
 
 fn issuperset(rt: &mut Runtime, a: Args) -> Ret {
-    relation(rt, a, "set.issuperset", false)
+    relation(rt, a, "issuperset", false)
 }
 
 fn isdisjoint(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "set.isdisjoint", 1, 1) {
+    if let Err(e) = check_method(rt, &a, &qual(&a, "isdisjoint"), 1, 1) {
         return raise(e);
     }
     let mine = this(&a).borrow().clone();

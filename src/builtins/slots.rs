@@ -536,7 +536,8 @@ pub fn install(rt: &mut Runtime) {
     let iter_types = [
         "list_iterator", "list_reverseiterator", "tuple_iterator", "range_iterator", "longrange_iterator",
         "str_ascii_iterator", "str_iterator", "bytes_iterator", "dict_keyiterator", "dict_valueiterator",
-        "dict_itemiterator", "set_iterator", "iterator",
+        "dict_itemiterator", "set_iterator", "iterator", "enumerate", "zip", "map", "filter", "reversed",
+        "callable_iterator",
     ];
     for name in iter_types {
         let c = rt.types.other(name);

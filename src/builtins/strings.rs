@@ -1,6 +1,6 @@
 //! `str` methods and `str.format`.
 
-use super::{add_method, check_method, raise, ret};
+use super::{add_method, check_clinic, check_method, check_pos, check_tuple, raise, ret};
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
 use crate::runtime::str::PyStr;
@@ -120,7 +120,7 @@ fn is_py_space(c: char) -> bool {
 }
 
 fn strip_impl(rt: &mut Runtime, a: Args, name: &str, left: bool, right: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 0, 1) {
+    if let Err(e) = check_clinic(rt, &a, name, 0, 1) {
         return raise(e);
     }
     let s = this(&a);
@@ -166,7 +166,7 @@ fn split_args(rt: &mut Runtime, a: &Args, name: &str) -> Result<(Option<String>,
         match n.as_str() {
             "sep" => sep = Some(v.clone()),
             "maxsplit" => maxsplit = Some(v.clone()),
-            other => return Err(rt.type_error(format!("{name}() got an unexpected keyword argument '{other}'"))),
+            other => return Err(rt.type_error(format!("'{other}' is an invalid keyword argument for {name}()"))),
         }
     }
     let sep = match sep {
@@ -257,6 +257,9 @@ fn rsplit(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn splitlines(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_pos(rt, &a, "splitlines", 1) {
+        return raise(e);
+    }
     let keep = match a.pos.get(1).or(a.kw("keepends")) {
         Some(v) => ops::cmp::truthy(rt, v).unwrap_or(false),
         None => false,
@@ -339,7 +342,7 @@ fn char_index(s: &str, byte: usize) -> i64 {
 }
 
 fn find_impl(rt: &mut Runtime, a: Args, name: &str, rev: bool, strict: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+    if let Err(e) = check_tuple(rt, &a, name, 1, 3) {
         return raise(e);
     }
     let s = this(&a);
@@ -393,7 +396,7 @@ fn rindex(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn count(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "str.count", 1, 3) {
+    if let Err(e) = check_tuple(rt, &a, "str.count", 1, 3) {
         return raise(e);
     }
     let s = this(&a);
@@ -411,7 +414,7 @@ fn count(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn affix(rt: &mut Runtime, a: Args, name: &str, start: bool) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 3) {
+    if let Err(e) = check_tuple(rt, &a, name, 1, 3) {
         return raise(e);
     }
     let s = this(&a);
@@ -455,7 +458,7 @@ fn endswith(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn replace(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "str.replace", 2, 3) {
+    if let Err(e) = check_clinic(rt, &a, "str.replace", 2, 3) {
         return raise(e);
     }
     let s = this(&a);
@@ -492,7 +495,7 @@ fn replace(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
-    if let Err(e) = check_method(rt, &a, name, 1, 2) {
+    if let Err(e) = check_clinic(rt, &a, name, 1, 2) {
         return raise(e);
     }
     let s = this(&a);
@@ -632,6 +635,9 @@ fn encode(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_pos(rt, &a, "expandtabs", 1) {
+        return raise(e);
+    }
     let s = this(&a);
     let size = a.pos.get(1).or(a.kw("tabsize")).and_then(ops::as_int).unwrap_or(8);
     let _ = rt;
@@ -836,7 +842,10 @@ fn maketrans(rt: &mut Runtime, a: Args) -> Ret {
                     }
                 }
             }
-            n => return ops::raise(rt.type_error(format!("maketrans() takes at most 3 arguments ({n} given)"))),
+            n => {
+                let msg = if n == 0 { "maketrans expected at least 1 argument, got 0".to_string() } else { format!("maketrans expected at most 3 arguments, got {n}") };
+                return ops::raise(rt.type_error(msg));
+            }
         }
         Ok(())
     })();

@@ -35,9 +35,18 @@ fn at_most(rt: &Runtime, a: &Args, name: &str, n: usize) -> Result<(), Exc> {
 
 /// `int(x)` / `int(s, base)`.
 pub fn make_int(rt: &mut Runtime, a: &Args) -> PyResult {
-    let x = a.pos.first().or(a.kw("x"));
+    if let Some(bad) = a.names.iter().find(|n| n.as_str() != "base") {
+        return ops::raise(rt.type_error(format!("'{bad}' is an invalid keyword argument for int()")));
+    }
+    if a.pos.len() > 2 {
+        return ops::raise(rt.type_error(format!("int() takes at most 2 arguments ({} given)", a.pos.len())));
+    }
+    let x = a.pos.first();
     let base = a.pos.get(1).or(a.kw("base"));
     let Some(x) = x else {
+        if base.is_some() {
+            return ops::raise(rt.type_error("int() missing string argument"));
+        }
         return Ok(Value::Int(0));
     };
     if let Some(b) = base {
@@ -87,6 +96,8 @@ pub fn make_int(rt: &mut Runtime, a: &Args) -> PyResult {
 }
 
 fn make_float(rt: &mut Runtime, a: &Args) -> PyResult {
+    no_kw(rt, a, "float")?;
+    at_most(rt, a, "float", 1)?;
     let Some(x) = a.pos.first() else { return Ok(Value::Float(0.0)) };
     match x {
         Value::Float(_) => Ok(x.clone()),
@@ -110,6 +121,12 @@ fn make_float(rt: &mut Runtime, a: &Args) -> PyResult {
 }
 
 fn make_str(rt: &mut Runtime, a: &Args) -> PyResult {
+    if a.pos.len() > 3 {
+        return ops::raise(rt.type_error(format!("str() takes at most 3 arguments ({} given)", a.pos.len())));
+    }
+    if let Some(bad) = a.names.iter().find(|n| !matches!(n.as_str(), "object" | "encoding" | "errors")) {
+        return ops::raise(rt.type_error(format!("'{bad}' is an invalid keyword argument for str()")));
+    }
     let Some(x) = a.pos.first().or(a.kw("object")) else { return Ok(Value::str("")) };
     if a.pos.len() > 1 || a.kw("encoding").is_some() || a.kw("errors").is_some() {
         let (enc, errors) = super::bytes::codec_args(rt, a, "str")?;
@@ -270,6 +287,8 @@ pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
         Kind::Type => make_type(rt, &a),
         Kind::Int => make_int(rt, &a),
         Kind::Bool => match a.pos.first() {
+            _ if a.has_kw() => return raise(rt.type_error("bool() takes no keyword arguments")),
+            _ if a.pos.len() > 1 => return raise(rt.type_error(format!("bool expected at most 1 argument, got {}", a.pos.len()))),
             None => Ok(Value::Bool(false)),
             Some(v) => ops::cmp::truthy(rt, v).map(Value::Bool),
         },

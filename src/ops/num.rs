@@ -443,6 +443,9 @@ fn sequence_op(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult<Op
             return repeat(rt, b, n);
         }
         (BinOp::Mod, Value::Str(s), _) => return crate::builtins::strfmt::percent(rt, s.as_str(), b).map(Some),
+        (BinOp::Mod, Value::Bytes(f), _) => {
+            return crate::builtins::strfmt::bytes_percent(rt, &f.data, b).map(Some);
+        }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(_), Value::Set(_)) => {
             return crate::builtins::sets::set_binop(rt, op, a, b).map(Some);
         }
