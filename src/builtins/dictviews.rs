@@ -100,12 +100,23 @@ impl Object for DictView {
         Some(self.has(rt, item))
     }
     fn get_attr(&self, _rt: &mut Runtime, name: &PyStr, _this: &Value) -> Option<Value> {
-        (name.as_str() == "mapping").then(|| Value::Obj(Rc::new(MappingProxy(self.dict.clone()))))
+        (name.as_str() == "mapping").then(|| Value::Obj(Rc::new(MappingProxy(self.dict.clone(), None))))
     }
 }
 
-/// The read-only `mappingproxy` a view's `mapping` attribute returns.
-pub struct MappingProxy(pub Rc<Dict>);
+/// The read-only `mappingproxy` of a class's `__dict__` (with the class, so that
+/// built-in methods read from it are method descriptors) or of a view's `mapping`.
+pub struct MappingProxy(pub Rc<Dict>, pub Option<Rc<Class>>);
+
+impl MappingProxy {
+    /// A built-in method stored in a class namespace, as seen through the proxy.
+    fn wrap(&self, v: Value) -> Value {
+        match (&v, &self.1) {
+            (Value::Native(n), Some(c)) if n.owner.is_some() && n.bound.is_none() => super::descr::method_descr(c, n.name, n.func),
+            _ => v,
+        }
+    }
+}
 
 impl Object for MappingProxy {
     fn class(&self, rt: &Runtime) -> Rc<Class> {
@@ -131,7 +142,7 @@ impl Object for MappingProxy {
         Some(super::dicts::dict_get(rt, &self.0, item).map(|v| v.is_some()))
     }
     fn getitem(&self, rt: &mut Runtime, _this: &Value, key: &Value) -> Option<PyResult> {
-        Some(ops::item::getitem(rt, &Value::Dict(self.0.clone()), key))
+        Some(ops::item::getitem(rt, &Value::Dict(self.0.clone()), key).map(|v| self.wrap(v)))
     }
 }
 
@@ -144,7 +155,7 @@ fn proxy_call(rt: &mut Runtime, a: Args, name: &str) -> Ret {
         all.extend_from_slice(a.kw);
         ops::call::call_with(rt, &m, &all, a.names)
     });
-    ret(r)
+    ret(r.map(|v| p.wrap(v)))
 }
 
 macro_rules! proxy_methods {

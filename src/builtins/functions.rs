@@ -559,7 +559,13 @@ pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
                 add_dict(&mut names, &c.dict);
             }
             names.extend(OBJECT_DUNDERS.iter().map(|s| s.to_string()));
-            names.extend(["__dict__", "__module__", "__weakref__"].iter().map(|s| s.to_string()));
+            if !i.class().builtin {
+                names.extend(["__dict__", "__module__", "__weakref__"].iter().map(|s| s.to_string()));
+            }
+            if i.is_exception() {
+                let extra = ["__cause__", "__context__", "__dict__", "__setstate__", "__suppress_context__", "__traceback__", "args"];
+                names.extend(extra.iter().map(|s| s.to_string()));
+            }
         }
         Value::Class(c) => {
             for c in c.full_mro() {
@@ -582,6 +588,8 @@ pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
             names.extend(OBJECT_DUNDERS.iter().map(|s| s.to_string()));
         }
     }
+    // A class body's `__qualname__` becomes the type's attribute, not a namespace entry.
+    names.retain(|n| n != "__qualname__");
     names.sort();
     names.dedup();
     names

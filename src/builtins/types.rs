@@ -458,15 +458,60 @@ fn object_str(rt: &mut Runtime, a: Args) -> Ret {
     ret(ops::repr::repr(rt, &a.pos[0]).map(Value::Str))
 }
 
-fn object_eq(_rt: &mut Runtime, a: Args) -> Ret {
+fn object_eq(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() != 2 {
+        return raise(rt.type_error(format!("expected 1 argument, got {}", a.pos.len().saturating_sub(1))));
+    }
     Ret::Val(if a.pos[0].is(&a.pos[1]) { Value::Bool(true) } else { Value::NotImplemented })
 }
 
 fn object_ne(rt: &mut Runtime, a: Args) -> Ret {
-    match ops::cmp::eq(rt, &a.pos[0], &a.pos[1]) {
-        Ok(b) => Ret::Val(Value::Bool(!b)),
-        Err(e) => raise(ops::expect_raise(e)),
+    if a.pos.len() != 2 {
+        return raise(rt.type_error(format!("expected 1 argument, got {}", a.pos.len().saturating_sub(1))));
     }
+    // `type(self).__eq__(self, other)`, inverted unless it is NotImplemented.
+    let r = (|| -> PyResult {
+        let cls = ops::type_of(rt, &a.pos[0]);
+        let eq = ops::attr::class_lookup(&cls, "__eq__");
+        let r = match eq {
+            Some(Value::Native(n)) if n.bound.is_none() => match (n.func)(rt, Args::pos(a.pos)) {
+                Ret::Val(v) => v,
+                Ret::Raise(e) => return Err(ops::Fail::Raise(e)),
+                _ => Value::NotImplemented,
+            },
+            Some(f) => ops::call::call_value(rt, f, vec![a.pos[0].clone(), a.pos[1].clone()])?,
+            None => Value::NotImplemented,
+        };
+        if matches!(r, Value::NotImplemented) {
+            return Ok(r);
+        }
+        Ok(Value::Bool(!ops::cmp::truthy(rt, &r)?))
+    })();
+    ret(r)
+}
+
+fn object_order(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() != 2 {
+        return raise(rt.type_error(format!("expected 1 argument, got {}", a.pos.len().saturating_sub(1))));
+    }
+    Ret::Val(Value::NotImplemented)
+}
+
+fn object_dir(rt: &mut Runtime, a: Args) -> Ret {
+    let names = super::functions::dir_names(rt, &a.pos[0]);
+    Ret::Val(Value::list(names.into_iter().map(Value::string).collect()))
+}
+
+fn object_sizeof(_rt: &mut Runtime, a: Args) -> Ret {
+    let n = match &a.pos[0] {
+        Value::Inst(_) => 56,
+        _ => 16,
+    };
+    Ret::Val(Value::Int(n))
+}
+
+fn object_subclasshook(_rt: &mut Runtime, _a: Args) -> Ret {
+    Ret::Val(Value::NotImplemented)
 }
 
 fn object_hash(_rt: &mut Runtime, a: Args) -> Ret {
@@ -588,6 +633,13 @@ pub fn install(rt: &mut Runtime) {
     add_method(&o, "__str__", object_str);
     add_method(&o, "__eq__", object_eq);
     add_method(&o, "__ne__", object_ne);
+    for name in ["__lt__", "__le__", "__gt__", "__ge__"] {
+        add_method(&o, name, object_order);
+    }
+    add_method(&o, "__dir__", object_dir);
+    add_method(&o, "__sizeof__", object_sizeof);
+    let sch = super::native("__subclasshook__", object_subclasshook);
+    o.dict.set_str(intern("__subclasshook__"), Value::Obj(Rc::new(ClassMethod(sch))));
     add_method(&o, "__hash__", object_hash);
     add_method(&o, "__setattr__", object_setattr);
     add_method(&o, "__getattribute__", object_getattribute);

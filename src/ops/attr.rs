@@ -206,7 +206,7 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
         "__mro__" => Value::tuple(cls.full_mro().into_iter().map(Value::Class).collect()),
         "__bases__" => Value::tuple(cls.bases.borrow().iter().cloned().map(Value::Class).collect()),
         "__base__" => cls.bases.borrow().first().cloned().map(Value::Class).unwrap_or(Value::None),
-        "__dict__" => Value::Obj(Rc::new(crate::builtins::dictviews::MappingProxy(cls.dict.clone()))),
+        "__dict__" => Value::Obj(Rc::new(crate::builtins::dictviews::MappingProxy(cls.dict.clone(), Some(cls.clone())))),
         "__doc__" => Value::None,
         "__class__" => Value::Class(rt.types.type_.clone()),
         "mro" => return Ok(Value::Native(Rc::new(NativeFn {
@@ -261,7 +261,12 @@ fn super_getattr(rt: &mut Runtime, s: &Super, name: &Rc<PyStr>, _this: &Value) -
         if let Some(a) = c.dict.get_str(name) {
             if let Value::Class(_) = &s.obj {
                 if let Some(cm) = downcast::<ClassMethod>(&a) {
-                    return Ok(Value::Method(Rc::new(BoundMethod { func: cm.0.clone(), receiver: s.obj.clone() })));
+                    return Ok(bind_class(cm.0.clone(), s.obj.clone()));
+                }
+                if let Value::Native(n) = &a {
+                    if n.owner.is_some() && n.bound.is_none() {
+                        return Ok(crate::builtins::descr::method_descr(c, n.name, n.func));
+                    }
                 }
                 return Ok(a);
             }
