@@ -547,8 +547,12 @@ pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let add_dict = |names: &mut Vec<String>, d: &crate::runtime::dict::Dict| {
         for e in d.borrow().iter() {
+            // A class body's `__qualname__` becomes the type's attribute, not a
+            // namespace entry.
             if let Value::Str(s) = &e.key {
-                names.push(s.as_str().to_string());
+                if s.as_str() != "__qualname__" {
+                    names.push(s.as_str().to_string());
+                }
             }
         }
     };
@@ -588,8 +592,6 @@ pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
             names.extend(OBJECT_DUNDERS.iter().map(|s| s.to_string()));
         }
     }
-    // A class body's `__qualname__` becomes the type's attribute, not a namespace entry.
-    names.retain(|n| n != "__qualname__");
     names.sort();
     names.dedup();
     names
