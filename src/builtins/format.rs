@@ -42,7 +42,8 @@ pub fn format_value(rt: &mut Runtime, v: &Value, spec: &str) -> PyResult<String>
                 };
             }
             if let Some(b) = ops::num::base_value(v) {
-                if !spec.is_empty() || ops::attr::lookup_special(rt, v, "__str__").is_none() {
+                // The built-in `__format__` with an empty spec is `str(self)`.
+                if !spec.is_empty() {
                     return format_value(rt, &b, spec);
                 }
             }

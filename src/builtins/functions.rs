@@ -142,6 +142,9 @@ fn abs(rt: &mut Runtime, a: Args) -> Ret {
             if let Some(m) = ops::attr::lookup_special(rt, v, "__abs__") {
                 return ret(ops::call::call_value(rt, m, vec![v.clone()]));
             }
+            if let Some(b) = ops::num::base_value(v) {
+                return abs(rt, Args::pos(&[b]));
+            }
             return raise(rt.type_error(format!("bad operand type for abs(): '{}'", ops::type_name(rt, v))));
         }
     })

@@ -267,6 +267,10 @@ pub fn divmod(rt: &mut Runtime, a: &Value, b: &Value) -> PyResult {
             return Ok(r);
         }
     }
+    let (ba, bb) = (ops::num::base_value(a), ops::num::base_value(b));
+    if ba.is_some() || bb.is_some() {
+        return divmod(rt, &ba.unwrap_or_else(|| a.clone()), &bb.unwrap_or_else(|| b.clone()));
+    }
     let (ta, tb) = (ops::type_name(rt, a), ops::type_name(rt, b));
     ops::raise(rt.type_error(format!("unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")))
 }

@@ -288,10 +288,19 @@ pub fn repr(rt: &mut Runtime, v: &Value) -> PyResult<Rc<PyStr>> {
                 crate::builtins::exceptions::exc_repr(rt, i)?
             } else if let Some(b) = i.base.borrow().clone() {
                 let inner = repr(rt, &b)?;
-                if i.class().kind == Kind::Int || i.class().kind == Kind::Str || i.class().kind == Kind::Float {
-                    inner.as_str().to_string()
-                } else {
-                    inner.as_str().to_string()
+                match (&b, i.class().kind) {
+                    // Subclasses of set and frozenset show their class name.
+                    (Value::Set(s), Kind::Set | Kind::FrozenSet) => {
+                        let name = i.class().name_str();
+                        if s.is_empty() {
+                            format!("{name}()")
+                        } else if s.frozen {
+                            format!("{name}({})", &inner.as_str()["frozenset(".len()..inner.as_str().len() - 1])
+                        } else {
+                            format!("{name}({inner})")
+                        }
+                    }
+                    _ => inner.as_str().to_string(),
                 }
             } else {
                 default_repr(rt, v)
@@ -337,10 +346,10 @@ pub fn to_str(rt: &mut Runtime, v: &Value) -> PyResult<Rc<PyStr>> {
                 }
                 return crate::builtins::exceptions::exc_str(rt, i);
             }
-            if let Some(b) = i.base.borrow().clone() {
-                if attr::lookup_special(rt, v, "__repr__").is_none() {
-                    return to_str(rt, &b);
-                }
+            // Only `str` defines its own `__str__` (the string itself); the other
+            // built-in types print their repr.
+            if let Some(Value::Str(s)) = i.base.borrow().clone() {
+                return Ok(s);
             }
             repr(rt, v)
         }
