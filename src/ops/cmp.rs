@@ -385,7 +385,7 @@ pub fn hash(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
             }
             hash_tuple(&hs)
         }
-        Value::Bytes(b) => crate::runtime::str::str_hash(&String::from_utf8_lossy(&b.data)) ^ 0x5bd1e995,
+        Value::Bytes(b) => crate::runtime::hash::hash_bytes(&b.data),
         Value::Set(s) if s.frozen => crate::builtins::sets::frozenset_hash(s),
         Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
             return raise(rt.type_error(format!("unhashable type: '{}'", type_name(rt, v))));

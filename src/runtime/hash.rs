@@ -271,3 +271,69 @@ mod tests {
         assert_eq!(hash_complex(1.0, 2.0), 2000007);
     }
 }
+
+/// SipHash-1-3 with the all-zero key: CPython's string and bytes hash when
+/// `PYTHONHASHSEED=0` (hash randomisation off), before the `-1` mapping.
+pub fn siphash13(data: &[u8]) -> u64 {
+    #[inline]
+    fn round(v: &mut [u64; 4]) {
+        v[0] = v[0].wrapping_add(v[1]);
+        v[2] = v[2].wrapping_add(v[3]);
+        v[1] = v[1].rotate_left(13) ^ v[0];
+        v[3] = v[3].rotate_left(16) ^ v[2];
+        v[0] = v[0].rotate_left(32);
+        v[2] = v[2].wrapping_add(v[1]);
+        v[0] = v[0].wrapping_add(v[3]);
+        v[1] = v[1].rotate_left(17) ^ v[2];
+        v[3] = v[3].rotate_left(21) ^ v[0];
+        v[2] = v[2].rotate_left(32);
+    }
+    let mut v = [0x736f6d6570736575u64, 0x646f72616e646f6d, 0x6c7967656e657261, 0x7465646279746573];
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let mi = u64::from_le_bytes(w);
+        v[3] ^= mi;
+        round(&mut v);
+        v[0] ^= mi;
+    }
+    let rest = chunks.remainder();
+    let mut w = [0u8; 8];
+    w[..rest.len()].copy_from_slice(rest);
+    let b = ((data.len() as u64) << 56) | u64::from_le_bytes(w);
+    v[3] ^= b;
+    round(&mut v);
+    v[0] ^= b;
+    v[2] ^= 0xff;
+    round(&mut v);
+    round(&mut v);
+    round(&mut v);
+    (v[0] ^ v[1]) ^ (v[2] ^ v[3])
+}
+
+/// `hash(b)` for bytes (CPython's `_Py_HashBytes` with `PYTHONHASHSEED=0`).
+pub fn hash_bytes(data: &[u8]) -> i64 {
+    if data.is_empty() {
+        return 0;
+    }
+    let h = siphash13(data) as i64;
+    if h == -1 { -2 } else { h }
+}
+
+/// `hash(s)` for text: CPython hashes the string's internal buffer, one, two or
+/// four bytes per character (little-endian) by its widest character.
+pub fn hash_text(s: &str) -> i64 {
+    if s.is_ascii() {
+        return hash_bytes(s.as_bytes());
+    }
+    let widest = s.chars().map(|c| c as u32).max().unwrap_or(0);
+    let buf: Vec<u8> = if widest < 0x100 {
+        s.chars().map(|c| c as u32 as u8).collect()
+    } else if widest < 0x10000 {
+        s.chars().flat_map(|c| (c as u32 as u16).to_le_bytes()).collect()
+    } else {
+        s.chars().flat_map(|c| (c as u32).to_le_bytes()).collect()
+    };
+    hash_bytes(&buf)
+}

@@ -2,7 +2,6 @@
 //! code points, so ASCII strings index in O(1)).
 
 use std::cell::Cell;
-use std::hash::{Hash, Hasher};
 
 /// An immutable string value.
 pub struct PyStr {
@@ -72,12 +71,10 @@ impl PyStr {
     }
 }
 
-/// The hash of text: deterministic (a fixed-key SipHash), never -1.
+/// The hash of text: CPython's with `PYTHONHASHSEED=0` (SipHash-1-3, zero key),
+/// so that sets of strings iterate in the order CPython's do; never -1.
 pub fn str_hash(s: &str) -> i64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    let v = h.finish() as i64;
-    if v == -1 { -2 } else { v }
+    super::hash::hash_text(s)
 }
 
 impl From<String> for PyStr {
