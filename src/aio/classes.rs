@@ -17,8 +17,10 @@ pub struct Classes {
     pub gathering: Rc<Class>,
     /// The iterator `Future.__await__()` returns.
     pub fut_iter: Rc<Class>,
-    /// The one-turn awaitable behind `sleep(0)`.
-    pub sleep0: Rc<Class>,
+    /// The coroutine `asyncio.sleep()` returns.
+    pub sleep: Rc<Class>,
+    /// What `sleep(...).__await__()` returns.
+    pub sleep_wrapper: Rc<Class>,
     /// `asyncio.Handle`.
     pub handle: Rc<Class>,
     /// `asyncio.TimerHandle` (derives from `Handle`).
@@ -64,6 +66,7 @@ pub fn classes(rt: &Runtime) -> Rc<Classes> {
     super::future::install(&c);
     super::task::install(&c);
     super::handle::install(&c);
+    super::sleep::install(&c);
     super::event_loop::install(&c);
     super::net::install(&c);
     c
@@ -79,7 +82,8 @@ fn create(rt: &Runtime) -> Classes {
         task: builtin_class("Task", "_asyncio", vec![future.clone()], Kind::Other),
         gathering: builtin_class("_GatheringFuture", "asyncio.tasks", vec![future.clone()], Kind::Other),
         fut_iter: builtin_class("FutureIter", "_asyncio", obj(), Kind::Other),
-        sleep0: builtin_class("_sleep0", "asyncio.tasks", obj(), Kind::Other),
+        sleep: builtin_class("coroutine", "builtins", obj(), Kind::Other),
+        sleep_wrapper: builtin_class("coroutine_wrapper", "builtins", obj(), Kind::Other),
         timer_handle: builtin_class("TimerHandle", "asyncio.events", vec![handle.clone()], Kind::Other),
         event_loop: builtin_class("_UnixSelectorEventLoop", "asyncio.unix_events", obj(), Kind::Other),
         socket: builtin_class("TransportSocket", "asyncio.trsock", obj(), Kind::Other),

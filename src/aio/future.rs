@@ -15,7 +15,7 @@ use crate::runtime::object::{downcast, Object};
 use crate::runtime::str::PyStr;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 /// Which kind of future.
@@ -510,7 +510,7 @@ pub fn short_repr(rt: &mut Runtime, v: &Value) -> String {
     r
 }
 
-// ---- the await iterator and sleep(0) ----
+// ---- the await iterator ----
 
 /// The iterator `Future.__await__()` / `__iter__()` returns.
 pub struct FutIter {
@@ -525,40 +525,6 @@ impl Object for FutIter {
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
-}
-
-/// The one-turn awaitable behind `sleep(0)`: yields None once.
-pub struct Sleep0 {
-    /// Whether it has yielded.
-    pub yielded: Cell<bool>,
-}
-
-impl Sleep0 {
-    /// Advance: yield None the first time, then finish.
-    pub fn step(&self, rt: &mut Runtime, r: Resume) -> PyResult {
-        if let Resume::Throw(e) = r {
-            self.yielded.set(true);
-            return Err(Fail::Raise(e));
-        }
-        if self.yielded.replace(true) {
-            return Err(Fail::Raise(crate::eval::suspend::stop_iteration(rt, Value::None)));
-        }
-        Ok(Value::None)
-    }
-}
-
-impl Object for Sleep0 {
-    fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        classes::get().expect("asyncio classes").sleep0.clone()
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
-/// `_sleep0()`: a fresh one-turn awaitable.
-pub fn new_sleep0(_rt: &mut Runtime, _a: Args) -> Ret {
-    Ret::Val(Value::Obj(Rc::new(Sleep0 { yielded: Cell::new(false) })))
 }
 
 // ---- script-facing methods ----
@@ -732,11 +698,6 @@ fn fi_close(_rt: &mut Runtime, _a: Args) -> Ret {
     Ret::Val(Value::None)
 }
 
-fn s0_send(rt: &mut Runtime, a: Args) -> Ret {
-    let Some(s) = a.pos.first().and_then(|v| downcast::<Sleep0>(v)) else { return Ret::Val(Value::None) };
-    crate::builtins::ret(s.step(rt, Resume::Send(Value::None)))
-}
-
 /// `asyncio.Future(*, loop=None)`.
 pub fn construct_future(rt: &mut Runtime, a: Args) -> Ret {
     if !a.pos.is_empty() {
@@ -823,9 +784,4 @@ pub fn install(c: &Classes) {
     add_method(i, "throw", fi_throw);
     add_method(i, "close", fi_close);
     add_method(i, "__iter__", fi_iter);
-    let s = &c.sleep0;
-    add_method(s, "send", s0_send);
-    add_method(s, "__next__", s0_send);
-    add_method(s, "__await__", fi_iter);
-    add_method(s, "__iter__", fi_iter);
 }

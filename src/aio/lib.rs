@@ -94,7 +94,7 @@ pub fn build_module(rt: &mut Runtime) -> Result<Value, Exc> {
         ("set_event_loop", super::event_loop::set_event_loop),
         ("isfuture", super::future::isfuture),
         ("iscoroutine", iscoroutine),
-        ("_sleep0", super::future::new_sleep0),
+        ("sleep", super::sleep::aio_sleep),
         ("_set_result_unless_cancelled", super::future::set_result_unless_cancelled),
         ("_release_waiter", super::future::release_waiter),
         ("_new_gathering", super::future::new_gathering),

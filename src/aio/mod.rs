@@ -19,6 +19,7 @@ pub mod lib;
 pub mod log;
 pub mod net;
 pub mod runner;
+pub mod sleep;
 pub mod task;
 
 use crate::eval::native::{Args, Ret};
@@ -60,9 +61,15 @@ pub fn is_callable_obj(_v: &Value) -> bool {
 
 /// The iterator behind awaiting an asyncio object: a future (or task) is its own
 /// await iterator, as is the one-turn `sleep(0)` helper.
-pub fn native_await(_rt: &mut Runtime, v: &Value) -> Option<Result<Value, Exc>> {
-    if downcast::<future::Fut>(v).is_some() || downcast::<future::Sleep0>(v).is_some() {
+pub fn native_await(rt: &mut Runtime, v: &Value) -> Option<Result<Value, Exc>> {
+    if downcast::<future::Fut>(v).is_some() {
         return Some(Ok(v.clone()));
+    }
+    if let Some(s) = downcast::<sleep::Sleep>(v) {
+        return Some(sleep::await_sleep(rt, s).map(|_| v.clone()));
+    }
+    if let Some(w) = downcast::<sleep::SleepWrapper>(v) {
+        return Some(Ok(w.0.clone()));
     }
     if let Some(it) = downcast::<future::FutIter>(v) {
         return Some(Ok(it.fut.val()));
@@ -72,7 +79,7 @@ pub fn native_await(_rt: &mut Runtime, v: &Value) -> Option<Result<Value, Exc>> 
 
 /// Whether `v` is an asyncio awaitable iterator.
 pub fn is_native_resumable(v: &Value) -> bool {
-    downcast::<future::Fut>(v).is_some() || downcast::<future::Sleep0>(v).is_some() || downcast::<future::FutIter>(v).is_some()
+    downcast::<future::Fut>(v).is_some() || sleep::sleep_of(v).is_some() || downcast::<future::FutIter>(v).is_some()
 }
 
 /// Resume an asyncio awaitable iterator: `Ok(v)` passes `v` out to whoever drives the
@@ -84,7 +91,7 @@ pub fn native_resume(rt: &mut Runtime, it: &Value, r: Resume) -> Option<PyResult
     if let Some(fi) = downcast::<future::FutIter>(it) {
         return Some(future::await_step(rt, &fi.fut, r));
     }
-    if let Some(s) = downcast::<future::Sleep0>(it) {
+    if let Some(s) = sleep::sleep_of(it) {
         return Some(s.step(rt, r));
     }
     None

@@ -46,6 +46,7 @@ pub struct TaskData {
 pub fn is_coroutine(rt: &mut Runtime, v: &Value) -> bool {
     match v {
         Value::Gen(g) => g.kind == GenKind::Coroutine,
+        Value::Obj(_) => downcast::<super::sleep::Sleep>(v).is_some(),
         Value::Inst(_) => ["send", "throw", "close", "__await__"]
             .iter()
             .all(|n| ops::attr::class_lookup(&ops::type_of(rt, v), n).is_some()),
@@ -249,6 +250,19 @@ fn resume_coro(rt: &mut Runtime, coro: &Value, exc: Option<Exc>) -> Outcome {
                 None => Outcome::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine")),
             },
             Err(ResumeErr::Raise(e)) => Outcome::Raise(e),
+        };
+    }
+    if let Some(s) = downcast::<super::sleep::Sleep>(coro) {
+        let r = match exc {
+            Some(e) => Resume::Throw(e),
+            None => Resume::Send(Value::None),
+        };
+        return match s.step(rt, r) {
+            Ok(v) => Outcome::Yield(v),
+            Err(crate::ops::Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.stop_iteration) => {
+                Outcome::Return(e.exc_data().args.first().cloned().unwrap_or(Value::None))
+            }
+            Err(e) => Outcome::Raise(ops::expect_raise(e)),
         };
     }
     let (name, args) = match exc {
