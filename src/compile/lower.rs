@@ -59,6 +59,7 @@ pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<Sour
         body,
         firstline: 1,
         doc: None,
+        simple_call: false,
     })
 }
 
@@ -160,10 +161,10 @@ impl<'t> Ctx<'t> {
         match self.res(name) {
             Res::Local => Target::Local(self.slots[name]),
             Res::Cell | Res::Free => Target::Cell(self.cells[name]),
-            Res::Global => Target::Global(intern(name)),
+            Res::Global => Target::Global(global(name)),
             Res::Name | Res::ClassDeref => {
                 if self.kind() == ScopeKind::Module {
-                    Target::Global(intern(name))
+                    Target::Global(global(name))
                 } else {
                     Target::Name(intern(name))
                 }
@@ -338,6 +339,13 @@ impl<'t> Ctx<'t> {
             .filter_map(|(i, p)| s.cellvars.iter().position(|c| c == p).map(|c| (i as u32, c as u32)))
             .collect();
         let kind = if s.kind == ScopeKind::Class { CodeKind::Class } else { CodeKind::Function };
+        let simple_call = kind == CodeKind::Function
+            && func_kind == FuncKind::Plain
+            && !sig.vararg
+            && !sig.kwarg
+            && sig.kwonly == 0
+            && s.cellvars.is_empty()
+            && s.freevars.is_empty();
         leak(Code {
             name: intern(name),
             qualname: intern(&qualname),
@@ -352,6 +360,7 @@ impl<'t> Ctx<'t> {
             body,
             firstline,
             doc,
+            simple_call,
         })
     }
 

@@ -408,6 +408,27 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
     }
     let base = f.stack.len() - c.args.len() - s as usize - 1;
     rt.steps += 1;
+    if let Value::Func(func) = &f.stack[base] {
+        let code = func.code;
+        let nargs = c.args.len() + s as usize;
+        if code.simple_call && nargs == code.sig.args as usize && c.kwnames.is_empty() {
+            // A plain function with exactly its positional parameters: move the
+            // arguments from the stack into the new frame.
+            let globals = func.globals.clone();
+            let mut fr = rt.new_frame_empty(code, globals);
+            for slot in &mut f.stack[base + 1..] {
+                fr.locals.push(Some(std::mem::replace(slot, Value::None)));
+            }
+            for _ in nargs..code.nlocals() {
+                fr.locals.push(None);
+            }
+            f.stack.truncate(base);
+            if !code.body.is_empty() {
+                fr.work.push(Step::Block(&code.body, 0));
+            }
+            return Act::Call(Activation::Script(fr));
+        }
+    }
     let prep = {
         let (callee, rest) = f.stack[base..].split_first().unwrap();
         prepare_call(rt, callee, rest, &c.kwnames)

@@ -32,6 +32,15 @@ pub enum Ev {
 /// value is on the stack.
 #[inline]
 pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev {
+    match &e.kind {
+        ExprKind::Local(i) => {
+            if let Some(v) = &f.locals[*i as usize] {
+                return Ev::Val(v.clone());
+            }
+        }
+        ExprKind::Const(v) => return Ev::Val(v.clone()),
+        _ => {}
+    }
     if e.fast {
         rt.fast = true;
         let r = fast(rt, f, e);
@@ -145,6 +154,19 @@ fn load_name(rt: &Runtime, f: &Frame, name: &Rc<PyStr>) -> Result<Value, Exc> {
     Err(name_error(rt, name))
 }
 
+/// An operand of a fast node: locals and constants without a full recursive call.
+#[inline(always)]
+fn operand(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
+    match &e.kind {
+        ExprKind::Local(i) => match &f.locals[*i as usize] {
+            Some(v) => Ok(v.clone()),
+            None => Err(unbound_local(rt, f, *i)),
+        },
+        ExprKind::Const(v) => Ok(v.clone()),
+        _ => fast(rt, f, e),
+    }
+}
+
 /// Compute a fast node directly.
 pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
     match &e.kind {
@@ -171,8 +193,8 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             }
         }
         ExprKind::Binary(l, op, r) => {
-            let a = fast(rt, f, l)?;
-            let b = fast(rt, f, r)?;
+            let a = operand(rt, f, l)?;
+            let b = operand(rt, f, r)?;
             if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                 use crate::syntax::ast::BinOp;
                 match op {
@@ -199,10 +221,10 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             ops::num::unary(rt, *op, &v)
         }
         ExprKind::Compare(l, rest) => {
-            let mut a = fast(rt, f, l)?;
+            let mut a = operand(rt, f, l)?;
             let n = rest.len();
             for (i, (op, r)) in rest.iter().enumerate() {
-                let b = fast(rt, f, r)?;
+                let b = operand(rt, f, r)?;
                 let res = compare(rt, *op, &a, &b)?;
                 if i + 1 == n {
                     return Ok(res);
@@ -240,12 +262,20 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             if ops::cmp::truthy(rt, &c)? { fast(rt, f, yes) } else { fast(rt, f, no) }
         }
         ExprKind::Attr(x, name) => {
-            let v = fast(rt, f, x)?;
+            let v = operand(rt, f, x)?;
             ops::attr::getattr(rt, &v, name)
         }
         ExprKind::Subscript(b) => {
-            let v = fast(rt, f, &b.0)?;
-            let k = fast(rt, f, &b.1)?;
+            let v = operand(rt, f, &b.0)?;
+            let k = operand(rt, f, &b.1)?;
+            if let (Value::List(l), Value::Int(i)) = (&v, &k) {
+                let items = l.borrow();
+                let n = items.len() as i64;
+                let j = if *i < 0 { i + n } else { *i };
+                if j >= 0 && j < n {
+                    return Ok(items[j as usize].clone());
+                }
+            }
             ops::item::getitem(rt, &v, &k)
         }
         ExprKind::Slice(parts) => {

@@ -72,6 +72,9 @@ pub struct Code {
     pub firstline: u32,
     /// The docstring, if the body starts with one.
     pub doc: Option<Value>,
+    /// A plain function with only positional parameters and no cells: a call with
+    /// exactly `sig.args` positional arguments just moves them into the locals.
+    pub simple_call: bool,
 }
 
 impl Code {
@@ -279,8 +282,8 @@ pub enum Target {
     Local(u32),
     /// A cell (captured variable).
     Cell(u32),
-    /// A module global.
-    Global(Rc<PyStr>),
+    /// A module global (with a cache of its position, shared with loads).
+    Global(GlobalName),
     /// A name in a class namespace.
     Name(Rc<PyStr>),
     /// `obj.name`.

@@ -184,7 +184,7 @@ fn unbind(f: &mut Frame, t: &'static Target) {
         Target::Local(i) => f.locals[*i as usize] = None,
         Target::Cell(i) => *f.cells[*i as usize].value.borrow_mut() = None,
         Target::Global(n) => {
-            f.globals.del_str(n);
+            f.globals.del_str(&n.name);
         }
         Target::Name(n) => {
             if let Some(ns) = &f.ns {

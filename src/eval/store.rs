@@ -21,6 +21,27 @@ fn result(r: PyResult<()>) -> Act {
     }
 }
 
+/// Store a global through the node's position cache.
+#[inline]
+pub fn store_global(globals: &crate::runtime::dict::Dict, g: &GlobalName, v: Value) {
+    {
+        let mut t = globals.borrow_mut();
+        let (ver, bver, pos) = g.cache.get();
+        if ver == t.version && bver == u32::MAX {
+            let old = t.set_value(pos, v);
+            drop(t);
+            drop(old);
+            return;
+        }
+    }
+    globals.set_str(g.name.clone(), v);
+    let t = globals.borrow();
+    let key = &g.name;
+    if let Some(pos) = t.find(key.hash(), |k| matches!(k, Value::Str(s) if std::rc::Rc::ptr_eq(s, key) || s.as_str() == key.as_str())) {
+        g.cache.set((t.version, u32::MAX, pos));
+    }
+}
+
 /// Store `v` into target `t`.
 #[inline]
 pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> Act {
@@ -35,8 +56,8 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
             drop(old);
             Act::Next
         }
-        Target::Global(n) => {
-            f.globals.set_str(n.clone(), v);
+        Target::Global(g) => {
+            store_global(&f.globals, g, v);
             Act::Next
         }
         Target::Name(n) => {
@@ -208,9 +229,9 @@ fn delete(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
             }
             Act::Next
         }
-        Target::Global(n) => {
-            if f.globals.del_str(n).is_none() {
-                return Act::Raise(expr::name_error(rt, n));
+        Target::Global(g) => {
+            if f.globals.del_str(&g.name).is_none() {
+                return Act::Raise(expr::name_error(rt, &g.name));
             }
             Act::Next
         }
@@ -261,11 +282,7 @@ fn load_simple(rt: &mut Runtime, f: &Frame, t: &'static Target) -> Result<Value,
             )
         }),
         Target::Cell(i) => f.cells[*i as usize].value.borrow().clone().ok_or_else(|| expr::unbound_cell(rt, f, *i)),
-        Target::Global(n) => f
-            .globals
-            .get_str(n)
-            .or_else(|| rt.builtins.get_str(n))
-            .ok_or_else(|| expr::name_error(rt, n)),
+        Target::Global(g) => expr::load_global(rt, &f.globals, g),
         Target::Name(n) => f
             .ns
             .as_ref()
@@ -283,6 +300,38 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
     let StmtKind::AugAssign(t, op, value) = &s.kind else { unreachable!() };
     match st {
         0 => {
+            if value.fast {
+                // Fast path: a simple target and a right operand that needs no script code.
+                let cur = match t {
+                    Target::Local(i) => f.locals[*i as usize].clone(),
+                    Target::Global(g) => expr::load_global(rt, &f.globals, g).ok(),
+                    _ => None,
+                };
+                if let Some(cur) = cur {
+                    rt.fast = true;
+                    let r = expr::fast(rt, f, value);
+                    rt.fast = false;
+                    match r {
+                        Ok(rhs) => {
+                            let res = match (&cur, &rhs, op) {
+                                (Value::Int(a), Value::Int(b), crate::syntax::ast::BinOp::Add) if a.checked_add(*b).is_some() => {
+                                    Value::Int(a + b)
+                                }
+                                (Value::Int(a), Value::Int(b), crate::syntax::ast::BinOp::Sub) if a.checked_sub(*b).is_some() => {
+                                    Value::Int(a - b)
+                                }
+                                _ => match inplace(rt, *op, cur, rhs) {
+                                    Ok(v) => v,
+                                    Err(x) => return Act::Raise(ops::expect_raise(x)),
+                                },
+                            };
+                            return store(rt, f, t, res);
+                        }
+                        Err(Fail::Raise(x)) => return Act::Raise(x),
+                        Err(Fail::Slow) => {}
+                    }
+                }
+            }
             match t {
                 Target::Attr(obj, _) => match eval(rt, f, obj, Step::Stmt(s, 1)) {
                     Ev::Val(v) => f.push(v),

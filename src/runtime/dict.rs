@@ -208,6 +208,7 @@ impl Dict {
     pub fn get_str(&self, key: &super::str::PyStr) -> Option<Value> {
         let t = self.table.borrow();
         let pos = t.find(key.hash(), |k| matches!(k, Value::Str(s) if std::ptr::eq(&**s, key) || s.as_str() == key.as_str()))?;
+        // (interned names usually match by pointer)
         Some(t.entry(pos).value.clone())
     }
 
@@ -215,7 +216,7 @@ impl Dict {
     pub fn set_str(&self, key: std::rc::Rc<super::str::PyStr>, value: Value) {
         let mut t = self.table.borrow_mut();
         let h = key.hash();
-        match t.find(h, |k| matches!(k, Value::Str(s) if s.as_str() == key.as_str())) {
+        match t.find(h, |k| matches!(k, Value::Str(s) if std::rc::Rc::ptr_eq(s, &key) || s.as_str() == key.as_str())) {
             Some(pos) => {
                 t.set_value(pos, value);
             }

@@ -204,7 +204,9 @@ impl Runtime {
         match self.frame_pool.pop() {
             Some(mut f) => {
                 f.code = code;
-                f.locals.resize(code.nlocals(), None);
+                for _ in 0..code.nlocals() {
+                    f.locals.push(None);
+                }
                 f.globals = globals;
                 f.line = code.firstline;
                 f.mode = crate::eval::frame::ReturnMode::Value;
@@ -217,17 +219,52 @@ impl Runtime {
         }
     }
 
+    /// A frame from the pool with no locals yet (the caller fills them).
+    #[inline]
+    pub fn new_frame_empty(&mut self, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> Box<Frame> {
+        match self.frame_pool.pop() {
+            Some(mut f) => {
+                f.code = code;
+                f.globals = globals;
+                f.line = code.firstline;
+                f.mode = crate::eval::frame::ReturnMode::Value;
+                f.started = false;
+                f.iter_done = false;
+                f.throw = None;
+                f
+            }
+            None => {
+                let mut f = Frame::new(code, globals);
+                f.locals.clear();
+                f
+            }
+        }
+    }
+
     /// Give a finished frame back to the pool.
+    #[inline]
     pub fn recycle(&mut self, mut f: Box<Frame>) {
         if self.frame_pool.len() < 64 {
             f.locals.clear();
-            f.cells.clear();
-            f.stack.clear();
+            if !f.cells.is_empty() {
+                f.cells.clear();
+            }
+            if !f.stack.is_empty() {
+                f.stack.clear();
+            }
             f.work.clear();
-            f.ns = None;
-            f.owner = None;
-            f.pending.clear();
-            f.saved_handled.clear();
+            if f.ns.is_some() {
+                f.ns = None;
+            }
+            if f.owner.is_some() {
+                f.owner = None;
+            }
+            if !f.pending.is_empty() {
+                f.pending.clear();
+            }
+            if !f.saved_handled.is_empty() {
+                f.saved_handled.clear();
+            }
             if f.stack.capacity() > 256 {
                 f.stack.shrink_to(16);
             }
