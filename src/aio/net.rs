@@ -260,6 +260,8 @@ enum Inner {
 
 thread_local! {
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+    /// The buffer `recv` reads into (allocated once, not per call).
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A non-blocking TCP socket registered with a loop's poller.
@@ -471,19 +473,25 @@ fn int_arg(v: Option<&Value>, default: i64) -> i64 {
 fn s_recv(rt: &mut Runtime, a: Args) -> Ret {
     let s = sock_or_raise!(rt, a);
     let n = int_arg(a.pos.get(1), 65536).max(0) as usize;
-    let mut buf = vec![0u8; n.max(1)];
-    let r = match &mut *s.inner.borrow_mut() {
-        Inner::Stream(st) => st.read(&mut buf[..n]),
-        _ => Err(std::io::Error::from_raw_os_error(107)),
-    };
+    let r = SCRATCH.with(|scratch| {
+        let mut buf = scratch.borrow_mut();
+        if buf.len() < n {
+            buf.resize(n, 0);
+        }
+        let r = match &mut *s.inner.borrow_mut() {
+            Inner::Stream(st) => st.read(&mut buf[..n]),
+            _ => Err(std::io::Error::from_raw_os_error(107)),
+        };
+        r.map(|k| buf[..k].to_vec())
+    });
     match r {
-        Ok(k) => {
+        Ok(data) => {
+            let k = data.len();
             if k > 0 && k < n {
                 // A short read drained the socket; the next arrival is a new edge.
                 s.flag(true, false);
             }
-            buf.truncate(k);
-            Ret::Val(Value::Bytes(Rc::new(PyBytes::new(buf))))
+            Ret::Val(Value::Bytes(Rc::new(PyBytes::new(data))))
         }
         Err(e) if e.kind() == ErrorKind::WouldBlock => {
             s.flag(true, false);
