@@ -1,7 +1,11 @@
 //! `format(value, spec)`: built-in numbers and strings through the format-spec
-//! engine, user classes through `__format__`.
+//! engine, user classes through `__format__`; and `str.format`/`str.format_map`.
 
+use super::{check_method, raise, ret};
+use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
+use crate::runtime::str::PyStr;
+use std::rc::Rc;
 use crate::runtime::format::{self as fmt, ErrorKind, FormatError, IntRef};
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
@@ -61,4 +65,150 @@ fn object_format(rt: &mut Runtime, v: &Value, spec: &str) -> PyResult<String> {
         return ops::raise(rt.type_error(format!("unsupported format string passed to {tn}.__format__")));
     }
     Ok(ops::repr::to_str(rt, v)?.as_str().to_string())
+}
+
+/// `str.format`.
+pub fn str_format_method(rt: &mut Runtime, a: Args) -> Ret {
+    let s = match &a.pos[0] {
+        Value::Str(s) => s.clone(),
+        _ => Rc::new(PyStr::new("")),
+    };
+    ret(str_format(rt, s.as_str(), &a.pos[1..], a.names, a.kw).map(Value::string))
+}
+
+/// `str.format_map`.
+pub fn format_map(rt: &mut Runtime, a: Args) -> Ret {
+    if let Err(e) = check_method(rt, &a, "str.format_map", 1, 1) {
+        return raise(e);
+    }
+    let s = match &a.pos[0] {
+        Value::Str(s) => s.clone(),
+        _ => Rc::new(PyStr::new("")),
+    };
+    let mapping = a.pos[1].clone();
+    ret(format_impl(rt, s.as_str(), &[], &mut |rt, name| ops::item::getitem(rt, &mapping, &Value::str(name)), 0).map(Value::string))
+}
+
+/// `fmt.format(*args, **kwargs)`.
+pub fn str_format(rt: &mut Runtime, fmt: &str, args: &[Value], names: &[Rc<PyStr>], kw: &[Value]) -> PyResult<String> {
+    let mut lookup = |rt: &mut Runtime, name: &str| -> PyResult<Value> {
+        match names.iter().position(|n| n.as_str() == name) {
+            Some(i) => Ok(kw[i].clone()),
+            None => ops::raise(rt.new_exc(&rt.types.key_error, vec![Value::str(name)])),
+        }
+    };
+    format_impl(rt, fmt, args, &mut lookup, 0)
+}
+
+fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnMut(&mut Runtime, &str) -> PyResult<Value>, depth: usize) -> PyResult<String> {
+    if depth > 1 {
+        return ops::raise(rt.value_error("Max string recursion exceeded"));
+    }
+    let mut out = String::new();
+    let mut auto: Option<usize> = None;
+    let mut manual = false;
+    let chars: Vec<char> = fmt.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '}' {
+            if chars.get(i + 1) == Some(&'}') {
+                out.push('}');
+                i += 2;
+                continue;
+            }
+            return ops::raise(rt.value_error("Single '}' encountered in format string"));
+        }
+        if c != '{' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if chars.get(i + 1) == Some(&'{') {
+            out.push('{');
+            i += 2;
+            continue;
+        }
+        // Find the matching '}' (specs may nest one level of braces).
+        let mut j = i + 1;
+        let mut nest = 0;
+        while j < chars.len() {
+            match chars[j] {
+                '{' => nest += 1,
+                '}' if nest == 0 => break,
+                '}' => nest -= 1,
+                _ => {}
+            }
+            j += 1;
+        }
+        if j >= chars.len() {
+            return ops::raise(rt.value_error("expected '}' before end of string"));
+        }
+        let field: String = chars[i + 1..j].iter().collect();
+        i = j + 1;
+        let (name_part, spec) = match field.find(':') {
+            Some(k) => (&field[..k], &field[k + 1..]),
+            None => (&field[..], ""),
+        };
+        let (name_part, conv) = match name_part.find('!') {
+            Some(k) => (&name_part[..k], Some(&name_part[k + 1..])),
+            None => (name_part, None),
+        };
+        // The first name component, then `.attr` / `[key]` accessors.
+        let end = name_part.find(['.', '[']).unwrap_or(name_part.len());
+        let first = &name_part[..end];
+        let mut value = if first.is_empty() {
+            if manual {
+                return ops::raise(rt.value_error("cannot switch from manual field specification to automatic field numbering"));
+            }
+            let n = auto.map_or(0, |n| n + 1);
+            auto = Some(n);
+            match args.get(n) {
+                Some(v) => v.clone(),
+                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
+            }
+        } else if let Ok(n) = first.parse::<usize>() {
+            if auto.is_some() {
+                return ops::raise(rt.value_error("cannot switch from automatic field numbering to manual field specification"));
+            }
+            manual = true;
+            match args.get(n) {
+                Some(v) => v.clone(),
+                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
+            }
+        } else {
+            lookup(rt, first)?
+        };
+        let mut rest = &name_part[end..];
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('.') {
+                let e = r.find(['.', '[']).unwrap_or(r.len());
+                value = ops::attr::getattr(rt, &value, &crate::runtime::intern::intern(&r[..e]))?;
+                rest = &r[e..];
+            } else if let Some(r) = rest.strip_prefix('[') {
+                let Some(e) = r.find(']') else {
+                    return ops::raise(rt.value_error("Missing ']' in format string"));
+                };
+                let key = &r[..e];
+                let k = match key.parse::<i64>() {
+                    Ok(n) => Value::Int(n),
+                    Err(_) => Value::str(key),
+                };
+                value = ops::item::getitem(rt, &value, &k)?;
+                rest = &r[e + 1..];
+            } else {
+                return ops::raise(rt.value_error("Only '.' or '[' may follow ']' in format field specifier"));
+            }
+        }
+        let value = match conv {
+            None => value,
+            Some("r") => Value::Str(ops::repr::repr(rt, &value)?),
+            Some("s") => Value::Str(ops::repr::to_str(rt, &value)?),
+            Some("a") => Value::string(super::strings::ascii_of(&*ops::repr::repr(rt, &value)?)),
+            Some(_) => return ops::raise(rt.value_error("Unknown conversion specifier")),
+        };
+        let spec = if spec.contains('{') { format_impl(rt, spec, args, lookup, depth + 1)? } else { spec.to_string() };
+        out.push_str(&format_value(rt, &value, &spec)?);
+    }
+    Ok(out)
 }

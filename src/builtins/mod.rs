@@ -18,6 +18,7 @@ pub mod numbers;
 pub mod prelude;
 pub mod sets;
 pub mod slots;
+pub mod strcase;
 pub mod strfmt;
 pub mod strings;
 pub mod types;

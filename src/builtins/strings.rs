@@ -1,6 +1,7 @@
-//! `str` methods and `str.format`.
+//! `str` methods (case mapping and character classes are in `strcase.rs`,
+//! `str.format` in `format.rs`).
 
-use super::{add_method, check_clinic, check_method, check_pos, check_tuple, raise, ret};
+use super::{add_method, check_clinic, check_method, check_pos, check_tuple, raise};
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
 use crate::runtime::str::PyStr;
@@ -29,89 +30,6 @@ fn str_arg<'a>(rt: &Runtime, v: &'a Value, what: &str) -> Result<&'a str, crate:
 
 fn sval(s: String) -> Ret {
     Ret::Val(Value::string(s))
-}
-
-macro_rules! simple {
-    ($name:ident, $qual:expr, $body:expr) => {
-        fn $name(rt: &mut Runtime, a: Args) -> Ret {
-            if let Err(e) = check_method(rt, &a, $qual, 0, 0) {
-                return raise(e);
-            }
-            let s = this(&a);
-            let f: fn(&str) -> Value = $body;
-            Ret::Val(f(s.as_str()))
-        }
-    };
-}
-
-simple!(upper, "str.upper", |s| Value::string(s.to_uppercase()));
-simple!(lower, "str.lower", |s| Value::string(s.to_lowercase()));
-simple!(casefold, "str.casefold", |s| Value::string(s.to_lowercase()));
-simple!(swapcase, "str.swapcase", |s| Value::string(
-    s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().collect::<String>() } else { c.to_uppercase().collect() }).collect()
-));
-simple!(capitalize, "str.capitalize", |s| {
-    let mut cs = s.chars();
-    Value::string(match cs.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + &cs.as_str().to_lowercase(),
-        None => String::new(),
-    })
-});
-simple!(title, "str.title", |s| {
-    let mut out = String::new();
-    let mut prev_cased = false;
-    for c in s.chars() {
-        if prev_cased {
-            out.extend(c.to_lowercase());
-        } else {
-            out.extend(c.to_uppercase());
-        }
-        prev_cased = c.is_alphabetic();
-    }
-    Value::string(out)
-});
-simple!(isdigit, "str.isdigit", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c.is_numeric() && !c.is_alphabetic() && c as u32 > 127 && is_digit_char(c))));
-simple!(isdecimal, "str.isdecimal", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || (c as u32 > 127 && is_digit_char(c)))));
-simple!(isnumeric, "str.isnumeric", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())));
-simple!(isalpha, "str.isalpha", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())));
-simple!(isalnum, "str.isalnum", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())));
-simple!(isspace, "str.isspace", |s| Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_whitespace())));
-simple!(isupper, "str.isupper", |s| Value::Bool(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())));
-simple!(islower, "str.islower", |s| Value::Bool(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())));
-simple!(isascii, "str.isascii", |s| Value::Bool(s.is_ascii()));
-simple!(isidentifier, "str.isidentifier", |s| {
-    let mut cs = s.chars();
-    Value::Bool(match cs.next() {
-        Some(c) => (c == '_' || c.is_alphabetic()) && cs.all(|c| c == '_' || c.is_alphanumeric()),
-        None => false,
-    })
-});
-simple!(istitle, "str.istitle", |s| {
-    let mut ok = false;
-    let mut prev_cased = false;
-    for c in s.chars() {
-        if c.is_uppercase() {
-            if prev_cased {
-                return Value::Bool(false);
-            }
-            prev_cased = true;
-            ok = true;
-        } else if c.is_lowercase() {
-            if !prev_cased {
-                return Value::Bool(false);
-            }
-            prev_cased = true;
-            ok = true;
-        } else {
-            prev_cased = false;
-        }
-    }
-    Value::Bool(ok)
-});
-simple!(isprintable, "str.isprintable", |s| Value::Bool(s.chars().all(ops::repr::is_printable)));
-
-fn is_digit_char(c: char) -> bool {
-    c.to_digit(10).is_some() || matches!(c as u32, 0x660..=0x669 | 0x6f0..=0x6f9 | 0x966..=0x96f | 0xff10..=0xff19)
 }
 
 /// Python's whitespace for `split()`/`strip()` without arguments.
@@ -315,8 +233,9 @@ fn join(rt: &mut Runtime, a: Args) -> Ret {
     sval(out)
 }
 
-/// Resolve `start`/`end` arguments to byte offsets of `s`.
-fn range_args(rt: &mut Runtime, s: &PyStr, a: &Args, from: usize) -> Result<(usize, usize), crate::runtime::class::Exc> {
+/// Resolve `start`/`end` arguments to byte offsets of `s`; `None` when the range is
+/// empty with `start` past `end` (nothing matches there, not even `''`).
+fn range_args(rt: &mut Runtime, s: &PyStr, a: &Args, from: usize) -> Result<Option<(usize, usize)>, crate::runtime::class::Exc> {
     let n = s.len() as i64;
     let get = |rt: &mut Runtime, i: usize, default: i64| -> Result<i64, crate::runtime::class::Exc> {
         match a.pos.get(i) {
@@ -332,9 +251,11 @@ fn range_args(rt: &mut Runtime, s: &PyStr, a: &Args, from: usize) -> Result<(usi
     if end < 0 {
         end = (end + n).max(0);
     }
-    let start = start.min(n) as usize;
-    let end = end.min(n) as usize;
-    Ok((s.byte_offset(start), s.byte_offset(end.max(start))))
+    let end = end.min(n);
+    if start > end {
+        return Ok(None);
+    }
+    Ok(Some((s.byte_offset(start as usize), s.byte_offset(end as usize))))
 }
 
 fn char_index(s: &str, byte: usize) -> i64 {
@@ -354,12 +275,10 @@ fn find_impl(rt: &mut Runtime, a: Args, name: &str, rev: bool, strict: bool) -> 
         }
     };
     let (st, en) = match range_args(rt, &s, &a, 2) {
-        Ok(r) => r,
+        Ok(Some(r)) => r,
+        Ok(None) => return not_found(rt, strict),
         Err(e) => return raise(e),
     };
-    if st > en || (s.len() as i64) < 0 {
-        return not_found(rt, strict);
-    }
     let hay = &s.as_str()[st..en];
     let found = if rev { hay.rfind(sub.as_str()) } else { hay.find(sub.as_str()) };
     match found {
@@ -405,7 +324,8 @@ fn count(rt: &mut Runtime, a: Args) -> Ret {
         return raise(rt.type_error(format!("must be str, not {tn}")));
     };
     let (st, en) = match range_args(rt, &s, &a, 2) {
-        Ok(r) => r,
+        Ok(Some(r)) => r,
+        Ok(None) => return Ret::Val(Value::Int(0)),
         Err(e) => return raise(e),
     };
     let hay = &s.as_str()[st..en];
@@ -418,12 +338,17 @@ fn affix(rt: &mut Runtime, a: Args, name: &str, start: bool) -> Ret {
         return raise(e);
     }
     let s = this(&a);
-    let (st, en) = match range_args(rt, &s, &a, 2) {
+    let range = match range_args(rt, &s, &a, 2) {
         Ok(r) => r,
         Err(e) => return raise(e),
     };
-    let hay = &s.as_str()[st..en];
-    let test = |p: &str| if start { hay.starts_with(p) } else { hay.ends_with(p) };
+    let test = |p: &str| match range {
+        Some((st, en)) => {
+            let hay = &s.as_str()[st..en];
+            if start { hay.starts_with(p) } else { hay.ends_with(p) }
+        }
+        None => false,
+    };
     match &a.pos[1] {
         Value::Str(p) => Ret::Val(Value::Bool(test(p.as_str()))),
         Value::Tuple(t) => {
@@ -665,144 +590,6 @@ fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
     sval(out)
 }
 
-fn format(rt: &mut Runtime, a: Args) -> Ret {
-    let s = this(&a);
-    ret(str_format(rt, s.as_str(), &a.pos[1..], a.names, a.kw).map(Value::string))
-}
-
-fn format_map(rt: &mut Runtime, a: Args) -> Ret {
-    if let Err(e) = check_method(rt, &a, "str.format_map", 1, 1) {
-        return raise(e);
-    }
-    let s = this(&a);
-    let mapping = a.pos[1].clone();
-    ret(format_impl(rt, s.as_str(), &[], &mut |rt, name| ops::item::getitem(rt, &mapping, &Value::str(name)), 0).map(Value::string))
-}
-
-/// `fmt.format(*args, **kwargs)`.
-pub fn str_format(rt: &mut Runtime, fmt: &str, args: &[Value], names: &[Rc<PyStr>], kw: &[Value]) -> PyResult<String> {
-    let mut lookup = |rt: &mut Runtime, name: &str| -> PyResult<Value> {
-        match names.iter().position(|n| n.as_str() == name) {
-            Some(i) => Ok(kw[i].clone()),
-            None => ops::raise(rt.new_exc(&rt.types.key_error, vec![Value::str(name)])),
-        }
-    };
-    format_impl(rt, fmt, args, &mut lookup, 0)
-}
-
-fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnMut(&mut Runtime, &str) -> PyResult<Value>, depth: usize) -> PyResult<String> {
-    if depth > 1 {
-        return ops::raise(rt.value_error("Max string recursion exceeded"));
-    }
-    let mut out = String::new();
-    let mut auto: Option<usize> = None;
-    let mut manual = false;
-    let chars: Vec<char> = fmt.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '}' {
-            if chars.get(i + 1) == Some(&'}') {
-                out.push('}');
-                i += 2;
-                continue;
-            }
-            return ops::raise(rt.value_error("Single '}' encountered in format string"));
-        }
-        if c != '{' {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        if chars.get(i + 1) == Some(&'{') {
-            out.push('{');
-            i += 2;
-            continue;
-        }
-        // Find the matching '}' (specs may nest one level of braces).
-        let mut j = i + 1;
-        let mut nest = 0;
-        while j < chars.len() {
-            match chars[j] {
-                '{' => nest += 1,
-                '}' if nest == 0 => break,
-                '}' => nest -= 1,
-                _ => {}
-            }
-            j += 1;
-        }
-        if j >= chars.len() {
-            return ops::raise(rt.value_error("expected '}' before end of string"));
-        }
-        let field: String = chars[i + 1..j].iter().collect();
-        i = j + 1;
-        let (name_part, spec) = match field.find(':') {
-            Some(k) => (&field[..k], &field[k + 1..]),
-            None => (&field[..], ""),
-        };
-        let (name_part, conv) = match name_part.find('!') {
-            Some(k) => (&name_part[..k], Some(&name_part[k + 1..])),
-            None => (name_part, None),
-        };
-        // The first name component, then `.attr` / `[key]` accessors.
-        let end = name_part.find(['.', '[']).unwrap_or(name_part.len());
-        let first = &name_part[..end];
-        let mut value = if first.is_empty() {
-            if manual {
-                return ops::raise(rt.value_error("cannot switch from manual field specification to automatic field numbering"));
-            }
-            let n = auto.map_or(0, |n| n + 1);
-            auto = Some(n);
-            match args.get(n) {
-                Some(v) => v.clone(),
-                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
-            }
-        } else if let Ok(n) = first.parse::<usize>() {
-            if auto.is_some() {
-                return ops::raise(rt.value_error("cannot switch from automatic field numbering to manual field specification"));
-            }
-            manual = true;
-            match args.get(n) {
-                Some(v) => v.clone(),
-                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
-            }
-        } else {
-            lookup(rt, first)?
-        };
-        let mut rest = &name_part[end..];
-        while !rest.is_empty() {
-            if let Some(r) = rest.strip_prefix('.') {
-                let e = r.find(['.', '[']).unwrap_or(r.len());
-                value = ops::attr::getattr(rt, &value, &crate::runtime::intern::intern(&r[..e]))?;
-                rest = &r[e..];
-            } else if let Some(r) = rest.strip_prefix('[') {
-                let Some(e) = r.find(']') else {
-                    return ops::raise(rt.value_error("Missing ']' in format string"));
-                };
-                let key = &r[..e];
-                let k = match key.parse::<i64>() {
-                    Ok(n) => Value::Int(n),
-                    Err(_) => Value::str(key),
-                };
-                value = ops::item::getitem(rt, &value, &k)?;
-                rest = &r[e + 1..];
-            } else {
-                return ops::raise(rt.value_error("Only '.' or '[' may follow ']' in format field specifier"));
-            }
-        }
-        let value = match conv {
-            None => value,
-            Some("r") => Value::Str(ops::repr::repr(rt, &value)?),
-            Some("s") => Value::Str(ops::repr::to_str(rt, &value)?),
-            Some("a") => Value::string(ascii_of(&*ops::repr::repr(rt, &value)?)),
-            Some(_) => return ops::raise(rt.value_error("Unknown conversion specifier")),
-        };
-        let spec = if spec.contains('{') { format_impl(rt, spec, args, lookup, depth + 1)? } else { spec.to_string() };
-        out.push_str(&super::format::format_value(rt, &value, &spec)?);
-    }
-    Ok(out)
-}
-
 fn maketrans(rt: &mut Runtime, a: Args) -> Ret {
     let d = Rc::new(crate::runtime::dict::Dict::new());
     let r = (|| -> PyResult<()> {
@@ -880,27 +667,10 @@ fn translate(rt: &mut Runtime, a: Args) -> Ret {
 
 /// Register str methods.
 pub fn install(rt: &mut Runtime) {
+    super::strcase::install(rt);
     let s = rt.types.str.clone();
     for (name, f) in [
-        ("upper", upper as crate::eval::native::NativeImpl),
-        ("lower", lower),
-        ("casefold", casefold),
-        ("swapcase", swapcase),
-        ("capitalize", capitalize),
-        ("title", title),
-        ("isdigit", isdigit),
-        ("isdecimal", isdecimal),
-        ("isnumeric", isnumeric),
-        ("isalpha", isalpha),
-        ("isalnum", isalnum),
-        ("isspace", isspace),
-        ("isupper", isupper),
-        ("islower", islower),
-        ("isascii", isascii),
-        ("isidentifier", isidentifier),
-        ("istitle", istitle),
-        ("isprintable", isprintable),
-        ("strip", strip),
+        ("strip", strip as crate::eval::native::NativeImpl),
         ("lstrip", lstrip),
         ("rstrip", rstrip),
         ("split", split),
@@ -925,8 +695,8 @@ pub fn install(rt: &mut Runtime) {
         ("removesuffix", removesuffix),
         ("encode", encode),
         ("expandtabs", expandtabs),
-        ("format", format),
-        ("format_map", format_map),
+        ("format", super::format::str_format_method),
+        ("format_map", super::format::format_map),
         ("translate", translate),
     ] {
         add_method(&s, name, f);
