@@ -244,8 +244,12 @@ impl fmt::Display for Tok {
             Tok::Kw(k) => write!(f, "'{}'", k.as_str()),
             Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Imag => write!(f, "number"),
             Tok::Lit(_) | Tok::FStart => write!(f, "string"),
-            Tok::FText(_) | Tok::FFieldStart | Tok::FDebug(_) | Tok::FConv(_) | Tok::FSpec
-            | Tok::FFieldEnd | Tok::FEnd => write!(f, "f-string"),
+            Tok::FFieldStart => write!(f, "'{{'"),
+            Tok::FFieldEnd => write!(f, "'}}'"),
+            Tok::FSpec => write!(f, "':'"),
+            Tok::FConv(c) => write!(f, "'!{c}'"),
+            Tok::FDebug(_) => write!(f, "'='"),
+            Tok::FText(_) | Tok::FEnd => write!(f, "the end of the f-string field"),
             Tok::Op(op) => write!(f, "'{}'", op_str(*op)),
             Tok::Error(_) => write!(f, "invalid token"),
         }

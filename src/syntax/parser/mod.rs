@@ -62,6 +62,8 @@ pub type State = SimpleState<St>;
 pub struct St {
     /// The first error event, once there is one.
     pub first: Option<First>,
+    /// Statements skipped by recovery so far; at [`MAX_ERRORS`] the rest is skipped.
+    pub recovered: usize,
 }
 
 /// What rules may consult while parsing: line numbers, the tokens, and whether the
@@ -218,8 +220,10 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     let fail1 = errs.into_iter().find(|e| e.custom.is_none());
     let lex_diag = |k: u32| lexed.errors[k as usize].clone();
 
-    // Pass 2: specialised errors, and recovery for the rest of the list.
-    let (_, errs2, first2) = run_pass(src, &toks, eoi, true);
+    // Pass 2: specialised errors, and recovery for the rest of the list. Everything
+    // before the top-level statement where pass 1 failed parsed, so it starts there.
+    let from = fail1.as_ref().map_or(0, |e| top_level_start(&toks, e.span.start));
+    let (_, errs2, first2) = run_pass(src, &toks[from..], eoi, true);
     let ctx = Ctx::new(src, &toks, true);
     let generic = |e: &PErr| {
         let mut d = error::generic(e, src.len(), &lex_diag);
@@ -253,6 +257,11 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
         })
         .collect();
     rest.sort_by_key(|d| d.span.start);
+    // After a lexical error that ended the token stream, later errors are its echoes.
+    if let Some((Tok::Error(k), _)) = toks.last() {
+        let stop = lexed.errors[*k as usize].span.start;
+        rest.retain(|d| d.span.start < stop);
+    }
     let primary_line = ctx.line(primary.span);
     let mut seen_lines = vec![primary_line];
     rest.retain(|d| {
@@ -267,6 +276,36 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     diags.extend(rest);
     diags.truncate(MAX_ERRORS);
     Err(diags)
+}
+
+/// The index of the first token of the top-level statement containing byte `at`: a
+/// line start at indentation depth 0 that does not continue a compound statement
+/// (`elif`, `else`, `except`, `finally`) and does not follow a decorator line.
+fn top_level_start(toks: &[(Tok, SimpleSpan)], at: usize) -> usize {
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut line_start = true;
+    let mut decorated = false;
+    for (i, (t, s)) in toks.iter().enumerate() {
+        if s.start >= at {
+            break;
+        }
+        match t {
+            Tok::Indent => depth += 1,
+            Tok::Dedent => depth = depth.saturating_sub(1),
+            Tok::Newline => line_start = true,
+            _ if line_start => {
+                line_start = false;
+                let continues = matches!(t, Tok::Kw(Kw::Elif | Kw::Else | Kw::Except | Kw::Finally));
+                if depth == 0 && !continues && !decorated {
+                    start = i;
+                }
+                decorated = depth == 0 && matches!(t, Tok::Op(RawTok::At));
+            }
+            _ => {}
+        }
+    }
+    start
 }
 
 /// Run one pass; returns the output, the errors and the first error event.

@@ -12,6 +12,20 @@ use chumsky::prelude::*;
 pub fn skip_statement<'a>() -> impl Parser<'a, In<'a>, Vec<Stmt>, Extra<'a>> + Clone {
     custom(|inp| {
         let before = inp.cursor();
+        let st: &mut super::State = inp.state();
+        st.recovered += 1;
+        if st.recovered > super::MAX_ERRORS {
+            // Enough errors: skip the rest of the input (failing if there is none, as a
+            // parser that consumes nothing inside a repetition must).
+            let mut any = false;
+            while inp.next().is_some() {
+                any = true;
+            }
+            if any {
+                return Ok(Vec::new());
+            }
+            return Err(PErr::at(inp.span_since(&before), None));
+        }
         let mut depth = 0usize;
         let mut consumed = false;
         loop {

@@ -1,0 +1,210 @@
+//! Limits and robustness of the front end, through the `coro` binary: CPython's limits
+//! with its messages, huge and hostile inputs that must end in one diagnostic and exit
+//! status 1 quickly (no panic, no stack overflow), a 100,000-term sum that parses and
+//! runs, and unreadable inputs. The big inputs are generated here, never checked in.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The time budget for inputs that must fail fast: one second in release builds (CI
+/// runs `cargo test --release`), more in unoptimised builds.
+fn budget() -> Duration {
+    if cfg!(debug_assertions) { Duration::from_secs(30) } else { Duration::from_secs(1) }
+}
+
+/// An input size: the full one in release builds, a smaller one in unoptimised builds
+/// (whose parser is many times slower), so that `cargo test` stays quick.
+fn size(full: usize, debug: usize) -> usize {
+    if cfg!(debug_assertions) { debug } else { full }
+}
+
+fn temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("coro-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
+    p
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+    took: Duration,
+}
+
+fn coro(args: &[&str]) -> Run {
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_coro"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run coro");
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: start.elapsed(),
+    }
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// `coro run` and `coro check` both fail with `want` as the last line, in time.
+fn fails_with(name: &str, src: &[u8], want: &str) {
+    let p = temp(name, src);
+    let path = p.to_str().unwrap();
+    for cmd in ["run", "check"] {
+        let r = coro(&[cmd, path]);
+        assert_eq!(r.status, 1, "{name} ({cmd}): status {}; stderr:\n{}", r.status, r.stderr);
+        assert!(r.took < budget(), "{name} ({cmd}) took {:?}", r.took);
+        assert!(!r.stderr.contains("panicked"), "{name} ({cmd}) panicked:\n{}", r.stderr);
+        if cmd == "run" {
+            assert_eq!(last_line(&r.stderr), want, "{name} ({cmd})");
+        } else {
+            assert!(r.stderr.contains(want), "{name} ({cmd}): no {want:?} in\n{}", r.stderr);
+        }
+    }
+}
+
+fn nested_parens(n: usize) -> String {
+    format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n))
+}
+
+fn nested_ifs(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&" ".repeat(i));
+        s.push_str("if True:\n");
+    }
+    s.push_str(&" ".repeat(n));
+    s.push_str("pass\n");
+    s
+}
+
+fn nested_loops(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&"    ".repeat(i));
+        s.push_str(if i % 2 == 0 { "for i in range(1):\n" } else { "while True:\n" });
+    }
+    s.push_str(&"    ".repeat(n));
+    s.push_str("pass\n");
+    s
+}
+
+#[test]
+fn cpython_limits_with_its_messages() {
+    fails_with("parens_201.coro", nested_parens(201).as_bytes(), "SyntaxError: too many nested parentheses");
+    fails_with("indent_101.coro", nested_ifs(101).as_bytes(), "IndentationError: too many levels of indentation");
+    fails_with("blocks_21.coro", nested_loops(21).as_bytes(), "SyntaxError: too many statically nested blocks");
+}
+
+#[test]
+fn just_under_the_limits_is_fine() {
+    for (name, src) in [("parens_200.coro", nested_parens(200)), ("indent_99.coro", nested_ifs(99)), ("blocks_20.coro", nested_loops(20))] {
+        let p = temp(name, src.as_bytes());
+        let r = coro(&["check", p.to_str().unwrap()]);
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn ten_thousand_nested_brackets_and_blocks() {
+    fails_with("parens_10000.coro", nested_parens(10_000).as_bytes(), "SyntaxError: too many nested parentheses");
+    let brackets = format!("x = {}\n", "[".repeat(10_000));
+    fails_with("brackets_10000.coro", brackets.as_bytes(), "SyntaxError: too many nested parentheses");
+    // 10,000 levels of one-space indentation is a 50 MB file.
+    let n = size(10_000, 1_000);
+    fails_with("indent_10000.coro", nested_ifs(n).as_bytes(), "IndentationError: too many levels of indentation");
+    let mut tabs = String::new();
+    for i in 0..n {
+        tabs.push_str(&"\t".repeat(i));
+        tabs.push_str("while x:\n");
+    }
+    fails_with("tabs_10000.coro", tabs.as_bytes(), "IndentationError: too many levels of indentation");
+}
+
+/// A large valid body with one error at the very end (so both passes read it all).
+#[test]
+fn five_megabytes_with_an_error_at_the_end() {
+    let chunk = "def f(a, b=2, *c, **d):\n    return [x * a + b for x in range(10) if x % 3] or {'k': (a, b)}\n\n";
+    let mut src = String::new();
+    while src.len() < size(5_000_000, 200_000) {
+        src.push_str(chunk);
+    }
+    src.push_str("y = = 1\n");
+    fails_with("five_mb.coro", src.as_bytes(), "SyntaxError: invalid syntax");
+}
+
+/// A small deterministic generator, so failures reproduce.
+fn xorshift(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+#[test]
+fn random_bytes() {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for round in 0..4 {
+        let bytes: Vec<u8> = (0..100_000).map(|_| xorshift(&mut seed) as u8).collect();
+        let p = temp(&format!("random_{round}.coro"), &bytes);
+        let r = coro(&["check", p.to_str().unwrap()]);
+        assert_eq!(r.status, 1);
+        assert!(r.took < budget(), "took {:?}", r.took);
+        assert_eq!(r.stderr.lines().count(), 1, "one line for non-UTF-8 input:\n{}", r.stderr);
+        assert!(r.stderr.contains("not valid UTF-8"), "{}", r.stderr);
+    }
+    // Random printable text is UTF-8: a list of at most 20 diagnostics, no panic.
+    let alphabet = b" \t\n\n\n()[]{}:;.,=+-*/%<>!\"'#\\abcxyz019_ ifdefor";
+    for round in 0..4 {
+        let text: Vec<u8> = (0..size(200_000, 20_000)).map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize]).collect();
+        let p = temp(&format!("random_text_{round}.coro"), &text);
+        for cmd in ["check", "run"] {
+            let r = coro(&[cmd, p.to_str().unwrap()]);
+            assert_eq!(r.status, 1, "{cmd}: {}", r.stderr);
+            assert!(r.took < budget(), "{cmd} took {:?}", r.took);
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+            let heads = ["SyntaxError: ", "IndentationError: ", "TabError: "];
+            let reports = r.stderr.lines().filter(|l| heads.iter().any(|h| l.starts_with(h))).count();
+            assert!((1..=20).contains(&reports), "{cmd}: {reports} reports");
+            if cmd == "run" {
+                assert_eq!(reports, 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn hundred_thousand_term_sum_parses_and_runs() {
+    let mut src = String::from("x = 1");
+    for _ in 1..100_000 {
+        src.push_str("+1");
+    }
+    src.push_str("\nprint(x)\n");
+    let p = temp("sum.coro", src.as_bytes());
+    let r = coro(&["check", p.to_str().unwrap()]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = coro(&["run", p.to_str().unwrap()]);
+    assert_eq!((r.status, r.stdout.as_str()), (0, "100000\n"), "{}", r.stderr);
+}
+
+#[test]
+fn unreadable_inputs_give_one_line() {
+    let dir = std::env::temp_dir();
+    let missing = dir.join("coro-no-such-file.coro");
+    let bad = temp("latin1.coro", b"x = '\xe9'\n");
+    for path in [missing.to_str().unwrap(), dir.to_str().unwrap(), bad.to_str().unwrap()] {
+        for cmd in ["check", "run", "parse"] {
+            let r = coro(&[cmd, path]);
+            assert_eq!(r.status, 1, "{cmd} {path}");
+            assert_eq!(r.stderr.lines().count(), 1, "{cmd} {path}:\n{}", r.stderr);
+        }
+    }
+}
