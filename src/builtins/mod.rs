@@ -4,6 +4,7 @@
 pub mod agen;
 pub mod attrs;
 pub mod bytes;
+pub mod codecs;
 pub mod descr;
 pub mod dicts;
 pub mod dictviews;

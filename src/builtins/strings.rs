@@ -548,12 +548,12 @@ fn removesuffix(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn encode(rt: &mut Runtime, a: Args) -> Ret {
-    let (enc, errors) = match super::bytes::codec_args(rt, &a, "encode") {
+    let (enc, errors) = match super::codecs::codec_args(rt, &a, "encode") {
         Ok(x) => x,
         Err(e) => return raise(e),
     };
     let s = this(&a);
-    match super::bytes::encode_str(rt, s.as_str(), &enc, &errors) {
+    match super::codecs::encode_str(rt, s.as_str(), &enc, &errors) {
         Ok(b) => Ret::Val(super::bytes::bytes_value(b)),
         Err(e) => raise(e),
     }

@@ -129,9 +129,9 @@ fn make_str(rt: &mut Runtime, a: &Args) -> PyResult {
     }
     let Some(x) = a.pos.first().or(a.kw("object")) else { return Ok(Value::str("")) };
     if a.pos.len() > 1 || a.kw("encoding").is_some() || a.kw("errors").is_some() {
-        let (enc, errors) = super::bytes::codec_args(rt, a, "str")?;
+        let (enc, errors) = super::codecs::codec_args(rt, a, "str")?;
         return match x {
-            Value::Bytes(b) => Ok(Value::string(super::bytes::decode_bytes(rt, &b.data, &enc, &errors)?)),
+            Value::Bytes(b) => Ok(Value::string(super::codecs::decode_bytes(rt, &b.data, &enc, &errors)?)),
             Value::Str(_) => ops::raise(rt.type_error("decoding str is not supported")),
             other => {
                 let tn = ops::type_name(rt, other);
@@ -150,8 +150,8 @@ pub fn make_bytes(rt: &mut Runtime, a: &Args) -> PyResult {
             if a.pos.len() < 2 && a.kw("encoding").is_none() {
                 return ops::raise(rt.type_error("string argument without an encoding"));
             }
-            let (enc, errors) = super::bytes::codec_args(rt, a, "bytes")?;
-            super::bytes::encode_str(rt, s.as_str(), &enc, &errors)?
+            let (enc, errors) = super::codecs::codec_args(rt, a, "bytes")?;
+            super::codecs::encode_str(rt, s.as_str(), &enc, &errors)?
         }
         Value::Int(n) => {
             if *n < 0 {
