@@ -12,6 +12,7 @@ pub mod exceptions;
 pub mod format;
 pub mod functions;
 pub mod generators;
+pub mod introspect;
 pub mod iters;
 pub mod lists;
 pub mod modules;
