@@ -68,11 +68,13 @@ pub struct AgAwait {
     pub op: RefCell<Option<AgOp>>,
     /// Set once the operation finished (a second await is an error).
     pub done: Cell<bool>,
+    /// An `athrow()`/`aclose()` awaitable (its type and messages differ).
+    pub throwing: bool,
 }
 
 impl Object for AgAwait {
     fn class(&self, rt: &Runtime) -> Rc<Class> {
-        let c = rt.types.other("async_generator_asend");
+        let c = rt.types.other(if self.throwing { "async_generator_athrow" } else { "async_generator_asend" });
         if c.dict.is_empty() {
             add_method(&c, "send", aw_send);
             add_method(&c, "throw", aw_throw);
@@ -89,7 +91,8 @@ impl Object for AgAwait {
 }
 
 fn new_await(g: &Rc<Generator>, op: AgOp) -> Value {
-    Value::Obj(Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(op)), done: Cell::new(false) }))
+    let throwing = !matches!(op, AgOp::Send(_));
+    Value::Obj(Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(op)), done: Cell::new(false), throwing }))
 }
 
 /// The awaitable for `__anext__()`.
@@ -116,7 +119,7 @@ pub enum AwStart {
 /// on first use.
 pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
     if aw.done.get() {
-        let what = if matches!(&*aw.op.borrow(), Some(AgOp::Close) | Some(AgOp::Throw(_))) { "aclose()/athrow()" } else { "__anext__()/asend()" };
+        let what = if aw.throwing { "aclose()/athrow()" } else { "__anext__()/asend()" };
         return AwStart::Raise(rt.exc_msg(&rt.types.runtime_error, format!("cannot reuse already awaited {what}")));
     }
     let g = &aw.owner;
@@ -350,7 +353,13 @@ fn builtin_aiter(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = super::check_args(rt, &a, "aiter", 1, 1) {
         return raise(e);
     }
-    match crate::eval::iterate::aiter(rt, &a.pos[0]) {
+    let v = &a.pos[0];
+    let has = matches!(v, Value::Gen(g) if g.kind == GenKind::AsyncGenerator) || ops::attr::lookup_special(rt, v, "__aiter__").is_some();
+    if !has {
+        let tn = ops::type_name(rt, v);
+        return raise(rt.type_error(format!("'{tn}' object is not an async iterable")));
+    }
+    match crate::eval::iterate::aiter(rt, v) {
         Ok(v) => Ret::Val(v),
         Err(e) => raise(e),
     }

@@ -240,6 +240,7 @@ impl<'t> Ctx<'t> {
                 body: self.block(body),
                 orelse: self.block(orelse),
                 is_async: *is_async,
+                is_iterator: false,
             })),
             S::Try { body, handlers, orelse, finalbody } => {
                 let body = self.block(body);
@@ -434,6 +435,7 @@ impl<'t> Ctx<'t> {
                     body: Block(vec![inner].into_boxed_slice()),
                     orelse: Block::empty(),
                     is_async: g.is_async,
+                    is_iterator: i == 0,
                 })),
                 line,
             };
@@ -717,8 +719,12 @@ impl<'t> Ctx<'t> {
             _ => (self.expr(f), None),
         };
         let call = if general {
-            let items = args
+            // CPython evaluates positional and `*` arguments first, then keywords.
+            let ordered = args
                 .iter()
+                .filter(|a| matches!(a, A::Positional(_) | A::Star(_)))
+                .chain(args.iter().filter(|a| matches!(a, A::Keyword(..) | A::DoubleStar(_))));
+            let items = ordered
                 .map(|a| match a {
                     A::Positional(e) => ArgX::Pos(self.expr(e)),
                     A::Star(e) => ArgX::Star(self.expr(e)),

@@ -362,6 +362,10 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
             Act::Next
         }
         StmtKind::For(fx) => match st {
+            1 if fx.is_iterator => {
+                let h = f.stack.len() as u32 - 1;
+                for_next(rt, f, s, h)
+            }
             1 => {
                 let iterable = f.pop();
                 match iterate::start(rt, f, iterable, fx.is_async, Step::Stmt(s, 2)) {

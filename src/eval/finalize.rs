@@ -45,11 +45,7 @@ pub fn run_pending(rt: &mut Runtime) {
         let code = frame.code;
         let g = Rc::new(Generator::new(kind, code, frame, qualname.clone(), qualname.clone()));
         g.state.set(GenState::Suspended);
-        let r = if kind == GenKind::AsyncGenerator {
-            Ok(())
-        } else {
-            super::suspend::close_nested(rt, &g)
-        };
+        let r = super::suspend::close_nested(rt, &g);
         if g.state.get() == GenState::Suspended {
             // It yielded again: drop it without closing a second time.
             g.state.set(GenState::Finished);

@@ -173,6 +173,8 @@ pub struct ForX {
     pub orelse: Block,
     /// `async for`.
     pub is_async: bool,
+    /// The iterable is already an iterator (a comprehension's `.0`): no `iter()` call.
+    pub is_iterator: bool,
 }
 
 /// One `except` clause.

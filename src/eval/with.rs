@@ -137,7 +137,8 @@ pub fn exit_on_raise(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, e: Exc) 
     rt.handled.push(e.clone());
     f.work.push(Step::ExceptBody(k as u32));
     f.push(Value::Inst(e.clone()));
-    let args = vec![Value::Class(e.class()), Value::Inst(e), Value::None];
+    let tb = ops::attr::getattr(rt, &Value::Inst(e.clone()), &intern("__traceback__")).unwrap_or(Value::None);
+    let args = vec![Value::Class(e.class()), Value::Inst(e), tb];
     let then = if is_async(s) { Step::Stmt(s, AEXIT_AWAITED) } else { Step::Stmt(s, EXITED_EXC) };
     call_exit(rt, f, s, exit, args, then)
 }
