@@ -49,6 +49,120 @@ impl Object for Traceback {
     }
 }
 
+/// Whether the exception class has a `name` attribute (AttributeError, NameError,
+/// ImportError and their subclasses).
+fn has_name(rt: &Runtime, e: &Instance) -> bool {
+    let c = e.class();
+    c.is_subclass(&rt.types.attribute_error) || c.is_subclass(&rt.types.name_error) || c.is_subclass(&rt.types.exc("ImportError"))
+}
+
+/// CPython's suggestion for a mistyped name (`Python/suggestions.c`): the candidate
+/// at the smallest weighted Levenshtein distance (case changes cost 1, other edits
+/// 2) within a third of the characters involved; `None` beyond 750 candidates.
+pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    const MOVE: usize = 2;
+    const MAX_SIZE: usize = 40;
+    fn sub_cost(a: u8, b: u8) -> usize {
+        if a & 31 != b & 31 {
+            return MOVE;
+        }
+        if a == b {
+            return 0;
+        }
+        if a.to_ascii_lowercase() == b.to_ascii_lowercase() { 1 } else { MOVE }
+    }
+    fn distance<'x>(mut a: &'x [u8], mut b: &'x [u8], max: usize) -> usize {
+        while let (Some(x), Some(y)) = (a.first(), b.first()) {
+            if x != y {
+                break;
+            }
+            a = &a[1..];
+            b = &b[1..];
+        }
+        while let (Some(x), Some(y)) = (a.last(), b.last()) {
+            if x != y {
+                break;
+            }
+            a = &a[..a.len() - 1];
+            b = &b[..b.len() - 1];
+        }
+        if a.is_empty() || b.is_empty() {
+            return (a.len() + b.len()) * MOVE;
+        }
+        if a.len() > MAX_SIZE || b.len() > MAX_SIZE {
+            return max + 1;
+        }
+        if b.len() < a.len() {
+            std::mem::swap(&mut a, &mut b);
+        }
+        if (b.len() - a.len()) * MOVE > max {
+            return max + 1;
+        }
+        let mut buffer: Vec<usize> = (1..=a.len()).map(|i| i * MOVE).collect();
+        let mut result = 0;
+        for (bi, &code) in b.iter().enumerate() {
+            let mut dist = bi * MOVE;
+            result = dist;
+            let mut minimum = usize::MAX;
+            for (ai, &ac) in a.iter().enumerate() {
+                let substitute = dist + sub_cost(code, ac);
+                dist = buffer[ai];
+                let insert_delete = result.min(dist) + MOVE;
+                result = insert_delete.min(substitute);
+                buffer[ai] = result;
+                minimum = minimum.min(result);
+            }
+            if minimum > max {
+                return max + 1;
+            }
+        }
+        result
+    }
+    if candidates.len() >= 750 {
+        return None;
+    }
+    let mut best: Option<(&str, usize)> = None;
+    for &item in candidates {
+        if item == name {
+            continue;
+        }
+        let mut max = (name.len() + item.len() + 3) * MOVE / 6;
+        if let Some((_, d)) = best {
+            max = max.min(d.saturating_sub(1));
+        }
+        let d = distance(name.as_bytes(), item.as_bytes(), max);
+        if d > max {
+            continue;
+        }
+        if best.is_none_or(|(_, bd)| d < bd) {
+            best = Some((item, d));
+        }
+    }
+    best.map(|(s, _)| s)
+}
+
+/// The "Did you mean" suggestion for an `AttributeError` raised by attribute lookup
+/// (it records the name and the object): the closest name in `dir(obj)`.
+pub fn attribute_suggestion(rt: &mut Runtime, e: &Exc) -> Option<String> {
+    if !e.is_exception() || !e.class().is_subclass(&rt.types.attribute_error) {
+        return None;
+    }
+    let (name, obj) = {
+        let d = e.exc_data();
+        (d.name.clone()?, d.obj.clone()?)
+    };
+    let Value::Str(name) = name else { return None };
+    let names = super::introspect::dir_names(rt, &obj);
+    let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+    suggest(name.as_str(), &refs).map(str::to_string)
+}
+
+/// The "Did you mean" suggestion for a `NameError`: the closest name among the
+/// frame's variable names, then its globals, then the built-ins (CPython's order).
+pub fn name_suggestion(name: &str, varnames: &[&str], globals: &[&str], builtins: &[&str]) -> Option<String> {
+    [varnames, globals, builtins].iter().find_map(|c| suggest(name, c)).map(str::to_string)
+}
+
 /// Special attributes of exception instances.
 pub fn exc_attr(rt: &mut Runtime, e: &Rc<Instance>, name: &str) -> Option<Value> {
     let d = e.exc_data();
@@ -66,6 +180,8 @@ pub fn exc_attr(rt: &mut Runtime, e: &Rc<Instance>, name: &str) -> Option<Value>
             None => return None,
         },
         "value" if e.class().is_subclass(&rt.types.stop_iteration) => d.args.first().cloned().unwrap_or(Value::None),
+        "name" if has_name(rt, e) => d.name.clone().unwrap_or(Value::None),
+        "obj" if e.class().is_subclass(&rt.types.attribute_error) => d.obj.clone().unwrap_or(Value::None),
         "code" if e.class().is_subclass(&rt.types.exc("SystemExit")) => match d.args.len() {
             0 => Value::None,
             1 => d.args[0].clone(),
@@ -125,6 +241,8 @@ pub fn exc_setattr(rt: &mut Runtime, e: &Rc<Instance>, name: &str, v: &Value) ->
             e.exc_data_mut().args = items;
         }
         "__traceback__" => set_traceback(rt, e, v)?,
+        "name" if has_name(rt, e) => e.exc_data_mut().name = Some(v.clone()),
+        "obj" if e.class().is_subclass(&rt.types.attribute_error) => e.exc_data_mut().obj = Some(v.clone()),
         "value" if e.class().is_subclass(&rt.types.stop_iteration) => {
             let mut d = e.exc_data_mut();
             if d.args.is_empty() {
@@ -250,4 +368,35 @@ pub fn install(rt: &mut Runtime) {
     add_method(&b, "add_note", add_note);
     add_method(&b, "__str__", str_method);
     add_method(&b, "__repr__", repr_method);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggest;
+
+    /// Expectations from CPython 3.11's tracebacks for `o.NAME` on an object with
+    /// these attributes (plus the usual dunders).
+    #[test]
+    fn suggestions_match_cpython() {
+        let dunders = ["__class__", "__dict__", "__doc__", "__eq__", "__init__", "__module__", "__repr__", "__str__"];
+        let cases: &[(&str, &[&str], Option<&str>)] = &[
+            ("uper", &["upper", "lower", "split"], Some("upper")),
+            ("fo", &["foo", "bar"], Some("foo")),
+            ("apend", &["append", "extend"], Some("append")),
+            ("Foo", &["foo"], Some("foo")),
+            ("x", &["y", "xx"], Some("xx")),
+            ("lenght", &["length", "len"], Some("length")),
+            ("abc", &["xyz"], None),
+            ("blech", &["bleach", "blew"], Some("bleach")),
+            ("a_very_long_attribute_name_here", &["a_very_long_attribute_name_hear"], Some("a_very_long_attribute_name_hear")),
+            ("ab", &["ba", "abc"], Some("abc")),
+            ("cnt", &["count", "cnt2"], Some("cnt2")),
+        ];
+        for (name, attrs, want) in cases {
+            let mut cands: Vec<&str> = dunders.to_vec();
+            cands.extend(attrs.iter());
+            cands.sort();
+            assert_eq!(suggest(name, &cands), *want, "{name}");
+        }
+    }
 }

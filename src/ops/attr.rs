@@ -132,8 +132,25 @@ fn receiver_for_native(obj: &Value) -> Value {
     }
 }
 
-/// `obj.name`.
+/// `obj.name`. An `AttributeError` gets the name and the object recorded (for the
+/// traceback's "Did you mean" suggestion), as CPython does.
 pub fn getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
+    match getattr_inner(rt, obj, name) {
+        Err(super::Fail::Raise(e)) if e.is_exception() && e.class().is_subclass(&rt.types.attribute_error) => {
+            {
+                let mut d = e.exc_data_mut();
+                if d.name.is_none() {
+                    d.name = Some(Value::Str(name.clone()));
+                    d.obj = Some(obj.clone());
+                }
+            }
+            Err(super::Fail::Raise(e))
+        }
+        r => r,
+    }
+}
+
+fn getattr_inner(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
     match obj {
         Value::Inst(inst) => {
             let cls = inst.class();

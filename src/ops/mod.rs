@@ -180,6 +180,11 @@ pub fn no_attr(rt: &Runtime, v: &Value, name: &PyStr) -> Exc {
         _ => format!("'{}' object has no attribute '{}'", type_name(rt, v), name),
     };
     let e = rt.exc_msg(&rt.types.attribute_error, msg);
+    {
+        let mut d = e.exc_data_mut();
+        d.name = Some(Value::Str(Rc::new(PyStr::new(name.as_str()))));
+        d.obj = Some(v.clone());
+    }
     e
 }
 

@@ -99,6 +99,10 @@ pub struct ExcData {
     pub traceback: Vec<TbEntry>,
     /// `__notes__` / extra state used by the runtime (e.g. ExceptionGroup members).
     pub extra: Option<Value>,
+    /// `name` of an `AttributeError` or `NameError` (for "Did you mean" suggestions).
+    pub name: Option<Value>,
+    /// `obj` of an `AttributeError`: the object that lacked the attribute.
+    pub obj: Option<Value>,
 }
 
 /// An instance of a user-defined class, or of any exception class.
