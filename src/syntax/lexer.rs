@@ -38,7 +38,8 @@ pub struct Lexed {
 
 /// Lex a whole module.
 pub fn lex(src: &str) -> Lexed {
-    let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new() };
+    let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new(), names: hashbrown::HashMap::new() };
+    lx.out.tokens.reserve(src.len() / 4);
     if let Some(i) = src.find('\0') {
         lx.error_tok(DiagKind::Syntax, Span::new(i, i + 1), "source code cannot contain null bytes", true);
         return lx.out;
@@ -51,6 +52,8 @@ struct Lexer<'a> {
     src: &'a str,
     out: Lexed,
     brackets: Vec<(char, Span)>,
+    /// Names seen so far: each distinct name is allocated once.
+    names: hashbrown::HashMap<&'a str, Rc<str>>,
 }
 
 impl<'a> Lexer<'a> {
@@ -267,7 +270,12 @@ impl<'a> Lexer<'a> {
             RawTok::Name => {
                 let t = match Kw::from_str(text) {
                     Some(k) => Tok::Kw(k),
-                    None => Tok::Name(Rc::from(text)),
+                    None => {
+                        let src: &'a str = self.src;
+                        let text = &src[span.range()];
+                        let n = self.names.entry(text).or_insert_with(|| Rc::from(text));
+                        Tok::Name(n.clone())
+                    }
                 };
                 self.push(t, span);
             }
@@ -335,6 +343,12 @@ impl<'a> Lexer<'a> {
             RawTok::Int => {
                 if name_follows || !underscores_ok(text) {
                     return bad(self, "decimal");
+                }
+                if text.len() < 19 && !text.contains('_') && (text.len() == 1 || !text.starts_with('0')) {
+                    // The common case: a short plain literal.
+                    let v = text.bytes().fold(0i64, |v, b| v * 10 + (b - b'0') as i64);
+                    self.push(Tok::Int(v), span);
+                    return true;
                 }
                 let digits: String = text.chars().filter(|&c| c != '_').collect();
                 if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0') {

@@ -17,12 +17,41 @@ use chumsky::span::SimpleSpan;
 pub struct PErr {
     /// The span of the token found (empty at the end of input).
     pub span: SimpleSpan,
-    /// The token found, `None` at the end of input.
-    pub found: Option<Tok>,
+    /// What kind of token was found, `None` at the end of input.
+    pub found: Option<Found>,
     /// What was expected, as bits (see [`expect_bit`]).
     pub expected: u128,
     /// A specialised error with its own message.
     pub custom: Option<Box<Diagnostic>>,
+}
+
+/// The kind of token a parse failed at: all that messages need (the text is in the
+/// source at the error's span), and cheap to copy, as errors are made all the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A lexical error token, with its index.
+    Error(u32),
+    /// INDENT.
+    Indent,
+    /// DEDENT.
+    Dedent,
+    /// NEWLINE.
+    Newline,
+    /// Any other token.
+    Other,
+}
+
+impl Found {
+    /// The kind of a token.
+    pub fn of(t: &Tok) -> Found {
+        match t {
+            Tok::Error(k) => Found::Error(*k),
+            Tok::Indent => Found::Indent,
+            Tok::Dedent => Found::Dedent,
+            Tok::Newline => Found::Newline,
+            _ => Found::Other,
+        }
+    }
 }
 
 /// Bit for "an expression" (set by `labelled("expression")`).
@@ -51,7 +80,7 @@ impl PErr {
     }
 
     /// A bare failure at `span` with nothing expected (for hand-written parsers).
-    pub fn at(span: SimpleSpan, found: Option<Tok>) -> PErr {
+    pub fn at(span: SimpleSpan, found: Option<Found>) -> PErr {
         PErr { span, found, expected: 0, custom: None }
     }
 
@@ -107,7 +136,7 @@ impl<'a> LabelError<'a, In<'a>, DefaultExpected<'a, Tok>> for PErr {
                 _ => OTHER_BIT,
             };
         }
-        PErr { span, found: found.map(|t| (*t).clone()), expected: bits, custom: None }
+        PErr { span, found: found.map(|t| Found::of(&t)), expected: bits, custom: None }
     }
 
     fn merge_expected_found<E: IntoIterator<Item = DefaultExpected<'a, Tok>>>(
@@ -132,7 +161,7 @@ impl<'a> LabelError<'a, In<'a>, &'static str> for PErr {
         found: Option<MaybeRef<'a, Tok>>,
         span: SimpleSpan,
     ) -> Self {
-        let mut e = PErr { span, found: found.map(|t| (*t).clone()), expected: 0, custom: None };
+        let mut e = PErr { span, found: found.map(|t| Found::of(&t)), expected: 0, custom: None };
         for l in expected {
             e.label_with(l);
         }
@@ -158,23 +187,33 @@ impl<'a> Error<'a, In<'a>> for PErr {
 
 /// The diagnostic for a failure with no specialised message. `lex` gives the lexical
 /// error a [`Tok::Error`] stands for.
-pub fn generic(e: &PErr, src_len: usize, lex: &dyn Fn(u32) -> Diagnostic) -> Diagnostic {
+pub fn generic(e: &PErr, src: &str, lex: &dyn Fn(u32) -> Diagnostic) -> Diagnostic {
+    let src_len = src.len();
     let span = Span::new(e.span.start, e.span.end);
     match &e.found {
-        Some(Tok::Error(k)) => lex(*k),
-        Some(Tok::Indent) => Diagnostic::new(DiagKind::Indentation, span, "unexpected indent")
+        Some(Found::Error(k)) => lex(*k),
+        Some(Found::Indent) => Diagnostic::new(DiagKind::Indentation, span, "unexpected indent")
             .with_label("this line is indented more than the block it is in"),
-        Some(Tok::Dedent) => Diagnostic::new(DiagKind::Indentation, span, "unexpected unindent")
+        Some(Found::Dedent) => Diagnostic::new(DiagKind::Indentation, span, "unexpected unindent")
             .with_label("the block ends here, but the statement is not finished"),
         found => {
+            let text = src.get(span.range()).unwrap_or("");
             let label = match found {
-                Some(Tok::Newline) => "unexpected end of line".to_string(),
-                Some(t) => format!("unexpected {t}"),
+                Some(Found::Newline) => "unexpected end of line".to_string(),
+                Some(_) if text.is_empty() => "unexpected end of the f-string".to_string(),
+                Some(_) if text.starts_with(['"', '\'']) || text.len() > 24 => "unexpected string".to_string(),
+                Some(_) => format!("unexpected '{text}'"),
                 None => "unexpected end of input".to_string(),
             };
             let span = if found.is_none() { Span::new(src_len, src_len) } else { span };
             let mut d = Diagnostic::syntax(span, "invalid syntax").with_label(label);
-            let expected = e.expected_list();
+            // Only what structures the code: operators that could continue an
+            // expression are always possible and would only add noise.
+            const SHOWN: &[&str] = &[
+                "')'", "']'", "'}'", "':'", "','", "'('", "'in'", "'import'", "'as'", "'except'", "'finally'",
+                "a name", "an expression", "an indented block",
+            ];
+            let expected: Vec<String> = e.expected_list().into_iter().filter(|x| SHOWN.contains(&x.as_str())).collect();
             if !expected.is_empty() && expected.len() <= 4 {
                 d = d.with_help(format!("expected {}", expected.join(" or ")));
             }

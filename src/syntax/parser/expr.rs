@@ -223,11 +223,12 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
         Call(Vec<Arg>),
         Index(Expr),
     }
-    let trailer = choice((
+    let starts_trailer = select! { Tok::Op(R::Dot | R::LParen | R::LBracket) => () };
+    let trailer = starts_trailer.rewind().ignore_then(choice((
         op(R::Dot).ignore_then(name()).map(Trailer::Attr),
         call_args.clone().delimited_by(op(R::LParen), op(R::RParen)).map(Trailer::Call),
         slices.delimited_by(op(R::LBracket), op(R::RBracket)).map(Trailer::Index),
-    ));
+    )));
 
     // primary: atom ('.' NAME | '(' [arguments] ')' | '[' slices ']')*
     let primary = atom
@@ -294,7 +295,11 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
     bitwise_or_r.define(bor.clone());
 
     // comparison: bitwise_or (compare_op bitwise_or)*
-    let cmp_op = choice((
+    let starts_cmp = select! {
+        Tok::Op(R::EqEq | R::NotEq | R::Lt | R::Le | R::Gt | R::Ge) => (),
+        Tok::Kw(Kw::In | Kw::Not | Kw::Is) => (),
+    };
+    let cmp_op = starts_cmp.rewind().ignore_then(choice((
         select! {
             Tok::Op(R::EqEq) => CmpOp::Eq,
             Tok::Op(R::NotEq) => CmpOp::NotEq,
@@ -306,7 +311,7 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
         },
         kw(Kw::Not).then(kw(Kw::In)).to(CmpOp::NotIn),
         kw(Kw::Is).ignore_then(kw(Kw::Not).or_not()).map(|n| if n.is_some() { CmpOp::IsNot } else { CmpOp::Is }),
-    ));
+    )));
     let comparison = bor
         .clone()
         .then(cmp_op.then(bor.clone()).repeated().collect::<Vec<_>>())

@@ -197,7 +197,11 @@ pub fn forced<'a>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extra<'a>> + Clone {
             }
             t => {
                 let msg = format!("expected '{}'", crate::syntax::token::op_str(r));
-                let d = Diagnostic::syntax(span, msg.clone()).with_label(format!("{msg} before {t}"));
+                let label = match t {
+                    Tok::Newline => format!("{msg} at the end of this line"),
+                    t => format!("{msg} before {t}"),
+                };
+                let d = Diagnostic::syntax(span, msg).with_label(label);
                 raise(st, em, d);
             }
         }
@@ -207,9 +211,9 @@ pub fn forced<'a>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extra<'a>> + Clone {
 /// Parse a module. On failure, returns the diagnostics: first the one CPython reports,
 /// then any others found by recovering (in source order), at most [`MAX_ERRORS`].
 pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
-    let lexed = lex(src);
+    let mut lexed = lex(src);
     let toks: Vec<(Tok, SimpleSpan)> =
-        lexed.tokens.iter().map(|(t, s)| (t.clone(), SimpleSpan::from(s.range()))).collect();
+        std::mem::take(&mut lexed.tokens).into_iter().map(|(t, s)| (t, SimpleSpan::from(s.range()))).collect();
     let eoi = SimpleSpan::from(src.len()..src.len());
 
     // Pass 1: the plain grammar.
@@ -226,8 +230,8 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     let (_, errs2, first2) = run_pass(src, &toks[from..], eoi, true);
     let ctx = Ctx::new(src, &toks, true);
     let generic = |e: &PErr| {
-        let mut d = error::generic(e, src.len(), &lex_diag);
-        if !matches!(e.found, Some(Tok::Error(_))) {
+        let mut d = error::generic(e, src, &lex_diag);
+        if !matches!(e.found, Some(error::Found::Error(_))) {
             fstring_prefix(&ctx, &mut d);
         }
         d
@@ -322,7 +326,7 @@ fn run_pass(
     let mut first = state.0.first;
     if first.is_none() && !invalid {
         // Pass 1 stopping at a lexical error token reports that error.
-        if let Some(Tok::Error(k)) = errs.iter().find(|e| e.custom.is_none()).and_then(|e| e.found.clone()) {
+        if let Some(error::Found::Error(k)) = errs.iter().find(|e| e.custom.is_none()).and_then(|e| e.found) {
             first = Some(First::Lex(k));
         }
     }

@@ -58,7 +58,7 @@ pub fn skip_statement<'a>() -> impl Parser<'a, In<'a>, Vec<Stmt>, Extra<'a>> + C
             consumed = true;
         }
         if !consumed {
-            let found = inp.peek();
+            let found = inp.peek().map(|t| super::error::Found::of(&t));
             return Err(PErr::at(inp.span_since(&before), found));
         }
         let st: &mut super::State = inp.state();

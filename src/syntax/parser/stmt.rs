@@ -55,7 +55,12 @@ pub fn module_parser<'a>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>> {
         .boxed();
 
     let compound = compound_stmt(c, &ex, block);
-    let one = compound.map(|s| vec![s]).or(simple);
+    // One token of lookahead picks the kind of statement (cheaper than trying each).
+    let starts_compound = select! {
+        Tok::Kw(Kw::If | Kw::While | Kw::For | Kw::With | Kw::Try | Kw::Def | Kw::Class | Kw::Async) => (),
+        Tok::Op(R::At) => (),
+    };
+    let one = starts_compound.rewind().ignore_then(compound.map(|s| vec![s])).or(simple);
     if invalid {
         stmt.define(one.recover_with(via_parser(skip_statement())));
     } else {
@@ -229,5 +234,9 @@ fn simple_stmt<'a>(ex: &ExprParsers<'a>, invalid: bool) -> P<'a, Stmt> {
             .map(|(module, names)| StmtKind::ImportFrom { module, names }),
     ))
     .map_with(|kind, e| Stmt { kind, span: sp(e.span()) });
-    other.or(expr_stmt).boxed()
+    let starts_other = select! {
+        Tok::Kw(Kw::Pass | Kw::Break | Kw::Continue | Kw::Return | Kw::Raise | Kw::Global | Kw::Nonlocal
+            | Kw::Del | Kw::Assert | Kw::Import | Kw::From) => (),
+    };
+    starts_other.rewind().ignore_then(other).or(expr_stmt).boxed()
 }
