@@ -197,7 +197,8 @@ pub fn round(rt: &mut Runtime, x: &Value, nd: &Value) -> PyResult {
                 let r = round_half_even(*f);
                 Ok(match r.to_i64() {
                     Some(i) if r.abs() < 9.2e18 => Value::Int(i),
-                    _ => Value::from_bigint(BigInt::from(r as i128)),
+                    // `{:.0}` prints the float's exact integer value.
+                    _ => Value::from_bigint(BigInt::parse_bytes(format!("{r:.0}").as_bytes(), 10).unwrap_or_default()),
                 })
             }
             other => {
@@ -215,9 +216,23 @@ pub fn round(rt: &mut Runtime, x: &Value, nd: &Value) -> PyResult {
                     let s = crate::runtime::format::format_float(*f, &format!(".{n}f")).unwrap_or_default();
                     return Ok(Value::Float(s.parse().unwrap_or(*f)));
                 }
-                let p = 10f64.powi((-n) as i32);
-                let r = round_half_even(f / p) * p;
-                Ok(Value::Float(if r.is_finite() { r } else { *f }))
+                // Exactly: |x| / 10**k rounded half-even, times 10**k, read back
+                // correctly rounded (CPython rounds through exact decimal digits).
+                let k = (-n) as u32;
+                let bits = f.abs().to_bits();
+                let exp = ((bits >> 52) & 0x7ff) as i64;
+                let mant = if exp == 0 { (bits & ((1 << 52) - 1)) << 1 } else { (bits & ((1 << 52) - 1)) | (1 << 52) };
+                let e2 = exp.max(1) - 1075;
+                let p10 = BigInt::from(10).pow(k);
+                let (num, den) = if e2 >= 0 { (BigInt::from(mant) << e2 as u64, p10) } else { (BigInt::from(mant), p10 << (-e2) as u64) };
+                let (q, r) = num.div_mod_floor(&den);
+                let twice = &r * 2;
+                let q = if twice > den || (twice == den && q.is_odd()) { q + 1 } else { q };
+                let v: f64 = format!("{q}e{k}").parse().unwrap_or(f64::INFINITY);
+                if v.is_infinite() {
+                    return ops::raise(rt.exc_msg(&rt.types.overflow_error, "rounded value too large to represent"));
+                }
+                Ok(Value::Float(if *f < 0.0 { -v } else { v }))
             }
         },
         _ => {

@@ -372,7 +372,7 @@ fn construct_other(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
         "super" => make_super(rt, &a),
         "enumerate" => {
             let Some(it) = a.pos.first().or(a.kw("iterable")) else {
-                return raise(rt.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
+                return raise(rt.type_error("enumerate() missing required argument 'iterable'"));
             };
             let start = a.pos.get(1).or(a.kw("start")).cloned().unwrap_or(Value::Int(0));
             super::iters::enumerate(rt, it, start)
