@@ -128,6 +128,11 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
     }
     let first = aw.op.borrow_mut().take();
     let (input, mode) = match first {
+        // `throw()` on an awaitable that has not started throws into the generator.
+        Some(AgOp::Send(_)) if matches!(sent, Resume::Throw(_)) => {
+            aw_mode_store(aw, AgMode::Step);
+            (sent, AgMode::Step)
+        }
         Some(op) => {
             let mode = mode_of(&op);
             *aw.op.borrow_mut() = None;

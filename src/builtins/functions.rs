@@ -380,6 +380,14 @@ fn next(rt: &mut Runtime, a: Args) -> Ret {
                 };
             }
         }
+        if let Value::Obj(_) = it {
+            // A built-in iterator with its own `__next__` (a coroutine's `__await__()`
+            // wrapper...): its StopIteration carries a value that must not be lost.
+            let cls = ops::type_of(rt, it);
+            if let Some(m) = ops::attr::class_lookup(&cls, "__next__") {
+                return ret(ops::call::call_value(rt, m, vec![it.clone()]));
+            }
+        }
     }
     let is_iter = match it {
         Value::Iter(_) => true,

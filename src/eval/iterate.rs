@@ -114,7 +114,16 @@ pub fn aiter(rt: &mut Runtime, v: &Value) -> Result<Value, Exc> {
     match v {
         Value::Gen(g) if g.kind == GenKind::AsyncGenerator => Ok(v.clone()),
         _ => match ops::attr::lookup_special(rt, v, "__aiter__") {
-            Some(m) => ops::call::call_value(rt, m, vec![v.clone()]).map_err(ops::expect_raise),
+            Some(m) => {
+                let it = ops::call::call_value(rt, m, vec![v.clone()]).map_err(ops::expect_raise)?;
+                let ok = matches!(&it, Value::Gen(g) if g.kind == GenKind::AsyncGenerator)
+                    || ops::attr::lookup_special(rt, &it, "__anext__").is_some();
+                if !ok {
+                    let tn = ops::type_name(rt, &it);
+                    return Err(rt.type_error(format!("'async for' received an object from __aiter__ that does not implement __anext__: {tn}")));
+                }
+                Ok(it)
+            }
             None => {
                 let tn = ops::type_name(rt, v);
                 Err(rt.type_error(format!("'async for' requires an object with __aiter__ method, got {tn}")))

@@ -223,6 +223,7 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
             let is_gen = g.is_some();
             if let Some(g) = g {
                 g.state.set(GenState::Finished);
+                g.ag_running.set(false);
                 f.saved_handled.clear();
                 drop(f);
             } else {
@@ -400,6 +401,7 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
         if let Activation::Script(mut f) = done {
             if let Some(g) = f.owner.take() {
                 g.state.set(GenState::Finished);
+                g.ag_running.set(false);
                 e = super::suspend::convert_stop(rt, &g, e);
             } else {
                 // The traceback keeps the frame's values alive, as in CPython.

@@ -211,7 +211,7 @@ pub fn awaitable_iter(rt: &mut Runtime, v: Value) -> Result<Value, Exc> {
 }
 
 /// Put the sub-iterator on the stack and send it the first `None`.
-fn start_delegation(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
+pub fn start_delegation(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
     f.push(it);
     f.push(Value::None);
     delegate(rt, f)

@@ -60,7 +60,7 @@ pub fn start(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
                     Ok(a) => a,
                     Err(e) => return Act::Raise(ops::expect_raise(e)),
                 };
-                return super::suspend::await_now(rt, f, awaitable);
+                return await_cm(rt, f, awaitable, "__aenter__");
             }
             call_then(rt, f, &enter, &[ctx], Step::Stmt(s, ENTERED))
         }
@@ -92,6 +92,21 @@ pub fn start(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
     }
 }
 
+/// Await what `__aenter__`/`__aexit__` returned, with `async with`'s wording when it
+/// is not awaitable.
+fn await_cm(rt: &mut Runtime, f: &mut Frame, awaitable: Value, which: &str) -> Act {
+    match super::suspend::awaitable_iter(rt, awaitable.clone()) {
+        Ok(it) => super::suspend::start_delegation(rt, f, it),
+        Err(e) => {
+            if e.exc_data().args.first().and_then(|a| a.as_pystr().map(|s| s.as_str().contains("can't be used in 'await' expression"))).unwrap_or(false) {
+                let tn = ops::type_name(rt, &awaitable);
+                return Act::Raise(rt.type_error(format!("'async with' received an object from {which} that does not implement __await__: {tn}")));
+            }
+            Act::Raise(e)
+        }
+    }
+}
+
 /// A bound method for `__exit__` (functions found on the class need the receiver).
 fn bind(m: Value, obj: &Value) -> Value {
     match &m {
@@ -118,7 +133,7 @@ fn call_exit(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, exit: Value, arg
             Ok(a) => a,
             Err(e) => return Act::Raise(ops::expect_raise(e)),
         };
-        return super::suspend::await_now(rt, f, awaitable);
+        return await_cm(rt, f, awaitable, "__aexit__");
     }
     call_then(rt, f, &exit, &args, then)
 }
