@@ -20,7 +20,8 @@ pub fn parse_int(rt: &Runtime, text: &str, base: u32) -> PyResult<Value> {
         let r = crate::ops::repr::str_repr(text);
         Fail::Raise(rt.value_error(format!("invalid literal for int() with base {base}: {r}")))
     };
-    let t = text.trim_matches(|c: char| c.is_whitespace());
+    let ascii = super::strcase::ascii_digits(text);
+    let t = ascii.trim_matches(|c: char| c.is_whitespace());
     let (neg, mut body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
@@ -59,13 +60,6 @@ pub fn parse_int(rt: &Runtime, text: &str, base: u32) -> PyResult<Value> {
     }
     let digits: String = body.chars().filter(|&c| c != '_').collect();
     if !digits.chars().all(|c| c.is_digit(base)) {
-        // Unicode decimal digits are accepted by CPython for base 10.
-        if base == 10 && digits.chars().all(|c| c.is_numeric()) {
-            let ascii: String = digits.chars().filter_map(|c| c.to_digit(10).map(|d| char::from(b'0' + d as u8))).collect();
-            if ascii.len() == digits.chars().count() {
-                return finish_parse(&ascii, 10, neg).ok_or_else(bad);
-            }
-        }
         return Err(bad());
     }
     if digits.len() > 4300 && base == 10 {
@@ -87,7 +81,8 @@ fn finish_parse(digits: &str, base: u32, neg: bool) -> Option<Value> {
 
 /// `float(text)`.
 pub fn parse_float(rt: &Runtime, text: &str) -> PyResult<Value> {
-    let t = text.trim_matches(|c: char| c.is_whitespace());
+    let ascii = super::strcase::ascii_digits(text);
+    let t = ascii.trim_matches(|c: char| c.is_whitespace());
     let lower = t.to_ascii_lowercase();
     let unsigned = lower.trim_start_matches(['+', '-']);
     let neg = lower.starts_with('-');
@@ -102,7 +97,10 @@ pub fn parse_float(rt: &Runtime, text: &str) -> PyResult<Value> {
             return Ok(Value::Float(if neg { -v } else { v }));
         }
     }
-    let ok_chars = !t.is_empty() && !t.contains("__") && !t.starts_with('_') && !t.ends_with('_');
+    // Underscores only between digits.
+    let tb = t.as_bytes();
+    let ok_chars = !t.is_empty()
+        && tb.iter().enumerate().all(|(i, &c)| c != b'_' || (i > 0 && i + 1 < tb.len() && tb[i - 1].is_ascii_digit() && tb[i + 1].is_ascii_digit()));
     let clean: String = t.chars().filter(|&c| c != '_').collect();
     let valid = ok_chars
         && clean.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))

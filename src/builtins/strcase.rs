@@ -190,6 +190,11 @@ fn title(s: &str) -> String {
 
 /// Decimal digits (general category Nd): the blocks of ten digits of the scripts.
 fn is_decimal(c: char) -> bool {
+    decimal_value(c).is_some()
+}
+
+/// The value of a decimal digit of any script (`'٣'` is 3).
+pub fn decimal_value(c: char) -> Option<u32> {
     const STARTS: &[u32] = &[
         0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50,
         0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40,
@@ -199,7 +204,20 @@ fn is_decimal(c: char) -> bool {
         0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
     ];
     let u = c as u32;
-    STARTS.iter().any(|&s| (s..s + 10).contains(&u))
+    STARTS.iter().find(|&&s| (s..s + 10).contains(&u)).map(|s| u - s)
+}
+
+/// CPython's `_PyUnicode_TransformDecimalAndSpaceToASCII`: decimal digits of any
+/// script become ASCII digits and white space a plain space (used by `int()` and
+/// `float()` before parsing).
+pub fn ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match decimal_value(c) {
+            Some(d) if !c.is_ascii() => char::from(b'0' + d as u8),
+            _ if !c.is_ascii() && is_space(c) => ' ',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Digits (`Numeric_Type` Digit or Decimal): decimals, superscripts, subscripts,
