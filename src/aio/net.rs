@@ -591,6 +591,20 @@ fn s_noop(_rt: &mut Runtime, _a: Args) -> Ret {
     Ret::Val(Value::None)
 }
 
+/// `listen(backlog)`: set the accept queue length of a listening socket.
+fn s_listen(rt: &mut Runtime, a: Args) -> Ret {
+    let s = sock_or_raise!(rt, a);
+    let backlog = int_arg(a.pos.get(1), 128).clamp(0, i32::MAX as i64) as i32;
+    let r = match &*s.inner.borrow() {
+        Inner::Listener(l) => rustix::net::listen(l, backlog).map_err(std::io::Error::from),
+        _ => Ok(()),
+    };
+    match r {
+        Ok(()) => Ret::Val(Value::None),
+        Err(e) => raise(os_error(rt, &e)),
+    }
+}
+
 fn resolve(rt: &Runtime, host: &Value, port: &Value, passive: bool) -> Result<Vec<SocketAddr>, Exc> {
     let port = match port {
         Value::None => 0,
@@ -1002,7 +1016,7 @@ pub fn install(c: &Classes) {
     add_method(s, "getsockopt", s_getsockopt);
     add_method(s, "setsockopt", s_noop);
     add_method(s, "setblocking", s_noop);
-    add_method(s, "listen", s_noop);
+    add_method(s, "listen", s_listen);
     let l = &c.event_loop;
     add_method(l, "_add_reader", l_add_reader);
     add_method(l, "_add_writer", l_add_writer);
