@@ -129,11 +129,21 @@ fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnM
             i += 2;
             continue;
         }
+        if i + 1 == chars.len() {
+            return ops::raise(rt.value_error("Single '{' encountered in format string"));
+        }
         // Find the matching '}' (specs may nest one level of braces).
         let mut j = i + 1;
         let mut nest = 0;
+        // In the field name, `[...]` may hold any character (even `}`).
+        let mut in_name = true;
+        let mut in_bracket = false;
         while j < chars.len() {
             match chars[j] {
+                ']' if in_bracket => in_bracket = false,
+                _ if in_bracket => {}
+                '[' if in_name => in_bracket = true,
+                ':' | '!' if in_name => in_name = false,
                 '{' => nest += 1,
                 '}' if nest == 0 => break,
                 '}' => nest -= 1,
@@ -142,7 +152,9 @@ fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnM
             j += 1;
         }
         if j >= chars.len() {
-            return ops::raise(rt.value_error("expected '}' before end of string"));
+            let field = &chars[i + 1..];
+            let msg = if field.contains(&'!') || field.contains(&':') { "unmatched '{' in format spec" } else { "expected '}' before end of string" };
+            return ops::raise(rt.value_error(msg));
         }
         let field: String = chars[i + 1..j].iter().collect();
         i = j + 1;
@@ -183,6 +195,9 @@ fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnM
         while !rest.is_empty() {
             if let Some(r) = rest.strip_prefix('.') {
                 let e = r.find(['.', '[']).unwrap_or(r.len());
+                if e == 0 {
+                    return ops::raise(rt.value_error("Empty attribute in format string"));
+                }
                 value = ops::attr::getattr(rt, &value, &crate::runtime::intern::intern(&r[..e]))?;
                 rest = &r[e..];
             } else if let Some(r) = rest.strip_prefix('[') {
@@ -205,7 +220,9 @@ fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnM
             Some("r") => Value::Str(ops::repr::repr(rt, &value)?),
             Some("s") => Value::Str(ops::repr::to_str(rt, &value)?),
             Some("a") => Value::string(super::strings::ascii_of(&*ops::repr::repr(rt, &value)?)),
-            Some(_) => return ops::raise(rt.value_error("Unknown conversion specifier")),
+            Some("") => return ops::raise(rt.value_error("unmatched '{' in format spec")),
+            Some(c) if c.chars().count() > 1 => return ops::raise(rt.value_error("expected ':' after conversion specifier")),
+            Some(c) => return ops::raise(rt.value_error(format!("Unknown conversion specifier {c}"))),
         };
         let spec = if spec.contains('{') { format_impl(rt, spec, args, lookup, depth + 1)? } else { spec.to_string() };
         out.push_str(&format_value(rt, &value, &spec)?);
