@@ -213,6 +213,7 @@ impl Loop {
             rt.flush_out();
         }
         super::net::poll(rt, self, timeout);
+        super::signals::dispatch(rt)?;
         let end = now() + CLOCK_RESOLUTION;
         {
             let mut timers = self.timers.borrow_mut();

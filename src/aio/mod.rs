@@ -19,6 +19,7 @@ pub mod lib;
 pub mod log;
 pub mod net;
 pub mod runner;
+pub mod signals;
 pub mod sleep;
 pub mod task;
 

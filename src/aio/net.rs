@@ -89,6 +89,20 @@ impl Io {
         }
     }
 
+    /// Watch the signal socket (see `signals`).
+    pub fn register_signal_socket(&mut self, s: &mut mio::net::UnixStream, token: usize) {
+        if let Ok(reg) = self.registry() {
+            let _ = reg.register(s, Token(token), Interest::READABLE);
+        }
+    }
+
+    /// Stop watching the signal socket.
+    pub fn deregister_signal_socket(&mut self, s: &mut mio::net::UnixStream) {
+        if let Some(p) = &self.poll {
+            let _ = p.registry().deregister(s);
+        }
+    }
+
     fn update_hot(&mut self, fd: i32) {
         match self.socks.get(&fd) {
             Some(st) if st.wants() => {
@@ -145,6 +159,10 @@ pub fn poll(_rt: &mut Runtime, lp: &Rc<Loop>, timeout: Option<f64>) {
     }
     let mut changed = Vec::new();
     for ev in events.iter() {
+        if ev.token().0 == super::signals::TOKEN {
+            super::signals::note_readable();
+            continue;
+        }
         let fd = ev.token().0 as i32;
         if let Some(st) = io.socks.get_mut(&fd) {
             if ev.is_readable() || ev.is_read_closed() || ev.is_error() {

@@ -27,10 +27,32 @@ pub fn aio_run(rt: &mut Runtime, a: Args) -> Ret {
     }
     let lp = Loop::new();
     let r = match create_task(rt, &lp, main, None) {
-        Ok(t) => lp.run_until_complete(rt, &t, false),
+        Ok(t) => {
+            super::signals::enter_run(&lp, &t);
+            match lp.run_until_complete(rt, &t, false) {
+                Err(e) if super::classes::is_cancelled_error(&e) && super::signals::interrupts() > 0 => {
+                    // Cancelled by Ctrl-C: unless the task swallowed it, it becomes a
+                    // KeyboardInterrupt raised while handling the CancelledError.
+                    let d = t.task.as_ref().map(|d| &d.num_cancels);
+                    let left = d.map(|n| {
+                        n.set((n.get() - 1).max(0));
+                        n.get()
+                    });
+                    if left == Some(0) {
+                        let kb = rt.new_exc(&rt.types.keyboard_interrupt, vec![]);
+                        kb.exc_data_mut().context = Some(Value::Inst(e));
+                        Err(kb)
+                    } else {
+                        Err(e)
+                    }
+                }
+                r => r,
+            }
+        }
         Err(e) => Err(e),
     };
     let c = close(rt, &lp);
+    super::signals::leave_run(&lp);
     if super::log::has_deferred() {
         super::log::flush_deferred(rt);
     }

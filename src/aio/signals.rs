@@ -1,0 +1,122 @@
+//! Ctrl-C during `asyncio.run` (CPython's `Runner._on_sigint`): the first SIGINT
+//! cancels the main task, so its `finally` blocks run and `asyncio.run` then raises
+//! KeyboardInterrupt; a second one raises KeyboardInterrupt out of the loop at once.
+//!
+//! The signal handler (signal-hook) only writes a byte to a socket pair whose read end
+//! the loop's poller watches. Outside `asyncio.run` SIGINT keeps its default action.
+
+use super::event_loop::Loop;
+use super::future::Fut;
+use crate::runtime::class::Exc;
+use crate::runtime::Runtime;
+use std::cell::{Cell, RefCell};
+use std::io::Read;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The poller token of the signal socket.
+pub const TOKEN: usize = usize::MAX - 1;
+
+/// SIGINT's number.
+const SIGINT: i32 = 2;
+
+/// True while no `asyncio.run` is handling SIGINT: the default action applies.
+static OUTSIDE: AtomicBool = AtomicBool::new(true);
+
+thread_local! {
+    static READ_END: RefCell<Option<mio::net::UnixStream>> = const { RefCell::new(None) };
+    static INSTALLED: Cell<bool> = const { Cell::new(false) };
+    static PENDING: Cell<bool> = const { Cell::new(false) };
+    /// The main task of the running `asyncio.run` and the SIGINTs seen so far.
+    static RUN: RefCell<Option<(Rc<Fut>, u32)>> = const { RefCell::new(None) };
+}
+
+fn install() -> bool {
+    if INSTALLED.get() {
+        return READ_END.with(|r| r.borrow().is_some());
+    }
+    INSTALLED.set(true);
+    let Ok((read, write)) = std::os::unix::net::UnixStream::pair() else { return false };
+    if read.set_nonblocking(true).is_err() {
+        return false;
+    }
+    if signal_hook::low_level::pipe::register(SIGINT, write).is_err() {
+        return false;
+    }
+    if signal_hook::flag::register_conditional_default(SIGINT, &OUTSIDE).is_err() {
+        return false;
+    }
+    READ_END.with(|r| *r.borrow_mut() = Some(mio::net::UnixStream::from_std(read)));
+    true
+}
+
+/// `asyncio.run` starts: SIGINT now cancels `main`.
+pub fn enter_run(lp: &Rc<Loop>, main: &Rc<Fut>) {
+    if !install() {
+        return;
+    }
+    READ_END.with(|r| {
+        if let Some(s) = r.borrow_mut().as_mut() {
+            lp.io.borrow_mut().register_signal_socket(s, TOKEN);
+        }
+    });
+    RUN.with(|r| *r.borrow_mut() = Some((main.clone(), 0)));
+    OUTSIDE.store(false, Ordering::SeqCst);
+}
+
+/// `asyncio.run` is over: SIGINT gets its default action back.
+pub fn leave_run(lp: &Rc<Loop>) {
+    OUTSIDE.store(true, Ordering::SeqCst);
+    RUN.with(|r| r.borrow_mut().take());
+    READ_END.with(|r| {
+        if let Some(s) = r.borrow_mut().as_mut() {
+            lp.io.borrow_mut().deregister_signal_socket(s);
+        }
+    });
+}
+
+/// The poller saw the signal socket readable.
+pub fn note_readable() {
+    PENDING.set(true);
+}
+
+/// How many SIGINTs the current `asyncio.run` has seen.
+pub fn interrupts() -> u32 {
+    RUN.with(|r| r.borrow().as_ref().map(|(_, n)| *n).unwrap_or(0))
+}
+
+/// Handle the SIGINTs that arrived: cancel the main task on the first, raise
+/// KeyboardInterrupt on later ones (or when the main task is done).
+pub fn dispatch(rt: &mut Runtime) -> Result<(), Exc> {
+    if !PENDING.replace(false) {
+        return Ok(());
+    }
+    let mut count = 0;
+    READ_END.with(|r| {
+        if let Some(s) = r.borrow_mut().as_mut() {
+            let mut buf = [0u8; 64];
+            while let Ok(n) = s.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                count += n;
+            }
+        }
+    });
+    for _ in 0..count.max(1) {
+        let main = RUN.with(|r| {
+            let mut r = r.borrow_mut();
+            r.as_mut().map(|(t, n)| {
+                *n += 1;
+                (t.clone(), *n)
+            })
+        });
+        let Some((task, n)) = main else { return Ok(()) };
+        if n == 1 && !task.done() {
+            task.cancel(rt, crate::runtime::value::Value::None)?;
+        } else {
+            return Err(rt.new_exc(&rt.types.keyboard_interrupt, vec![]));
+        }
+    }
+    Ok(())
+}
