@@ -38,7 +38,7 @@ pub struct Lexed {
 
 /// Lex a whole module.
 pub fn lex(src: &str) -> Lexed {
-    let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new(), names: hashbrown::HashMap::new() };
+    let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new(), names: hashbrown::HashMap::new(), newlines: None };
     lx.out.tokens.reserve(src.len() / 4);
     if let Some(i) = src.find('\0') {
         lx.error_tok(DiagKind::Syntax, Span::new(i, i + 1), "source code cannot contain null bytes", true);
@@ -54,9 +54,20 @@ struct Lexer<'a> {
     brackets: Vec<(char, Span)>,
     /// Names seen so far: each distinct name is allocated once.
     names: hashbrown::HashMap<&'a str, Rc<str>>,
+    /// Offsets of the newlines in the source, built when an error first needs a line.
+    newlines: Option<Vec<u32>>,
 }
 
 impl<'a> Lexer<'a> {
+    /// How many newlines come before byte `off` (so errors on many lines stay linear).
+    fn newlines_before(&mut self, off: usize) -> usize {
+        let src = self.src;
+        let nl = self.newlines.get_or_insert_with(|| {
+            src.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32).collect()
+        });
+        nl.partition_point(|&i| (i as usize) < off)
+    }
+
     /// Record a raising error without a token: the caller decides.
     fn error(&mut self, kind: DiagKind, span: Span, msg: impl Into<String>) {
         self.out.errors.push(Diagnostic::new(kind, span, msg));
@@ -97,7 +108,7 @@ impl<'a> Lexer<'a> {
                 Ok(t) => t,
                 Err(RawError::Unterminated { triple }) => {
                     let upto = &self.src[..span.end as usize];
-                    let line = 1 + upto.matches('\n').count() - usize::from(upto.ends_with('\n'));
+                    let line = self.newlines_before(upto.len()) + 1 - usize::from(upto.ends_with('\n'));
                     let what = if triple { "unterminated triple-quoted string literal" } else { "unterminated string literal" };
                     let at = Span::new(span.start as usize, span.start as usize + 1);
                     if at_line_start && !self.indent(&mut indents, start, at) {
@@ -303,8 +314,8 @@ impl<'a> Lexer<'a> {
                             _ => '}',
                         };
                         if want != close {
-                            let open_line = self.src[..open_span.start as usize].matches('\n').count();
-                            let here_line = self.src[..span.start as usize].matches('\n').count();
+                            let open_line = self.newlines_before(open_span.start as usize);
+                            let here_line = self.newlines_before(span.start as usize);
                             let msg = if open_line == here_line {
                                 format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'")
                             } else {

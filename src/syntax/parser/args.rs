@@ -251,7 +251,7 @@ pub fn call_args<'a>(
     });
     let arg = if invalid {
         // invalid_kwarg
-        let keyword_const = select! {
+        let keyword_const = select_ref! {
             Tok::Kw(Kw::True) => "True", Tok::Kw(Kw::False) => "False", Tok::Kw(Kw::None) => "None",
         }
         .map_with(|k, e| (k, sp(e.span())))
@@ -404,22 +404,22 @@ fn build_params(items: Vec<ParamItem>, span: Span, st: &mut State, em: &mut Emit
 pub fn strings<'a>(star_expressions: P<'a, Expr>, yield_expr: P<'a, Expr>) -> P<'a, Expr> {
     let field_value = yield_expr.or(star_expressions);
     let fstring = recursive(|field| {
-        let text = select! { Tok::FText(t) => FPart::Text(t) };
+        let text = select_ref! { Tok::FText(t) => FPart::Text(t.clone()) };
         let spec = just(Tok::FSpec).ignore_then(text.or(field).repeated().collect::<Vec<_>>());
         just(Tok::FFieldStart)
             .ignore_then(field_value.clone())
-            .then(select! { Tok::FDebug(d) => d }.or_not())
-            .then(select! { Tok::FConv(c) => c }.or_not())
+            .then(select_ref! { Tok::FDebug(d) => d.clone() }.or_not())
+            .then(select_ref! { Tok::FConv(c) => *c }.or_not())
             .then(spec.or_not())
             .then_ignore(just(Tok::FFieldEnd))
             .map(|(((value, debug), conversion), spec)| FPart::Field(Box::new(FField { value, debug, conversion, spec })))
     });
-    let text = select! { Tok::FText(t) => FPart::Text(t) };
+    let text = select_ref! { Tok::FText(t) => FPart::Text(t.clone()) };
     let fstr = just(Tok::FStart)
         .ignore_then(text.or(fstring).repeated().collect::<Vec<_>>())
         .then_ignore(just(Tok::FEnd))
         .map(Piece::F);
-    let lit = select! { Tok::Lit(l) => Piece::L(l) };
+    let lit = select_ref! { Tok::Lit(l) => Piece::L(l.clone()) };
     lit.or(fstr)
         .map_with(|p, e| (p, sp(e.span())))
         .repeated()

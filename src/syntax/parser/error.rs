@@ -54,6 +54,22 @@ impl Found {
     }
 }
 
+thread_local! {
+    /// Whether errors record what was expected. Pass 1 does not (its failures are many
+    /// and only the last matters; pass 2 supplies the help line), which saves a set
+    /// merge for every failed alternative.
+    static TRACK: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Turn the recording of expected tokens on or off for this thread.
+pub fn track_expected(on: bool) {
+    TRACK.with(|t| t.set(on));
+}
+
+fn tracking() -> bool {
+    TRACK.with(|t| t.get())
+}
+
 /// Bit for "an expression" (set by `labelled("expression")`).
 const EXPR_BIT: u32 = 124;
 /// Bit for anything not a single token.
@@ -130,6 +146,7 @@ impl<'a> LabelError<'a, In<'a>, DefaultExpected<'a, Tok>> for PErr {
         span: SimpleSpan,
     ) -> Self {
         let mut bits = 0u128;
+        let expected = expected.into_iter().take(if tracking() { usize::MAX } else { 0 });
         for e in expected {
             bits |= 1u128 << match e {
                 DefaultExpected::Token(t) => expect_bit(&t),
@@ -145,6 +162,9 @@ impl<'a> LabelError<'a, In<'a>, DefaultExpected<'a, Tok>> for PErr {
         _found: Option<MaybeRef<'a, Tok>>,
         _span: SimpleSpan,
     ) -> Self {
+        if !tracking() {
+            return self;
+        }
         for e in expected {
             self.expected |= 1u128 << match e {
                 DefaultExpected::Token(t) => expect_bit(&t),

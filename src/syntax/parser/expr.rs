@@ -176,14 +176,14 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
 
     // atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | '...' | tuple | group | genexp | list | dict | set
     let atom = choice((
-        select! {
-            Tok::Name(n) = e => Expr::new(ExprKind::Name(n), sp(e.span())),
+        select_ref! {
+            Tok::Name(n) = e => Expr::new(ExprKind::Name(n.clone()), sp(e.span())),
             Tok::Kw(Kw::True) = e => Expr::new(ExprKind::Const(Constant::Bool(true)), sp(e.span())),
             Tok::Kw(Kw::False) = e => Expr::new(ExprKind::Const(Constant::Bool(false)), sp(e.span())),
             Tok::Kw(Kw::None) = e => Expr::new(ExprKind::Const(Constant::None), sp(e.span())),
-            Tok::Int(v) = e => Expr::new(ExprKind::Const(Constant::Int(v)), sp(e.span())),
-            Tok::BigInt(v) = e => Expr::new(ExprKind::Const(Constant::BigInt(v)), sp(e.span())),
-            Tok::Float(v) = e => Expr::new(ExprKind::Const(Constant::Float(v)), sp(e.span())),
+            Tok::Int(v) = e => Expr::new(ExprKind::Const(Constant::Int(*v)), sp(e.span())),
+            Tok::BigInt(v) = e => Expr::new(ExprKind::Const(Constant::BigInt(v.clone())), sp(e.span())),
+            Tok::Float(v) = e => Expr::new(ExprKind::Const(Constant::Float(*v)), sp(e.span())),
             Tok::Op(R::Ellipsis) = e => Expr::new(ExprKind::Const(Constant::Ellipsis), sp(e.span())),
         },
         strings,
@@ -223,7 +223,7 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
         Call(Vec<Arg>),
         Index(Expr),
     }
-    let starts_trailer = select! { Tok::Op(R::Dot | R::LParen | R::LBracket) => () };
+    let starts_trailer = select_ref! { Tok::Op(R::Dot | R::LParen | R::LBracket) => () };
     let trailer = starts_trailer.rewind().ignore_then(choice((
         op(R::Dot).ignore_then(name()).map(Trailer::Attr),
         call_args.clone().delimited_by(op(R::LParen), op(R::RParen)).map(Trailer::Call),
@@ -259,7 +259,7 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
                 Some(exp) => bin(base, BinOp::Pow, exp),
                 None => base,
             });
-        let unary = select! {
+        let unary = select_ref! {
             Tok::Op(R::Minus) => UnaryOp::Neg,
             Tok::Op(R::Plus) => UnaryOp::Pos,
             Tok::Op(R::Tilde) => UnaryOp::Invert,
@@ -273,7 +273,7 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
     .boxed();
 
     // bitwise_or, bitwise_xor, bitwise_and, shift_expr, sum, term: factor (binop factor)*
-    let binop = select! {
+    let binop = select_ref! {
         Tok::Op(R::Pipe) => (BinOp::BitOr, 1u8),
         Tok::Op(R::Caret) => (BinOp::BitXor, 2),
         Tok::Op(R::Amp) => (BinOp::BitAnd, 3),
@@ -295,12 +295,12 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
     bitwise_or_r.define(bor.clone());
 
     // comparison: bitwise_or (compare_op bitwise_or)*
-    let starts_cmp = select! {
+    let starts_cmp = select_ref! {
         Tok::Op(R::EqEq | R::NotEq | R::Lt | R::Le | R::Gt | R::Ge) => (),
         Tok::Kw(Kw::In | Kw::Not | Kw::Is) => (),
     };
     let cmp_op = starts_cmp.rewind().ignore_then(choice((
-        select! {
+        select_ref! {
             Tok::Op(R::EqEq) => CmpOp::Eq,
             Tok::Op(R::NotEq) => CmpOp::NotEq,
             Tok::Op(R::Lt) => CmpOp::Lt,

@@ -168,7 +168,7 @@ pub fn kw<'a>(k: Kw) -> impl Parser<'a, In<'a>, Tok, Extra<'a>> + Clone {
 
 /// A name token, as an identifier.
 pub fn name<'a>() -> impl Parser<'a, In<'a>, super::ast::Ident, Extra<'a>> + Clone {
-    select! { Tok::Name(n) = e => super::ast::Ident { name: n, span: sp(e.span()) } }
+    select_ref! { Tok::Name(n) = e => super::ast::Ident { name: n.clone(), span: sp(e.span()) } }
 }
 
 /// Raise a specialised error: it becomes the parse's first error if none came before
@@ -243,7 +243,14 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
             d
         }
         _ => match &fail1 {
-            Some(e) => generic(e),
+            Some(e) => {
+                // Pass 1 records no expectations: take them from pass 2 at the same token.
+                let mut e = e.clone();
+                if let Some(e2) = errs2.iter().find(|e2| e2.custom.is_none() && e2.span == e.span) {
+                    e.expected = e2.expected;
+                }
+                generic(&e)
+            }
             None => Diagnostic::syntax(Span::new(0, 0), "invalid syntax"),
         },
     };
@@ -322,7 +329,9 @@ fn run_pass(
     let ctx = Ctx::new(src, toks, invalid);
     let parser = stmt::module_parser(&ctx);
     let mut state = SimpleState(St::default());
+    error::track_expected(invalid);
     let (out, errs) = parser.parse_with_state(toks.split_token_span(eoi), &mut state).into_output_errors();
+    error::track_expected(true);
     let mut first = state.0.first;
     if first.is_none() && !invalid {
         // Pass 1 stopping at a lexical error token reports that error.

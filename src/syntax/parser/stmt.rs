@@ -56,7 +56,7 @@ pub fn module_parser<'a>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>> {
 
     let compound = compound_stmt(c, &ex, block);
     // One token of lookahead picks the kind of statement (cheaper than trying each).
-    let starts_compound = select! {
+    let starts_compound = select_ref! {
         Tok::Kw(Kw::If | Kw::While | Kw::For | Kw::With | Kw::Try | Kw::Def | Kw::Class | Kw::Async) => (),
         Tok::Op(R::At) => (),
     };
@@ -89,7 +89,7 @@ fn simple_stmts<'a>(ex: &ExprParsers<'a>, invalid: bool) -> P<'a, Vec<Stmt>> {
 fn simple_stmt<'a>(ex: &ExprParsers<'a>, invalid: bool) -> P<'a, Stmt> {
     let rhs = ex.yield_expr.clone().or(ex.star_expressions.clone()).boxed();
     // augassign: '+=' | '-=' | ...
-    let augop = select! {
+    let augop = select_ref! {
         Tok::Op(R::PlusEq) => BinOp::Add, Tok::Op(R::MinusEq) => BinOp::Sub,
         Tok::Op(R::StarEq) => BinOp::Mul, Tok::Op(R::SlashEq) => BinOp::Div,
         Tok::Op(R::DoubleSlashEq) => BinOp::FloorDiv, Tok::Op(R::PercentEq) => BinOp::Mod,
@@ -234,7 +234,7 @@ fn simple_stmt<'a>(ex: &ExprParsers<'a>, invalid: bool) -> P<'a, Stmt> {
             .map(|(module, names)| StmtKind::ImportFrom { module, names }),
     ))
     .map_with(|kind, e| Stmt { kind, span: sp(e.span()) });
-    let starts_other = select! {
+    let starts_other = select_ref! {
         Tok::Kw(Kw::Pass | Kw::Break | Kw::Continue | Kw::Return | Kw::Raise | Kw::Global | Kw::Nonlocal
             | Kw::Del | Kw::Assert | Kw::Import | Kw::From) => (),
     };
