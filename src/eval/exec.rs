@@ -204,7 +204,8 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
                 };
                 f.push(v);
             }
-            for (_, t) in items.iter() {
+            // The first name's value is on top, so its store must run first.
+            for (_, t) in items.iter().rev() {
                 f.work.push(Step::Store(t));
             }
             Act::Next
