@@ -39,6 +39,8 @@ pub enum Entry {
     Stop(Rc<Fut>),
     /// A handle from `call_soon`, a due timer, or a socket's reader or writer.
     Handle(Rc<Handle>),
+    /// `create_task(agen.aclose())` for an async generator dropped while suspended.
+    CloseAgen(Box<crate::eval::frame::Frame>, Rc<crate::runtime::str::PyStr>),
 }
 
 /// The event loop.
@@ -68,7 +70,12 @@ pub struct Loop {
     pub io: RefCell<super::net::Io>,
 }
 
+/// An async generator dropped while suspended, waiting to be closed by its loop.
+type DroppedAgen = (Rc<Loop>, Box<crate::eval::frame::Frame>, Rc<crate::runtime::str::PyStr>);
+
 thread_local! {
+    /// Async generators dropped while suspended under a running loop.
+    pub static DROPPED_AGENS: RefCell<Vec<DroppedAgen>> = const { RefCell::new(Vec::new()) };
     static RUNNING: RefCell<Option<Rc<Loop>>> = const { RefCell::new(None) };
     static CURRENT: RefCell<Option<Rc<Loop>>> = const { RefCell::new(None) };
 }
@@ -100,6 +107,44 @@ pub fn get_event_loop(_rt: &Runtime) -> Result<Rc<Loop>, Exc> {
             }
         }
     }))
+}
+
+/// Schedule `loop.create_task(agen.aclose())` for every async generator dropped while
+/// suspended under a running loop.
+pub fn close_dropped_agens(rt: &mut Runtime) {
+    loop {
+        let Some((lp, frame, qualname)) = DROPPED_AGENS.with(|d| d.borrow_mut().pop()) else { break };
+        close_agen(rt, &lp, frame, qualname, false);
+    }
+}
+
+/// Close a dropped async generator on `lp`: create the `aclose()` task now (`now`), or
+/// schedule its creation with `call_soon`.
+fn close_agen(rt: &mut Runtime, lp: &Rc<Loop>, frame: Box<crate::eval::frame::Frame>, qualname: Rc<crate::runtime::str::PyStr>, now: bool) {
+    {
+        let code = frame.code;
+        let g = Rc::new(Generator::new(crate::runtime::generator::GenKind::AsyncGenerator, code, frame, qualname.clone(), qualname));
+        g.state.set(crate::runtime::generator::GenState::Suspended);
+        g.ag_hooked.set(true);
+        let gv = Value::Gen(g);
+        let aclose = ops::attr::getattr(rt, &gv, &crate::runtime::intern::intern("aclose"))
+            .map_err(ops::expect_raise)
+            .and_then(|m| crate::eval::machine::call_nested(rt, &m, &[], &[]));
+        let create = ops::attr::getattr(rt, &lp.val(), &crate::runtime::intern::intern("create_task")).map_err(ops::expect_raise);
+        match (aclose, create) {
+            (Ok(aw), Ok(ct)) if !lp.closed.get() => {
+                if now {
+                    if let Err(e) = crate::eval::machine::call_nested(rt, &ct, &[aw], &[]) {
+                        super::log::error(rt, "Exception ignored while finalizing an async generator", &e);
+                    }
+                } else {
+                    lp.call_soon(ct, vec![aw]);
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => super::log::error(rt, "Exception ignored while finalizing an async generator", &e),
+            _ => {}
+        }
+    }
 }
 
 /// The loop clock (`time.monotonic()`).
@@ -203,6 +248,7 @@ impl Loop {
         if super::log::has_deferred() {
             super::log::flush_deferred(rt);
         }
+        close_dropped_agens(rt);
         self.prune_timers();
         let timeout = if !self.ready.borrow().is_empty() || self.stopping.get() {
             Some(0.0)
@@ -234,6 +280,16 @@ impl Loop {
     }
 
     fn run_entry(self: &Rc<Self>, rt: &mut Runtime, e: Entry) -> Result<(), Exc> {
+        let r = self.run_entry_inner(rt, e);
+        close_dropped_agens(rt);
+        r
+    }
+
+    fn run_entry_inner(self: &Rc<Self>, rt: &mut Runtime, e: Entry) -> Result<(), Exc> {
+        if let Entry::CloseAgen(frame, qualname) = e {
+            close_agen(rt, self, frame, qualname, true);
+            return Ok(());
+        }
         let (r, what): (Result<(), Exc>, fn(&mut Runtime, &Entry) -> String) = match &e {
             Entry::Step(t, exc) => (super::task::task_step(rt, t, exc.clone()), |_, _| "Exception in callback Task.__step()".into()),
             Entry::Wakeup(t, f) => (super::task::task_wakeup(rt, t, f), |_, _| "Exception in callback Task.task_wakeup()".into()),
@@ -245,6 +301,7 @@ impl Loop {
                 self.until_complete_cb(rt, f);
                 return Ok(());
             }
+            Entry::CloseAgen(..) => return Ok(()),
             Entry::Handle(h) => {
                 if h.cancelled.get() {
                     return Ok(());

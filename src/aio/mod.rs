@@ -101,9 +101,26 @@ pub fn native_resume(rt: &mut Runtime, it: &Value, r: Resume) -> Option<PyResult
 /// Called when an async generator is first iterated: under a running loop it is
 /// remembered so `asyncio.run` can close it at exit (CPython's `firstiter` hook).
 pub fn asyncgen_first_iter(_rt: &mut Runtime, g: &Rc<Generator>) {
-    g.ag_hooked.set(true);
     if let Some(lp) = event_loop::running() {
+        g.ag_hooked.set(true);
         lp.asyncgens.borrow_mut().push(Rc::downgrade(g));
+    }
+}
+
+/// An async generator first iterated under a loop was dropped while suspended: if a
+/// loop is running, it takes the frame and closes the generator as a task
+/// (`call_soon(loop.create_task, agen.aclose())`, CPython's finalizer hook); otherwise
+/// the frame is handed back for the ordinary finalization.
+pub fn asyncgen_dropped(frame: Box<crate::eval::frame::Frame>, qualname: Rc<crate::runtime::str::PyStr>) -> Option<Box<crate::eval::frame::Frame>> {
+    match event_loop::running() {
+        Some(lp) => {
+            match lp.ready.try_borrow_mut() {
+                Ok(mut ready) => ready.push_back(event_loop::Entry::CloseAgen(frame, qualname)),
+                Err(_) => event_loop::DROPPED_AGENS.with(|d| d.borrow_mut().push((lp.clone(), frame, qualname))),
+            }
+            None
+        }
+        None => Some(frame),
     }
 }
 

@@ -46,7 +46,7 @@ pub struct TaskData {
 pub fn is_coroutine(rt: &mut Runtime, v: &Value) -> bool {
     match v {
         Value::Gen(g) => g.kind == GenKind::Coroutine,
-        Value::Obj(_) => downcast::<super::sleep::Sleep>(v).is_some(),
+        Value::Obj(_) => downcast::<super::sleep::Sleep>(v).is_some() || downcast::<crate::builtins::agen::AgAwait>(v).is_some(),
         Value::Inst(_) => ["send", "throw", "close", "__await__"]
             .iter()
             .all(|n| ops::attr::class_lookup(&ops::type_of(rt, v), n).is_some()),

@@ -86,7 +86,16 @@ impl Drop for Generator {
     fn drop(&mut self) {
         if self.state.get() == GenState::Suspended {
             if let Some(frame) = self.frame.get_mut().take() {
-                crate::eval::finalize::queue_orphan(frame, self.kind, self.qualname.borrow().clone());
+                // An async generator iterated under an event loop is closed by the loop
+                // (asyncio's finalizer hook), as a task.
+                let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
+                    crate::aio::asyncgen_dropped(frame, self.qualname.borrow().clone())
+                } else {
+                    Some(frame)
+                };
+                if let Some(frame) = frame {
+                    crate::eval::finalize::queue_orphan(frame, self.kind, self.qualname.borrow().clone());
+                }
             }
         }
     }
