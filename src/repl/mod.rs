@@ -25,6 +25,9 @@ pub struct Session {
     pub count: usize,
     /// Whether output goes to a terminal (colour in diagnostics).
     pub color: bool,
+    /// The session's event loop, made on the first input and kept: every input runs
+    /// as a task on it, so tasks started by one input run while later inputs await.
+    pub event_loop: Option<Rc<crate::aio::event_loop::Loop>>,
 }
 
 impl Session {
@@ -35,7 +38,7 @@ impl Session {
         globals.set_str(intern("__name__"), Value::str("__main__"));
         globals.set_str(intern("__doc__"), Value::None);
         crate::builtins::modules::set_main_globals(globals.clone());
-        Session { rt, globals, count: 0, color }
+        Session { rt, globals, count: 0, color, event_loop: None }
     }
 
     /// Run one complete input. Errors are reported on stderr; the session goes on.
@@ -51,17 +54,18 @@ impl Session {
                 return true;
             }
         };
+        let _ = is_async;
+        let lp = self.event_loop.get_or_insert_with(crate::aio::event_loop::Loop::new).clone();
         let rt = &mut self.rt;
         let mut frame = rt.new_frame(code, self.globals.clone());
         if !code.body.is_empty() {
             frame.work.push(crate::eval::step::Step::Block(&code.body, 0));
         }
-        let result = if is_async {
-            let g = Rc::new(Generator::new(GenKind::Coroutine, code, frame, intern("<module>"), intern("<module>")));
-            run_coroutine(rt, Value::Gen(g))
-        } else {
-            crate::eval::machine::run_frame(rt, frame)
-        };
+        // As `python3 -m asyncio` does, every input runs inside the loop (so
+        // `create_task` and `get_running_loop` work even without `await`): the input's
+        // code is the body of a coroutine that runs as a task until it is done.
+        let g = Rc::new(Generator::new(GenKind::Coroutine, code, frame, intern("<module>"), intern("<module>")));
+        let result = run_task(rt, &lp, Value::Gen(g));
         let mut keep_going = true;
         if let Err(e) = result {
             if e.class().is_subclass(&rt.types.exc("SystemExit")) {
@@ -119,21 +123,9 @@ pub fn batch(session: &mut Session, input: impl BufRead) -> i32 {
     0
 }
 
-/// Run a REPL input compiled as a coroutine (top-level `await`) to completion.
-/// The event loop integration (a persistent loop whose tasks keep running between
-/// inputs) goes through `aio`; without it, only bare yields can be driven.
-fn run_coroutine(rt: &mut Runtime, coro: Value) -> Result<Value, crate::runtime::class::Exc> {
-    let Value::Gen(g) = coro else { return Ok(Value::None) };
-    loop {
-        match crate::eval::suspend::resume_nested(rt, &g, crate::eval::suspend::Resume::Send(Value::None)) {
-            Ok(crate::eval::machine::Outcome::Yield(v)) if v.is_none() => continue,
-            Ok(crate::eval::machine::Outcome::Yield(_)) => {
-                return Err(rt.exc_msg(&rt.types.runtime_error, "top-level await needs the event loop"));
-            }
-            Ok(crate::eval::machine::Outcome::Return(v)) => return Ok(v),
-            Ok(crate::eval::machine::Outcome::Raise(e)) => return Err(e),
-            Err(crate::eval::suspend::ResumeErr::Finished) => return Ok(Value::None),
-            Err(crate::eval::suspend::ResumeErr::Raise(e)) => return Err(e),
-        }
-    }
+/// Run one input's coroutine as a task on the session loop until it is done; other
+/// tasks on the loop make progress meanwhile.
+fn run_task(rt: &mut Runtime, lp: &Rc<crate::aio::event_loop::Loop>, coro: Value) -> Result<Value, crate::runtime::class::Exc> {
+    let task = crate::aio::task::create_task(rt, lp, coro, None)?;
+    lp.run_until_complete(rt, &task, true)
 }
