@@ -1,6 +1,7 @@
 //! REPL transcript tests: each `tests/repl/*.input` (and the notebook's `.input` cells
 //! in `examples/notebook`) is piped into `coro repl`; stdout must equal the `.out`
 //! that CPython 3.11 produced for it (`tests/repl/regen.py`), addresses normalised.
+//! `tests/repl_commands/` holds transcripts of Coro's own `:` commands, reviewed by hand.
 
 use datatest_stable::Utf8Path;
 use std::io::Write;
@@ -52,4 +53,5 @@ fn transcript(path: &Utf8Path, input: String) -> datatest_stable::Result<()> {
 datatest_stable::harness! {
     { test = transcript, root = "tests/repl", pattern = r"\.input$" },
     { test = transcript, root = "examples/notebook", pattern = r"\.input$" },
+    { test = transcript, root = "tests/repl_commands", pattern = r"\.input$" },
 }

@@ -58,7 +58,7 @@ pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<Sour
         cell_params: vec![],
         body,
         firstline: 1,
-        doc: None,
+        doc: if interactive { None } else { docstring(&module.body) },
         simple_call: false,
     })
 }
@@ -368,12 +368,20 @@ impl<'t> Ctx<'t> {
     fn class(&mut self, c: &Rc<ast::ClassDef>) -> &'static ClassDefX {
         let scope = self.table.by_node[&(Rc::as_ptr(c) as usize)];
         let mut bases = Vec::new();
+        let mut star_bases = Vec::new();
         let mut keywords = Vec::new();
         for a in &c.args {
             match a {
-                ast::Arg::Positional(e) => bases.push(self.expr(e)),
+                ast::Arg::Positional(e) => {
+                    bases.push(self.expr(e));
+                    star_bases.push(false);
+                }
+                ast::Arg::Star(e) => {
+                    bases.push(self.expr(e));
+                    star_bases.push(true);
+                }
                 ast::Arg::Keyword(n, e) => keywords.push((intern(&n.name), self.expr(e))),
-                ast::Arg::Star(e) | ast::Arg::DoubleStar(e) => bases.push(self.expr(e)),
+                ast::Arg::DoubleStar(e) => keywords.push((intern("**"), self.expr(e))),
             }
         }
         let decorators = c.decorators.iter().map(|d| self.expr(d)).collect();
@@ -387,6 +395,7 @@ impl<'t> Ctx<'t> {
             name: intern(&c.name.name),
             qualname: intern(&qualname),
             bases: bases.into_boxed_slice(),
+            star_bases: star_bases.into_boxed_slice(),
             keywords: keywords.into_boxed_slice(),
             decorators,
             body: code,
@@ -796,7 +805,13 @@ fn contains_await(c: &ast::Comprehension) -> bool {
         use ast::ExprKind as E;
         match &e.kind {
             E::Await(_) => true,
-            E::Lambda(_) | E::Comp(_) => false,
+            E::Lambda(_) => false,
+            // A nested list/set/dict comprehension that is async makes this one async
+            // too (CPython's symtable propagates it); its first iterable is ours.
+            E::Comp(inner) => {
+                walk(&inner.generators[0].iter)
+                    || (inner.kind != ast::CompKind::Gen && (inner.generators.iter().any(|g| g.is_async) || contains_await(inner)))
+            }
             E::Unary(_, v) | E::Starred(v) | E::Attribute(v, _) | E::YieldFrom(v) => walk(v),
             E::Binary(l, _, r) | E::Subscript(l, r) => walk(l) || walk(r),
             E::BoolOp(_, vs) | E::Tuple(vs) | E::List(vs) | E::Set(vs) => vs.iter().any(walk),

@@ -431,7 +431,10 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
     }
     let prep = {
         let (callee, rest) = f.stack[base..].split_first().unwrap();
-        prepare_call(rt, callee, rest, &c.kwnames)
+        match rest.is_empty().then(|| scope_query(f, callee)).flatten() {
+            Some(v) => Prep::Value(v),
+            None => prepare_call(rt, callee, rest, &c.kwnames),
+        }
     };
     f.stack.truncate(base);
     finish_prep(f, prep)
@@ -473,9 +476,25 @@ fn general_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, items: &'stat
     let mut kwv: Vec<Value> = Vec::new();
     let mut kwn: Vec<Rc<PyStr>> = Vec::new();
     let fname = || -> String {
-        match &callee {
-            Value::Func(func) => format!("{}()", func.qualname.borrow()),
-            Value::Native(n) => format!("{}()", n.name),
+        let target = match &callee {
+            Value::Method(m) => &m.func,
+            c => c,
+        };
+        match target {
+            // CPython's _PyObject_FunctionStr: `module.qualname()` unless the
+            // module is builtins or unknown.
+            Value::Func(func) => match func.globals.get_str(&crate::runtime::intern::intern("__name__")) {
+                Some(Value::Str(m)) if m.as_str() != "builtins" => format!("{m}.{}()", func.qualname.borrow()),
+                _ => format!("{}()", func.qualname.borrow()),
+            },
+            Value::Native(n) => match n.owner {
+                Some(o) => format!("{o}.{}()", n.name),
+                None => format!("{}()", n.name),
+            },
+            Value::Class(c) => match c.module.borrow().as_str() {
+                "builtins" => format!("{}()", c.qualname.borrow()),
+                m => format!("{m}.{}()", c.qualname.borrow()),
+            },
             _ => "function".to_string(),
         }
     };
@@ -517,11 +536,7 @@ fn general_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, items: &'stat
                         return Act::Raise(rt.type_error("keywords must be strings"));
                     };
                     if kwn.iter().any(|n| n.as_str() == k.as_str()) {
-                        let prefix = match &callee {
-                            Value::Func(func) => format!("{}.{}()", "__main__", func.qualname.borrow()),
-                            _ => fname(),
-                        };
-                        return Act::Raise(rt.type_error(format!("{prefix} got multiple values for keyword argument '{k}'")));
+                        return Act::Raise(rt.type_error(format!("{} got multiple values for keyword argument '{k}'", fname())));
                     }
                     kwn.push(k);
                     kwv.push(val);
@@ -530,8 +545,49 @@ fn general_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, items: &'stat
         }
     }
     pos.extend(kwv);
+    if pos.is_empty() {
+        if let Some(v) = scope_query(f, &callee) {
+            f.push(v);
+            return Act::Next;
+        }
+    }
     let prep = prepare_call(rt, &callee, &pos, &kwn);
     finish_prep(f, prep)
+}
+
+/// `locals()`, `vars()` and `dir()` without arguments read the calling frame, which
+/// built-ins cannot see: answer them here (None for any other call).
+#[cold]
+fn scope_query(f: &Frame, callee: &Value) -> Option<Value> {
+    let Value::Native(n) = callee else { return None };
+    if n.owner.is_some() || n.bound.is_some() || !matches!(n.name, "locals" | "vars" | "dir") {
+        return None;
+    }
+    let d = match &f.ns {
+        Some(ns) => ns.clone(),
+        None if f.code.kind == CodeKind::Module => f.globals.clone(),
+        None => {
+            let d = Rc::new(Dict::new());
+            for (i, v) in f.locals.iter().enumerate() {
+                if let Some(v) = v {
+                    d.set_str(f.code.varnames[i].clone(), v.clone());
+                }
+            }
+            let names = f.code.cellvars.iter().chain(f.code.freevars.iter());
+            for (name, cell) in names.zip(f.cells.iter()) {
+                if let Some(v) = cell.value.borrow().clone() {
+                    d.set_str(name.clone(), v);
+                }
+            }
+            d
+        }
+    };
+    if n.name != "dir" {
+        return Some(Value::Dict(d));
+    }
+    let mut names: Vec<Rc<PyStr>> = d.borrow().iter().filter_map(|e| e.key.as_pystr().cloned()).collect();
+    names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    Some(Value::list(names.into_iter().map(Value::Str).collect()))
 }
 
 fn has_iter(rt: &Runtime, v: &Value) -> bool {

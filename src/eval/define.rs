@@ -141,7 +141,21 @@ pub fn class_def(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
         };
         let nkw = def.keywords.len();
         let _kw = f.stack.split_off(f.stack.len() - nkw);
-        let bases = f.stack.split_off(f.stack.len() - def.bases.len());
+        let mut bases = f.stack.split_off(f.stack.len() - def.bases.len());
+        if def.star_bases.iter().any(|s| *s) {
+            let mut flat = Vec::with_capacity(bases.len());
+            for (b, star) in bases.into_iter().zip(def.star_bases.iter()) {
+                if !*star {
+                    flat.push(b);
+                    continue;
+                }
+                match crate::ops::iter::collect(rt, &b) {
+                    Ok(xs) => flat.extend(xs),
+                    Err(e) => return Act::Raise(crate::ops::expect_raise(e)),
+                }
+            }
+            bases = flat;
+        }
         return match build_class(rt, def.name.clone(), def.qualname.clone(), bases, ns) {
             Ok(cls) => {
                 f.push(cls);

@@ -307,7 +307,7 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             for x in items.iter() {
                 v.push(fast(rt, f, x)?);
             }
-            crate::builtins::sets::set_from_values(rt, v, false)
+            crate::builtins::sets::set_display(rt, v, items.iter().all(folds_to_constant))
         }
         ExprKind::Dict(items) => {
             let d = Rc::new(Dict::new());
@@ -418,6 +418,7 @@ fn child(e: &'static Expr, i: usize) -> Option<&'static Expr> {
         },
         ExprKind::Tuple(items, _) | ExprKind::List(items, _) | ExprKind::Set(items, _) => items.get(i),
         ExprKind::FString(parts) => fstring_child(parts, i),
+        ExprKind::Slice(parts) => parts.iter().flatten().nth(i),
         _ => None,
     }
 }
@@ -496,10 +497,6 @@ pub fn expand(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
-        ExprKind::Slice(_) => {
-            let r = fast_or_nested(rt, f, e);
-            done(f, r)
-        }
         ExprKind::Dict(_) => super::display::dict_start(rt, f, e),
         ExprKind::Call(c) => call::call_start(rt, f, e, c),
         ExprKind::Lambda(def) => define::lambda(rt, f, e, def, 0),
@@ -518,10 +515,17 @@ pub fn expand(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
     }
 }
 
-/// Evaluate a node whose children are all on the fast path, allowing script calls (the
-/// nested driver runs them).
-fn fast_or_nested(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> PyResult {
-    fast(rt, f, e)
+/// Whether CPython's compiler folds this expression to a constant (literals, unary
+/// `-`/`+`/`~` and binary operators on them, tuples of them): set displays of such
+/// elements are built from a frozenset constant, which changes their order.
+pub fn folds_to_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Const(_) => true,
+        ExprKind::Unary(op, x) => *op != UnaryOp::Not && folds_to_constant(x),
+        ExprKind::Binary(l, _, r) => folds_to_constant(l) && folds_to_constant(r),
+        ExprKind::Tuple(items, false) => items.iter().all(folds_to_constant),
+        _ => false,
+    }
 }
 
 /// Apply a generic node whose `n` children are on the stack.
@@ -549,11 +553,17 @@ fn apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize) -> Act {
             let v = f.pop();
             ops::item::getitem(rt, &v, &k)
         }
+        ExprKind::Slice(parts) => {
+            let mut got = f.stack.split_off(base).into_iter();
+            let mut bound = |p: &Option<Expr>| if p.is_some() { got.next().unwrap_or(Value::None) } else { Value::None };
+            let (start, stop, step) = (bound(&parts[0]), bound(&parts[1]), bound(&parts[2]));
+            Ok(Value::Slice(Rc::new(crate::runtime::range::SliceObj { start, stop, step })))
+        }
         ExprKind::Tuple(..) => Ok(Value::tuple(f.stack.split_off(base))),
         ExprKind::List(..) => Ok(Value::list(f.stack.split_off(base))),
-        ExprKind::Set(..) => {
+        ExprKind::Set(xs, _) => {
             let items = f.stack.split_off(base);
-            crate::builtins::sets::set_from_values(rt, items, false)
+            crate::builtins::sets::set_display(rt, items, xs.iter().all(folds_to_constant))
         }
         ExprKind::FString(parts) => {
             let vals = f.stack.split_off(base);

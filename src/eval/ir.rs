@@ -239,7 +239,9 @@ pub struct ClassDefX {
     pub qualname: Rc<PyStr>,
     /// Base class expressions.
     pub bases: Box<[Expr]>,
-    /// Keyword arguments (`metaclass=` is ignored).
+    /// Which base expressions are `*iterable` (unpacked into several bases).
+    pub star_bases: Box<[bool]>,
+    /// Keyword arguments (`metaclass=` is ignored; `**mapping` has the name `**`).
     pub keywords: Box<[(Rc<PyStr>, Expr)]>,
     /// Decorators.
     pub decorators: Box<[Expr]>,

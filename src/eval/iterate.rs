@@ -134,6 +134,10 @@ pub fn aiter(rt: &mut Runtime, v: &Value) -> Result<Value, Exc> {
 
 /// One step of `async for`: await `it.__anext__()`; `StopAsyncIteration` ends the loop.
 pub fn async_next(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
+    // The loop statement's continuation is on top; catch StopAsyncIteration below the
+    // await (and from `__anext__` itself, when it raises before returning an awaitable).
+    let Some(super::step::Step::Stmt(s, st)) = f.work.last().copied() else { unreachable!() };
+    f.work.push(super::step::Step::AsyncForEnd(s, st - 3));
     let awaitable = match &it {
         Value::Gen(g) if g.kind == GenKind::AsyncGenerator => crate::builtins::agen::anext_awaitable(rt, g),
         _ => match ops::attr::lookup_special(rt, &it, "__anext__") {
@@ -147,8 +151,5 @@ pub fn async_next(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
             }
         },
     };
-    // The loop statement's continuation is on top; catch StopAsyncIteration below the await.
-    let Some(super::step::Step::Stmt(s, st)) = f.work.last().copied() else { unreachable!() };
-    f.work.push(super::step::Step::AsyncForEnd(s, st - 3));
     super::suspend::await_now(rt, f, awaitable)
 }

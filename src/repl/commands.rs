@@ -1,6 +1,9 @@
 //! REPL commands (`:help`, `:tasks`, ...), which look at the event loop.
 
 use super::Session;
+use crate::runtime::generator::{GenState, Generator};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
 
 /// The commands and what they do.
 const HELP: &[(&str, &str)] = &[
@@ -14,12 +17,77 @@ pub fn run(session: &mut Session, line: &str) {
     let cmd = words.next().unwrap_or("");
     let out = match cmd {
         ":help" => HELP.iter().map(|(c, d)| format!("{c:<10} {d}")).collect::<Vec<_>>().join("\n"),
-        ":tasks" => {
-            let tasks: Vec<String> = Vec::new();
-            if tasks.is_empty() { "no tasks".to_string() } else { tasks.join("\n") }
-        }
+        ":tasks" => tasks(session),
         other => format!("unknown command {other} (try :help)"),
     };
     let _ = session.rt.write_out(&format!("{out}\n"));
     session.rt.flush_out();
+}
+
+/// One line per task of the session loop that is not done: its name, state, and the
+/// chain of coroutines it is suspended in, innermost last, with the awaited object.
+fn tasks(session: &mut Session) -> String {
+    let Some(lp) = session.event_loop.clone() else { return "no tasks".to_string() };
+    let live = crate::aio::task::pending_tasks(&lp);
+    if live.is_empty() {
+        return "no tasks".to_string();
+    }
+    let rt = &mut session.rt;
+    let mut lines = Vec::new();
+    for t in live {
+        let Some(d) = t.task.as_ref() else { continue };
+        let name_v = d.name.borrow().clone();
+        let name = match &name_v {
+            Value::Str(s) => s.as_str().to_string(),
+            other => short_repr(rt, other),
+        };
+        let state = if d.must_cancel.get() { "cancelling" } else { "pending" };
+        lines.push(format!("{name} ({state})"));
+        let mut cur = d.coro.clone();
+        // Follow the await chain down to the object the innermost coroutine waits on.
+        for _ in 0..64 {
+            let Value::Gen(g) = &cur else {
+                // A future's iterator stands for the future the task waits on.
+                let waited = d.fut_waiter.borrow().as_ref().map(|w| w.val()).unwrap_or(cur.clone());
+                lines.push(format!("    awaiting {}", short_repr(rt, &waited)));
+                break;
+            };
+            lines.push(format!("    {}", where_(g)));
+            let next = g.frame.borrow().as_ref().and_then(|f| crate::eval::suspend::delegating_to(f));
+            match next {
+                Some(v) => cur = v,
+                None => {
+                    if g.state.get() == GenState::Suspended {
+                        if let Some(w) = d.fut_waiter.borrow().as_ref() {
+                            let v = w.val();
+                            lines.push(format!("    awaiting {}", short_repr(rt, &v)));
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+/// `qualname() at FILE:LINE` (or its state when it has no frame to point at).
+fn where_(g: &Generator) -> String {
+    let q = g.qualname.borrow().clone();
+    let file = &g.code.source.name;
+    match (g.state.get(), g.frame.borrow().as_ref()) {
+        (GenState::Created, _) => format!("{q}() not started, defined at {file}:{}", g.code.firstline),
+        (GenState::Running, _) => format!("{q}() running"),
+        (_, Some(f)) => format!("{q}() at {file}:{}", f.line),
+        (_, None) => format!("{q}() done"),
+    }
+}
+
+/// A repr cut to one readable line.
+fn short_repr(rt: &mut Runtime, v: &Value) -> String {
+    let s = match crate::ops::repr::repr(rt, v) {
+        Ok(s) => s.as_str().to_string(),
+        Err(_) => "<unprintable>".to_string(),
+    };
+    if s.chars().count() > 72 { format!("{}...", s.chars().take(69).collect::<String>()) } else { s }
 }
