@@ -6,11 +6,13 @@
 //! [`aio`] event loop. See `src/README.md` for the module map.
 
 pub mod aio;
+pub mod alloc;
 pub mod builtins;
 pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+pub mod limits;
 pub mod ops;
 pub mod repl;
 pub mod runtime;

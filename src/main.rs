@@ -22,6 +22,22 @@ struct Limits {
     /// Maximum depth of nested calls before RecursionError.
     #[arg(long, default_value_t = 1000)]
     recursion_limit: usize,
+    /// Stop the program (an uncatchable error) after N evaluation steps.
+    #[arg(long, value_name = "N")]
+    max_steps: Option<u64>,
+    /// Raise MemoryError when the heap grows past MB megabytes.
+    #[arg(long, value_name = "MB")]
+    max_memory: Option<u64>,
+    /// Stop the program (an uncatchable error) after SECONDS of wall-clock time.
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+}
+
+impl Limits {
+    /// The resource limits (off unless given), for `coro::limits::configure`.
+    fn config(&self) -> coro::limits::Config {
+        coro::limits::Config { max_steps: self.max_steps, timeout: self.timeout, max_memory_mb: self.max_memory }
+    }
 }
 
 #[derive(Subcommand)]
@@ -81,6 +97,11 @@ fn repl(limits: Limits) -> i32 {
 fn main() -> ExitCode {
     coro::cli::reset_sigpipe();
     let cli = Cli::parse();
+    let limits = match &cli.command {
+        Some(Command::Run { limits, .. }) | Some(Command::Repl { limits }) => limits,
+        _ => &cli.limits,
+    };
+    coro::limits::configure(limits.config());
     let status = match cli.command {
         Some(Command::Check { files }) => {
             let mut ok = true;

@@ -110,5 +110,5 @@ pub fn is_cancelled_error(e: &crate::runtime::class::Exc) -> bool {
 
 /// Whether `e` is a `KeyboardInterrupt` or `SystemExit` (which stop the loop).
 pub fn is_base_error(rt: &Runtime, e: &crate::runtime::class::Exc) -> bool {
-    e.class().is_subclass(&rt.types.keyboard_interrupt) || e.class().is_subclass(&rt.types.exc("SystemExit"))
+    e.class().is_subclass(&rt.types.keyboard_interrupt) || e.class().is_subclass(&rt.types.exc("SystemExit")) || crate::limits::is_halt(e)
 }

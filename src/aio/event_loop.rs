@@ -249,12 +249,14 @@ impl Loop {
             super::log::flush_deferred(rt);
         }
         close_dropped_agens(rt);
+        crate::limits::check_deadline(rt)?;
         self.prune_timers();
         let timeout = if !self.ready.borrow().is_empty() || self.stopping.get() {
             Some(0.0)
         } else {
             self.timers.borrow().first().map(|h| (h.when - now()).clamp(0.0, MAXIMUM_SELECT_TIMEOUT))
         };
+        let timeout = crate::limits::clamp_wait(timeout);
         if timeout != Some(0.0) {
             rt.flush_out();
         }

@@ -511,6 +511,9 @@ fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
         return Ret::Val(Value::Bytes(b.clone()));
     }
     let total = width - d.len();
+    if let Err(e) = crate::limits::check_alloc(rt, total) {
+        return raise(e);
+    }
     let (left, right) = match kind {
         b'l' => (0, total),
         b'r' => (total, 0),
@@ -550,6 +553,9 @@ fn zfill(rt: &mut Runtime, a: Args) -> Ret {
     if width <= d.len() {
         return Ret::Val(Value::Bytes(b.clone()));
     }
+    if let Err(e) = crate::limits::check_alloc(rt, width) {
+        return raise(e);
+    }
     let (sign, digits) = match d.first() {
         Some(b'+') | Some(b'-') => (&d[..1], &d[1..]),
         _ => (&d[..0], d),
@@ -572,6 +578,9 @@ fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
         },
     };
     let b = this(&a);
+    if let Err(e) = super::strings::tabs_fit(rt, b.data.iter().filter(|&&c| c == b'\t').count(), size) {
+        return raise(e);
+    }
     let mut out = Vec::new();
     let mut col = 0i64;
     for &c in b.data.iter() {

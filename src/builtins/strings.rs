@@ -438,6 +438,9 @@ fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
         return Ret::Val(a.pos[0].clone());
     }
     let total = width - len;
+    if let Err(e) = crate::limits::check_items(rt, total, fill.len_utf8()) {
+        return raise(e);
+    }
     let (left, right) = match kind {
         b'l' => (0, total),
         b'r' => (total, 0),
@@ -474,6 +477,9 @@ fn zfill(rt: &mut Runtime, a: Args) -> Ret {
     let len = s.len();
     if width <= len {
         return Ret::Val(a.pos[0].clone());
+    }
+    if let Err(e) = crate::limits::check_alloc(rt, width) {
+        return raise(e);
     }
     let t = s.as_str();
     let (sign, rest) = match t.chars().next() {
@@ -559,13 +565,24 @@ fn encode(rt: &mut Runtime, a: Args) -> Ret {
     }
 }
 
+/// OverflowError for a tab size beyond a C int, MemoryError when `tabs` tabs of that
+/// size would not fit (as CPython's `expandtabs`).
+pub(crate) fn tabs_fit(rt: &Runtime, tabs: usize, size: i64) -> Result<(), crate::runtime::class::Exc> {
+    if size > i32::MAX as i64 {
+        return Err(rt.exc_msg(&rt.types.overflow_error, "Python int too large to convert to C int"));
+    }
+    crate::limits::check_items(rt, tabs, size.max(0) as usize)
+}
+
 fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_pos(rt, &a, "expandtabs", 1) {
         return raise(e);
     }
     let s = this(&a);
     let size = a.pos.get(1).or(a.kw("tabsize")).and_then(ops::as_int).unwrap_or(8);
-    let _ = rt;
+    if let Err(e) = tabs_fit(rt, s.as_str().bytes().filter(|&c| c == b'\t').count(), size) {
+        return raise(e);
+    }
     let mut out = String::new();
     let mut col = 0i64;
     for c in s.as_str().chars() {

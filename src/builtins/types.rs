@@ -157,6 +157,7 @@ pub fn make_bytes(rt: &mut Runtime, a: &Args) -> PyResult {
             if *n < 0 {
                 return ops::raise(rt.value_error("negative count"));
             }
+            crate::limits::check_alloc(rt, *n as usize)?;
             vec![0; *n as usize]
         }
         Value::Bytes(b) => b.data.to_vec(),

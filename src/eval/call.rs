@@ -407,7 +407,9 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
         }
     }
     let base = f.stack.len() - c.args.len() - s as usize - 1;
-    rt.steps += 1;
+    if let Err(e) = crate::limits::tick(rt) {
+        return Act::Raise(e);
+    }
     if let Value::Func(func) = &f.stack[base] {
         let code = func.code;
         let nargs = c.args.len() + s as usize;

@@ -94,7 +94,9 @@ fn block(rt: &mut Runtime, f: &mut Frame, b: &'static Block, i: usize) -> Act {
 /// Start a statement.
 pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     f.line = s.line;
-    rt.steps += 1;
+    if let Err(e) = crate::limits::tick(rt) {
+        return Act::Raise(e);
+    }
     match &s.kind {
         StmtKind::Expr(e) => match expr::eval(rt, f, e, Step::Pop) {
             Ev::Val(_) => Act::Next,
@@ -448,7 +450,9 @@ fn assert_fail(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, msg: &'static 
 /// Evaluate a `while` test and enter the body or leave.
 fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     let StmtKind::While(test, body, orelse) = &s.kind else { unreachable!() };
-    rt.steps += 1;
+    if let Err(e) = crate::limits::tick(rt) {
+        return Act::Raise(e);
+    }
     match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
         Ev::Val(v) => {
             let t = match &v {
@@ -475,7 +479,9 @@ fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act 
 /// Advance a `for` loop whose iterator is at stack height `h`.
 fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     let StmtKind::For(fx) = &s.kind else { unreachable!() };
-    rt.steps += 1;
+    if let Err(e) = crate::limits::tick(rt) {
+        return Act::Raise(e);
+    }
     if let Value::Iter(it) = &f.stack[h as usize] {
         return match it.next() {
             crate::runtime::iter::IterNext::Item(v) => {

@@ -6,11 +6,13 @@ use super::frame::Frame;
 use crate::runtime::generator::{GenKind, GenState, Generator};
 use crate::runtime::str::PyStr;
 use crate::runtime::Runtime;
+use super::step::Step;
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 thread_local! {
-    static QUEUE: RefCell<Vec<(Box<Frame>, GenKind, Rc<PyStr>)>> = const { RefCell::new(Vec::new()) };
+    static QUEUE: RefCell<VecDeque<(Box<Frame>, GenKind, Rc<PyStr>)>> = const { RefCell::new(VecDeque::new()) };
     static PENDING: Cell<bool> = const { Cell::new(false) };
     static RUNNING: Cell<bool> = const { Cell::new(false) };
 }
@@ -18,7 +20,7 @@ thread_local! {
 /// Queue the frame of a suspended generator that was just dropped.
 pub fn queue_orphan(frame: Box<Frame>, kind: GenKind, qualname: Rc<PyStr>) {
     // A frame with nothing left that could run code needs no closing.
-    QUEUE.with(|q| q.borrow_mut().push((frame, kind, qualname)));
+    QUEUE.with(|q| q.borrow_mut().push_back((frame, kind, qualname)));
     PENDING.with(|p| p.set(true));
 }
 
@@ -38,10 +40,15 @@ pub fn run_pending(rt: &mut Runtime) {
     loop {
         let item = QUEUE.with(|q| {
             let mut q = q.borrow_mut();
-            if q.is_empty() { None } else { Some(q.remove(0)) }
+            q.pop_front()
         });
         let Some((frame, kind, qualname)) = item else { break };
         PENDING.with(|p| p.set(false));
+        if !can_run_code_on_close(&frame) {
+            // GeneratorExit would pass straight out: closing is dropping the frame.
+            rt.recycle(frame);
+            continue;
+        }
         let code = frame.code;
         let g = Rc::new(Generator::new(kind, code, frame, qualname.clone(), qualname.clone()));
         g.state.set(GenState::Suspended);
@@ -58,6 +65,14 @@ pub fn run_pending(rt: &mut Runtime) {
     }
     PENDING.with(|p| p.set(false));
     RUNNING.with(|r| r.set(false));
+}
+
+/// Whether throwing `GeneratorExit` into this parked frame could run script code: an
+/// `except` clause to match, a `finally` block, an `__exit__`, or a sub-iterator to close.
+fn can_run_code_on_close(f: &Frame) -> bool {
+    f.work.iter().any(|s| {
+        matches!(s, Step::Handler(..) | Step::Finally(..) | Step::WithExit(..) | Step::Delegate | Step::AsyncForEnd(..))
+    })
 }
 
 fn gen_type(kind: GenKind) -> &'static str {

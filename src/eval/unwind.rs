@@ -28,6 +28,10 @@ pub fn add_traceback(_rt: &mut Runtime, f: &Frame, e: &Exc) {
 pub fn unwind_raise(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Result<Act, Exc> {
     loop {
         let Some(step) = f.work.pop() else { return Err(e) };
+        if matches!(step, Step::Handler(..) | Step::Finally(..) | Step::WithExit(..)) && crate::limits::halted() {
+            // A spent resource limit is uncatchable and runs no more script code.
+            continue;
+        }
         match step {
             Step::Handler(s, h) => {
                 f.stack.truncate(h as usize);

@@ -463,7 +463,7 @@ pub fn load_method(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<
             }
             Ok((getattr(rt, obj, name)?, false))
         }
-        Value::Class(_) | Value::Obj(_) | Value::Func(_) | Value::Gen(_) => Ok((getattr(rt, obj, name)?, false)),
+        Value::Class(_) | Value::Obj(_) | Value::Func(_) => Ok((getattr(rt, obj, name)?, false)),
         _ => {
             let cls = type_of(rt, obj);
             if let Some(a) = class_lookup_str(&cls, name) {

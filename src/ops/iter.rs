@@ -137,6 +137,7 @@ pub fn collect(rt: &mut Runtime, v: &Value) -> PyResult<Vec<Value>> {
     let mut out = Vec::new();
     if let Value::Iter(i) = &it {
         if let Some(n) = i.remaining() {
+            crate::limits::check_items(rt, n, std::mem::size_of::<Value>())?;
             out.reserve(n);
         }
     }

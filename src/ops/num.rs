@@ -388,7 +388,7 @@ pub fn numeric(rt: &Runtime, op: BinOp, a: &Value, b: &Value) -> Option<PyResult
 }
 
 /// Repeat a sequence `n` times (`n` may be negative: empty).
-fn repeat_count(rt: &Runtime, n: &Value, len: usize) -> PyResult<Option<usize>> {
+fn repeat_count(rt: &Runtime, n: &Value, len: usize, item_size: usize) -> PyResult<Option<usize>> {
     let n = match n {
         Value::Int(i) => *i,
         Value::Bool(b) => *b as i64,
@@ -405,6 +405,7 @@ fn repeat_count(rt: &Runtime, n: &Value, len: usize) -> PyResult<Option<usize>> 
     if len.saturating_mul(n) > (1usize << 34) {
         return raise(rt.exc_msg(&rt.types.memory_error, ""));
     }
+    crate::limits::check_items(rt, len.saturating_mul(n), item_size).map_err(Fail::from)?;
     Ok(Some(n))
 }
 
@@ -466,7 +467,8 @@ fn repeat(rt: &Runtime, seq: &Value, n: &Value) -> PyResult<Option<Value>> {
         Value::Bytes(b) => b.data.len(),
         _ => 0,
     };
-    let Some(n) = repeat_count(rt, n, len)? else { return Ok(None) };
+    let item_size = if matches!(seq, Value::List(_) | Value::Tuple(_)) { std::mem::size_of::<Value>() } else { 1 };
+    let Some(n) = repeat_count(rt, n, len, item_size)? else { return Ok(None) };
     Ok(Some(match seq {
         Value::Str(s) => Value::string(s.as_str().repeat(n)),
         Value::List(l) => {
@@ -543,7 +545,7 @@ pub fn inplace(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
             return Ok(a.clone());
         }
         (Value::List(l), BinOp::Mul) if matches!(b, Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) => {
-            let Some(n) = repeat_count(rt, b, l.len())? else { return Ok(a.clone()) };
+            let Some(n) = repeat_count(rt, b, l.len(), std::mem::size_of::<Value>())? else { return Ok(a.clone()) };
             let items = l.snapshot();
             let mut v = Vec::with_capacity(items.len() * n);
             for _ in 0..n {

@@ -110,6 +110,8 @@ pub struct Runtime {
     pub repr_stack: Vec<usize>,
     /// Steps run so far (for `--max-steps`).
     pub steps: u64,
+    /// When `steps` reaches this, the resource limits are checked (`limits.rs`).
+    pub next_check: u64,
     /// The event loop state, when `asyncio` is in use.
     pub aio: Option<Box<dyn std::any::Any>>,
     /// Set when stdout was closed (broken pipe): stop writing, exit quietly.
@@ -123,6 +125,7 @@ impl Runtime {
     pub fn new(out: Output, opts: Options) -> Runtime {
         let types = Types::new();
         let builtins = Rc::new(Dict::new());
+        let next_check = crate::limits::start(&opts);
         let mut rt = Runtime {
             types,
             builtins,
@@ -136,6 +139,7 @@ impl Runtime {
             repr_depth: 0,
             repr_stack: Vec::new(),
             steps: 0,
+            next_check,
             aio: None,
             stdout_closed: false,
             fast: false,

@@ -1,0 +1,103 @@
+//! The global allocator: the system's, counting live heap bytes once `--max-memory` is
+//! set, so a program over its limit gets `MemoryError` rather than the system's kill.
+//!
+//! Without the flag the only cost is one relaxed load of a flag per allocation. With it,
+//! every allocation and free adjusts a counter. Over the limit, [`over_limit`] turns true
+//! and the evaluator raises `MemoryError` at its next limit check (see `limits.rs`);
+//! builders of big objects ask [`would_exceed`] first. An allocation that would take the
+//! heap past twice the limit (plus a margin for the program to unwind) is not attempted:
+//! the process prints `MemoryError` and exits with status 1.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering::Relaxed};
+
+/// The allocator Coro's binaries use.
+pub struct Counting;
+
+static ON: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+static HARD: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Start counting, with a limit of `bytes` of live heap.
+pub fn set_limit(bytes: usize) {
+    LIMIT.store(bytes, Relaxed);
+    HARD.store(bytes.saturating_mul(2).saturating_add(64 << 20), Relaxed);
+    ON.store(true, Relaxed);
+}
+
+/// Live heap bytes counted since the limit was set.
+pub fn live() -> usize {
+    LIVE.load(Relaxed).max(0) as usize
+}
+
+/// Whether the live heap is over the limit.
+pub fn over_limit() -> bool {
+    ON.load(Relaxed) && live() > LIMIT.load(Relaxed)
+}
+
+/// Whether allocating `bytes` more would take the heap over the limit.
+pub fn would_exceed(bytes: usize) -> bool {
+    ON.load(Relaxed) && live().saturating_add(bytes) > LIMIT.load(Relaxed)
+}
+
+#[cold]
+fn out_of_memory() -> ! {
+    // No allocation here: write the message straight to stderr and leave.
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(b"MemoryError: out of memory (over --max-memory)\n");
+    std::process::exit(1)
+}
+
+#[inline]
+fn add(n: usize) {
+    if ON.load(Relaxed) {
+        let now = LIVE.fetch_add(n as isize, Relaxed) + n as isize;
+        if now > 0 && now as usize > HARD.load(Relaxed) {
+            ON.store(false, Relaxed);
+            out_of_memory();
+        }
+    }
+}
+
+#[inline]
+fn sub(n: usize) {
+    if ON.load(Relaxed) {
+        LIVE.fetch_sub(n as isize, Relaxed);
+    }
+}
+
+// SAFETY: every method forwards to `System` with the same layout; the counting has no
+// effect on the memory returned.
+unsafe impl GlobalAlloc for Counting {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        add(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        add(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        sub(layout.size());
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= layout.size() {
+            add(new_size - layout.size());
+        } else {
+            sub(layout.size() - new_size);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
