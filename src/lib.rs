@@ -18,6 +18,7 @@ pub mod repl;
 pub mod runtime;
 pub mod span;
 pub mod syntax;
+pub mod trace;
 
 use runtime::dict::Dict;
 use runtime::value::Value;

@@ -48,6 +48,8 @@ enum Command {
         file: String,
         #[command(flatten)]
         limits: Limits,
+        #[command(flatten)]
+        steer: coro::cli::SteerArgs,
     },
     /// Check that files parse; report every syntax error found.
     Check {
@@ -81,8 +83,12 @@ fn on_big_stack<F: FnOnce() -> i32 + Send + 'static>(f: F) -> i32 {
 }
 
 fn run(source: coro::span::SourceFile, limits: Limits) -> i32 {
+    run_steered(source, limits, Default::default())
+}
+
+fn run_steered(source: coro::span::SourceFile, limits: Limits, steer: coro::aio::steer::Steering) -> i32 {
     on_big_stack(move || {
-        let opts = coro::runtime::Options { recursion_limit: limits.recursion_limit, ..Default::default() };
+        let opts = coro::runtime::Options { recursion_limit: limits.recursion_limit, steer, ..Default::default() };
         coro::cli::run_program(source, opts)
     })
 }
@@ -114,9 +120,10 @@ fn main() -> ExitCode {
             if coro::cli::parse_file(&file) { 0 } else { 1 }
         }
         Some(Command::Repl { limits }) => repl(limits),
-        Some(Command::Run { file, limits }) => match coro::cli::read_source(&file) {
-            Some(src) => run(src, limits),
-            None => 1,
+        Some(Command::Run { file, limits, steer }) => match (steer.explore, coro::cli::read_source(&file)) {
+            (Some(k), Some(_)) => coro::cli::explore(&file, k, limits.recursion_limit),
+            (None, Some(src)) => run_steered(src, limits, steer.steering()),
+            (_, None) => 1,
         },
         None => match (cli.code, cli.file) {
             (Some(code), _) => run(coro::span::SourceFile::new("<string>", code), cli.limits),

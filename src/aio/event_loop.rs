@@ -260,20 +260,30 @@ impl Loop {
         if timeout != Some(0.0) {
             rt.flush_out();
         }
-        super::net::poll(rt, self, timeout);
+        super::steer::poll(rt, self, timeout);
         super::signals::dispatch(rt)?;
         let end = now() + CLOCK_RESOLUTION;
+        let mut fired = Vec::new();
         {
             let mut timers = self.timers.borrow_mut();
             let mut ready = self.ready.borrow_mut();
             while timers.first().is_some_and(|h| h.when < end) {
                 if let Some(h) = heap::pop(&mut timers) {
                     h.scheduled.set(false);
+                    if rt.trace.is_some() {
+                        fired.push(h.clone());
+                    }
                     ready.push_back(Entry::Handle(h));
                 }
             }
         }
+        for h in fired {
+            crate::trace::timer(rt, &h);
+        }
         let ntodo = self.ready.borrow().len();
+        if super::steer::seeded() {
+            super::steer::shuffle(&mut self.ready.borrow_mut().make_contiguous()[..ntodo]);
+        }
         for _ in 0..ntodo {
             let Some(e) = self.ready.borrow_mut().pop_front() else { break };
             self.run_entry(rt, e)?;
@@ -295,7 +305,14 @@ impl Loop {
         let (r, what): (Result<(), Exc>, fn(&mut Runtime, &Entry) -> String) = match &e {
             Entry::Step(t, exc) => (super::task::task_step(rt, t, exc.clone()), |_, _| "Exception in callback Task.__step()".into()),
             Entry::Wakeup(t, f) => (super::task::task_wakeup(rt, t, f), |_, _| "Exception in callback Task.task_wakeup()".into()),
-            Entry::FutCb(cb, f) => (crate::eval::machine::call_nested(rt, cb, &[f.val()], &[]).map(|_| ()), |rt, e| match e {
+            Entry::FutCb(cb, f) => (
+                {
+                    if rt.trace.is_some() {
+                        crate::trace::callback(rt, cb, &[f.val()]);
+                    }
+                    crate::eval::machine::call_nested(rt, cb, &[f.val()], &[]).map(|_| ())
+                },
+                |rt, e| match e {
                 Entry::FutCb(cb, f) => format!("Exception in callback {}", super::log::format_callback(rt, cb, &[f.val()])),
                 _ => String::new(),
             }),
@@ -310,6 +327,9 @@ impl Loop {
                 }
                 let cb = h.callback.borrow().clone();
                 let args = h.args.borrow().clone();
+                if rt.trace.is_some() && h.when.is_nan() {
+                    crate::trace::callback(rt, &cb, &args);
+                }
                 (crate::eval::machine::call_nested(rt, &cb, &args, &[]).map(|_| ()), |rt, e| match e {
                     Entry::Handle(h) => {
                         let cb = h.callback.borrow().clone();

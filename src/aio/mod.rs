@@ -21,6 +21,7 @@ pub mod net;
 pub mod runner;
 pub mod signals;
 pub mod sleep;
+pub mod steer;
 pub mod task;
 
 use crate::eval::native::{Args, Ret};
@@ -126,11 +127,11 @@ pub fn asyncgen_dropped(frame: Box<crate::eval::frame::Frame>, qualname: Rc<crat
 
 /// The virtual clock, when `--virtual-time` is on.
 pub fn virtual_now() -> Option<f64> {
-    None
+    steer::virtual_now()
 }
 
 /// Advance the virtual clock instead of sleeping; false when time is real.
-pub fn virtual_sleep(_secs: f64) -> bool {
-    false
+pub fn virtual_sleep(secs: f64) -> bool {
+    steer::advance(secs)
 }
 

@@ -62,6 +62,11 @@ pub struct Io {
 }
 
 impl Io {
+    /// Whether a socket has a reader or writer registered (I/O is pending).
+    pub fn waiting(&self) -> bool {
+        self.socks.values().any(|s| s.reader.is_some() || s.writer.is_some())
+    }
+
     /// Close the poller (sockets are closed by their objects).
     pub fn close(&mut self) {
         for st in self.socks.values_mut() {
@@ -135,7 +140,7 @@ fn ceil_ms(t: f64) -> std::time::Duration {
 
 /// Wait for I/O readiness for at most `timeout` seconds (None: no limit), then queue
 /// the handles of the sockets ready in a registered direction.
-pub fn poll(_rt: &mut Runtime, lp: &Rc<Loop>, timeout: Option<f64>) {
+pub fn poll(rt: &mut Runtime, lp: &Rc<Loop>, timeout: Option<f64>) {
     let mut io = lp.io.borrow_mut();
     let timeout = if io.hot.is_empty() { timeout } else { Some(0.0) };
     if io.poll.is_none() {
@@ -181,12 +186,16 @@ pub fn poll(_rt: &mut Runtime, lp: &Rc<Loop>, timeout: Option<f64>) {
         io.update_hot(fd);
     }
     let mut ready = lp.ready.borrow_mut();
+    let mut woke = Vec::new();
     for fd in &io.hot {
         let Some(st) = io.socks.get(fd) else { continue };
         if st.readable {
             if let Some(h) = &st.reader {
                 if !h.cancelled.get() {
                     ready.push_back(Entry::Handle(h.clone()));
+                    if rt.trace.is_some() {
+                        woke.push((*fd, "readable"));
+                    }
                 }
             }
         }
@@ -194,9 +203,16 @@ pub fn poll(_rt: &mut Runtime, lp: &Rc<Loop>, timeout: Option<f64>) {
             if let Some(h) = &st.writer {
                 if !h.cancelled.get() {
                     ready.push_back(Entry::Handle(h.clone()));
+                    if rt.trace.is_some() {
+                        woke.push((*fd, "writable"));
+                    }
                 }
             }
         }
+    }
+    drop(ready);
+    for (fd, what) in woke {
+        crate::trace::io_ready(rt, fd, what);
     }
 }
 

@@ -151,7 +151,13 @@ pub fn task_step(rt: &mut Runtime, t: &Rc<Fut>, exc: Option<Exc>) -> Result<(), 
         }
         *cur = Some(t.clone());
     }
+    if rt.trace.is_some() {
+        crate::trace::task_step(rt, t, exc.as_ref());
+    }
     let outcome = resume_coro(rt, &d.coro, exc);
+    if rt.trace.is_some() {
+        crate::trace::task_step_end(rt);
+    }
     lp.current.borrow_mut().take();
     match outcome {
         Outcome::Return(v) => {

@@ -373,6 +373,9 @@ fn next(rt: &mut Runtime, a: Args) -> Ret {
     if a.pos.len() == 1 {
         if let Value::Gen(g) = it {
             if g.kind == GenKind::Generator {
+                if rt.trace.is_some() {
+                    crate::trace::mark_next(rt);
+                }
                 return match resume_frame(rt, g, Resume::Send(Value::None), ReturnMode::Send) {
                     Ok(fr) => Ret::Frame(fr),
                     Err(ResumeErr::Finished) => raise(rt.new_exc(&rt.types.stop_iteration, vec![])),

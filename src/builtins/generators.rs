@@ -49,6 +49,9 @@ fn send(rt: &mut Runtime, a: Args) -> Ret {
 
 fn next(rt: &mut Runtime, a: Args) -> Ret {
     let Some(g) = this(&a) else { return Ret::Val(Value::None) };
+    if rt.trace.is_some() {
+        crate::trace::mark_next(rt);
+    }
     resume(rt, &g, Resume::Send(Value::None), ReturnMode::Send)
 }
 

@@ -169,6 +169,9 @@ fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
             return;
         }
         let _ = f;
+        if rt.trace.is_some() {
+            crate::trace::pushed(rt, stack.last(), &a);
+        }
         rt.depth += 1;
     }
     stack.push(a);
@@ -225,6 +228,9 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
                 g.state.set(GenState::Finished);
                 g.ag_running.set(false);
                 f.saved_handled.clear();
+                if rt.trace.is_some() {
+                    crate::trace::returned(rt, &g, &f, &mode, &v);
+                }
                 drop(f);
             } else {
                 rt.recycle(f);
@@ -322,6 +328,9 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
             }
         }
         f.started = true;
+        if rt.trace.is_some() {
+            crate::trace::yielded(rt, &g, &f, &mode, &v, stack);
+        }
         *g.frame.borrow_mut() = Some(f);
         g.state.set(GenState::Suspended);
         match mode {
@@ -403,6 +412,9 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
                 g.state.set(GenState::Finished);
                 g.ag_running.set(false);
                 e = super::suspend::convert_stop(rt, &g, e);
+                if rt.trace.is_some() {
+                    crate::trace::raised(rt, &g, &f, &e);
+                }
             } else {
                 // The traceback keeps the frame's values alive, as in CPython.
                 let keep: Vec<Value> = f.locals.drain(..).flatten().collect();

@@ -58,6 +58,9 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
         }
         GenState::Suspended => {}
     }
+    if rt.trace.is_some() {
+        crate::trace::resuming(rt, g, &input, &mode);
+    }
     let Some(mut fr) = g.frame.borrow_mut().take() else { return Err(ResumeErr::Finished) };
     g.state.set(GenState::Running);
     fr.owner = Some(g.clone());
@@ -103,7 +106,11 @@ pub fn convert_stop(rt: &mut Runtime, g: &Generator, e: Exc) -> Exc {
 /// Resume a generator in a nested driver run.
 pub fn resume_nested(rt: &mut Runtime, g: &Rc<Generator>, input: Resume) -> Result<Outcome, ResumeErr> {
     let fr = resume_frame(rt, g, input, ReturnMode::Base)?;
-    Ok(super::machine::run(rt, Activation::Script(fr)))
+    let a = Activation::Script(fr);
+    if rt.trace.is_some() {
+        crate::trace::pushed(rt, None, &a);
+    }
+    Ok(super::machine::run(rt, a))
 }
 
 /// `next(g)` from Rust: `Ok(None)` when exhausted.
@@ -147,6 +154,10 @@ pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
                     Err(x) => return Act::Raise(ops::expect_raise(x)),
                 },
             };
+            if rt.trace.is_some() {
+                let shown = crate::trace::awaited_value(rt, &v);
+                crate::trace::awaited(rt, f, &shown, &it, true);
+            }
             start_delegation(rt, f, it)
         }
         (ExprKind::Await(_), _) => {
@@ -168,8 +179,14 @@ fn yield_value(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
 
 /// `await v`: find the iterator behind the awaitable and delegate to it.
 pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
+    let shown = if rt.trace.is_some() { Some(crate::trace::awaited_value(rt, &v)) } else { None };
     match awaitable_iter(rt, v) {
-        Ok(it) => start_delegation(rt, f, it),
+        Ok(it) => {
+            if let Some(s) = shown {
+                crate::trace::awaited(rt, f, &s, &it, false);
+            }
+            start_delegation(rt, f, it)
+        }
         Err(x) => Act::Raise(x),
     }
 }

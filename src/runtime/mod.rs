@@ -76,11 +76,13 @@ pub struct Options {
     pub recursion_limit: usize,
     /// Stop after this many evaluation steps (an uncatchable error), if set.
     pub max_steps: Option<u64>,
+    /// Seeing and steering the loop: trace, virtual time, schedule seed.
+    pub steer: crate::aio::steer::Steering,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { recursion_limit: 1000, max_steps: None }
+        Options { recursion_limit: 1000, max_steps: None, steer: Default::default() }
     }
 }
 
@@ -118,6 +120,8 @@ pub struct Runtime {
     pub stdout_closed: bool,
     /// True while the evaluator's fast path runs (no script code may run then).
     pub fast: bool,
+    /// The control-transfer trace (`--trace`), when on; hooks check `is_some()`.
+    pub trace: Option<Box<crate::trace::Tracer>>,
 }
 
 impl Runtime {
@@ -143,8 +147,13 @@ impl Runtime {
             aio: None,
             stdout_closed: false,
             fast: false,
+            trace: None,
         };
         crate::builtins::install(&mut rt);
+        crate::aio::steer::configure(rt.opts.steer.virtual_time, rt.opts.steer.schedule_seed);
+        if let Some(f) = rt.opts.steer.trace {
+            rt.trace = Some(Box::new(crate::trace::Tracer::new(f, rt.opts.steer.trace_file.as_deref())));
+        }
         rt
     }
 
