@@ -61,6 +61,8 @@ struct TaskCtx {
 /// The trace sink.
 pub struct Tracer {
     format: Format,
+    /// Text lines go to the program's standard output (the REPL's `:trace on`).
+    to_stdout: bool,
     out: Box<dyn Write>,
     pending: Option<Pending>,
     resumers: Vec<(*const Generator, Who)>,
@@ -88,6 +90,7 @@ impl Tracer {
         };
         let mut t = Tracer {
             format,
+            to_stdout: false,
             out,
             pending: None,
             resumers: Vec::new(),
@@ -103,6 +106,15 @@ impl Tracer {
             t.json_raw("M", "process_name", 0, "", serde_args(&[("name", "coro")]));
             t.name_track(0, "outside tasks");
         }
+        t
+    }
+
+    /// A text tracer writing into the program's standard output, in order with what
+    /// the program prints (the REPL's `:trace on` and `:step`).
+    pub fn to_stdout() -> Tracer {
+        let mut t = Tracer::new(Format::Text, None);
+        t.out = Box::new(std::io::sink());
+        t.to_stdout = true;
         t
     }
 
@@ -143,6 +155,9 @@ impl Tracer {
     /// Write one event: `loc` is where it happens, `kind` a short tag, `text` the line.
     fn emit(&mut self, rt: &mut Runtime, indent: usize, loc: &str, kind: &str, text: &str) {
         match self.format {
+            Format::Text if self.to_stdout => {
+                let _ = rt.write_out(&format!("[{loc}] {:indent$}{text}\n", "", indent = indent * 2));
+            }
             Format::Text => {
                 rt.flush_out();
                 let _ = writeln!(self.out, "[{loc}] {:indent$}{text}", "", indent = indent * 2);

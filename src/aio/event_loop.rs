@@ -363,6 +363,27 @@ impl Loop {
         f.lp.stopping.set(true);
     }
 
+    /// One turn of the loop as if it were running (the REPL's `:step`); false, and
+    /// nothing done, when no callback is ready, no timer is scheduled and no I/O is
+    /// pending (a turn would wait for ever).
+    pub fn run_one(self: &Rc<Self>, rt: &mut Runtime) -> Result<bool, Exc> {
+        self.check_closed(rt)?;
+        if self.running.get() || running().is_some() {
+            return Err(rt.exc_msg(&rt.types.runtime_error, "This event loop is already running"));
+        }
+        self.prune_timers();
+        if self.ready.borrow().is_empty() && self.timers.borrow().is_empty() && !self.io.borrow().waiting() {
+            return Ok(false);
+        }
+        self.running.set(true);
+        RUNNING.with(|r| *r.borrow_mut() = Some(self.clone()));
+        let r = self.run_once(rt);
+        self.stopping.set(false);
+        self.running.set(false);
+        RUNNING.with(|r| *r.borrow_mut() = None);
+        r.map(|_| true)
+    }
+
     /// `run_forever()`.
     pub fn run_forever(self: &Rc<Self>, rt: &mut Runtime) -> Result<(), Exc> {
         self.check_closed(rt)?;

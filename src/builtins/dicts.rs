@@ -156,6 +156,13 @@ pub fn dict_eq(rt: &mut Runtime, a: &Dict, b: &Dict) -> PyResult<bool> {
         return Ok(false);
     }
     let entries: Vec<(Value, Value)> = a.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+    ops::cmp::enter_recursive(rt, " in comparison")?;
+    let res = dict_entries_eq(rt, entries, b);
+    rt.repr_depth -= 1;
+    res
+}
+
+fn dict_entries_eq(rt: &mut Runtime, entries: Vec<(Value, Value)>, b: &Dict) -> PyResult<bool> {
     for (k, v) in entries {
         match dict_get(rt, b, &k)? {
             Some(w) => {

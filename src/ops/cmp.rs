@@ -110,9 +110,17 @@ fn int_float_cmp(i: &BigInt, f: f64) -> Option<Ordering> {
     }
 }
 
+/// How deep [`eq_builtin`] follows nested tuples and lists before it leaves them to the
+/// slow path (which counts depth and raises `RecursionError` as CPython does).
+const FAST_EQ_DEPTH: u32 = 64;
+
 /// Equality of built-in values without running script code. `None` when a user
-/// `__eq__` may be involved.
+/// `__eq__` may be involved (or the containers nest too deep for this shortcut).
 pub fn eq_builtin(a: &Value, b: &Value) -> Option<bool> {
+    eq_builtin_at(a, b, 0)
+}
+
+fn eq_builtin_at(a: &Value, b: &Value, depth: u32) -> Option<bool> {
     use Value::*;
     if let Some(o) = num_cmp(a, b) {
         return Some(o == Some(Ordering::Equal));
@@ -125,8 +133,11 @@ pub fn eq_builtin(a: &Value, b: &Value) -> Option<bool> {
             if x.len() != y.len() {
                 return Some(false);
             }
+            if depth >= FAST_EQ_DEPTH {
+                return Option::None;
+            }
             for (p, q) in x.items().iter().zip(y.items()) {
-                if !p.is(q) && !eq_builtin(p, q)? {
+                if !p.is(q) && !eq_builtin_at(p, q, depth + 1)? {
                     return Some(false);
                 }
             }
@@ -140,8 +151,11 @@ pub fn eq_builtin(a: &Value, b: &Value) -> Option<bool> {
             if xs.len() != ys.len() {
                 return Some(false);
             }
+            if depth >= FAST_EQ_DEPTH {
+                return Option::None;
+            }
             for (p, q) in xs.iter().zip(ys.iter()) {
-                if !p.is(q) && !eq_builtin(p, q)? {
+                if !p.is(q) && !eq_builtin_at(p, q, depth + 1)? {
                     return Some(false);
                 }
             }
@@ -150,7 +164,7 @@ pub fn eq_builtin(a: &Value, b: &Value) -> Option<bool> {
         (Range(x), Range(y)) => x.same_values(y),
         (Slice(x), Slice(y)) => {
             for (p, q) in [(&x.start, &y.start), (&x.stop, &y.stop), (&x.step, &y.step)] {
-                if !p.is(q) && !eq_builtin(p, q)? {
+                if !p.is(q) && !eq_builtin_at(p, q, depth + 1)? {
                     return Some(false);
                 }
             }
@@ -266,6 +280,13 @@ fn seq_compare(rt: &mut Runtime, op: CmpOp, xs: &[Value], ys: &[Value]) -> PyRes
         let e = seq_eq(rt, xs, ys)?;
         return Ok(Value::Bool(e == (op == CmpOp::Eq)));
     }
+    enter_recursive(rt, " in comparison")?;
+    let res = seq_order(rt, op, xs, ys);
+    rt.repr_depth -= 1;
+    res
+}
+
+fn seq_order(rt: &mut Runtime, op: CmpOp, xs: &[Value], ys: &[Value]) -> PyResult {
     for (p, q) in xs.iter().zip(ys) {
         if p.is(q) || eq(rt, p, q)? {
             continue;
@@ -363,18 +384,11 @@ pub fn hash(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
         Value::BigInt(b) => hash_bigint(b),
         Value::None => 0x5f3a_9c1d,
         Value::Tuple(t) => {
+            // CPython's tuple hash has no depth limit: grow the stack instead.
             let mut hs = Vec::with_capacity(t.len());
-            enter_recursive(rt, " while calling a Python object")?;
             for x in t.items() {
-                match hash(rt, x) {
-                    Ok(h) => hs.push(h),
-                    Err(e) => {
-                        rt.repr_depth -= 1;
-                        return Err(e);
-                    }
-                }
+                hs.push(stacker::maybe_grow(1 << 16, 1 << 20, || hash(rt, x))?);
             }
-            rt.repr_depth -= 1;
             hash_tuple(&hs)
         }
         Value::Range(r) => {

@@ -9,6 +9,9 @@ use crate::runtime::Runtime;
 const HELP: &[(&str, &str)] = &[
     (":help", "list these commands"),
     (":tasks", "list the event loop's live tasks: state and where each is suspended"),
+    (":trace", ":trace on|off: show every transfer of control (send, yield, await, task switch...)"),
+    (":step", "run one turn of the event loop (the background tasks) and show what ran"),
+    (":clock", "show the event loop's clock (loop.time()) and the next timer"),
 ];
 
 /// Run a `:command` line.
@@ -18,6 +21,9 @@ pub fn run(session: &mut Session, line: &str) {
     let out = match cmd {
         ":help" => HELP.iter().map(|(c, d)| format!("{c:<10} {d}")).collect::<Vec<_>>().join("\n"),
         ":tasks" => tasks(session),
+        ":trace" => steer::trace(session, words.next()),
+        ":step" => steer::step(session),
+        ":clock" => steer::clock(session),
         other => format!("unknown command {other} (try :help)"),
     };
     let _ = session.rt.write_out(&format!("{out}\n"));
@@ -90,4 +96,61 @@ fn short_repr(rt: &mut Runtime, v: &Value) -> String {
         Err(_) => "<unprintable>".to_string(),
     };
     if s.chars().count() > 72 { format!("{}...", s.chars().take(69).collect::<String>()) } else { s }
+}
+
+/// `:trace`, `:step` and `:clock` (issue 9): seeing and steering the session loop.
+mod steer {
+    use super::Session;
+
+    /// `:trace on|off`: trace lines go to standard output, in order with the program's.
+    pub fn trace(session: &mut Session, arg: Option<&str>) -> String {
+        match arg {
+            Some("on") => {
+                session.rt.trace = Some(Box::new(crate::trace::Tracer::to_stdout()));
+                "trace on".to_string()
+            }
+            Some("off") => {
+                session.rt.trace = None;
+                "trace off".to_string()
+            }
+            _ => format!("trace is {} (:trace on|off)", if session.rt.trace.is_some() { "on" } else { "off" }),
+        }
+    }
+
+    /// `:step`: one turn of the session loop, traced to standard output.
+    pub fn step(session: &mut Session) -> String {
+        let Some(lp) = session.event_loop.clone() else { return "nothing to run (no event loop yet)".to_string() };
+        let rt = &mut session.rt;
+        let saved = rt.trace.replace(Box::new(crate::trace::Tracer::to_stdout()));
+        let r = lp.run_one(rt);
+        rt.trace = saved;
+        if crate::eval::finalize::pending() {
+            crate::eval::finalize::run_pending(rt);
+        }
+        match r {
+            Ok(false) => "nothing to run: no callback ready, no timer, no I/O".to_string(),
+            Ok(true) => format!("step done; {}", clock_line(&lp)),
+            Err(e) => {
+                crate::eval::report::print_exception(rt, &e);
+                "step interrupted".to_string()
+            }
+        }
+    }
+
+    fn clock_line(lp: &crate::aio::event_loop::Loop) -> String {
+        let now = crate::aio::event_loop::now();
+        let kind = if crate::aio::steer::is_virtual() { "virtual" } else { "monotonic" };
+        let ready = lp.ready.borrow().len();
+        let next = lp.timers.borrow().iter().filter(|h| !h.cancelled.get()).map(|h| h.when).fold(f64::INFINITY, f64::min);
+        let timer = if next.is_finite() { format!("next timer in {:.3} s", (next - now).max(0.0)) } else { "no timer".to_string() };
+        format!("clock {now:.3} ({kind}), {ready} ready, {timer}")
+    }
+
+    /// `:clock`: the loop's clock, and what is scheduled.
+    pub fn clock(session: &mut Session) -> String {
+        match &session.event_loop {
+            Some(lp) => clock_line(lp),
+            None => format!("clock {:.3} (no event loop yet)", crate::aio::event_loop::now()),
+        }
+    }
 }
