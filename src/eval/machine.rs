@@ -186,7 +186,15 @@ fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
 /// Make the top activation raise `e` (used when a push fails).
 fn deliver_raise_to_top(_rt: &mut Runtime, stack: &mut [Activation], e: Exc) {
     match stack.last_mut() {
-        Some(Activation::Script(f)) => f.throw = Some(e),
+        Some(Activation::Script(f)) => {
+            // A delegation (`yield from`, `await`) whose sub-generator could not start:
+            // the error is the delegation's result, not something to throw into it.
+            if matches!(f.work.last(), Some(super::step::Step::Delegate)) {
+                f.work.pop();
+                f.stack.pop();
+            }
+            f.throw = Some(e)
+        }
         Some(Activation::Task(t)) => t.input = Some(Input::Raise(e)),
         None => {}
     }
