@@ -54,7 +54,7 @@ impl Session {
                 return true;
             }
         };
-        let _ = is_async;
+        let _ = is_async; // every input runs as a task; awaiting or not
         let lp = self.event_loop.get_or_insert_with(crate::aio::event_loop::Loop::new).clone();
         let rt = &mut self.rt;
         let mut frame = rt.new_frame(code, self.globals.clone());
@@ -125,7 +125,22 @@ pub fn batch(session: &mut Session, input: impl BufRead) -> i32 {
 
 /// Run one input's coroutine as a task on the session loop until it is done; other
 /// tasks on the loop make progress meanwhile.
+///
+/// Ctrl-C while it runs cancels the input's task (its `finally` blocks and `with`
+/// exits run, background tasks are left alone) and the input ends with
+/// `KeyboardInterrupt`, as in `python3 -m asyncio`.
 fn run_task(rt: &mut Runtime, lp: &Rc<crate::aio::event_loop::Loop>, coro: Value) -> Result<Value, crate::runtime::class::Exc> {
+    use crate::aio::signals;
     let task = crate::aio::task::create_task(rt, lp, coro, None)?;
-    lp.run_until_complete(rt, &task, true)
+    signals::enter_run(lp, &task);
+    let r = lp.run_until_complete(rt, &task, true);
+    let interrupted = signals::interrupts() > 0;
+    signals::leave_run(lp);
+    match r {
+        Err(e) if interrupted && crate::aio::classes::is_cancelled_error(&e) => {
+            let _ = e;
+            Err(rt.new_exc(&rt.types.keyboard_interrupt, vec![]))
+        }
+        r => r,
+    }
 }
