@@ -342,21 +342,7 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
 
 /// An attribute defined by a user class in the MRO (built-in types skipped).
 pub fn user_attr(cls: &Rc<Class>, name: &str) -> Option<Value> {
-    let key = crate::runtime::intern::intern(name);
-    if !cls.builtin {
-        if let Some(v) = cls.dict.get_str(&key) {
-            return Some(v);
-        }
-    }
-    for c in cls.mro.borrow().iter() {
-        if c.builtin {
-            continue;
-        }
-        if let Some(v) = c.dict.get_str(&key) {
-            return Some(v);
-        }
-    }
-    None
+    cls.lookup_cached_str(name, true)
 }
 
 /// Start evaluating a call expression.

@@ -229,6 +229,7 @@ pub fn build_class(rt: &mut Runtime, name: Rc<crate::runtime::str::PyStr>, qualn
     let cell = ns.del_str(&intern("__classcell__"));
     let cls = Rc::new(Class {
         name: RefCell::new(name),
+    ns.borrow_mut().class_ns = true;
         qualname: RefCell::new(qualname),
         module: RefCell::new(module),
         bases: RefCell::new(base_classes),
@@ -240,6 +241,7 @@ pub fn build_class(rt: &mut Runtime, name: Rc<crate::runtime::str::PyStr>, qualn
         has_eq: Cell::new(false),
     });
     cls.has_getattr.set(ops::attr::class_lookup(&cls, "__getattr__").is_some());
+        attr_cache: Default::default(),
     cls.has_eq.set(super::call::user_attr(&cls, "__eq__").is_some());
     if let Some(c) = cell.as_ref().and_then(|c| downcast::<ClassCell>(c)) {
         *c.0.value.borrow_mut() = Some(Value::Class(cls.clone()));

@@ -15,8 +15,10 @@ use std::rc::Rc;
 /// Find `name` in a class's MRO (including built-in types' namespaces).
 #[inline]
 pub fn class_lookup(cls: &Rc<Class>, name: &str) -> Option<Value> {
-    let key = crate::runtime::intern::intern(name);
-    class_lookup_str(cls, &key)
+    if name == "__hash__" {
+        return hash_lookup(cls);
+    }
+    cls.lookup_cached_str(name, false)
 }
 
 /// Find `name` in a class's MRO.
@@ -24,15 +26,7 @@ pub fn class_lookup_str(cls: &Rc<Class>, name: &PyStr) -> Option<Value> {
     if name.as_str() == "__hash__" {
         return hash_lookup(cls);
     }
-    if let Some(v) = cls.dict.get_str(name) {
-        return Some(v);
-    }
-    for c in cls.mro.borrow().iter() {
-        if let Some(v) = c.dict.get_str(name) {
-            return Some(v);
-        }
-    }
-    None
+    cls.lookup_cached(name, false)
 }
 
 /// `__hash__` through the MRO: a user class that defines `__eq__` without `__hash__`
@@ -59,21 +53,7 @@ pub fn lookup_special(rt: &Runtime, v: &Value, name: &str) -> Option<Value> {
         Value::Class(_) | Value::Obj(_) => type_of(rt, v),
         _ => return None,
     };
-    let key = crate::runtime::intern::intern(name);
-    if !cls.builtin {
-        if let Some(f) = cls.dict.get_str(&key) {
-            return Some(f);
-        }
-    }
-    for c in cls.mro.borrow().iter() {
-        if c.builtin {
-            continue;
-        }
-        if let Some(f) = c.dict.get_str(&key) {
-            return Some(f);
-        }
-    }
-    None
+    cls.lookup_cached_str(name, true)
 }
 
 /// The name of a module value.

@@ -38,6 +38,133 @@ pub struct Class {
     pub has_getattr: Cell<bool>,
     /// Cached: whether instances need dunder dispatch for `==`/hash (a user `__eq__`).
     pub has_eq: Cell<bool>,
+    /// Cache of attribute lookups through the MRO (see [`AttrCache`]).
+    pub attr_cache: AttrCache,
+}
+
+/// Counts changes to the keys of any class namespace; every class's [`AttrCache`] is
+/// valid only for the epoch it was filled in. (Shared by all threads: a change in one
+/// runtime only makes the others' caches miss once.)
+static CLASS_EPOCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The current class-namespace epoch.
+#[inline]
+pub fn class_epoch() -> u64 {
+    CLASS_EPOCH.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A key was added to or removed from some class namespace: drop every cached lookup.
+#[inline]
+pub fn bump_class_epoch() {
+    CLASS_EPOCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Number of slots of a class's attribute cache (direct-mapped by name hash).
+const CACHE_SLOTS: usize = 128;
+
+/// One cached lookup: where `name` was found (or that it was not).
+#[derive(Clone, Default)]
+struct CacheSlot {
+    /// The name looked up (None: empty slot).
+    name: Option<Rc<PyStr>>,
+    /// The epoch the slot was filled in.
+    epoch: u64,
+    /// Whether built-in classes were skipped (`lookup_special`'s rule).
+    user_only: bool,
+    /// Index in the full MRO (0: the class itself) of the defining class; u32::MAX: absent.
+    at: u32,
+    /// Entry position in that class's namespace.
+    pos: u32,
+}
+
+/// A per-class cache of MRO lookups. It stores positions, not values, so assigning a
+/// new value to an existing class attribute needs no invalidation; adding or removing
+/// a key in any class namespace bumps the global epoch and empties every cache.
+#[derive(Default)]
+pub struct AttrCache(RefCell<Vec<CacheSlot>>);
+
+impl Class {
+    /// Look `name` up through the class and its MRO (skipping built-in classes when
+    /// `user_only`), through the cache.
+    #[inline]
+    pub fn lookup_cached(self: &Rc<Class>, name: &PyStr, user_only: bool) -> Option<Value> {
+        let idx = (name.hash() as usize).wrapping_add(user_only as usize) & (CACHE_SLOTS - 1);
+        self.lookup_at(idx, name.as_str(), user_only)
+    }
+
+    /// [`Class::lookup_cached`] for a name given as Rust text (usually a literal: its
+    /// address picks the cache slot, so no hashing or interning is needed on a hit).
+    #[inline]
+    pub fn lookup_cached_str(self: &Rc<Class>, name: &str, user_only: bool) -> Option<Value> {
+        let idx = ((name.as_ptr() as usize >> 3) ^ name.len()).wrapping_add(user_only as usize) & (CACHE_SLOTS - 1);
+        self.lookup_at(idx, name, user_only)
+    }
+
+    #[inline]
+    fn lookup_at(self: &Rc<Class>, idx: usize, name: &str, user_only: bool) -> Option<Value> {
+        let epoch = class_epoch();
+        {
+            let c = self.attr_cache.0.borrow();
+            // Two-way: the name's slot and its neighbour.
+            for i in [idx, idx ^ 1] {
+                let Some(s) = c.get(i) else { break };
+                if s.epoch != epoch || s.user_only != user_only {
+                    continue;
+                }
+                let Some(n) = &s.name else { continue };
+                let t = n.as_str();
+                if (t.as_ptr() == name.as_ptr() && t.len() == name.len()) || t == name {
+                    if s.at == u32::MAX {
+                        return None;
+                    }
+                    let v = if s.at == 0 {
+                        self.dict.borrow().entry(s.pos as usize).value.clone()
+                    } else {
+                        self.mro.borrow()[s.at as usize - 1].dict.borrow().entry(s.pos as usize).value.clone()
+                    };
+                    return Some(v);
+                }
+            }
+        }
+        self.lookup_fill(name, user_only, epoch, idx)
+    }
+
+    #[inline(never)]
+    fn lookup_fill(self: &Rc<Class>, name: &str, user_only: bool, epoch: u64, idx: usize) -> Option<Value> {
+        let key = super::intern::intern(name);
+        let key = &*key;
+        let mut found: Option<(u32, u32, Value)> = None;
+        let mro = self.mro.borrow();
+        for (at, c) in std::iter::once(self).chain(mro.iter()).enumerate() {
+            if user_only && c.builtin {
+                continue;
+            }
+            let t = c.dict.borrow();
+            if let Some(pos) = t.find(key.hash(), |k| matches!(k, Value::Str(s) if std::ptr::eq(&**s, key) || s.as_str() == key.as_str())) {
+                found = Some((at as u32, pos as u32, t.entry(pos).value.clone()));
+                break;
+            }
+        }
+        drop(mro);
+        let mut c = self.attr_cache.0.borrow_mut();
+        if c.is_empty() {
+            c.resize(CACHE_SLOTS, CacheSlot::default());
+        }
+        let (at, pos, v) = match found {
+            Some((at, pos, v)) => (at, pos, Some(v)),
+            None => (u32::MAX, 0, None),
+        };
+        // The newest entry takes the name's slot; what was there moves to the neighbour
+        // unless that is free or stale.
+        let slot = CacheSlot { name: Some(super::intern::intern(name)), epoch, user_only, at, pos };
+        if c[idx].epoch == epoch && c[idx].name.is_some() {
+            let old = std::mem::replace(&mut c[idx], slot);
+            c[idx ^ 1] = old;
+        } else {
+            c[idx] = slot;
+        }
+        v
+    }
 }
 
 impl Class {

@@ -28,12 +28,15 @@ pub struct DictTable {
     len: usize,
     /// Bumped whenever a key is added or removed (not when a value changes).
     pub version: u64,
+    /// This is a class namespace: adding or removing a key also invalidates every
+    /// class's attribute cache (see `class::class_epoch`).
+    pub class_ns: bool,
 }
 
 impl DictTable {
     /// An empty table with room for `n` entries.
     pub fn with_capacity(n: usize) -> DictTable {
-        DictTable { entries: Vec::with_capacity(n), index: HashTable::with_capacity(n), len: 0, version: 0 }
+        DictTable { entries: Vec::with_capacity(n), index: HashTable::with_capacity(n), len: 0, version: 0, class_ns: false }
     }
 
     /// Number of live entries.
@@ -101,7 +104,16 @@ impl DictTable {
         let entries = &self.entries;
         self.index.insert_unique(hash as u64, pos, |&i| entries[i as usize].as_ref().unwrap().hash as u64);
         self.len += 1;
+        self.keys_changed();
+    }
+
+    /// Record that keys were added or removed (positions may have moved).
+    #[inline]
+    fn keys_changed(&mut self) {
         self.version += 1;
+        if self.class_ns {
+            super::class::bump_class_epoch();
+        }
     }
 
     /// Remove the entry at a position, returning it.
@@ -112,7 +124,7 @@ impl DictTable {
         }
         let e = self.entries[pos].take().unwrap();
         self.len -= 1;
-        self.version += 1;
+        self.keys_changed();
         if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
             self.compact();
         }
@@ -127,7 +139,7 @@ impl DictTable {
             let h = e.as_ref().unwrap().hash as u64;
             self.index.insert_unique(h, i as u32, |_| unreachable!());
         }
-        self.version += 1;
+        self.keys_changed();
     }
 
     /// Remove everything.
@@ -135,7 +147,7 @@ impl DictTable {
         self.entries.clear();
         self.index.clear();
         self.len = 0;
-        self.version += 1;
+        self.keys_changed();
     }
 
     /// Live entries in insertion order.

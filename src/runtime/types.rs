@@ -10,17 +10,20 @@ use std::rc::Rc;
 /// Make a built-in class.
 pub fn builtin_class(name: &str, module: &str, bases: Vec<Rc<Class>>, kind: Kind) -> Rc<Class> {
     let mro = super::mro::c3(&bases).unwrap_or_default();
+    let dict = Dict::new();
+    dict.borrow_mut().class_ns = true;
     Rc::new(Class {
         name: RefCell::new(intern(name)),
         qualname: RefCell::new(intern(name)),
         module: RefCell::new(intern(module)),
         bases: RefCell::new(bases),
         mro: RefCell::new(mro),
-        dict: Rc::new(Dict::new()),
+        dict: Rc::new(dict),
         kind,
         builtin: true,
         has_getattr: Cell::new(false),
         has_eq: Cell::new(false),
+        attr_cache: Default::default(),
     })
 }
 
