@@ -196,19 +196,8 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             let a = operand(rt, f, l)?;
             let b = operand(rt, f, r)?;
             if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                use crate::syntax::ast::BinOp;
-                match op {
-                    BinOp::Add => {
-                        if let Some(z) = x.checked_add(*y) {
-                            return Ok(Value::Int(z));
-                        }
-                    }
-                    BinOp::Sub => {
-                        if let Some(z) = x.checked_sub(*y) {
-                            return Ok(Value::Int(z));
-                        }
-                    }
-                    _ => {}
+                if let Some(z) = int_binop(*op, *x, *y) {
+                    return Ok(Value::Int(z));
                 }
             }
             ops::num::binary(rt, *op, &a, &b)
@@ -324,6 +313,31 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             Ok(Value::string(out))
         }
         _ => Err(Fail::Slow),
+    }
+}
+
+/// `x op y` on two small ints when the result is a small int and nothing can fail
+/// (None: overflow, division by zero, shifts, `/` and `**` take the general path).
+#[inline(always)]
+pub fn int_binop(op: crate::syntax::ast::BinOp, x: i64, y: i64) -> Option<i64> {
+    use crate::syntax::ast::BinOp;
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Mod => {
+            let r = x.checked_rem(y)?;
+            Some(if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r })
+        }
+        BinOp::FloorDiv => {
+            let q = x.checked_div(y)?;
+            Some(if x % y != 0 && ((x < 0) != (y < 0)) { q - 1 } else { q })
+        }
+        BinOp::BitAnd => Some(x & y),
+        BinOp::BitOr => Some(x | y),
+        BinOp::BitXor => Some(x ^ y),
+        BinOp::RShift if y >= 0 => Some(x >> y.min(63)),
+        _ => None,
     }
 }
 

@@ -33,6 +33,12 @@ pub fn not(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
 
 /// `a op b` (or `a op= b` when `inplace`), pushing the result.
 pub fn binary(rt: &mut Runtime, f: &mut Frame, op: BinOp, a: Value, b: Value, inplace: Option<&str>) -> Act {
+    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+        if let Some(z) = super::expr::int_binop(op, *x, *y) {
+            f.push(Value::Int(z));
+            return Act::Next;
+        }
+    }
     let r = match inplace {
         Some(name) => ops::num::binary_dunder(rt, op, &a, &b, Some(name)),
         None => ops::num::binary(rt, op, &a, &b),

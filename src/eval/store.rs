@@ -313,14 +313,13 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                     rt.fast = false;
                     match r {
                         Ok(rhs) => {
-                            let res = match (&cur, &rhs, op) {
-                                (Value::Int(a), Value::Int(b), crate::syntax::ast::BinOp::Add) if a.checked_add(*b).is_some() => {
-                                    Value::Int(a + b)
-                                }
-                                (Value::Int(a), Value::Int(b), crate::syntax::ast::BinOp::Sub) if a.checked_sub(*b).is_some() => {
-                                    Value::Int(a - b)
-                                }
-                                _ => match inplace(rt, *op, cur, rhs) {
+                            let small = match (&cur, &rhs) {
+                                (Value::Int(a), Value::Int(b)) => expr::int_binop(*op, *a, *b),
+                                _ => None,
+                            };
+                            let res = match small {
+                                Some(z) => Value::Int(z),
+                                None => match inplace(rt, *op, cur, rhs) {
                                     Ok(v) => v,
                                     Err(x) => return Act::Raise(ops::expect_raise(x)),
                                 },
