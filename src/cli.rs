@@ -87,13 +87,14 @@ pub fn run_program(source: SourceFile, opts: crate::runtime::Options) -> i32 {
     crate::run_source(std::rc::Rc::new(source), out, opts)
 }
 
-/// Restore the default SIGPIPE action so a closed pipe ends the process quietly,
-/// as `python3` does when its output is piped into `head`.
+/// Ignore SIGPIPE: a write to a closed pipe fails with `EPIPE` instead of killing the
+/// process, and the interpreter then ends the program quietly with status 0 (see
+/// `limits::stdout_closed`), as `python3 ... | head` does with SIGPIPE handling.
 pub fn reset_sigpipe() {
     #[cfg(unix)]
     unsafe {
-        // SAFETY: setting a signal disposition to its default has no preconditions.
-        libc_signal(13, 0);
+        // SAFETY: setting a signal disposition to "ignore" has no preconditions.
+        libc_signal(13, 1);
     }
 }
 

@@ -34,8 +34,13 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 pub fn run_source(source: Rc<SourceFile>, out: Output, opts: Options) -> i32 {
     let mut rt = Runtime::new(out, opts);
     let status = run_in(&mut rt, source);
-    rt.flush_out();
-    status
+    match limits::final_flush(&mut rt) {
+        Some(msg) => {
+            eprintln!("{msg}");
+            if status == 0 { 1 } else { status }
+        }
+        None => status,
+    }
 }
 
 /// Run a program in an existing runtime; returns the exit status.
@@ -74,6 +79,9 @@ pub fn run_in(rt: &mut Runtime, source: Rc<SourceFile>) -> i32 {
 /// The exit status for an uncaught exception, printing its traceback (or, for
 /// `SystemExit`, its message).
 pub fn exit_status(rt: &mut Runtime, e: &runtime::class::Exc) -> i32 {
+    if limits::is_quiet_halt(e) {
+        return 0;
+    }
     if e.class().is_subclass(&rt.types.exc("SystemExit")) {
         let code = e.exc_data().args.first().cloned().unwrap_or(Value::None);
         return match code {

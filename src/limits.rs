@@ -58,6 +58,8 @@ thread_local! {
     static HALTED: Cell<Option<&'static str>> = const { Cell::new(None) };
     /// The step budget of the runtime on this thread.
     static MAX_STEPS: Cell<u64> = const { Cell::new(u64::MAX) };
+    /// Whether the checkpoint also polls for Ctrl-C (the REPL, where SIGINT is handled).
+    static POLL_SIGINT: Cell<bool> = const { Cell::new(false) };
     /// The class of the exception that stops a program (not in any namespace).
     static HALT_CLASS: RefCell<Option<Rc<Class>>> = const { RefCell::new(None) };
 }
@@ -110,7 +112,7 @@ pub fn start(opts: &crate::runtime::Options) -> u64 {
 
 fn next_mark(steps: u64, max_steps: u64) -> u64 {
     let c = config();
-    if c.timeout.is_some() || c.max_memory_mb.is_some() { max_steps.min(steps.saturating_add(CHECK_EVERY)) } else { max_steps }
+    if c.timeout.is_some() || c.max_memory_mb.is_some() || POLL_SIGINT.with(|p| p.get()) { max_steps.min(steps.saturating_add(CHECK_EVERY)) } else { max_steps }
 }
 
 /// Count one evaluation step; past the next mark, run the limit checks.
@@ -136,6 +138,10 @@ pub fn checkpoint(rt: &mut Runtime) -> Result<(), Exc> {
     if rt.steps >= max_steps {
         return Err(halt(rt, "steps"));
     }
+    if POLL_SIGINT.with(|p| p.get()) && crate::aio::signals::take_sync_interrupt() {
+        rt.next_check = next_mark(rt.steps, max_steps);
+        return Err(rt.new_exc(&rt.types.keyboard_interrupt, vec![]));
+    }
     if deadline().is_some_and(|d| Instant::now() >= d) {
         return Err(halt(rt, "time"));
     }
@@ -144,6 +150,14 @@ pub fn checkpoint(rt: &mut Runtime) -> Result<(), Exc> {
         return Err(rt.exc_msg(&rt.types.memory_error, ""));
     }
     Ok(())
+}
+
+/// From now on, check every few thousand steps whether Ctrl-C was pressed and raise
+/// `KeyboardInterrupt` where the program is (the REPL: a busy loop must be stoppable
+/// without leaving the session).
+pub fn poll_interrupts(rt: &mut Runtime) {
+    POLL_SIGINT.with(|p| p.set(true));
+    rt.next_check = rt.next_check.min(rt.steps.saturating_add(CHECK_EVERY));
 }
 
 /// Check the deadline outside the step counter (the event loop after a wait).
@@ -174,6 +188,43 @@ pub fn halted() -> bool {
     HALTED.with(|h| h.get().is_some())
 }
 
+/// Standard output was closed under us (a broken pipe): end the program quietly, with
+/// status 0, at the next step (no script code runs after it, as for a spent limit).
+pub fn stdout_closed(rt: &mut Runtime) {
+    HALTED.with(|h| h.set(Some("pipe")));
+    rt.next_check = rt.steps;
+}
+
+/// Whether `e` ends the program without a message and with status 0 (stdout closed).
+pub fn is_quiet_halt(e: &Exc) -> bool {
+    is_halt(e) && HALTED.with(|h| h.get()) == Some("pipe")
+}
+
+/// An I/O error as CPython words it: `[Errno 28] No space left on device`.
+pub fn os_error(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => {
+            let text = e.to_string();
+            let text = text.strip_suffix(&format!(" (os error {code})")).unwrap_or(&text).to_string();
+            std::io::Error::new(e.kind(), format!("[Errno {code}] {text}"))
+        }
+        None => e,
+    }
+}
+
+/// Flush standard output at the end of a run: the message to print when that fails
+/// (a full disk), nothing when it worked or the pipe was closed (which ends quietly).
+pub fn final_flush(rt: &mut Runtime) -> Option<String> {
+    if rt.stdout_closed {
+        return None;
+    }
+    match rt.out.flush() {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(e) => Some(format!("OSError: {}", os_error(e))),
+    }
+}
+
 /// Whether `e` is the uncatchable exception of a spent limit.
 pub fn is_halt(e: &Exc) -> bool {
     let c = e.class();
@@ -189,6 +240,7 @@ fn halt(rt: &mut Runtime, why: &'static str) -> Exc {
 fn halt_exc(rt: &mut Runtime, why: &str) -> Exc {
     let msg = match why {
         "steps" => format!("step limit of {} exceeded (--max-steps)", MAX_STEPS.with(|m| m.get())),
+        "pipe" => "standard output was closed".to_string(),
         _ => format!("time limit of {} s exceeded (--timeout)", config().timeout.unwrap_or(0.0)),
     };
     let cls = HALT_CLASS.with(|c| {

@@ -323,7 +323,7 @@ impl Drop for Fut {
     fn drop(&mut self) {
         let s = self.s.get_mut();
         if s.log_tb {
-            if let Some(e) = s.exception.take() {
+            if let Some(e) = s.exception.take().filter(|e| !crate::limits::is_halt(e)) {
                 let what = if self.kind == FutKind::Task { "Task" } else { "Future" };
                 super::log::defer(format!("{what} exception was never retrieved"), e);
             }

@@ -166,9 +166,10 @@ impl Runtime {
         match self.out.write(s) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 self.stdout_closed = true;
+                crate::limits::stdout_closed(self);
                 Ok(())
             }
-            r => r,
+            r => r.map_err(crate::limits::os_error),
         }
     }
 
@@ -180,6 +181,7 @@ impl Runtime {
         if let Err(e) = self.out.flush() {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 self.stdout_closed = true;
+                crate::limits::stdout_closed(self);
             }
         }
     }
