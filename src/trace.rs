@@ -31,7 +31,9 @@ pub enum Format {
 
 /// How a pending resumption was asked for.
 struct Pending {
-    g: Rc<Generator>,
+    /// The generator (only compared: a strong reference would delay its finalization
+    /// when the resumption is not pushed through the traced paths).
+    g: *const Generator,
     /// `send(42)`, `next()`, `throw(...)`, `close()`.
     call: String,
     /// What the resumed frame receives (`resumed with 42`, `starts`...).
@@ -140,7 +142,7 @@ impl Tracer {
         let ts = if ph == "M" {
             0.0
         } else {
-            let clock = crate::aio::event_loop::running().map(|_| crate::aio::event_loop::now() * 1e6).unwrap_or(0.0);
+            let clock = crate::aio::event_loop::running().map(|_| clock_now() * 1e6).unwrap_or(0.0);
             let ts = clock.max(self.last_ts + 1.0);
             self.last_ts = ts;
             ts
@@ -260,8 +262,13 @@ fn frame_name(f: &Frame) -> String {
     }
 }
 
+/// The loop's clock, read without moving the virtual clock.
+fn clock_now() -> f64 {
+    crate::aio::steer::peek().unwrap_or_else(crate::aio::event_loop::now)
+}
+
 fn clock_loc() -> String {
-    format!("loop t={:.3}", crate::aio::event_loop::now())
+    format!("loop t={:.3}", clock_now())
 }
 
 /// Run `f` with the tracer taken out of the runtime (nothing is traced meanwhile).
@@ -306,7 +313,7 @@ pub fn resuming(rt: &mut Runtime, g: &Rc<Generator>, input: &crate::eval::suspen
                 }
             }
         };
-        t.pending = Some(Pending { g: g.clone(), call, receives });
+        t.pending = Some(Pending { g: Rc::as_ptr(g), call, receives });
     });
 }
 
@@ -317,7 +324,7 @@ pub fn pushed(rt: &mut Runtime, caller: Option<&Activation>, a: &Activation) {
     let Some(g) = &f.owner else { return };
     with(rt, |rt, t| {
         let Some(p) = t.pending.take() else { return };
-        if !Rc::ptr_eq(&p.g, g) {
+        if p.g != Rc::as_ptr(g) {
             return;
         }
         let target = gen_desc(g);
