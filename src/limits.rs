@@ -255,7 +255,7 @@ fn halt_exc(rt: &mut Runtime, why: &str) -> Exc {
 /// or would take the heap past `--max-memory`; call before building big objects.
 pub fn check_alloc(rt: &Runtime, bytes: usize) -> Result<(), Exc> {
     if bytes > MAX_SINGLE_ALLOC || crate::alloc::would_exceed(bytes) {
-        return Err(rt.exc_msg(&rt.types.memory_error, ""));
+        return Err(rt.new_exc(&rt.types.memory_error, vec![]));
     }
     Ok(())
 }

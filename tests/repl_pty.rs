@@ -1,7 +1,7 @@
 //! The REPL in a real pseudo-terminal (rexpect): a multi-line `def` typed line by line,
 //! Tab completion of an attribute, Ctrl-C during `await asyncio.sleep(10)` returning to
-//! the prompt within a second with state intact, and history recall with the Up arrow
-//! after a restart.
+//! the prompt within a second with state intact (and in a busy loop that never awaits),
+//! and history recall with the Up arrow after a restart.
 
 use rexpect::session::{spawn_command, PtySession};
 use std::process::Command;
@@ -55,6 +55,21 @@ fn repl_in_a_pseudo_terminal() {
     std::thread::sleep(Duration::from_millis(200));
     p.send_line(" + 1").unwrap();
     p.exp_string("8").expect("Tab completed b.unusual_attribute_name");
+    p.exp_string(&fresh(">>> ")).unwrap();
+
+    // Ctrl-C also stops code that never returns to the event loop.
+    line(&mut p, "n = 0", ">>> ");
+    line(&mut p, "while True:", "... ");
+    line(&mut p, "    n += 1", "... ");
+    p.send_line("").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let t0 = Instant::now();
+    p.send_control('c').unwrap();
+    p.exp_string("KeyboardInterrupt").expect("KeyboardInterrupt in a busy loop");
+    p.exp_string(&fresh(">>> ")).expect("prompt back after a busy loop");
+    assert!(t0.elapsed() < Duration::from_secs(1), "Ctrl-C in a busy loop took {:?}", t0.elapsed());
+    p.send_line("n > 1000").unwrap();
+    p.exp_string("True").expect("the loop ran, and its state is kept");
     p.exp_string(&fresh(">>> ")).unwrap();
 
     // Ctrl-C during a top-level await: KeyboardInterrupt, the finally ran, the

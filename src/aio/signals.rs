@@ -13,6 +13,7 @@ use std::cell::{Cell, RefCell};
 use std::io::Read;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// The poller token of the signal socket.
 pub const TOKEN: usize = usize::MAX - 1;
@@ -22,6 +23,10 @@ const SIGINT: i32 = 2;
 
 /// True while no `asyncio.run` is handling SIGINT: the default action applies.
 static OUTSIDE: AtomicBool = AtomicBool::new(true);
+
+/// Set by the handler too, for code that runs without returning to the loop (a busy
+/// `while` in the REPL): the evaluator's periodic checkpoint polls it.
+static SYNC: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
 thread_local! {
     static READ_END: RefCell<Option<mio::net::UnixStream>> = const { RefCell::new(None) };
@@ -46,6 +51,10 @@ fn install() -> bool {
     if signal_hook::flag::register_conditional_default(SIGINT, &OUTSIDE).is_err() {
         return false;
     }
+    let sync = SYNC.get_or_init(|| Arc::new(AtomicBool::new(false)));
+    if signal_hook::flag::register(SIGINT, sync.clone()).is_err() {
+        return false;
+    }
     READ_END.with(|r| *r.borrow_mut() = Some(mio::net::UnixStream::from_std(read)));
     true
 }
@@ -60,6 +69,8 @@ pub fn enter_run(lp: &Rc<Loop>, main: &Rc<Fut>) {
             lp.io.borrow_mut().register_signal_socket(s, TOKEN);
         }
     });
+    // A SIGINT already handled (by the checkpoint) must not cancel this run.
+    drain();
     RUN.with(|r| *r.borrow_mut() = Some((main.clone(), 0)));
     OUTSIDE.store(false, Ordering::SeqCst);
 }
@@ -91,18 +102,10 @@ pub fn dispatch(rt: &mut Runtime) -> Result<(), Exc> {
     if !PENDING.replace(false) {
         return Ok(());
     }
-    let mut count = 0;
-    READ_END.with(|r| {
-        if let Some(s) = r.borrow_mut().as_mut() {
-            let mut buf = [0u8; 64];
-            while let Ok(n) = s.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                count += n;
-            }
-        }
-    });
+    if let Some(sync) = SYNC.get() {
+        sync.store(false, Ordering::SeqCst);
+    }
+    let count = read_pipe();
     for _ in 0..count.max(1) {
         let main = RUN.with(|r| {
             let mut r = r.borrow_mut();
@@ -119,4 +122,40 @@ pub fn dispatch(rt: &mut Runtime) -> Result<(), Exc> {
         }
     }
     Ok(())
+}
+
+/// Read and count the bytes the handler wrote to the signal socket.
+fn read_pipe() -> usize {
+    let mut count = 0;
+    READ_END.with(|r| {
+        if let Some(s) = r.borrow_mut().as_mut() {
+            let mut buf = [0u8; 64];
+            while let Ok(n) = s.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                count += n;
+            }
+        }
+    });
+    count
+}
+
+/// Forget SIGINTs already seen.
+fn drain() {
+    PENDING.set(false);
+    read_pipe();
+    if let Some(sync) = SYNC.get() {
+        sync.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Whether a SIGINT arrived while code ran without returning to the loop; taking it
+/// also forgets it for the loop (one Ctrl-C, one KeyboardInterrupt).
+pub fn take_sync_interrupt() -> bool {
+    let hit = SYNC.get().is_some_and(|s| s.swap(false, Ordering::SeqCst));
+    if hit {
+        drain();
+    }
+    hit
 }

@@ -33,11 +33,12 @@ pub struct Session {
 impl Session {
     /// A new session writing to `out`.
     pub fn new(out: Output, opts: Options, color: bool) -> Session {
-        let rt = Runtime::new(out, opts);
+        let mut rt = Runtime::new(out, opts);
         let globals = Rc::new(Dict::new());
         globals.set_str(intern("__name__"), Value::str("__main__"));
         globals.set_str(intern("__doc__"), Value::None);
         crate::builtins::modules::set_main_globals(globals.clone());
+        crate::limits::poll_interrupts(&mut rt);
         Session { rt, globals, count: 0, color, event_loop: None }
     }
 
