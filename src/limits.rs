@@ -147,7 +147,7 @@ pub fn checkpoint(rt: &mut Runtime) -> Result<(), Exc> {
     }
     rt.next_check = next_mark(rt.steps, max_steps);
     if crate::alloc::over_limit() {
-        return Err(rt.exc_msg(&rt.types.memory_error, ""));
+        return Err(rt.new_exc(&rt.types.memory_error, vec![]));
     }
     Ok(())
 }

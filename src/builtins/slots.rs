@@ -188,7 +188,7 @@ fn inplace_slot(rt: &mut Runtime, a: Args, op: BinOp) -> Ret {
             if n <= 0 {
                 l.borrow_mut().clear();
             } else if items.len().saturating_mul(n as usize) > 1 << 34 {
-                return raise(rt.exc_msg(&rt.types.memory_error, ""));
+                return raise(rt.new_exc(&rt.types.memory_error, vec![]));
             } else {
                 let mut v = Vec::with_capacity(items.len() * n as usize);
                 for _ in 0..n {

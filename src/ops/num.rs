@@ -208,7 +208,7 @@ fn big_int_op(rt: &Runtime, op: BinOp, a: BigInt, b: BigInt) -> PyResult {
         BinOp::Sub => Value::from_bigint(a - b),
         BinOp::Mul => {
             if a.bits() + b.bits() > 64 * 1024 * 1024 * 8 {
-                return raise(rt.exc_msg(&rt.types.memory_error, ""));
+                return raise(rt.new_exc(&rt.types.memory_error, vec![]));
             }
             Value::from_bigint(a * b)
         }
@@ -267,10 +267,10 @@ fn big_int_op(rt: &Runtime, op: BinOp, a: BigInt, b: BigInt) -> PyResult {
                 if a == BigInt::from(-1) {
                     return Ok(Value::Int(if b.is_even() { 1 } else { -1 }));
                 }
-                return raise(rt.exc_msg(&rt.types.memory_error, ""));
+                return raise(rt.new_exc(&rt.types.memory_error, vec![]));
             };
             if (a.bits() as u128) * (e as u128) > 8 * 1024 * 1024 * 1024 {
-                return raise(rt.exc_msg(&rt.types.memory_error, ""));
+                return raise(rt.new_exc(&rt.types.memory_error, vec![]));
             }
             Value::from_bigint(a.pow(e))
         }
@@ -403,7 +403,7 @@ fn repeat_count(rt: &Runtime, n: &Value, len: usize, item_size: usize) -> PyResu
     };
     let n = n.max(0) as usize;
     if len.saturating_mul(n) > (1usize << 34) {
-        return raise(rt.exc_msg(&rt.types.memory_error, ""));
+        return raise(rt.new_exc(&rt.types.memory_error, vec![]));
     }
     crate::limits::check_items(rt, len.saturating_mul(n), item_size).map_err(Fail::from)?;
     Ok(Some(n))
