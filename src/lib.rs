@@ -73,6 +73,7 @@ pub fn run_in(rt: &mut Runtime, source: Rc<SourceFile>) -> i32 {
     if eval::finalize::pending() {
         eval::finalize::run_pending(rt);
     }
+    runtime::gc::report_stats();
     status
 }
 

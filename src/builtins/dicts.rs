@@ -82,7 +82,7 @@ pub fn dict_del(rt: &mut Runtime, d: &Dict, key: &Value) -> PyResult<Option<Valu
 
 /// A shallow copy.
 pub fn dict_copy(d: &Dict) -> Rc<Dict> {
-    Rc::new(Dict::from_table(d.borrow().clone()))
+    crate::runtime::gc::new_dict(Dict::from_table(d.borrow().clone()))
 }
 
 /// Add every entry of `src` to `d`.
@@ -296,7 +296,7 @@ fn fromkeys(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let (it, val) = (a.pos[1].clone(), a.pos.get(2).cloned().unwrap_or(Value::None));
-    let d = Rc::new(Dict::new());
+    let d = crate::runtime::gc::new_dict(Dict::new());
     let keys = match ops::iter::collect(rt, &it) {
         Ok(k) => k,
         Err(e) => return raise(ops::expect_raise(e)),

@@ -283,7 +283,7 @@ pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
             if !a.pos.is_empty() || a.has_kw() {
                 return raise(rt.type_error("object() takes no arguments"));
             }
-            Ok(Value::Inst(Rc::new(Instance::new(cls.clone()))))
+            Ok(Value::Inst(crate::runtime::gc::new_inst(Instance::new(cls.clone()))))
         }
         Kind::Type => make_type(rt, &a),
         Kind::Int => make_int(rt, &a),
@@ -319,7 +319,7 @@ pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
             if let Err(e) = at_most(rt, &a, "dict", 1) {
                 return raise(e);
             }
-            let d = Rc::new(Dict::new());
+            let d = crate::runtime::gc::new_dict(Dict::new());
             if let Some(v) = a.pos.first() {
                 if let Err(e) = super::dicts::dict_update_any(rt, &d, v) {
                     return raise(ops::expect_raise(e));
@@ -417,7 +417,7 @@ pub fn base_payload(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Result<Option
     if mutable && has_init {
         return Ok(Some(match base.kind {
             Kind::List => Value::list(vec![]),
-            Kind::Dict => Value::Dict(Rc::new(Dict::new())),
+            Kind::Dict => Value::Dict(crate::runtime::gc::new_dict(Dict::new())),
             _ => super::sets::set_from_values(rt, vec![], false).map_err(ops::expect_raise)?,
         }));
     }
@@ -444,7 +444,7 @@ fn object_init(_rt: &mut Runtime, _a: Args) -> Ret {
 fn object_new(rt: &mut Runtime, a: Args) -> Ret {
     match a.pos.first() {
         Some(Value::Class(c)) => {
-            let inst = Rc::new(Instance::new(c.clone()));
+            let inst = crate::runtime::gc::new_inst(Instance::new(c.clone()));
             Ret::Val(Value::Inst(inst))
         }
         _ => raise(rt.type_error("object.__new__(X): X is not a type object")),
@@ -597,7 +597,7 @@ fn builtin_new(rt: &mut Runtime, a: Args) -> Ret {
     if cls.builtin {
         return construct(rt, cls, rest);
     }
-    let inst = Rc::new(Instance::new(cls.clone()));
+    let inst = crate::runtime::gc::new_inst(Instance::new(cls.clone()));
     match base_payload(rt, cls, rest) {
         Ok(p) => *inst.base.borrow_mut() = p,
         Err(e) => return raise(e),

@@ -95,7 +95,9 @@ pub fn make_generator(func: &Function, kind: FuncKind, fr: Box<Frame>) -> Value 
     };
     let name = func.name.borrow().clone();
     let qual = func.qualname.borrow().clone();
-    Value::Gen(Rc::new(Generator::new(gk, func.code, fr, name, qual)))
+    let g = Rc::new(Generator::new(gk, func.code, fr, name, qual));
+    crate::runtime::gc::track_gen(&g);
+    Value::Gen(g)
 }
 
 /// A new frame for `func` with its arguments bound, cells made and body scheduled.
@@ -190,7 +192,7 @@ fn bind_args(rt: &mut Runtime, func: &Function, fr: &mut Frame, args: &[Value], 
     } else if sig.vararg {
         fr.locals[vararg_slot] = Some(Value::tuple(vec![]));
     }
-    let kwdict = if sig.kwarg { Some(Rc::new(Dict::new())) } else { None };
+    let kwdict = if sig.kwarg { Some(crate::runtime::gc::new_dict(Dict::new())) } else { None };
     let mut posonly_as_kw: Vec<&str> = Vec::new();
     for (i, name) in kwnames.iter().enumerate() {
         let val = &args[npos + i];
@@ -291,7 +293,7 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
             Err(Fail::Slow) => unreachable!(),
         }
     } else {
-        let inst = Rc::new(Instance::new(cls.clone()));
+        let inst = crate::runtime::gc::new_inst(Instance::new(cls.clone()));
         if cls.kind == Kind::Exception {
             inst.exc_data_mut().args = args[..args.len() - kwnames.len()].to_vec();
         } else if cls.kind != Kind::Object {

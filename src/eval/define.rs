@@ -37,7 +37,7 @@ fn make_function(f: &Frame, def: &'static FuncDefX, defaults: Vec<Value>, kwvals
     for ((i, _), v) in def.kwdefaults.iter().zip(kwvals) {
         kwdefaults[*i as usize] = Some(v);
     }
-    Value::Func(Rc::new(Function {
+    let func = Rc::new(Function {
         code,
         globals: f.globals.clone(),
         defaults: RefCell::new(defaults),
@@ -47,7 +47,9 @@ fn make_function(f: &Frame, def: &'static FuncDefX, defaults: Vec<Value>, kwvals
         qualname: RefCell::new(code.qualname.clone()),
         dict: RefCell::new(None),
         doc: RefCell::new(code.doc.clone().unwrap_or(Value::None)),
-    }))
+    });
+    crate::runtime::gc::track_func(&func);
+    Value::Func(func)
 }
 
 /// Evaluate expressions `list[from..]` onto the stack, continuing at state `base + i`.
@@ -227,9 +229,9 @@ pub fn build_class(rt: &mut Runtime, name: Rc<crate::runtime::str::PyStr>, qualn
         _ => intern("__main__"),
     };
     let cell = ns.del_str(&intern("__classcell__"));
+    ns.borrow_mut().class_ns = true;
     let cls = Rc::new(Class {
         name: RefCell::new(name),
-    ns.borrow_mut().class_ns = true;
         qualname: RefCell::new(qualname),
         module: RefCell::new(module),
         bases: RefCell::new(base_classes),
@@ -239,9 +241,10 @@ pub fn build_class(rt: &mut Runtime, name: Rc<crate::runtime::str::PyStr>, qualn
         builtin: false,
         has_getattr: Cell::new(false),
         has_eq: Cell::new(false),
-    });
-    cls.has_getattr.set(ops::attr::class_lookup(&cls, "__getattr__").is_some());
         attr_cache: Default::default(),
+    });
+    crate::runtime::gc::track_class(&cls);
+    cls.has_getattr.set(ops::attr::class_lookup(&cls, "__getattr__").is_some());
     cls.has_eq.set(super::call::user_attr(&cls, "__eq__").is_some());
     if let Some(c) = cell.as_ref().and_then(|c| downcast::<ClassCell>(c)) {
         *c.0.value.borrow_mut() = Some(Value::Class(cls.clone()));

@@ -10,11 +10,10 @@ use crate::ops::{self, Fail};
 use crate::runtime::dict::Dict;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
-use std::rc::Rc;
 
 /// Start a dict display: a dict is built on the stack as items are evaluated.
 pub fn dict_start(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
-    f.push(Value::Dict(Rc::new(Dict::new())));
+    f.push(Value::Dict(crate::runtime::gc::new_dict(Dict::new())));
     dict_cont(rt, f, e, 0)
 }
 

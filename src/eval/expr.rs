@@ -299,7 +299,7 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             crate::builtins::sets::set_display(rt, v, items.iter().all(folds_to_constant))
         }
         ExprKind::Dict(items) => {
-            let d = Rc::new(Dict::new());
+            let d = crate::runtime::gc::new_dict(Dict::new());
             for (k, v) in items.iter() {
                 let key = fast(rt, f, k.as_ref().unwrap())?;
                 let val = fast(rt, f, v)?;

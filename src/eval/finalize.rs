@@ -24,6 +24,12 @@ pub fn queue_orphan(frame: Box<Frame>, kind: GenKind, qualname: Rc<PyStr>) {
     PENDING.with(|p| p.set(true));
 }
 
+/// Ask the driver to call [`run_pending`] at its next safe point (the cycle collector
+/// is due).
+pub fn wake() {
+    PENDING.with(|p| p.set(true));
+}
+
 /// Whether orphans wait to be closed.
 #[inline]
 pub fn pending() -> bool {
@@ -37,6 +43,9 @@ pub fn run_pending(rt: &mut Runtime) {
         return;
     }
     PENDING.with(|p| p.set(false));
+    if crate::runtime::gc::due() {
+        crate::runtime::gc::collect_if_due(rt);
+    }
     loop {
         let item = QUEUE.with(|q| {
             let mut q = q.borrow_mut();

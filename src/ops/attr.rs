@@ -64,7 +64,11 @@ pub fn module_name(v: &Value) -> Option<String> {
 /// Bind a class attribute found for an instance access.
 fn bind(rt: &mut Runtime, attr: Value, obj: &Value, cls: &Rc<Class>) -> PyResult {
     Ok(match &attr {
-        Value::Func(_) => Value::Method(Rc::new(BoundMethod { func: attr, receiver: obj.clone() })),
+        Value::Func(_) => {
+            let m = Rc::new(BoundMethod { func: attr, receiver: obj.clone() });
+            crate::runtime::gc::track_method(&m);
+            Value::Method(m)
+        }
         Value::Native(n) if n.bound.is_none() && n.owner.is_some() => Value::Native(Rc::new(NativeFn {
             name: n.name,
             owner: n.owner,
@@ -99,7 +103,11 @@ fn bind(rt: &mut Runtime, attr: Value, obj: &Value, cls: &Rc<Class>) -> PyResult
 fn bind_class(func: Value, cls: Value) -> Value {
     match &func {
         Value::Native(n) if n.bound.is_none() => Value::Native(Rc::new(NativeFn { name: n.name, owner: n.owner, func: n.func, bound: Some(cls) })),
-        _ => Value::Method(Rc::new(BoundMethod { func, receiver: cls })),
+        _ => {
+            let m = Rc::new(BoundMethod { func, receiver: cls });
+            crate::runtime::gc::track_method(&m);
+            Value::Method(m)
+        }
     }
 }
 

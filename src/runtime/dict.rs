@@ -243,3 +243,16 @@ impl Dict {
         Some(t.remove_at(pos).value)
     }
 }
+
+impl Dict {
+    /// Borrow the table to read, unless it is borrowed to change (for the cycle
+    /// collector, which must not panic).
+    pub fn try_borrow_table(&self) -> Result<Ref<'_, DictTable>, std::cell::BorrowError> {
+        self.table.try_borrow()
+    }
+
+    /// Borrow the table to change it, unless it is borrowed.
+    pub fn try_borrow_table_mut(&self) -> Result<RefMut<'_, DictTable>, std::cell::BorrowMutError> {
+        self.table.try_borrow_mut()
+    }
+}

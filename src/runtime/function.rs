@@ -19,7 +19,9 @@ pub struct CellObj {
 impl CellObj {
     /// A new cell holding `v`.
     pub fn new(v: Option<Value>) -> Rc<CellObj> {
-        Rc::new(CellObj { value: RefCell::new(v) })
+        let c = Rc::new(CellObj { value: RefCell::new(v) });
+        super::gc::track_cell(&c);
+        c
     }
 }
 

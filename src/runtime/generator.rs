@@ -82,6 +82,29 @@ impl Generator {
     }
 }
 
+impl Generator {
+    /// Hand the parked frame of a suspended generator to the finalizer queue, as dropping
+    /// the generator would (the cycle collector found it unreachable): it is closed at
+    /// the driver's next safe point. Returns whether a frame was queued.
+    pub fn orphan(&self) -> bool {
+        if self.state.get() != GenState::Suspended {
+            return false;
+        }
+        let Some(frame) = self.frame.try_borrow_mut().ok().and_then(|mut f| f.take()) else { return false };
+        self.state.set(GenState::Finished);
+        let qualname = self.qualname.borrow().clone();
+        let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
+            crate::aio::asyncgen_dropped(frame, qualname.clone())
+        } else {
+            Some(frame)
+        };
+        if let Some(frame) = frame {
+            crate::eval::finalize::queue_orphan(frame, self.kind, qualname);
+        }
+        true
+    }
+}
+
 impl Drop for Generator {
     fn drop(&mut self) {
         if self.state.get() == GenState::Suspended {

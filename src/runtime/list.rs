@@ -47,3 +47,16 @@ impl List {
         self.items.borrow().get(i).cloned()
     }
 }
+
+impl List {
+    /// Borrow the items to read, unless they are borrowed to change (for the cycle
+    /// collector, which must not panic).
+    pub fn try_borrow_items(&self) -> Result<Ref<'_, Vec<Value>>, std::cell::BorrowError> {
+        self.items.try_borrow()
+    }
+
+    /// Borrow the items to change them, unless they are borrowed.
+    pub fn try_borrow_items_mut(&self) -> Result<RefMut<'_, Vec<Value>>, std::cell::BorrowMutError> {
+        self.items.try_borrow_mut()
+    }
+}

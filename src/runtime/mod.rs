@@ -8,6 +8,7 @@ pub mod dict;
 pub mod floatrepr;
 pub mod format;
 pub mod function;
+pub mod gc;
 pub mod generator;
 pub mod hash;
 pub mod intern;
@@ -188,7 +189,7 @@ impl Runtime {
 
     /// A new exception instance of class `cls` with the given args.
     pub fn new_exc(&self, cls: &Rc<Class>, args: Vec<Value>) -> Exc {
-        let inst = Rc::new(class::Instance::new(cls.clone()));
+        let inst = gc::new_inst(class::Instance::new(cls.clone()));
         inst.exc_data_mut().args = args;
         inst
     }

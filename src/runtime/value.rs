@@ -83,12 +83,16 @@ impl Value {
 
     /// A `tuple` value.
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Rc::new(Tuple::new(items)))
+        let t = Rc::new(Tuple::new(items));
+        super::gc::track_tuple(&t);
+        Value::Tuple(t)
     }
 
     /// A `list` value.
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(List::new(items)))
+        let l = Rc::new(List::new(items));
+        super::gc::track_list(&l);
+        Value::List(l)
     }
 
     /// An int value from a big integer, normalised to `Int` when it fits.

@@ -1,0 +1,689 @@
+//! The cycle collector: trial deletion over the container objects, as CPython's `gc`.
+//!
+//! Reference counting frees everything but cycles. Container objects that can be part of
+//! one (lists, dicts, tuples holding containers, instances and exceptions, user classes,
+//! functions, cells, bound methods, generators and coroutines with their parked frames)
+//! are registered when created, as a `Weak` pointer pushed on a per-thread list: no
+//! header in the object, one push per allocation. A collection upgrades the entries of a
+//! generation (dead ones are simply dropped, which frees their memory), sets each
+//! object's `gc_refs` to its strong count, subtracts one for every reference from another
+//! object of the generation ([`children`] lists an object's references), marks everything
+//! reachable from objects with references from outside, and clears the rest: their
+//! contents are taken out and dropped outside any borrow, which breaks the cycles.
+//!
+//! Two generations. New objects are young; a young collection runs once `YOUNG_LIMIT`
+//! objects were registered since the last one (the driver runs it at its next safe point,
+//! where finalizers run: never from `Drop`) and promotes the survivors. A full collection
+//! runs when the old generation grew by a quarter since the last full one (CPython's
+//! rule for its oldest generation), so collecting is amortised O(1) per allocation.
+//!
+//! Suspended generators found in garbage are closed first, like CPython's PEP 442
+//! finalization: their frame goes to the finalizer queue (`eval/finalize.rs`), which
+//! runs their `finally` blocks, and nothing is cleared in that collection; what is still
+//! unreachable afterwards is cleared by the next one.
+//!
+//! The collector is conservative where it cannot see: references from objects it does
+//! not track (native bound methods, iterators, properties, asyncio objects, running
+//! frames, Rust locals) count as references from outside, and an object whose cell is
+//! borrowed at collection time is treated as reachable.
+
+use super::class::{Class, Instance};
+use super::dict::{Dict, DictTable};
+use super::function::{BoundMethod, CellObj, Function};
+use super::generator::{GenState, Generator};
+use super::list::List;
+use super::tuple::Tuple;
+use super::value::Value;
+use super::Runtime;
+use crate::eval::frame::{Completion, Frame, ReturnMode};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+/// Registrations since the last young collection that trigger the next one (the
+/// environment variable `CORO_GC_THRESHOLD` overrides it, for tests).
+const YOUNG_LIMIT: usize = 2000;
+
+/// A registered object.
+enum Tracked {
+    List(Weak<List>),
+    Dict(Weak<Dict>),
+    Tuple(Weak<Tuple>),
+    Inst(Weak<Instance>),
+    Class(Weak<Class>),
+    Func(Weak<Function>),
+    Cell(Weak<CellObj>),
+    Method(Weak<BoundMethod>),
+    Gen(Weak<Generator>),
+}
+
+/// A registered object held strongly during a collection.
+enum Obj {
+    List(Rc<List>),
+    Dict(Rc<Dict>),
+    Tuple(Rc<Tuple>),
+    Inst(Rc<Instance>),
+    Class(Rc<Class>),
+    Func(Rc<Function>),
+    Cell(Rc<CellObj>),
+    Method(Rc<BoundMethod>),
+    Gen(Rc<Generator>),
+}
+
+#[inline]
+fn addr<T: ?Sized>(r: &Rc<T>) -> usize {
+    Rc::as_ptr(r) as *const u8 as usize
+}
+
+impl Tracked {
+    fn upgrade(&self) -> Option<Obj> {
+        Some(match self {
+            Tracked::List(w) => Obj::List(w.upgrade()?),
+            Tracked::Dict(w) => Obj::Dict(w.upgrade()?),
+            Tracked::Tuple(w) => Obj::Tuple(w.upgrade()?),
+            Tracked::Inst(w) => Obj::Inst(w.upgrade()?),
+            Tracked::Class(w) => Obj::Class(w.upgrade()?),
+            Tracked::Func(w) => Obj::Func(w.upgrade()?),
+            Tracked::Cell(w) => Obj::Cell(w.upgrade()?),
+            Tracked::Method(w) => Obj::Method(w.upgrade()?),
+            Tracked::Gen(w) => Obj::Gen(w.upgrade()?),
+        })
+    }
+
+    fn alive(&self) -> bool {
+        match self {
+            Tracked::List(w) => w.strong_count() > 0,
+            Tracked::Dict(w) => w.strong_count() > 0,
+            Tracked::Tuple(w) => w.strong_count() > 0,
+            Tracked::Inst(w) => w.strong_count() > 0,
+            Tracked::Class(w) => w.strong_count() > 0,
+            Tracked::Func(w) => w.strong_count() > 0,
+            Tracked::Cell(w) => w.strong_count() > 0,
+            Tracked::Method(w) => w.strong_count() > 0,
+            Tracked::Gen(w) => w.strong_count() > 0,
+        }
+    }
+}
+
+impl Obj {
+    fn addr(&self) -> usize {
+        match self {
+            Obj::List(r) => addr(r),
+            Obj::Dict(r) => addr(r),
+            Obj::Tuple(r) => addr(r),
+            Obj::Inst(r) => addr(r),
+            Obj::Class(r) => addr(r),
+            Obj::Func(r) => addr(r),
+            Obj::Cell(r) => addr(r),
+            Obj::Method(r) => addr(r),
+            Obj::Gen(r) => addr(r),
+        }
+    }
+
+    /// References held by the collector's own `Rc` excluded.
+    fn strong(&self) -> usize {
+        match self {
+            Obj::List(r) => Rc::strong_count(r),
+            Obj::Dict(r) => Rc::strong_count(r),
+            Obj::Tuple(r) => Rc::strong_count(r),
+            Obj::Inst(r) => Rc::strong_count(r),
+            Obj::Class(r) => Rc::strong_count(r),
+            Obj::Func(r) => Rc::strong_count(r),
+            Obj::Cell(r) => Rc::strong_count(r),
+            Obj::Method(r) => Rc::strong_count(r),
+            Obj::Gen(r) => Rc::strong_count(r),
+        }
+        .saturating_sub(1)
+    }
+
+    fn downgrade(&self) -> Tracked {
+        match self {
+            Obj::List(r) => Tracked::List(Rc::downgrade(r)),
+            Obj::Dict(r) => Tracked::Dict(Rc::downgrade(r)),
+            Obj::Tuple(r) => Tracked::Tuple(Rc::downgrade(r)),
+            Obj::Inst(r) => Tracked::Inst(Rc::downgrade(r)),
+            Obj::Class(r) => Tracked::Class(Rc::downgrade(r)),
+            Obj::Func(r) => Tracked::Func(Rc::downgrade(r)),
+            Obj::Cell(r) => Tracked::Cell(Rc::downgrade(r)),
+            Obj::Method(r) => Tracked::Method(Rc::downgrade(r)),
+            Obj::Gen(r) => Tracked::Gen(Rc::downgrade(r)),
+        }
+    }
+}
+
+/// The registry of one thread's tracked objects.
+struct Registry {
+    /// Registered since the last collection.
+    young: Vec<Tracked>,
+    /// Survivors of collections (dead entries stay until the next full collection).
+    old: Vec<Tracked>,
+    /// Live old objects after the last full collection.
+    old_base: usize,
+    /// The young collection threshold (0 until the first collection reads it).
+    limit: usize,
+}
+
+thread_local! {
+    static REG: RefCell<Registry> = const {
+        RefCell::new(Registry { young: Vec::new(), old: Vec::new(), old_base: 0, limit: 0 })
+    };
+    static DUE: Cell<bool> = const { Cell::new(false) };
+    static STATS: Cell<Stats> = const { Cell::new(Stats { collections: 0, full: 0, collected: 0, finalized: 0 }) };
+}
+
+/// Counters of this thread's collector (`CORO_GC_STATS=1` prints them at exit).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    /// Collections run.
+    pub collections: u64,
+    /// Of which full collections.
+    pub full: u64,
+    /// Unreachable objects cleared.
+    pub collected: u64,
+    /// Suspended generators found unreachable and handed to the finalizer queue.
+    pub finalized: u64,
+}
+
+/// This thread's collector counters.
+pub fn stats() -> Stats {
+    STATS.with(|s| s.get())
+}
+
+/// Number of entries in the registry (live or not yet pruned), for tests.
+pub fn tracked() -> usize {
+    REG.with(|r| r.try_borrow().map(|r| r.young.len() + r.old.len()).unwrap_or(0))
+}
+
+#[inline]
+fn track(t: Tracked) {
+    REG.with(|r| {
+        if let Ok(mut r) = r.try_borrow_mut() {
+            r.young.push(t);
+            if r.young.len() >= r.limit {
+                DUE.with(|d| d.set(true));
+                crate::eval::finalize::wake();
+            }
+        }
+    })
+}
+
+/// Register a new list.
+#[inline]
+pub fn track_list(l: &Rc<List>) {
+    track(Tracked::List(Rc::downgrade(l)));
+}
+
+/// Register a new dict (one script code can reach as a value).
+#[inline]
+pub fn track_dict(d: &Rc<Dict>) {
+    track(Tracked::Dict(Rc::downgrade(d)));
+}
+
+/// Register a new tuple if it holds a value that could lead back to it.
+#[inline]
+pub fn track_tuple(t: &Rc<Tuple>) {
+    if t.items().iter().any(may_hold_cycle) {
+        track(Tracked::Tuple(Rc::downgrade(t)));
+    }
+}
+
+/// Register a new instance (or exception).
+#[inline]
+pub fn track_inst(i: &Rc<Instance>) {
+    track(Tracked::Inst(Rc::downgrade(i)));
+}
+
+/// Register a new user class.
+pub fn track_class(c: &Rc<Class>) {
+    track(Tracked::Class(Rc::downgrade(c)));
+}
+
+/// Register a new function.
+#[inline]
+pub fn track_func(f: &Rc<Function>) {
+    track(Tracked::Func(Rc::downgrade(f)));
+}
+
+/// Register a new closure cell.
+#[inline]
+pub fn track_cell(c: &Rc<CellObj>) {
+    track(Tracked::Cell(Rc::downgrade(c)));
+}
+
+/// Register a new bound method.
+#[inline]
+pub fn track_method(m: &Rc<BoundMethod>) {
+    track(Tracked::Method(Rc::downgrade(m)));
+}
+
+/// Register a new generator, coroutine or async generator.
+#[inline]
+pub fn track_gen(g: &Rc<Generator>) {
+    track(Tracked::Gen(Rc::downgrade(g)));
+}
+
+/// Whether a value is (or may contain) a tracked container.
+#[inline]
+fn may_hold_cycle(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Inst(_) | Value::Class(_) | Value::Func(_) | Value::Method(_) | Value::Gen(_) | Value::Set(_) | Value::Obj(_) | Value::Native(_) | Value::Iter(_)
+    )
+}
+
+/// Whether a collection is due (checked by the finalizer pass of the driver).
+#[inline]
+pub fn due() -> bool {
+    DUE.with(|d| d.get())
+}
+
+/// The address of a value's object, if it is of a tracked kind.
+#[inline]
+fn value_addr(v: &Value) -> Option<usize> {
+    Some(match v {
+        Value::List(r) => addr(r),
+        Value::Dict(r) => addr(r),
+        Value::Tuple(r) => addr(r),
+        Value::Inst(r) => addr(r),
+        Value::Class(r) => addr(r),
+        Value::Func(r) => addr(r),
+        Value::Method(r) => addr(r),
+        Value::Gen(r) => addr(r),
+        _ => return None,
+    })
+}
+
+#[inline]
+fn visit_value(v: &Value, f: &mut impl FnMut(usize)) {
+    if let Some(a) = value_addr(v) {
+        f(a);
+    }
+}
+
+/// Visit a dict held by an object: its entries count as the object's own when the
+/// object holds the only reference (instance, class and function namespaces are not
+/// registered by themselves), otherwise the dict is a reference like any other.
+fn visit_owned_dict(d: &Rc<Dict>, f: &mut impl FnMut(usize)) -> bool {
+    if Rc::strong_count(d) == 1 {
+        let Ok(t) = d.try_borrow_table() else { return false };
+        for e in t.iter() {
+            visit_value(&e.key, f);
+            visit_value(&e.value, f);
+        }
+    } else {
+        f(addr(d));
+    }
+    true
+}
+
+fn visit_frame(fr: &Frame, f: &mut impl FnMut(usize)) {
+    for v in fr.locals.iter().flatten() {
+        visit_value(v, f);
+    }
+    for c in &fr.cells {
+        f(addr(c));
+    }
+    for v in &fr.stack {
+        visit_value(v, f);
+    }
+    f(addr(&fr.globals));
+    if let Some(ns) = &fr.ns {
+        f(addr(ns));
+    }
+    if let ReturnMode::Init(v) = &fr.mode {
+        visit_value(v, f);
+    }
+    if let Some(g) = &fr.owner {
+        f(addr(g));
+    }
+    for c in &fr.pending {
+        match c {
+            Completion::Return(v) => visit_value(v, f),
+            Completion::Raise(e) => f(addr(e)),
+            _ => {}
+        }
+    }
+    for e in &fr.saved_handled {
+        f(addr(e));
+    }
+    if let Some(e) = &fr.throw {
+        f(addr(e));
+    }
+}
+
+/// Call `f` with the address of every object `o` holds a strong reference to (each
+/// reference once). Returns false when a borrow failed (some references were skipped).
+fn children(o: &Obj, f: &mut impl FnMut(usize)) -> bool {
+    match o {
+        Obj::List(l) => {
+            let Ok(items) = l.try_borrow_items() else { return false };
+            for v in items.iter() {
+                visit_value(v, f);
+            }
+        }
+        Obj::Dict(d) => {
+            let Ok(t) = d.try_borrow_table() else { return false };
+            for e in t.iter() {
+                visit_value(&e.key, f);
+                visit_value(&e.value, f);
+            }
+        }
+        Obj::Tuple(t) => {
+            for v in t.items() {
+                visit_value(v, f);
+            }
+        }
+        Obj::Inst(i) => {
+            let Ok(c) = i.class.try_borrow() else { return false };
+            f(addr(&c));
+            if !visit_owned_dict(&i.dict, f) {
+                return false;
+            }
+            if let Some(x) = &i.exc {
+                let Ok(x) = x.try_borrow() else { return false };
+                for v in &x.args {
+                    visit_value(v, f);
+                }
+                for v in [&x.cause, &x.context, &x.extra, &x.name, &x.obj].into_iter().flatten() {
+                    visit_value(v, f);
+                }
+                for tb in &x.traceback {
+                    for v in &tb.keep {
+                        visit_value(v, f);
+                    }
+                }
+            }
+            let Ok(b) = i.base.try_borrow() else { return false };
+            if let Some(v) = &*b {
+                visit_value(v, f);
+            }
+        }
+        Obj::Class(c) => {
+            if !visit_owned_dict(&c.dict, f) {
+                return false;
+            }
+            let (Ok(bases), Ok(mro)) = (c.bases.try_borrow(), c.mro.try_borrow()) else { return false };
+            for b in bases.iter().chain(mro.iter()) {
+                f(addr(b));
+            }
+        }
+        Obj::Func(func) => {
+            f(addr(&func.globals));
+            let (Ok(d), Ok(k), Ok(dict), Ok(doc)) = (func.defaults.try_borrow(), func.kwdefaults.try_borrow(), func.dict.try_borrow(), func.doc.try_borrow()) else {
+                return false;
+            };
+            for v in d.iter().chain(k.iter().flatten()) {
+                visit_value(v, f);
+            }
+            for c in func.closure.iter() {
+                f(addr(c));
+            }
+            if let Some(dict) = &*dict {
+                if !visit_owned_dict(dict, f) {
+                    return false;
+                }
+            }
+            visit_value(&doc, f);
+        }
+        Obj::Cell(c) => {
+            let Ok(v) = c.value.try_borrow() else { return false };
+            if let Some(v) = &*v {
+                visit_value(v, f);
+            }
+        }
+        Obj::Method(m) => {
+            visit_value(&m.func, f);
+            visit_value(&m.receiver, f);
+        }
+        Obj::Gen(g) => {
+            let Ok(fr) = g.frame.try_borrow() else { return false };
+            if let Some(fr) = &*fr {
+                visit_frame(fr, f);
+            }
+        }
+    }
+    true
+}
+
+/// Take a dict's entries out (to drop them after the borrow ends).
+fn take_table(d: &Dict) -> Option<DictTable> {
+    let mut t = d.try_borrow_table_mut().ok()?;
+    let old = std::mem::take(&mut *t);
+    t.version = old.version.wrapping_add(1);
+    Some(old)
+}
+
+/// Drop the references an unreachable object holds (the cycle breaks here). Whatever
+/// is taken out is dropped after its borrow ended.
+fn clear(rt: &mut Runtime, o: &Obj) {
+    match o {
+        Obj::List(l) => {
+            let items = l.try_borrow_items_mut().map(|mut v| std::mem::take(&mut *v));
+            drop(items);
+        }
+        Obj::Dict(d) => drop(take_table(d)),
+        Obj::Tuple(_) | Obj::Method(_) => {}
+        Obj::Inst(i) => {
+            if Rc::strong_count(&i.dict) == 1 {
+                drop(take_table(&i.dict));
+            }
+            if let Some(x) = &i.exc {
+                let data = x.try_borrow_mut().map(|mut x| std::mem::take(&mut *x));
+                drop(data);
+            }
+            let base = i.base.try_borrow_mut().map(|mut b| b.take());
+            drop(base);
+        }
+        Obj::Class(c) => {
+            if Rc::strong_count(&c.dict) == 1 {
+                drop(take_table(&c.dict));
+            }
+        }
+        Obj::Func(func) => {
+            let d = func.defaults.try_borrow_mut().map(|mut d| std::mem::take(&mut *d));
+            let k = func.kwdefaults.try_borrow_mut().map(|mut k| std::mem::take(&mut *k));
+            let dict = func.dict.try_borrow_mut().map(|mut d| d.take());
+            let doc = func.doc.try_borrow_mut().map(|mut d| std::mem::replace(&mut *d, Value::None));
+            drop((d, k, dict, doc));
+        }
+        Obj::Cell(c) => {
+            let v = c.value.try_borrow_mut().map(|mut v| v.take());
+            drop(v);
+        }
+        Obj::Gen(g) => {
+            if g.state.get() == GenState::Created {
+                let fr = g.frame.try_borrow_mut().ok().and_then(|mut f| f.take());
+                g.state.set(GenState::Finished);
+                if let Some(fr) = fr {
+                    rt.recycle(fr);
+                }
+            }
+        }
+    }
+}
+
+/// Run a collection if one is due (called by the driver's finalizer pass).
+pub fn collect_if_due(rt: &mut Runtime) {
+    if !DUE.with(|d| d.replace(false)) {
+        return;
+    }
+    let full = REG.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.limit == 0 {
+            r.limit = std::env::var("CORO_GC_THRESHOLD").ok().and_then(|s| s.parse().ok()).filter(|&n| n > 0).unwrap_or(YOUNG_LIMIT);
+        }
+        r.old.len().saturating_sub(r.old_base) > r.old_base / 4 + r.limit
+    });
+    collect(rt, full);
+}
+
+/// Collect the young generation, or everything when `full`. Returns the number of
+/// unreachable objects cleared.
+pub fn collect(rt: &mut Runtime, full: bool) -> usize {
+    // Take the generation out so that no borrow of the registry is held while objects
+    // are dropped (dropping never registers, but finalizer hooks might).
+    let entries = REG.with(|r| {
+        let mut r = r.borrow_mut();
+        let young = std::mem::take(&mut r.young);
+        if full {
+            let mut old = std::mem::take(&mut r.old);
+            old.extend(young);
+            old
+        } else {
+            young
+        }
+    });
+
+    // Live objects with gc_refs = their strong count.
+    let mut objs: Vec<Obj> = Vec::with_capacity(entries.len());
+    for t in &entries {
+        if t.alive() {
+            if let Some(o) = t.upgrade() {
+                objs.push(o);
+            }
+        }
+    }
+    drop(entries); // frees the memory of dead objects
+    let n = objs.len();
+    let mut index: hashbrown::HashMap<usize, u32, std::hash::BuildHasherDefault<AddrHasher>> =
+        hashbrown::HashMap::with_capacity_and_hasher(n, Default::default());
+    let mut refs: Vec<isize> = Vec::with_capacity(n);
+    for (i, o) in objs.iter().enumerate() {
+        index.insert(o.addr(), i as u32);
+        refs.push(o.strong() as isize);
+    }
+    // Subtract references from inside the generation.
+    let mut pinned = vec![false; n];
+    for (i, o) in objs.iter().enumerate() {
+        let ok = children(o, &mut |a| {
+            if let Some(&j) = index.get(&a) {
+                refs[j as usize] -= 1;
+            }
+        });
+        if !ok {
+            pinned[i] = true;
+        }
+    }
+    // Mark what is reachable from outside.
+    let mut reachable = vec![false; n];
+    let mut work: Vec<u32> = Vec::new();
+    for i in 0..n {
+        if refs[i] > 0 || pinned[i] {
+            reachable[i] = true;
+            work.push(i as u32);
+        }
+    }
+    while let Some(i) = work.pop() {
+        children(&objs[i as usize], &mut |a| {
+            if let Some(&j) = index.get(&a) {
+                if !reachable[j as usize] {
+                    reachable[j as usize] = true;
+                    work.push(j);
+                }
+            }
+        });
+    }
+    drop(index);
+
+    let mut survivors: Vec<Tracked> = Vec::with_capacity(n);
+    let mut garbage: Vec<Obj> = Vec::new();
+    for (o, r) in objs.into_iter().zip(reachable) {
+        if r {
+            survivors.push(o.downgrade());
+        } else {
+            garbage.push(o);
+        }
+    }
+
+    // Suspended generators first: their `finally` blocks run before anything is
+    // cleared (they may use the other unreachable objects).
+    let mut finalizing = 0;
+    for o in &garbage {
+        if let Obj::Gen(g) = o {
+            if g.state.get() == GenState::Suspended && g.orphan() {
+                finalizing += 1;
+            }
+        }
+    }
+    let collected = if finalizing > 0 {
+        // Try again after the finalizers ran: the garbage stays in its generation.
+        REG.with(|r| {
+            let mut r = r.borrow_mut();
+            // Unreachable objects only refer to each other and to old objects: the
+            // next young collection sees them whole again.
+            r.young.extend(garbage.iter().map(Obj::downgrade));
+        });
+        DUE.with(|d| d.set(true));
+        drop(garbage);
+        0
+    } else {
+        for o in &garbage {
+            clear(rt, o);
+        }
+        let k = garbage.len();
+        drop(garbage);
+        k
+    };
+
+    REG.with(|r| {
+        let mut r = r.borrow_mut();
+        r.old.extend(survivors);
+        if full {
+            r.old_base = r.old.len();
+        } else if r.old.len() > 4 * (r.old_base + r.limit) {
+            // Many promoted objects died since: prune the dead entries of the old
+            // generation without a full collection (keeps dead objects' memory bounded).
+            r.old.retain(Tracked::alive);
+        }
+    });
+    STATS.with(|s| {
+        let mut st = s.get();
+        st.collections += 1;
+        st.full += full as u64;
+        st.collected += collected as u64;
+        st.finalized += finalizing as u64;
+        s.set(st);
+    });
+    collected
+}
+
+/// Print the collector's counters on stderr if `CORO_GC_STATS` is set (at exit).
+pub fn report_stats() {
+    if std::env::var_os("CORO_GC_STATS").is_some() {
+        let s = stats();
+        eprintln!("gc: {} collections ({} full), {} objects collected, {} generators finalized, {} tracked", s.collections, s.full, s.collected, s.finalized, tracked());
+    }
+}
+
+/// A hasher for object addresses (already well spread apart from their low bits).
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | *b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = ((n as u64) >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A new registered dict.
+#[inline]
+pub fn new_dict(d: Dict) -> Rc<Dict> {
+    let r = Rc::new(d);
+    track_dict(&r);
+    r
+}
+
+/// A new registered instance.
+#[inline]
+pub fn new_inst(i: Instance) -> Rc<Instance> {
+    let r = Rc::new(i);
+    track_inst(&r);
+    r
+}
