@@ -100,10 +100,11 @@ fn throw(rt: &mut Runtime, a: Args) -> Ret {
         Err(x) => return raise(x),
     };
     if g.state.get() == GenState::Created {
-        // Nothing ran yet: the generator ends, raising the exception.
+        // Nothing ran yet: the generator ends, raising the exception (as raised in its
+        // frame, so PEP 479 turns a StopIteration into RuntimeError).
         g.state.set(GenState::Finished);
         g.frame.borrow_mut().take();
-        return raise(e);
+        return raise(crate::eval::suspend::convert_stop(rt, &g, e));
     }
     resume(rt, &g, Resume::Throw(e), ReturnMode::Send)
 }

@@ -136,10 +136,8 @@ fn index(rt: &mut Runtime, a: Args) -> Ret {
         (Ok(s), Ok(e)) => (s, e),
         (Err(e), _) | (_, Err(e)) => return raise(e),
     };
-    if st >= en {
-        return raise(rt.value_error(format!("{}.index(x): x not in {kind}", kind)));
-    }
-    match position(rt, &items[st..en], &a.pos[1]) {
+    let found = if st >= en { Ok(None) } else { position(rt, &items[st..en], &a.pos[1]) };
+    match found {
         Ok(Some(i)) => Ret::Val(Value::Int((st + i) as i64)),
         Ok(None) => {
             let msg = if kind == "list" {
