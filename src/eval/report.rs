@@ -22,13 +22,35 @@ fn traceback_lines(e: &Exc, out: &mut String) {
         return;
     }
     out.push_str("Traceback (most recent call last):\n");
+    // As CPython's traceback module: a run of identical entries (recursion) shows its
+    // first three, then how many more there were.
+    const CUTOFF: usize = 3;
+    let repeated = |out: &mut String, count: usize| {
+        if count > CUTOFF {
+            let n = count - CUTOFF;
+            out.push_str(&format!("  [Previous line repeated {n} more time{}]\n", if n > 1 { "s" } else { "" }));
+        }
+    };
+    let mut last: Option<&crate::runtime::class::TbEntry> = None;
+    let mut count = 0;
     for entry in d.traceback.iter().rev() {
+        let same = last.is_some_and(|l| l.line == entry.line && l.source.name == entry.source.name && l.name == entry.name);
+        if !same {
+            repeated(out, count);
+            count = 0;
+        }
+        last = Some(entry);
+        count += 1;
+        if count > CUTOFF {
+            continue;
+        }
         out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.source.name, entry.line, entry.name));
         let text = entry.source.line_text(entry.line as usize).trim();
         if !text.is_empty() {
             out.push_str(&format!("    {text}\n"));
         }
     }
+    repeated(out, count);
 }
 
 /// The whole report for an uncaught exception, chained exceptions first; exception

@@ -14,12 +14,13 @@ use crate::runtime::Runtime;
 pub fn add_traceback(_rt: &mut Runtime, f: &Frame, e: &Exc) {
     if let Some(exc) = &e.exc {
         let mut d = exc.borrow_mut();
+        let frame = f as *const Frame as usize;
         if let Some(last) = d.traceback.last() {
-            if last.line == f.line && std::rc::Rc::ptr_eq(&last.source, &f.code.source) && std::rc::Rc::ptr_eq(&last.name, &f.code.name) {
+            if last.frame == frame && last.line == f.line && std::rc::Rc::ptr_eq(&last.name, &f.code.name) {
                 return;
             }
         }
-        d.traceback.push(TbEntry { source: f.code.source.clone(), line: f.line, name: f.code.name.clone(), keep: Vec::new() });
+        d.traceback.push(TbEntry { source: f.code.source.clone(), line: f.line, name: f.code.name.clone(), frame, keep: Vec::new() });
     }
 }
 

@@ -206,6 +206,9 @@ pub struct TbEntry {
     pub line: u32,
     /// The function (or `<module>`).
     pub name: Rc<PyStr>,
+    /// The address of the frame it was recorded in (recursive calls of one function
+    /// at one line are separate entries; one frame is recorded once).
+    pub frame: usize,
     /// The frame's local values, kept alive by the traceback as CPython's frame
     /// objects are (objects a failed call held die when the exception does).
     pub keep: Vec<Value>,

@@ -1,0 +1,67 @@
+//! Heap frames, proven: script recursion far deeper than any Rust stack completes when
+//! the recursion limit allows it, a deep recursion under the default limit is a clean
+//! `RecursionError`, and a 10,000-deep `yield from` chain passes values both ways.
+//! Expected outputs are CPython 3.11's (with `sys.setrecursionlimit` raised where
+//! CPython needs it; Coro takes `--recursion-limit`).
+
+use std::process::Command;
+
+fn coro(args: &[&str], src: &str) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_coro")).args(args).arg("-c").arg(src).output().unwrap();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code().unwrap_or(-1))
+}
+
+const RECURSE: &str = "def depth(n):\n    if n == 0:\n        return 0\n    return depth(n - 1) + 1\n";
+
+#[test]
+fn two_hundred_thousand_deep_recursion_completes() {
+    let (out, err, code) = coro(&["--recursion-limit", "1000000"], &format!("{RECURSE}print(depth(200000))\n"));
+    assert_eq!((out.as_str(), code), ("200000\n", 0), "stderr: {err}");
+}
+
+#[test]
+fn deep_recursion_under_the_default_limit_is_a_recursion_error() {
+    let (out, err, code) = coro(&[], &format!("{RECURSE}print(depth(100000))\n"));
+    assert_eq!(out, "");
+    assert_eq!(code, 1);
+    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+    // The traceback is CPython's, repeated lines folded.
+    assert!(err.contains("[Previous line repeated"), "stderr: {err}");
+}
+
+const CHAIN: &str = r#"
+def leaf():
+    total = 0
+    while True:
+        x = yield total
+        if x is None:
+            return total
+        total += x
+
+def chain(n):
+    if n == 0:
+        return (yield from leaf())
+    return (yield from chain(n - 1))
+
+g = chain(10_000)
+print(next(g))
+for v in (1, 2, 3, 4):
+    print(g.send(v))
+try:
+    g.send(None)
+except StopIteration as e:
+    print("returned", e.value)
+g = chain(10_000)
+next(g)
+try:
+    g.throw(ValueError("deep"))
+except ValueError as e:
+    print("thrown back out:", e)
+"#;
+
+#[test]
+fn ten_thousand_deep_yield_from_chain_both_ways() {
+    let (out, err, code) = coro(&["--recursion-limit", "50000"], CHAIN);
+    assert_eq!(out, "0\n1\n3\n6\n10\nreturned 10\nthrown back out: deep\n", "stderr: {err}");
+    assert_eq!(code, 0);
+}
