@@ -103,7 +103,11 @@ pub fn make_generator(func: &Function, kind: FuncKind, fr: Box<Frame>) -> Value 
 /// A new frame for `func` with its arguments bound, cells made and body scheduled.
 pub fn function_frame(rt: &mut Runtime, func: &Rc<Function>, args: &[Value], kwnames: &[Rc<PyStr>]) -> Result<Box<Frame>, Exc> {
     let code = func.code;
-    let mut fr = rt.new_frame(code, func.globals.clone());
+    let mut fr = if code.func_kind == FuncKind::Plain {
+        rt.new_frame(code, func.globals.clone())
+    } else {
+        Frame::new_parked(code, func.globals.clone())
+    };
     if let Err(e) = bind_args(rt, func, &mut fr, args, kwnames) {
         rt.recycle(fr);
         return Err(e);

@@ -109,12 +109,16 @@ pub enum Activation {
 impl Frame {
     /// A fresh frame for `code` with unbound locals.
     pub fn new(code: &'static Code, globals: Rc<Dict>) -> Box<Frame> {
+        Frame::with_capacity(code, globals, 8, 8)
+    }
+
+    fn with_capacity(code: &'static Code, globals: Rc<Dict>, stack: usize, work: usize) -> Box<Frame> {
         Box::new(Frame {
             code,
             locals: vec![None; code.nlocals()],
             cells: Vec::new(),
-            stack: Vec::with_capacity(8),
-            work: Vec::with_capacity(8),
+            stack: Vec::with_capacity(stack),
+            work: Vec::with_capacity(work),
             globals,
             ns: None,
             line: code.firstline,
@@ -127,6 +131,13 @@ impl Frame {
             handled_base: 0,
             throw: None,
         })
+    }
+
+    /// A fresh frame for a generator, coroutine or async generator: it may stay parked
+    /// for a long time, so its value stack starts empty (no allocation until the first
+    /// push) and its work stack small, instead of a pooled frame's grown buffers.
+    pub fn new_parked(code: &'static Code, globals: Rc<Dict>) -> Box<Frame> {
+        Frame::with_capacity(code, globals, 0, 4)
     }
 
     /// Push a value.

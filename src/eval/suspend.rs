@@ -234,6 +234,29 @@ pub fn start_delegation(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
     delegate(rt, f)
 }
 
+/// Send `v` into the generator `g` the frame is delegating to (it is on the stack).
+#[inline]
+fn delegate_gen(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>, v: Value) -> Act {
+    match resume_frame(rt, g, Resume::Send(v), ReturnMode::Delegate) {
+        Ok(fr) => {
+            f.work.push(Step::Delegate);
+            Act::Call(Activation::Script(fr))
+        }
+        Err(ResumeErr::Finished) => {
+            f.pop();
+            if g.kind == GenKind::Coroutine {
+                return Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
+            }
+            f.push(Value::None);
+            Act::Next
+        }
+        Err(ResumeErr::Raise(x)) => {
+            f.pop();
+            Act::Raise(x)
+        }
+    }
+}
+
 /// `Step::Delegate`: send the value on top into the sub-iterator below it, or finish
 /// when the sub-iterator has returned.
 pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
@@ -245,30 +268,18 @@ pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
         return Act::Next;
     }
     let v = f.pop();
+    // The common case first: delegating to a generator or coroutine.
+    if let Some(Value::Gen(g)) = f.stack.last() {
+        let g = g.clone();
+        return delegate_gen(rt, f, &g, v);
+    }
     let it = f.stack.last().cloned().unwrap_or(Value::None);
     if let Some(a) = crate::builtins::agen::delegate_step(rt, f, &it, Resume::Send(v.clone())) {
         return a;
     }
     let it = crate::builtins::attrs::unwrap_coro_wrapper(&it).unwrap_or(it);
     match &it {
-        Value::Gen(g) => match resume_frame(rt, g, Resume::Send(v), ReturnMode::Delegate) {
-            Ok(fr) => {
-                f.work.push(Step::Delegate);
-                Act::Call(Activation::Script(fr))
-            }
-            Err(ResumeErr::Finished) => {
-                f.pop();
-                if g.kind == GenKind::Coroutine {
-                    return Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
-                }
-                f.push(Value::None);
-                Act::Next
-            }
-            Err(ResumeErr::Raise(x)) => {
-                f.pop();
-                Act::Raise(x)
-            }
-        },
+        Value::Gen(g) => delegate_gen(rt, f, g, v),
         Value::Iter(i) => {
             if !v.is_none() {
                 f.pop();
