@@ -104,3 +104,24 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { Inner.realloc(ptr, layout, new_size) }
     }
 }
+
+/// Opt this process out of transparent huge pages (Linux; a no-op elsewhere). With THP
+/// set to `always`, mimalloc's aligned segments are backed by 2 MiB pages and an empty
+/// run's resident memory doubles (measured: `coro -c pass` 12.3 MB -> 6.9 MB, 100,000
+/// suspended generators 95.4 MB -> 80.5 MB). The interpreter's heaps are small and
+/// scattered, so huge pages buy it little. The `coro` binary calls it before mimalloc
+/// initialises (see `main.rs`): the setting applies to pages touched afterwards.
+pub fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    {
+        const PR_SET_THP_DISABLE: i32 = 41;
+        unsafe extern "C" {
+            fn prctl(option: i32, ...) -> i32;
+        }
+        // SAFETY: PR_SET_THP_DISABLE takes one integer argument (1: disable) and only
+        // sets a flag on this process; the unused arguments must be zero.
+        unsafe {
+            prctl(PR_SET_THP_DISABLE, 1u64, 0u64, 0u64, 0u64);
+        }
+    }
+}
