@@ -180,20 +180,7 @@ impl Object for FrameView {
         let fr = g.frame.borrow();
         match name.as_str() {
             "f_locals" => {
-                let d = Rc::new(crate::runtime::dict::Dict::new());
-                if let Some(f) = fr.as_ref() {
-                    for (i, v) in f.locals.iter().enumerate() {
-                        if let Some(v) = v {
-                            d.set_str(f.code.varnames[i].clone(), v.clone());
-                        }
-                    }
-                    let names = f.code.cellvars.iter().chain(f.code.freevars.iter());
-                    for (name, cell) in names.zip(f.cells.iter()) {
-                        if let Some(v) = cell.value.borrow().clone() {
-                            d.set_str(name.clone(), v);
-                        }
-                    }
-                }
+                let d = fr.as_ref().map(|f| f.locals_dict()).unwrap_or_else(|| Rc::new(crate::runtime::dict::Dict::new()));
                 Some(Value::Dict(d))
             }
             "f_lineno" => Some(Value::Int(fr.as_ref().map_or(g.code.firstline, |f| f.line) as i64)),

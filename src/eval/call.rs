@@ -560,21 +560,7 @@ fn scope_query(f: &Frame, callee: &Value) -> Option<Value> {
     let d = match &f.ns {
         Some(ns) => ns.clone(),
         None if f.code.kind == CodeKind::Module => f.globals.clone(),
-        None => {
-            let d = Rc::new(Dict::new());
-            for (i, v) in f.locals.iter().enumerate() {
-                if let Some(v) = v {
-                    d.set_str(f.code.varnames[i].clone(), v.clone());
-                }
-            }
-            let names = f.code.cellvars.iter().chain(f.code.freevars.iter());
-            for (name, cell) in names.zip(f.cells.iter()) {
-                if let Some(v) = cell.value.borrow().clone() {
-                    d.set_str(name.clone(), v);
-                }
-            }
-            d
-        }
+        None => f.locals_dict(),
     };
     if n.name != "dir" {
         return Some(Value::Dict(d));

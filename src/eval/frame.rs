@@ -107,6 +107,24 @@ pub enum Activation {
 }
 
 impl Frame {
+    /// The variables bound so far, by name (locals, then cells and free variables):
+    /// what `locals()` and `f_locals` show for a function frame.
+    pub fn locals_dict(&self) -> Rc<Dict> {
+        let d = Rc::new(Dict::new());
+        for (i, v) in self.locals.iter().enumerate() {
+            if let Some(v) = v {
+                d.set_str(self.code.varnames[i].clone(), v.clone());
+            }
+        }
+        let names = self.code.cellvars.iter().chain(self.code.freevars.iter());
+        for (name, cell) in names.zip(self.cells.iter()) {
+            if let Some(v) = cell.value.borrow().clone() {
+                d.set_str(name.clone(), v);
+            }
+        }
+        d
+    }
+
     /// A fresh frame for `code` with unbound locals.
     pub fn new(code: &'static Code, globals: Rc<Dict>) -> Box<Frame> {
         Frame::with_capacity(code, globals, 8, 8)
