@@ -70,6 +70,8 @@ pub struct AgAwait {
     pub done: Cell<bool>,
     /// An `athrow()`/`aclose()` awaitable (its type and messages differ).
     pub throwing: bool,
+    /// How the generator's frame runs for this awaitable once the operation started.
+    pub mode: Cell<AgMode>,
 }
 
 impl Object for AgAwait {
@@ -92,7 +94,7 @@ impl Object for AgAwait {
 
 fn new_await(g: &Rc<Generator>, op: AgOp) -> Value {
     let throwing = !matches!(op, AgOp::Send(_));
-    Value::Obj(Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(op)), done: Cell::new(false), throwing }))
+    Value::Obj(Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(op)), done: Cell::new(false), throwing, mode: Cell::new(AgMode::Step) }))
 }
 
 /// The awaitable for `__anext__()`.
@@ -183,25 +185,12 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
     }
 }
 
-thread_local! {
-    static MODES: RefCell<Vec<(usize, AgMode)>> = const { RefCell::new(Vec::new()) };
-}
-
 fn aw_mode_store(aw: &AgAwait, mode: AgMode) {
-    let id = aw as *const AgAwait as usize;
-    MODES.with(|m| {
-        let mut m = m.borrow_mut();
-        m.retain(|(i, _)| *i != id);
-        m.push((id, mode));
-        if m.len() > 4096 {
-            m.drain(..2048);
-        }
-    });
+    aw.mode.set(mode);
 }
 
 fn aw_mode_load(aw: &AgAwait) -> AgMode {
-    let id = aw as *const AgAwait as usize;
-    MODES.with(|m| m.borrow().iter().rev().find(|(i, _)| *i == id).map(|(_, md)| *md).unwrap_or(AgMode::Step))
+    aw.mode.get()
 }
 
 /// For the delegating step: start or continue the awaitable `it` without recursion.
