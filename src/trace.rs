@@ -333,7 +333,7 @@ pub fn pushed(rt: &mut Runtime, caller: Option<&Activation>, a: &Activation) {
             Some(Activation::Script(cf)) => {
                 let cl = loc(cf);
                 match f.mode {
-                    ReturnMode::Delegate => {
+                    ReturnMode::Delegate | ReturnMode::AgenStep(_) => {
                         let cq = frame_name(cf);
                         t.emit(rt, d, &cl, "delegate", &format!("{cq}: passes {} on to {target}", p.call));
                         Who::Delegator(cq)
@@ -395,7 +395,9 @@ pub fn awaited(rt: &mut Runtime, f: &Frame, v: &str, it: &Value, yield_from: boo
     with(rt, |rt, t| {
         let what = if yield_from { "yield from" } else { "await" };
         let itd = desc(rt, it);
-        let reached = if itd == v {
+        let reached = if itd == v && matches!(it, Value::Gen(_)) {
+            String::new()
+        } else if itd == v {
             "(its own iterator)".to_string()
         } else if yield_from {
             format!("-> iterator {itd}")
@@ -403,7 +405,8 @@ pub fn awaited(rt: &mut Runtime, f: &Frame, v: &str, it: &Value, yield_from: boo
             format!("-> __await__() gives {itd}")
         };
         let d = t.depth();
-        t.emit(rt, d, &loc(f), "await", &format!("{}: {what} {v} {reached}", frame_name(f)));
+        let line = format!("{}: {what} {v} {reached}", frame_name(f));
+        t.emit(rt, d, &loc(f), "await", line.trim_end());
     });
 }
 
@@ -415,7 +418,11 @@ pub fn awaited_value(rt: &mut Runtime, v: &Value) -> String {
 /// Generator `g` (frame `f`, resumed in `mode`) yields `v`; `below` is the stack under it.
 pub fn yielded(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMode, v: &Value, below: &[Activation]) {
     with(rt, |rt, t| {
-        let sv = show(rt, v);
+        // An async generator's own item travels wrapped (to tell it from awaited values).
+        let sv = match crate::builtins::agen::unwrap_yield(v) {
+            Some(x) => format!("{} (an async generator item)", show(rt, &x)),
+            None => show(rt, v),
+        };
         let q = g.qualname.borrow().as_str().to_string();
         let first = !std::mem::take(&mut t.in_chain);
         let delegating = matches!(f.work.last(), Some(Step::Delegate));
@@ -430,8 +437,12 @@ pub fn yielded(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMode
         let who = pop_who(t, g);
         let d = t.depth();
         let fl = loc(f);
+        let item = crate::builtins::agen::unwrap_yield(v).is_some();
         match (mode, &who) {
-            (ReturnMode::Delegate, Who::Delegator(dq)) => {
+            (ReturnMode::AgenStep(_), Who::Delegator(dq)) if item => {
+                t.emit(rt, d + 1, &fl, "yield", &format!("{head}; suspends, the item is the value of the await in {dq}"));
+            }
+            (ReturnMode::Delegate | ReturnMode::AgenStep(_), Who::Delegator(dq)) => {
                 t.in_chain = true;
                 t.emit(rt, d + 1, &fl, "yield", &format!("{head}; suspends, the value goes out through {dq}"));
             }
@@ -466,6 +477,9 @@ pub fn returned(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMod
         match (mode, &who) {
             (ReturnMode::Delegate, Who::Delegator(dq)) => {
                 t.emit(rt, d + 1, &fl, "return", &format!("{q}: return {sv}; finished, the value of the await in {dq}"));
+            }
+            (ReturnMode::AgenStep(_), Who::Delegator(dq)) => {
+                t.emit(rt, d + 1, &fl, "return", &format!("{q}: return {sv}; finished, the await in {dq} gets StopAsyncIteration"));
             }
             (_, Who::Loop(name)) => {
                 t.emit(rt, d + 1, &fl, "return", &format!("{q}: return {sv}; finished, {name} is done"));

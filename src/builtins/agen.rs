@@ -230,7 +230,11 @@ fn aw_drive(rt: &mut Runtime, aw: &AgAwait, input: Resume) -> Ret {
         AwStart::Frame(mut fr) => {
             fr.mode = ReturnMode::Base;
             let g = aw.owner.clone();
-            let out = crate::eval::machine::run(rt, Activation::Script(fr));
+            let a = Activation::Script(fr);
+            if rt.trace.is_some() {
+                crate::trace::pushed(rt, None, &a);
+            }
+            let out = crate::eval::machine::run(rt, a);
             match out {
                 Outcome::Yield(v) => match unwrap_yield(&v) {
                     Some(x) => {
