@@ -49,7 +49,9 @@ fn hashed(rt: &mut Runtime, items: Vec<Value>) -> PyResult<Vec<(Value, i64)>> {
 }
 
 fn wrap(t: SetTable<Value>, frozen: bool) -> Value {
-    Value::Set(Rc::new(SetObj::new(t, frozen)))
+    let s = Rc::new(SetObj::new(t, frozen));
+    crate::runtime::gc::track_set(&s);
+    Value::Set(s)
 }
 
 /// A set (or frozenset) of these values, added in order (`set(iterable)`,

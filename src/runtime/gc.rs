@@ -1,7 +1,7 @@
 //! The cycle collector: trial deletion over the container objects, as CPython's `gc`.
 //!
 //! Reference counting frees everything but cycles. Container objects that can be part of
-//! one (lists, dicts, tuples holding containers, instances and exceptions, user classes,
+//! one (lists, dicts, sets, tuples holding containers, instances and exceptions, user classes,
 //! functions, cells, bound methods, generators and coroutines with their parked frames)
 //! are registered when created, as a `Weak` pointer pushed on a per-thread list: no
 //! header in the object, one push per allocation. A collection upgrades the entries of a
@@ -32,6 +32,7 @@ use super::dict::{Dict, DictTable};
 use super::function::{BoundMethod, CellObj, Function};
 use super::generator::{GenState, Generator};
 use super::list::List;
+use super::set::SetObj;
 use super::tuple::Tuple;
 use super::value::Value;
 use super::Runtime;
@@ -54,6 +55,7 @@ enum Tracked {
     Cell(Weak<CellObj>),
     Method(Weak<BoundMethod>),
     Gen(Weak<Generator>),
+    Set(Weak<SetObj>),
 }
 
 /// A registered object held strongly during a collection.
@@ -67,6 +69,7 @@ enum Obj {
     Cell(Rc<CellObj>),
     Method(Rc<BoundMethod>),
     Gen(Rc<Generator>),
+    Set(Rc<SetObj>),
 }
 
 #[inline]
@@ -86,6 +89,7 @@ impl Tracked {
             Tracked::Cell(w) => Obj::Cell(w.upgrade()?),
             Tracked::Method(w) => Obj::Method(w.upgrade()?),
             Tracked::Gen(w) => Obj::Gen(w.upgrade()?),
+            Tracked::Set(w) => Obj::Set(w.upgrade()?),
         })
     }
 
@@ -100,6 +104,7 @@ impl Tracked {
             Tracked::Cell(w) => w.strong_count() > 0,
             Tracked::Method(w) => w.strong_count() > 0,
             Tracked::Gen(w) => w.strong_count() > 0,
+            Tracked::Set(w) => w.strong_count() > 0,
         }
     }
 }
@@ -116,6 +121,7 @@ impl Obj {
             Obj::Cell(r) => addr(r),
             Obj::Method(r) => addr(r),
             Obj::Gen(r) => addr(r),
+            Obj::Set(r) => addr(r),
         }
     }
 
@@ -131,6 +137,7 @@ impl Obj {
             Obj::Cell(r) => Rc::strong_count(r),
             Obj::Method(r) => Rc::strong_count(r),
             Obj::Gen(r) => Rc::strong_count(r),
+            Obj::Set(r) => Rc::strong_count(r),
         }
         .saturating_sub(1)
     }
@@ -146,6 +153,7 @@ impl Obj {
             Obj::Cell(r) => Tracked::Cell(Rc::downgrade(r)),
             Obj::Method(r) => Tracked::Method(Rc::downgrade(r)),
             Obj::Gen(r) => Tracked::Gen(Rc::downgrade(r)),
+            Obj::Set(r) => Tracked::Set(Rc::downgrade(r)),
         }
     }
 }
@@ -261,6 +269,12 @@ pub fn track_gen(g: &Rc<Generator>) {
     track(Tracked::Gen(Rc::downgrade(g)));
 }
 
+/// Register a new set or frozenset.
+#[inline]
+pub fn track_set(s: &Rc<SetObj>) {
+    track(Tracked::Set(Rc::downgrade(s)));
+}
+
 /// Whether a value is (or may contain) a tracked container.
 #[inline]
 fn may_hold_cycle(v: &Value) -> bool {
@@ -288,6 +302,7 @@ fn value_addr(v: &Value) -> Option<usize> {
         Value::Func(r) => addr(r),
         Value::Method(r) => addr(r),
         Value::Gen(r) => addr(r),
+        Value::Set(r) => addr(r),
         _ => return None,
     })
 }
@@ -434,6 +449,12 @@ fn children(o: &Obj, f: &mut impl FnMut(usize)) -> bool {
             visit_value(&m.func, f);
             visit_value(&m.receiver, f);
         }
+        Obj::Set(s) => {
+            let Ok(t) = s.try_borrow() else { return false };
+            for (v, _) in t.iter() {
+                visit_value(v, f);
+            }
+        }
         Obj::Gen(g) => {
             let Ok(fr) = g.frame.try_borrow() else { return false };
             if let Some(fr) = &*fr {
@@ -462,6 +483,10 @@ fn clear(rt: &mut Runtime, o: &Obj) {
         }
         Obj::Dict(d) => drop(take_table(d)),
         Obj::Tuple(_) | Obj::Method(_) => {}
+        Obj::Set(s) => {
+            let t = s.try_borrow_mut().map(|mut t| std::mem::take(&mut *t));
+            drop(t);
+        }
         Obj::Inst(i) => {
             if Rc::strong_count(&i.dict) == 1 {
                 drop(take_table(&i.dict));

@@ -842,6 +842,14 @@ impl SetObj {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Borrow the table, unless it is borrowed to change (for the cycle collector).
+    pub fn try_borrow(&self) -> Result<Ref<'_, SetTable<Value>>, std::cell::BorrowError> {
+        self.table.try_borrow()
+    }
+    /// Borrow the table mutably, unless it is borrowed.
+    pub fn try_borrow_mut(&self) -> Result<RefMut<'_, SetTable<Value>>, std::cell::BorrowMutError> {
+        self.table.try_borrow_mut()
+    }
     /// The items in iteration order.
     pub fn items(&self) -> Vec<Value> {
         self.table.borrow().iter().map(|(k, _)| k.clone()).collect()
