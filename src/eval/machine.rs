@@ -319,7 +319,7 @@ fn done_iter(stack: &mut [Activation]) {
 }
 
 /// The top (generator) frame yields `v`: park it, and pass the value down.
-fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option<Outcome> {
+fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
     loop {
         let a = pop(rt, stack);
         let Activation::Script(mut f) = a else { unreachable!("a native task cannot yield") };
