@@ -83,6 +83,9 @@ pub fn parse_file(path: &str) -> bool {
 
 /// Run a program with standard output, returning the exit status.
 pub fn run_program(source: SourceFile, opts: crate::runtime::Options) -> i32 {
+    // Ctrl-C raises KeyboardInterrupt where the program is (its `finally` blocks run,
+    // the traceback is printed, status 130), as in CPython.
+    crate::aio::signals::script_mode();
     let out = crate::runtime::Output::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()), std::io::stdout().is_terminal());
     crate::run_source(std::rc::Rc::new(source), out, opts)
 }

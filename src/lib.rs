@@ -33,6 +33,9 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 /// Returns the process exit status.
 pub fn run_source(source: Rc<SourceFile>, out: Output, opts: Options) -> i32 {
     let mut rt = Runtime::new(out, opts);
+    if aio::signals::in_script_mode() {
+        limits::poll_interrupts(&mut rt);
+    }
     let status = run_in(&mut rt, source);
     match limits::final_flush(&mut rt) {
         Some(msg) => {

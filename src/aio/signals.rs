@@ -24,6 +24,10 @@ const SIGINT: i32 = 2;
 /// True while no `asyncio.run` is handling SIGINT: the default action applies.
 static OUTSIDE: AtomicBool = AtomicBool::new(true);
 
+/// Script mode (`coro run`): SIGINT raises KeyboardInterrupt where the program is,
+/// outside `asyncio.run`, instead of killing the process.
+static SCRIPT: AtomicBool = AtomicBool::new(false);
+
 /// Set by the handler too, for code that runs without returning to the loop (a busy
 /// `while` in the REPL): the evaluator's periodic checkpoint polls it.
 static SYNC: OnceLock<Arc<AtomicBool>> = OnceLock::new();
@@ -34,6 +38,9 @@ thread_local! {
     static PENDING: Cell<bool> = const { Cell::new(false) };
     /// The main task of the running `asyncio.run` and the SIGINTs seen so far.
     static RUN: RefCell<Option<(Rc<Fut>, u32)>> = const { RefCell::new(None) };
+    /// Whether code running inside the current run is interrupted where it is too
+    /// (a REPL input), not only by cancelling the main task (`asyncio.run`).
+    static SYNC_IN_RUN: Cell<bool> = const { Cell::new(false) };
 }
 
 fn install() -> bool {
@@ -75,9 +82,35 @@ pub fn enter_run(lp: &Rc<Loop>, main: &Rc<Fut>) {
     OUTSIDE.store(false, Ordering::SeqCst);
 }
 
-/// `asyncio.run` is over: SIGINT gets its default action back.
+/// A REPL input starts: as [`enter_run`], and code that never awaits is interrupted
+/// where it is (the checkpoint polls the flag).
+pub fn enter_repl_run(lp: &Rc<Loop>, main: &Rc<Fut>) {
+    enter_run(lp, main);
+    SYNC_IN_RUN.set(true);
+}
+
+/// `coro run`: from now on SIGINT raises KeyboardInterrupt in the program (polled by
+/// the evaluator's checkpoint and by `time.sleep`), as CPython's default handler does.
+/// Returns false when the handler could not be installed (SIGINT then kills).
+pub fn script_mode() -> bool {
+    if !install() {
+        return false;
+    }
+    SCRIPT.store(true, Ordering::SeqCst);
+    OUTSIDE.store(false, Ordering::SeqCst);
+    true
+}
+
+/// Whether [`script_mode`] is on.
+pub fn in_script_mode() -> bool {
+    SCRIPT.load(Ordering::SeqCst)
+}
+
+/// `asyncio.run` is over: SIGINT gets back what it did before (its default action, or
+/// KeyboardInterrupt in script mode).
 pub fn leave_run(lp: &Rc<Loop>) {
-    OUTSIDE.store(true, Ordering::SeqCst);
+    OUTSIDE.store(!SCRIPT.load(Ordering::SeqCst), Ordering::SeqCst);
+    SYNC_IN_RUN.set(false);
     RUN.with(|r| r.borrow_mut().take());
     READ_END.with(|r| {
         if let Some(s) = r.borrow_mut().as_mut() {
@@ -153,6 +186,10 @@ fn drain() {
 /// Whether a SIGINT arrived while code ran without returning to the loop; taking it
 /// also forgets it for the loop (one Ctrl-C, one KeyboardInterrupt).
 pub fn take_sync_interrupt() -> bool {
+    // Inside `asyncio.run`, SIGINT cancels the main task (the loop's business).
+    if RUN.with(|r| r.borrow().is_some()) && !SYNC_IN_RUN.get() {
+        return false;
+    }
     let hit = SYNC.get().is_some_and(|s| s.swap(false, Ordering::SeqCst));
     if hit {
         drain();

@@ -87,7 +87,19 @@ fn t_sleep(rt: &mut Runtime, a: Args) -> Ret {
     }
     rt.flush_out();
     if !crate::aio::virtual_sleep(secs) {
-        std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+        // In slices, so that Ctrl-C interrupts a long sleep at once (as CPython's
+        // sleep, which the signal wakes, raises KeyboardInterrupt).
+        let end = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs.min(1e9));
+        loop {
+            let now = std::time::Instant::now();
+            if now >= end {
+                break;
+            }
+            std::thread::sleep((end - now).min(std::time::Duration::from_millis(20)));
+            if crate::aio::signals::take_sync_interrupt() {
+                return Ret::Raise(rt.new_exc(&rt.types.keyboard_interrupt, vec![]));
+            }
+        }
     }
     Ret::Val(Value::None)
 }

@@ -133,7 +133,7 @@ pub fn batch(session: &mut Session, input: impl BufRead) -> i32 {
 fn run_task(rt: &mut Runtime, lp: &Rc<crate::aio::event_loop::Loop>, coro: Value) -> Result<Value, crate::runtime::class::Exc> {
     use crate::aio::signals;
     let task = crate::aio::task::create_task(rt, lp, coro, None)?;
-    signals::enter_run(lp, &task);
+    signals::enter_repl_run(lp, &task);
     let r = lp.run_until_complete(rt, &task, true);
     let interrupted = signals::interrupts() > 0;
     signals::leave_run(lp);
