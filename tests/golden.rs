@@ -8,28 +8,8 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Replace `0x` followed by hex digits with `0xADDR`, on both sides.
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && i + 1 < b.len() && b[i + 1] == b'x' {
-            let mut j = i + 2;
-            while j < b.len() && (b[j].is_ascii_digit() || (b'a'..=b'f').contains(&b[j])) {
-                j += 1;
-            }
-            if j > i + 2 {
-                out.push_str("0xADDR");
-                i = j;
-                continue;
-            }
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
-}
+mod common;
+use common::normalise;
 
 /// Run the binary on a file, with a time limit.
 fn run(path: &Utf8Path, limit: Duration) -> Result<(Vec<u8>, String, i32), String> {

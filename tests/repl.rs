@@ -7,27 +7,8 @@ use datatest_stable::Utf8Path;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
-            let mut j = i + 2;
-            while j < b.len() && (b[j].is_ascii_digit() || (b'a'..=b'f').contains(&b[j])) {
-                j += 1;
-            }
-            if j > i + 2 {
-                out.push_str("0xADDR");
-                i = j;
-                continue;
-            }
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
-}
+mod common;
+use common::normalise;
 
 fn transcript(path: &Utf8Path, input: String) -> datatest_stable::Result<()> {
     let want = std::fs::read_to_string(path.with_extension("out"))?;

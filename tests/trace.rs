@@ -9,29 +9,8 @@
 use datatest_stable::Utf8Path;
 use std::process::{Command, Stdio};
 
-/// Replace `0x` followed by hex digits with `0xADDR`.
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
-            let mut j = i + 2;
-            while j < b.len() && (b[j].is_ascii_digit() || (b'a'..=b'f').contains(&b[j])) {
-                j += 1;
-            }
-            if j > i + 2 {
-                out.push_str("0xADDR");
-                i = j;
-                continue;
-            }
-        }
-        let c = s[i..].chars().next().unwrap();
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
-}
+mod common;
+use common::normalise;
 
 fn trace(path: &Utf8Path, _contents: String) -> datatest_stable::Result<()> {
     let dir = path.parent().unwrap();
