@@ -550,24 +550,33 @@ fn general_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, items: &'stat
 }
 
 /// `locals()`, `vars()` and `dir()` without arguments read the calling frame, which
-/// built-ins cannot see: answer them here (None for any other call).
-#[cold]
+/// built-ins cannot see: answer them here (None for any other call). The test is one
+/// tag compare for anything but a free built-in function.
+#[inline]
 fn scope_query(f: &Frame, callee: &Value) -> Option<Value> {
-    let Value::Native(n) = callee else { return None };
-    if n.owner.is_some() || n.bound.is_some() || !matches!(n.name, "locals" | "vars" | "dir") {
-        return None;
+    match callee {
+        Value::Native(n) if n.owner.is_none() && n.bound.is_none() && matches!(n.name, "locals" | "vars" | "dir") => {
+            Some(scope_value(f, n.name))
+        }
+        _ => None,
     }
+}
+
+/// The value of [`scope_query`] for the built-in `name` called in `f`.
+#[cold]
+#[inline(never)]
+fn scope_value(f: &Frame, name: &str) -> Value {
     let d = match &f.ns {
         Some(ns) => ns.clone(),
         None if f.code.kind == CodeKind::Module => f.globals.clone(),
         None => f.locals_dict(),
     };
-    if n.name != "dir" {
-        return Some(Value::Dict(d));
+    if name != "dir" {
+        return Value::Dict(d);
     }
     let mut names: Vec<Rc<PyStr>> = d.borrow().iter().filter_map(|e| e.key.as_pystr().cloned()).collect();
     names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-    Some(Value::list(names.into_iter().map(Value::Str).collect()))
+    Value::list(names.into_iter().map(Value::Str).collect())
 }
 
 fn has_iter(rt: &Runtime, v: &Value) -> bool {

@@ -218,17 +218,11 @@ impl Runtime {
     /// Take a frame from the pool (or allocate one) for `code`.
     pub fn new_frame(&mut self, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> Box<Frame> {
         match self.frame_pool.pop() {
-            Some(mut f) => {
-                f.code = code;
+            Some(f) => {
+                let mut f = reuse_frame(f, code, globals);
                 for _ in 0..code.nlocals() {
                     f.locals.push(None);
                 }
-                f.globals = globals;
-                f.line = code.firstline;
-                f.mode = crate::eval::frame::ReturnMode::Value;
-                f.started = false;
-                f.iter_done = false;
-                f.throw = None;
                 f
             }
             None => Frame::new(code, globals),
@@ -239,16 +233,7 @@ impl Runtime {
     #[inline]
     pub fn new_frame_empty(&mut self, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> Box<Frame> {
         match self.frame_pool.pop() {
-            Some(mut f) => {
-                f.code = code;
-                f.globals = globals;
-                f.line = code.firstline;
-                f.mode = crate::eval::frame::ReturnMode::Value;
-                f.started = false;
-                f.iter_done = false;
-                f.throw = None;
-                f
-            }
+            Some(f) => reuse_frame(f, code, globals),
             None => {
                 let mut f = Frame::new(code, globals);
                 f.locals.clear();
@@ -295,4 +280,18 @@ impl Runtime {
     pub fn intern(&self, s: &str) -> Rc<PyStr> {
         intern::intern(s)
     }
+}
+
+/// A pooled frame set up for `code` (its locals still empty; the stacks were cleared
+/// when it was recycled).
+#[inline(always)]
+fn reuse_frame(mut f: Box<Frame>, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> Box<Frame> {
+    f.code = code;
+    f.globals = globals;
+    f.line = code.firstline;
+    f.mode = crate::eval::frame::ReturnMode::Value;
+    f.started = false;
+    f.iter_done = false;
+    f.throw = None;
+    f
 }
