@@ -197,6 +197,38 @@ impl Object for FrameView {
     }
 }
 
+/// How the step reading attribute `name` of `obj` must get it when `obj` is the frame
+/// view of a running generator: a running generator's frame is not in its generator
+/// object but on the driver's stack. `Some(Ok(v))`: the frame is the one the step holds
+/// (the generator reads its own frame); `Some(Err(g))`: it is further down the stack, so
+/// the step hands the read to the driver (`Act::FrameAttr`); `None`: not such a view
+/// (the generic attribute lookup answers).
+pub fn running_frame_attr(obj: &Value, frame: &crate::eval::frame::Frame, name: &PyStr) -> Option<Result<Value, Rc<Generator>>> {
+    let Value::Obj(o) = obj else { return None };
+    let view = o.as_any().downcast_ref::<FrameView>()?;
+    if view.0.state.get() != GenState::Running || !matches!(name.as_str(), "f_locals" | "f_lineno") {
+        return None;
+    }
+    if frame.owner.as_ref().is_some_and(|g| Rc::ptr_eq(g, &view.0)) {
+        return frame_attr_of(frame, name).map(Ok);
+    }
+    Some(Err(view.0.clone()))
+}
+
+/// `f_locals` or `f_lineno` of a frame that is running.
+pub fn frame_attr_of(frame: &crate::eval::frame::Frame, name: &PyStr) -> Option<Value> {
+    match name.as_str() {
+        "f_locals" => Some(Value::Dict(frame.locals_dict())),
+        "f_lineno" => Some(Value::Int(frame.line as i64)),
+        _ => None,
+    }
+}
+
+/// A new `gi_frame` view of `g`.
+pub fn frame_view(g: &Rc<Generator>) -> Value {
+    Value::Obj(Rc::new(FrameView(g.clone())))
+}
+
 /// A view of a code object (`gi_code`, `f_code`).
 pub struct CodeView(pub &'static Code);
 
@@ -249,7 +281,7 @@ pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
                 if state == GenState::Finished {
                     Value::None
                 } else {
-                    Value::Obj(Rc::new(FrameView(g.clone())))
+                    frame_view(g)
                 }
             }
             "running" => Value::Bool(state == GenState::Running || (g.kind == GenKind::AsyncGenerator && g.ag_running.get())),

@@ -252,6 +252,13 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
         }
         ExprKind::Attr(x, name) => {
             let v = operand(rt, f, x)?;
+            if let Value::Obj(_) = &v {
+                match crate::builtins::generators::running_frame_attr(&v, f, name) {
+                    Some(Ok(r)) => return Ok(r),
+                    Some(Err(_)) => return Err(Fail::Slow),
+                    None => {}
+                }
+            }
             ops::attr::getattr(rt, &v, name)
         }
         ExprKind::Subscript(b) => {
@@ -560,6 +567,13 @@ fn apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize) -> Act {
         }
         ExprKind::Attr(_, name) => {
             let v = f.pop();
+            if let Value::Obj(_) = &v {
+                match crate::builtins::generators::running_frame_attr(&v, f, name) {
+                    Some(Ok(r)) => return done(f, Ok(r)),
+                    Some(Err(g)) => return Act::FrameAttr(g, name.clone()),
+                    None => {}
+                }
+            }
             ops::attr::getattr(rt, &v, name)
         }
         ExprKind::Subscript(_) => {

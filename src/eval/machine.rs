@@ -25,6 +25,10 @@ pub enum Act {
     Return(Value),
     /// The current (generator) frame yields.
     Yield(Value),
+    /// Read attribute `name` of the frame of a generator that is running further down
+    /// the stack (a function it called asks for `g.gi_frame.f_lineno`): only the driver
+    /// can see that frame. The value goes onto the current frame's value stack.
+    FrameAttr(Rc<crate::runtime::generator::Generator>, Rc<PyStr>),
 }
 
 /// How a run of the driver ended.
@@ -111,6 +115,33 @@ fn apply(rt: &mut Runtime, stack: &mut Vec<Activation>, act: Act) -> Option<Outc
         Act::Raise(e) => raise(rt, stack, e),
         Act::Return(v) => finish(rt, stack, v),
         Act::Yield(v) => yield_(rt, stack, v),
+        Act::FrameAttr(g, name) => frame_attr(rt, stack, &g, &name),
+    }
+}
+
+/// Answer `Act::FrameAttr` from the generator's frame on this run's stack (when it
+/// runs in an outer run of the driver, which this one cannot see, the generic lookup
+/// answers as for a frame that has not started).
+#[cold]
+fn frame_attr(rt: &mut Runtime, stack: &mut Vec<Activation>, g: &Rc<crate::runtime::generator::Generator>, name: &Rc<PyStr>) -> Option<Outcome> {
+    let found = stack.iter().rev().find_map(|a| match a {
+        Activation::Script(f) if f.owner.as_ref().is_some_and(|o| Rc::ptr_eq(o, g)) => {
+            crate::builtins::generators::frame_attr_of(f, name)
+        }
+        _ => None,
+    });
+    let r = match found {
+        Some(v) => Ok(v),
+        None => crate::ops::attr::getattr(rt, &crate::builtins::generators::frame_view(g), name),
+    };
+    match r {
+        Ok(v) => {
+            if let Some(Activation::Script(f)) = stack.last_mut() {
+                f.push(v);
+            }
+            None
+        }
+        Err(e) => raise(rt, stack, crate::ops::expect_raise(e)),
     }
 }
 
