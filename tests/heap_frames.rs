@@ -65,3 +65,47 @@ fn ten_thousand_deep_yield_from_chain_both_ways() {
     assert_eq!(out, "0\n1\n3\n6\n10\nreturned 10\nthrown back out: deep\n", "stderr: {err}");
     assert_eq!(code, 0);
 }
+
+/// Recursion through operator dunders: each `__add__`, `__radd__`, `__iadd__`, `__eq__`,
+/// `__ne__`-through-`__eq__` and `__lt__` is a frame of the one driver run, so it goes as
+/// deep as the recursion limit allows (nested Rust runs would stop at a few thousand).
+const DUNDERS: &str = r#"
+class A:
+    def __init__(s, n): s.n = n
+    def __add__(s, o):
+        return 0 if s.n == 0 else (A(s.n - 1) + o) + 1
+    def __radd__(s, o):
+        return 0 if s.n == 0 else (o + A(s.n - 1)) + 1
+    def __iadd__(s, o):
+        if s.n == 0:
+            return 0
+        x = A(s.n - 1)
+        x += o
+        return x + 1
+class R:
+    def __init__(s, n): s.n = n
+    def __eq__(s, o):
+        return True if s.n == 0 else R(s.n - 1) == o
+    def __lt__(s, o):
+        return s.n if s.n == 0 else R(s.n - 1) < o
+class Q:
+    def __init__(s, n): s.n = n
+    def __eq__(s, o):
+        return s.n == 0 or Q(s.n - 1) != o
+x = A(N)
+x += 1
+print(A(N) + 1, 1 + A(N), x)
+print(R(N) == R(1), R(N) < 5, R(N) < 3 < 4, Q(N) != Q(1))
+"#;
+
+#[test]
+fn recursion_through_operator_dunders_reaches_the_recursion_limit() {
+    // CPython 3.11 prints the same with sys.setrecursionlimit(200000), run in a thread
+    // with a 1 GiB stack (on its default stack it overflows the C stack).
+    let src = format!("N = 20000\n{DUNDERS}");
+    let (out, err, code) = coro(&["--recursion-limit", "100000"], &src);
+    assert_eq!((out.as_str(), code), ("20000 20000 20000\nTrue 0 0 False\n", 0), "stderr: {err}");
+    let (out, err, code) = coro(&[], &src);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+}

@@ -628,6 +628,30 @@ fn fstring_apply(rt: &mut Runtime, parts: &'static [FPartX], vals: &mut std::vec
     Ok(())
 }
 
+/// State bit of a comparison chain: the comparison at the state's index has been
+/// computed by a user dunder, whose result is on the stack.
+const COMPARED: usize = 1 << 30;
+
+/// After comparison `st / 2 - 1` of a chain of `n` gave `res` (`b` its right operand):
+/// the chain's value, or on to the next comparison with `b` as its left operand.
+fn compared(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize, st: usize, b: Value, res: Value) -> Act {
+    if st / 2 == n {
+        f.push(res);
+        return Act::Next;
+    }
+    match ops::cmp::truthy(rt, &res) {
+        Ok(false) => {
+            f.push(res);
+            Act::Next
+        }
+        Ok(true) => {
+            f.push(b);
+            cont(rt, f, e, st as u32 + 1)
+        }
+        Err(x) => Act::Raise(ops::expect_raise(x)),
+    }
+}
+
 /// Continue an expression at state `st`.
 pub fn cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
     match &e.kind {
@@ -644,29 +668,29 @@ pub fn cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
                     Ev::Pending(a) => a,
                     Ev::Raise(x) => Act::Raise(x),
                 }
+            } else if st & COMPARED != 0 {
+                // A user dunder's result is on the stack, the right operand below it.
+                let res = f.pop();
+                let b = f.pop();
+                compared(rt, f, e, rest.len(), st & !COMPARED, b, res)
             } else {
                 let i = st / 2 - 1;
                 let b = f.pop();
                 let a = f.pop();
-                let res = match compare(rt, rest[i].0, &a, &b) {
+                let op = rest[i].0;
+                if (matches!(a, Value::Inst(_)) || matches!(b, Value::Inst(_)))
+                    && !matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn)
+                {
+                    // Dunders run as frames; the result comes back at `st | COMPARED`.
+                    f.push(b.clone());
+                    f.work.push(Step::Cont(e, (st | COMPARED) as u32));
+                    return super::post::compare_user(rt, f, op, a, b, 0);
+                }
+                let res = match compare(rt, op, &a, &b) {
                     Ok(r) => r,
                     Err(x) => return Act::Raise(ops::expect_raise(x)),
                 };
-                if i + 1 == rest.len() {
-                    f.push(res);
-                    return Act::Next;
-                }
-                match ops::cmp::truthy(rt, &res) {
-                    Ok(false) => {
-                        f.push(res);
-                        Act::Next
-                    }
-                    Ok(true) => {
-                        f.push(b);
-                        cont(rt, f, e, st as u32 + 1)
-                    }
-                    Err(x) => Act::Raise(ops::expect_raise(x)),
-                }
+                compared(rt, f, e, rest.len(), st, b, res)
             }
         }
         ExprKind::And(items) | ExprKind::Or(items) => {

@@ -3,11 +3,12 @@
 
 use super::frame::Frame;
 use super::machine::Act;
-use super::step::Post;
+use super::call::Prep;
+use super::step::{Post, Step};
 use crate::ops;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
-use crate::syntax::ast::BinOp;
+use crate::syntax::ast::{BinOp, CmpOp};
 
 /// Compute `bool(v)` and push it (user `__bool__`/`__len__` included).
 pub fn start_truth(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
@@ -39,11 +40,52 @@ pub fn binary(rt: &mut Runtime, f: &mut Frame, op: BinOp, a: Value, b: Value, in
             return Act::Next;
         }
     }
+    if inplace.is_none() && (is_user(&a) || is_user(&b)) {
+        if let Some(r) = ops::num::binary_builtin(rt, op, &a, &b) {
+            return super::expr::done(f, r);
+        }
+        return binary_user(rt, f, op, a, b, false, 0);
+    }
     let r = match inplace {
         Some(name) => ops::num::binary_dunder(rt, op, &a, &b, Some(name)),
         None => ops::num::binary(rt, op, &a, &b),
     };
     super::expr::done(f, r)
+}
+
+/// An operand whose class's dunders decide a binary operator.
+#[inline]
+pub fn is_user(v: &Value) -> bool {
+    matches!(v, Value::Inst(_) | Value::Class(_))
+}
+
+/// The dunders of `a op b` (`a op= b` when `inplace`) from stage `stage` on, each
+/// called as a frame of this driver run (no Rust recursion per script call): a dunder
+/// written in script code is pushed with `Post::Binary` below it, which tries the next
+/// candidate if it returns `NotImplemented`.
+pub fn binary_user(rt: &mut Runtime, f: &mut Frame, op: BinOp, a: Value, b: Value, inplace: bool, mut stage: u8) -> Act {
+    loop {
+        match ops::num::binary_stage(rt, op, &a, &b, inplace, stage) {
+            ops::num::BinStep::Call { method, swapped, next } => {
+                let args = if swapped { [b.clone(), a.clone()] } else { [a.clone(), b.clone()] };
+                match super::call::prepare_call(rt, &method, &args, &[]) {
+                    Prep::Value(Value::NotImplemented) => stage = next,
+                    Prep::Value(v) => {
+                        f.push(v);
+                        return Act::Next;
+                    }
+                    Prep::Raise(e) => return Act::Raise(e),
+                    Prep::Push(act) => {
+                        f.push(a);
+                        f.push(b);
+                        f.work.push(Step::Post(Post::Binary(op, inplace, next)));
+                        return Act::Call(act);
+                    }
+                }
+            }
+            ops::num::BinStep::Fallback => return super::expr::done(f, ops::num::binary_fallback(rt, op, &a, &b, inplace)),
+        }
+    }
 }
 
 /// Continue a protocol after its dunder call returned (the result is on the stack).
@@ -57,10 +99,66 @@ pub fn post(rt: &mut Runtime, f: &mut Frame, p: Post) -> Act {
             let v = f.pop();
             not(rt, f, v)
         }
+        Post::Binary(op, inplace, next) => {
+            let r = f.pop();
+            let b = f.pop();
+            let a = f.pop();
+            if matches!(r, Value::NotImplemented) {
+                binary_user(rt, f, op, a, b, inplace, next)
+            } else {
+                f.push(r);
+                Act::Next
+            }
+        }
+        Post::Compare(op, negate, next) => {
+            let r = f.pop();
+            let b = f.pop();
+            let a = f.pop();
+            compare_result(rt, f, op, a, b, r, negate, next)
+        }
         Post::Discard => {
             f.pop();
             Act::Next
         }
         _ => Act::Next,
     }
+}
+
+/// The dunders of the rich comparison `a op b` (an operand is an instance) from stage
+/// `stage` on, each called as a frame of this driver run with `Post::Compare` below it;
+/// the comparison's value is pushed.
+pub fn compare_user(rt: &mut Runtime, f: &mut Frame, op: CmpOp, a: Value, b: Value, mut stage: u8) -> Act {
+    loop {
+        match ops::cmp::cmp_stage(rt, op, &a, &b, stage) {
+            ops::cmp::CmpStep::Call { method, swapped, negate, next } => {
+                let args = if swapped { [b.clone(), a.clone()] } else { [a.clone(), b.clone()] };
+                match super::call::prepare_call(rt, &method, &args, &[]) {
+                    Prep::Value(Value::NotImplemented) => stage = next,
+                    Prep::Value(r) => return compare_result(rt, f, op, a, b, r, negate, next),
+                    Prep::Raise(e) => return Act::Raise(e),
+                    Prep::Push(act) => {
+                        f.push(a);
+                        f.push(b);
+                        f.work.push(Step::Post(Post::Compare(op, negate, next)));
+                        return Act::Call(act);
+                    }
+                }
+            }
+            ops::cmp::CmpStep::Fallback => return super::expr::done(f, ops::cmp::cmp_fallback(rt, op, &a, &b)),
+        }
+    }
+}
+
+/// A comparison dunder returned `r`: `NotImplemented` goes on to the next candidate;
+/// anything else is the value (negated for `!=` answered by `__eq__`).
+#[allow(clippy::too_many_arguments)]
+fn compare_result(rt: &mut Runtime, f: &mut Frame, op: CmpOp, a: Value, b: Value, r: Value, negate: bool, next: u8) -> Act {
+    if matches!(r, Value::NotImplemented) {
+        return compare_user(rt, f, op, a, b, next);
+    }
+    if negate {
+        return not(rt, f, r);
+    }
+    f.push(r);
+    Act::Next
 }

@@ -2,7 +2,7 @@
 //! stack holds these; the driver pops and runs the top one.
 
 use super::ir::{Block, Expr, Stmt, Target};
-use crate::syntax::ast::BinOp;
+use crate::syntax::ast::{BinOp, CmpOp};
 
 /// A pending piece of work in a frame. 16 bytes.
 #[derive(Clone, Copy)]
@@ -52,14 +52,14 @@ pub enum Step {
 /// Continuations of dunder protocols, whose operands sit on the value stack.
 #[derive(Clone, Copy, Debug)]
 pub enum Post {
-    /// `a op b` called `a.__op__(b)`: retry reflected if it returned NotImplemented.
-    BinaryFwd(BinOp, bool),
-    /// The reflected call returned: NotImplemented is a TypeError.
-    BinaryRev(BinOp, bool),
-    /// A comparison's forward call returned (op index, chained comparison state).
-    CompareFwd(u8),
-    /// A comparison's reflected call returned.
-    CompareRev(u8),
+    /// A dunder of `a op b` returned (`a op= b` if the flag is set); `a` and `b` are
+    /// below its result. `NotImplemented` continues the dispatch at this stage
+    /// (`ops::num::binary_stage`).
+    Binary(BinOp, bool, u8),
+    /// A dunder of the rich comparison `a op b` returned; `a` and `b` are below its
+    /// result. `NotImplemented` continues at this stage (`ops::cmp::cmp_stage`);
+    /// otherwise the value is the result (negated if the flag is set).
+    Compare(CmpOp, bool, u8),
     /// `__bool__` or `__len__` returned: convert to a bool (true if `__len__`).
     Truth(bool),
     /// Negate a truth value (for `not x` and `!=` fallbacks).

@@ -295,7 +295,7 @@ fn load_simple(rt: &mut Runtime, f: &Frame, t: &'static Target) -> Result<Value,
 }
 
 /// `target op= value`, in states: 0 start; 1 components on the stack; 2 current value
-/// and right operand on the stack.
+/// and right operand on the stack; 3 the result of a user dunder on the stack.
 pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act {
     let StmtKind::AugAssign(t, op, value) = &s.kind else { unreachable!() };
     match st {
@@ -317,6 +317,11 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                                 (Value::Int(a), Value::Int(b)) => expr::int_binop(*op, *a, *b),
                                 _ => None,
                             };
+                            if small.is_none() && (super::post::is_user(&cur) || super::post::is_user(&rhs)) {
+                                f.push(cur);
+                                f.push(rhs);
+                                return augassign(rt, f, s, 2);
+                            }
                             let res = match small {
                                 Some(z) => Value::Int(z),
                                 None => match inplace(rt, *op, cur, rhs) {
@@ -394,26 +399,51 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                 Ev::Raise(x) => Act::Raise(x),
             }
         }
-        _ => {
+        2 => {
             let rhs = f.pop();
             let cur = f.pop();
-            let res = match inplace(rt, *op, cur, rhs) {
-                Ok(v) => v,
-                Err(x) => return Act::Raise(ops::expect_raise(x)),
+            // A user operand's dunders run as frames (`post::binary_user`); the result
+            // comes back in state 3.
+            let user = if super::post::is_user(&cur) {
+                Some(true)
+            } else if super::post::is_user(&rhs) && !matches!(cur, Value::List(_) | Value::Set(_) | Value::Dict(_)) {
+                Some(false)
+            } else {
+                None
             };
-            match t {
-                Target::Attr(_, name) => {
-                    let o = f.pop();
-                    result(ops::attr::setattr(rt, &o, name, res))
+            let res = match user {
+                Some(false) if let Some(r) = ops::num::binary_builtin(rt, *op, &cur, &rhs) => r,
+                Some(ip) => {
+                    f.work.push(Step::Stmt(s, 3));
+                    return super::post::binary_user(rt, f, *op, cur, rhs, ip, 0);
                 }
-                Target::Subscript(..) => {
-                    let k = f.pop();
-                    let o = f.pop();
-                    result(ops::item::setitem(rt, &o, &k, res))
-                }
-                _ => store(rt, f, t, res),
+                None => inplace(rt, *op, cur, rhs),
+            };
+            match res {
+                Ok(v) => aug_store(rt, f, t, v),
+                Err(x) => Act::Raise(ops::expect_raise(x)),
             }
         }
+        _ => {
+            let res = f.pop();
+            aug_store(rt, f, t, res)
+        }
+    }
+}
+
+/// Store the result of `target op= value` (the target's components are on the stack).
+fn aug_store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, res: Value) -> Act {
+    match t {
+        Target::Attr(_, name) => {
+            let o = f.pop();
+            result(ops::attr::setattr(rt, &o, name, res))
+        }
+        Target::Subscript(..) => {
+            let k = f.pop();
+            let o = f.pop();
+            result(ops::item::setitem(rt, &o, &k, res))
+        }
+        _ => store(rt, f, t, res),
     }
 }
 

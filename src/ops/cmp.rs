@@ -309,52 +309,68 @@ pub fn cmp_dunders(op: CmpOp) -> (&'static str, &'static str) {
     }
 }
 
-/// Call the comparison dunder `name` of `x` with `y`, as a user class defines it:
-/// `None` when `x`'s class has no such method in script code. A missing `__ne__`
-/// falls back to the inverse of a user `__eq__` (what `object.__ne__` does).
-fn call_cmp(rt: &mut Runtime, x: &Value, name: &str, y: &Value) -> PyResult<Option<Value>> {
-    if let Some(m) = attr::lookup_special(rt, x, name) {
-        return call::call_value(rt, m, vec![x.clone(), y.clone()]).map(Some);
-    }
-    if name == "__ne__" {
-        if let Some(m) = attr::lookup_special(rt, x, "__eq__") {
-            let r = call::call_value(rt, m, vec![x.clone(), y.clone()])?;
-            if matches!(r, Value::NotImplemented) {
-                return Ok(Some(r));
+fn rich_dunder(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    if matches!(a, Value::Inst(_)) || matches!(b, Value::Inst(_)) {
+        let mut stage = 0;
+        while let CmpStep::Call { method, swapped, negate, next } = cmp_stage(rt, op, a, b, stage) {
+            let args = if swapped { vec![b.clone(), a.clone()] } else { vec![a.clone(), b.clone()] };
+            let r = call::call_value(rt, method, args)?;
+            if !matches!(r, Value::NotImplemented) {
+                return if negate { Ok(Value::Bool(!truthy(rt, &r)?)) } else { Ok(r) };
             }
-            let t = truthy(rt, &r)?;
-            return Ok(Some(Value::Bool(!t)));
+            stage = next;
         }
     }
-    Ok(None)
+    cmp_fallback(rt, op, a, b)
 }
 
-fn rich_dunder(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
+/// The next dunder a rich comparison of instances tries, from stage `stage` on.
+pub enum CmpStep {
+    /// Call `method(a, b)` (`method(b, a)` when `swapped`); `NotImplemented` asks
+    /// again from stage `next`; otherwise the result is the comparison's value (its
+    /// truth negated when `negate`: `!=` through `__eq__`).
+    Call {
+        /// The dunder (a function taking the receiver first).
+        method: Value,
+        /// Whether it is the right operand's reflected method.
+        swapped: bool,
+        /// Whether the result is `__eq__`'s, to be negated for `!=`.
+        negate: bool,
+        /// The stage to continue from when it declines.
+        next: u8,
+    },
+    /// No dunder (left) decides: [`cmp_fallback`].
+    Fallback,
+}
+
+/// CPython's order of dunders for `a op b` when an operand is an instance: the right
+/// operand's reflected method first when its class is a proper subclass of the
+/// left's, then the left's forward method, then the reflected one; `!=` without
+/// `__ne__` uses `__eq__` negated.
+pub fn cmp_stage(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value, stage: u8) -> CmpStep {
     let (name, rname) = cmp_dunders(op);
-    let user = |v: &Value| matches!(v, Value::Inst(_));
-    if user(a) || user(b) {
-        let ta = super::type_of(rt, a);
-        let tb = super::type_of(rt, b);
-        let reflected_first = !Rc::ptr_eq(&ta, &tb) && tb.is_subclass(&ta);
-        if reflected_first {
-            if let Some(r) = call_cmp(rt, b, rname, a)? {
-                if !matches!(r, Value::NotImplemented) {
-                    return Ok(r);
-                }
+    let ta = super::type_of(rt, a);
+    let tb = super::type_of(rt, b);
+    let reflected_first = !Rc::ptr_eq(&ta, &tb) && tb.is_subclass(&ta);
+    let order: [(&Value, &str, bool); 2] = if reflected_first { [(b, rname, true), (a, name, false)] } else { [(a, name, false), (b, rname, true)] };
+    for (i, (x, nm, swapped)) in order.into_iter().enumerate().skip(stage as usize) {
+        let next = i as u8 + 1;
+        if let Some(method) = attr::lookup_special(rt, x, nm) {
+            return CmpStep::Call { method, swapped, negate: false, next };
+        }
+        if nm == "__ne__" {
+            if let Some(method) = attr::lookup_special(rt, x, "__eq__") {
+                return CmpStep::Call { method, swapped, negate: true, next };
             }
         }
-        if let Some(r) = call_cmp(rt, a, name, b)? {
-            if !matches!(r, Value::NotImplemented) {
-                return Ok(r);
-            }
-        }
-        if !reflected_first {
-            if let Some(r) = call_cmp(rt, b, rname, a)? {
-                if !matches!(r, Value::NotImplemented) {
-                    return Ok(r);
-                }
-            }
-        }
+    }
+    CmpStep::Fallback
+}
+
+/// The end of a rich comparison whose dunders declined: built-in base values of
+/// subclasses of built-in types, identity for `==`/`!=`, or CPython's TypeError.
+pub fn cmp_fallback(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
+    if matches!(a, Value::Inst(_)) || matches!(b, Value::Inst(_)) {
         let (ba, bb) = (super::num::base_value(a), super::num::base_value(b));
         if ba.is_some() || bb.is_some() {
             return compare(rt, op, &ba.unwrap_or_else(|| a.clone()), &bb.unwrap_or_else(|| b.clone()));

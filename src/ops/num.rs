@@ -589,53 +589,100 @@ fn binary_impl(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: bool)
 }
 
 /// The dunder part of a binary operation; `inplace` names the in-place method to try first.
+/// Dunders written in script code run in a nested run of the driver here; the
+/// evaluator calls them as frames instead (`eval::post::binary_user`), walking the
+/// same candidates with [`binary_stage`].
 pub fn binary_dunder(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: Option<&str>) -> PyResult {
-    let (fwd, rev, _) = dunders(op);
     let user = |v: &Value| matches!(v, Value::Inst(_) | Value::Class(_));
     if !user(a) && !user(b) {
         return Err(unsupported_msg(rt, op, a, b, inplace.is_some()));
     }
-    if let Some(iname) = inplace {
-        if let Some(m) = attr::lookup_special(rt, a, iname) {
-            let r = call::call_value(rt, m, vec![a.clone(), b.clone()])?;
-            if !matches!(r, Value::NotImplemented) {
-                return Ok(r);
-            }
-        }
-    }
-    let ta = super::type_of(rt, a);
-    let tb = super::type_of(rt, b);
-    let mut fm = attr::lookup_special(rt, a, fwd);
-    let rm = if std::rc::Rc::ptr_eq(&ta, &tb) { None } else { attr::lookup_special(rt, b, rev) };
-    // A subclass's reflected method goes first when it overrides the parent's.
-    if let Some(r) = &rm {
-        if tb.is_subclass(&ta) && !std::rc::Rc::ptr_eq(&ta, &tb) {
-            let res = call::call_value(rt, r.clone(), vec![b.clone(), a.clone()])?;
-            if !matches!(res, Value::NotImplemented) {
-                return Ok(res);
-            }
-            if let Some(f) = fm.take() {
-                let res = call::call_value(rt, f, vec![a.clone(), b.clone()])?;
-                if !matches!(res, Value::NotImplemented) {
-                    return Ok(res);
+    let mut stage = 0;
+    loop {
+        match binary_stage(rt, op, a, b, inplace.is_some(), stage) {
+            BinStep::Call { method, swapped, next } => {
+                let args = if swapped { vec![b.clone(), a.clone()] } else { vec![a.clone(), b.clone()] };
+                let r = call::call_value(rt, method, args)?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(r);
                 }
+                stage = next;
             }
-            return fallback_base(rt, op, a, b, inplace.is_some());
+            BinStep::Fallback => return fallback_base(rt, op, a, b, inplace.is_some()),
         }
     }
-    if let Some(f) = fm {
-        let res = call::call_value(rt, f, vec![a.clone(), b.clone()])?;
-        if !matches!(res, Value::NotImplemented) {
-            return Ok(res);
+}
+
+/// The next dunder a binary operator tries, from stage `stage` on (0 first).
+pub enum BinStep {
+    /// Call `method(a, b)` (`method(b, a)` when `swapped`); if it returns
+    /// `NotImplemented`, ask again from stage `next`.
+    Call {
+        /// The dunder (a function taking the receiver first).
+        method: Value,
+        /// Whether this is the reflected method, called on the right operand.
+        swapped: bool,
+        /// The stage to continue from when it declines.
+        next: u8,
+    },
+    /// Every dunder declined (or none exists): [`binary_fallback`] decides.
+    Fallback,
+}
+
+/// CPython's order of dunders for `a op b` (`a op= b` when `inplace`): the in-place
+/// method first (stage 0), then the forward and reflected methods (stages 1 and 2),
+/// reflected first when the right operand's class is a proper subclass of the left's
+/// that has it (and the reflected method only when the classes differ).
+pub fn binary_stage(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: bool, mut stage: u8) -> BinStep {
+    let (fwd, rev, iname) = dunders(op);
+    if stage == 0 {
+        if inplace {
+            if let Some(m) = attr::lookup_special(rt, a, iname) {
+                return BinStep::Call { method: m, swapped: false, next: 1 };
+            }
+        }
+        stage = 1;
+    }
+    if stage <= 2 {
+        let ta = super::type_of(rt, a);
+        let tb = super::type_of(rt, b);
+        let same = std::rc::Rc::ptr_eq(&ta, &tb);
+        let fm = attr::lookup_special(rt, a, fwd);
+        let rm = if same { None } else { attr::lookup_special(rt, b, rev) };
+        let reflected_first = rm.is_some() && tb.is_subclass(&ta);
+        let order = if reflected_first { [(rm, true), (fm, false)] } else { [(fm, false), (rm, true)] };
+        for (i, (m, swapped)) in order.into_iter().enumerate().skip(stage as usize - 1) {
+            if let Some(method) = m {
+                return BinStep::Call { method, swapped, next: i as u8 + 2 };
+            }
         }
     }
-    if let Some(r) = rm {
-        let res = call::call_value(rt, r, vec![b.clone(), a.clone()])?;
-        if !matches!(res, Value::NotImplemented) {
-            return Ok(res);
+    BinStep::Fallback
+}
+
+/// The end of a binary operator whose dunders all declined: built-in base values of
+/// instances of subclasses of built-in types, or CPython's TypeError.
+pub fn binary_fallback(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult {
+    fallback_base(rt, op, a, b, inplace)
+}
+
+/// The built-in part of `a op b` (numbers, sequences, dict views): `None` when the
+/// operands' dunders must decide.
+pub fn binary_builtin(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> Option<PyResult> {
+    if let Some(r) = numeric(rt, op, a, b) {
+        return Some(r);
+    }
+    match sequence_op(rt, op, a, b) {
+        Ok(Some(v)) => return Some(Ok(v)),
+        Err(e) => return Some(Err(e)),
+        Ok(None) => {}
+    }
+    if matches!(a, Value::Obj(_)) || matches!(b, Value::Obj(_)) {
+        if let Some(r) = crate::builtins::dictviews::view_binop(rt, op, a, b) {
+            return Some(r);
         }
     }
-    fallback_base(rt, op, a, b, inplace.is_some())
+    None
 }
 
 /// After dunders declined: operate on built-in base values (instances of subclasses of
