@@ -17,6 +17,7 @@ pub mod ops;
 pub mod repl;
 pub mod runtime;
 pub mod span;
+pub mod stdin;
 pub mod syntax;
 pub mod trace;
 

@@ -74,11 +74,30 @@ const STACK: usize = 1 << 30;
 
 fn on_big_stack<F: FnOnce() -> i32 + Send + 'static>(f: F) -> i32 {
     match std::thread::Builder::new().stack_size(STACK).spawn(f) {
-        Ok(h) => h.join().unwrap_or(101),
+        Ok(h) => {
+            leave_sigint_to_interpreter();
+            h.join().unwrap_or(101)
+        }
         Err(e) => {
             eprintln!("coro: cannot start the interpreter thread: {e}");
             1
         }
+    }
+}
+
+/// Block SIGINT in this thread (the main one, which only waits for the interpreter
+/// thread), so that the kernel delivers it to the interpreter thread: a handler that
+/// runs on the thread blocked in a system call interrupts that call before the call's
+/// own result is seen (Ctrl-C during `input()` wins over a line or an end of file
+/// arriving just after it, as in CPython, where signals go to the main thread).
+fn leave_sigint_to_interpreter() {
+    // SAFETY: libc calls on a signal set that lives on this stack frame and is
+    // initialised by `sigemptyset` before use.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
     }
 }
 

@@ -196,3 +196,20 @@ pub fn take_sync_interrupt() -> bool {
     }
     hit
 }
+
+/// For a native call that blocks without returning to the loop (`input()`,
+/// `time.sleep`), polled between its short waits: what CPython's signal handler does
+/// when the signal interrupts such a call. Outside `asyncio.run` (script mode, a REPL
+/// input) Ctrl-C raises KeyboardInterrupt there; inside `asyncio.run` the first one
+/// cancels the main task and the call keeps waiting, a later one raises
+/// KeyboardInterrupt (`Runner._on_sigint`).
+pub fn check_blocking(rt: &mut Runtime) -> Result<(), Exc> {
+    if take_sync_interrupt() {
+        return Err(rt.new_exc(&rt.types.keyboard_interrupt, vec![]));
+    }
+    if RUN.with(|r| r.borrow().is_some()) && SYNC.get().is_some_and(|s| s.load(Ordering::SeqCst)) {
+        PENDING.set(true);
+        return dispatch(rt);
+    }
+    Ok(())
+}

@@ -495,19 +495,22 @@ fn input(rt: &mut Runtime, a: Args) -> Ret {
         }
     }
     rt.flush_out();
-    let mut line = String::new();
-    match std::io::stdin().read_line(&mut line) {
-        Ok(0) => raise(rt.exc_named("EOFError", "EOF when reading a line")),
-        Ok(_) => {
-            if line.ends_with('\n') {
-                line.pop();
-                if line.ends_with('\r') {
-                    line.pop();
-                }
+    // Our own reader: Ctrl-C interrupts the wait (see `crate::stdin`).
+    match crate::stdin::read_line(|| crate::aio::signals::check_blocking(rt)) {
+        crate::stdin::Line::Text(mut bytes) => {
+            // CPython strips the `\n` only (a `\r` before it stays).
+            if bytes.last() == Some(&b'\n') {
+                bytes.pop();
             }
-            Ret::Val(Value::string(line))
+            match super::codecs::decode_bytes(rt, &bytes, "utf-8", "strict") {
+                Ok(text) => Ret::Val(Value::string(text)),
+                Err(e) => raise(e),
+            }
         }
-        Err(e) => raise(rt.exc_named("OSError", e.to_string())),
+        crate::stdin::Line::Eof => raise(rt.exc_named("EOFError", "EOF when reading a line")),
+        crate::stdin::Line::Closed => raise(rt.exc_named("RuntimeError", "input(): lost sys.stdin")),
+        crate::stdin::Line::Stopped(e) => raise(e),
+        crate::stdin::Line::Failed(e) => raise(rt.exc_named("OSError", crate::limits::os_error(e).to_string())),
     }
 }
 

@@ -96,8 +96,8 @@ fn t_sleep(rt: &mut Runtime, a: Args) -> Ret {
                 break;
             }
             std::thread::sleep((end - now).min(std::time::Duration::from_millis(20)));
-            if crate::aio::signals::take_sync_interrupt() {
-                return Ret::Raise(rt.new_exc(&rt.types.keyboard_interrupt, vec![]));
+            if let Err(e) = crate::aio::signals::check_blocking(rt) {
+                return Ret::Raise(e);
             }
         }
     }

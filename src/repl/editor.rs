@@ -221,7 +221,7 @@ pub fn interactive(session: &mut Session) -> i32 {
         Ok(e) => e,
         Err(e) => {
             eprintln!("coro: cannot start line editing: {e}");
-            return super::batch(session, std::io::stdin().lock());
+            return super::batch(session, crate::stdin::lines());
         }
     };
     let names = Rc::new(RefCell::new(Names::default()));

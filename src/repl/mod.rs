@@ -12,7 +12,7 @@ use crate::runtime::intern::intern;
 use crate::runtime::value::Value;
 use crate::runtime::{Options, Output, Runtime};
 use crate::span::SourceFile;
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::rc::Rc;
 
 /// A REPL session: the runtime and the `__main__` namespace, kept across inputs.
@@ -92,14 +92,15 @@ pub fn run(opts: Options) -> i32 {
     if stdin_tty {
         editor::interactive(&mut session)
     } else {
-        batch(&mut session, std::io::stdin().lock())
+        batch(&mut session, crate::stdin::lines())
     }
 }
 
-/// Piped input: no banner, no prompts; inputs end as in interactive mode.
-pub fn batch(session: &mut Session, input: impl BufRead) -> i32 {
+/// Piped input (the lines of standard input, see [`crate::stdin::lines`]): no banner,
+/// no prompts; inputs end as in interactive mode.
+pub fn batch(session: &mut Session, input: impl Iterator<Item = std::io::Result<String>>) -> i32 {
     let mut buf = String::new();
-    for line in input.lines() {
+    for line in input {
         let Ok(line) = line else { break };
         if buf.is_empty() && line.trim_start().starts_with(':') {
             commands::run(session, line.trim());
