@@ -109,3 +109,38 @@ fn recursion_through_operator_dunders_reaches_the_recursion_limit() {
     assert_eq!((out.as_str(), code), ("", 1));
     assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
 }
+
+/// Recursion through `__getitem__`, `__setitem__`, `__delitem__`, `__neg__`,
+/// `__contains__` and a `property` getter, each reached from the evaluator.
+const ITEM_DUNDERS: &str = r#"
+class T:
+    def __init__(s, n): s.n = n
+    def __getitem__(s, k): return 0 if s.n == 0 else T(s.n - 1)[k] + 1
+    def __setitem__(s, k, v):
+        if s.n: T(s.n - 1)[k] = v + 1
+        else: seen.append(v)
+    def __delitem__(s, k):
+        if s.n: del T(s.n - 1)[k]
+        else: seen.append("del")
+    def __neg__(s): return 0 if s.n == 0 else -T(s.n - 1) + 1
+    def __contains__(s, x): return True if s.n == 0 else x in T(s.n - 1)
+    @property
+    def depth(s): return 0 if s.n == 0 else T(s.n - 1).depth + 1
+seen = []
+t = T(N)
+t["k"] = 0
+del t["k"]
+print(t[0], -t, 5 in t, 5 not in t, t.depth, seen)
+"#;
+
+#[test]
+fn recursion_through_item_and_attribute_dunders_reaches_the_recursion_limit() {
+    // CPython 3.11 prints the same with sys.setrecursionlimit(200000), run in a thread
+    // with a 1 GiB stack.
+    let src = format!("N = 20000\n{ITEM_DUNDERS}");
+    let (out, err, code) = coro(&["--recursion-limit", "100000"], &src);
+    assert_eq!((out.as_str(), code), ("20000 20000 True False 20000 [20000, 'del']\n", 0), "stderr: {err}");
+    let (out, err, code) = coro(&[], &src);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+}

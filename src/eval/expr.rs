@@ -558,6 +558,16 @@ fn apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize) -> Act {
             if *op == UnaryOp::Not {
                 return super::post::not(rt, f, v);
             }
+            if let Value::Inst(_) = &v {
+                let name = match op {
+                    UnaryOp::Neg => "__neg__",
+                    UnaryOp::Pos => "__pos__",
+                    _ => "__invert__",
+                };
+                if let Some(a) = super::post::special_call(rt, f, name, &[v.clone()], None) {
+                    return a;
+                }
+            }
             ops::num::unary(rt, *op, &v)
         }
         ExprKind::Binary(_, op, _) => {
@@ -573,12 +583,19 @@ fn apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize) -> Act {
                     Some(Err(g)) => return Act::FrameAttr(g, name.clone()),
                     None => {}
                 }
+            } else if let Some(get) = ops::attr::property_getter(rt, &v, name) {
+                return super::post::call_then(rt, f, &get, &[v], None);
             }
             ops::attr::getattr(rt, &v, name)
         }
         ExprKind::Subscript(_) => {
             let k = f.pop();
             let v = f.pop();
+            if let Value::Inst(_) = &v {
+                if let Some(a) = super::post::special_call(rt, f, "__getitem__", &[v.clone(), k.clone()], None) {
+                    return a;
+                }
+            }
             ops::item::getitem(rt, &v, &k)
         }
         ExprKind::Slice(parts) => {
@@ -678,13 +695,26 @@ pub fn cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
                 let b = f.pop();
                 let a = f.pop();
                 let op = rest[i].0;
-                if (matches!(a, Value::Inst(_)) || matches!(b, Value::Inst(_)))
-                    && !matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn)
-                {
+                if matches!(a, Value::Inst(_)) || matches!(b, Value::Inst(_)) {
                     // Dunders run as frames; the result comes back at `st | COMPARED`.
-                    f.push(b.clone());
-                    f.work.push(Step::Cont(e, (st | COMPARED) as u32));
-                    return super::post::compare_user(rt, f, op, a, b, 0);
+                    match op {
+                        CmpOp::Is | CmpOp::IsNot => {}
+                        CmpOp::In | CmpOp::NotIn => {
+                            if let Value::Inst(_) = &b {
+                                if let Some(m) = ops::attr::lookup_special(rt, &b, "__contains__") {
+                                    f.push(b.clone());
+                                    f.work.push(Step::Cont(e, (st | COMPARED) as u32));
+                                    let then = super::step::Post::Contains(op == CmpOp::NotIn);
+                                    return super::post::call_then(rt, f, &m, &[b, a], Some(then));
+                                }
+                            }
+                        }
+                        _ => {
+                            f.push(b.clone());
+                            f.work.push(Step::Cont(e, (st | COMPARED) as u32));
+                            return super::post::compare_user(rt, f, op, a, b, 0);
+                        }
+                    }
                 }
                 let res = match compare(rt, op, &a, &b) {
                     Ok(r) => r,

@@ -116,6 +116,16 @@ pub fn post(rt: &mut Runtime, f: &mut Frame, p: Post) -> Act {
             let a = f.pop();
             compare_result(rt, f, op, a, b, r, negate, next)
         }
+        Post::Contains(negate) => {
+            let r = f.pop();
+            match ops::cmp::truthy(rt, &r) {
+                Ok(t) => {
+                    f.push(Value::Bool(t != negate));
+                    Act::Next
+                }
+                Err(e) => Act::Raise(ops::expect_raise(e)),
+            }
+        }
         Post::Discard => {
             f.pop();
             Act::Next
@@ -161,4 +171,38 @@ fn compare_result(rt: &mut Runtime, f: &mut Frame, op: CmpOp, a: Value, b: Value
     }
     f.push(r);
     Act::Next
+}
+
+/// Call `method(args)` as a frame of this driver run (a built-in method is called at
+/// once); its result is pushed, then `then` (if any) continues with it on the stack.
+pub fn call_then(rt: &mut Runtime, f: &mut Frame, method: &Value, args: &[Value], then: Option<Post>) -> Act {
+    match super::call::prepare_call(rt, method, args, &[]) {
+        Prep::Value(v) => {
+            f.push(v);
+            match then {
+                Some(p) => post(rt, f, p),
+                None => Act::Next,
+            }
+        }
+        Prep::Raise(e) => Act::Raise(e),
+        Prep::Push(act) => {
+            if let Some(p) = then {
+                f.work.push(Step::Post(p));
+            }
+            Act::Call(act)
+        }
+    }
+}
+
+/// The special method `name` of an instance `args[0]`, called as a frame (see
+/// [`call_then`]) when its class has it: `obj[k]`, `obj[k] = v`, `del obj[k]`, `-obj`,
+/// `x in obj` from the evaluator, so recursion through them needs no nested run.
+/// `None` when `args[0]` is not an instance or its class lacks the method (the generic
+/// operation answers, with its error messages).
+pub fn special_call(rt: &mut Runtime, f: &mut Frame, name: &str, args: &[Value], then: Option<Post>) -> Option<Act> {
+    if !matches!(args[0], Value::Inst(_)) {
+        return None;
+    }
+    let m = ops::attr::lookup_special(rt, &args[0], name)?;
+    Some(call_then(rt, f, &m, args, then))
 }

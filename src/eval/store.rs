@@ -4,7 +4,7 @@ use super::expr::{self, eval, Ev};
 use super::frame::Frame;
 use super::ir::*;
 use super::machine::Act;
-use super::step::Step;
+use super::step::{Post, Step};
 use crate::ops::{self, Fail, PyResult};
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
@@ -19,6 +19,16 @@ fn result(r: PyResult<()>) -> Act {
         Ok(()) => Act::Next,
         Err(e) => Act::Raise(ops::expect_raise(e)),
     }
+}
+
+/// `o[k] = v`: an instance's script `__setitem__` runs as a frame (its result dropped).
+fn setitem(rt: &mut Runtime, f: &mut Frame, o: Value, k: Value, v: Value) -> Act {
+    if let Value::Inst(_) = &o {
+        if let Some(a) = super::post::special_call(rt, f, "__setitem__", &[o.clone(), k.clone(), v.clone()], Some(Post::Discard)) {
+            return a;
+        }
+    }
+    result(ops::item::setitem(rt, &o, &k, v))
 }
 
 /// Store a global through the node's position cache.
@@ -101,7 +111,7 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
                                 return Act::Next;
                             }
                         }
-                        return result(ops::item::setitem(rt, &o, &k, v));
+                        return setitem(rt, f, o, k, v);
                     }
                     Err(Fail::Raise(x)) => return Act::Raise(x),
                     Err(Fail::Slow) => {}
@@ -205,7 +215,7 @@ pub fn store_cont(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) 
             let k = f.pop();
             let o = f.pop();
             let v = f.pop();
-            result(ops::item::setitem(rt, &o, &k, v))
+            setitem(rt, f, o, k, v)
         }
         _ => Act::Next,
     }
@@ -260,6 +270,9 @@ fn delete(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
             }
             let k = f.pop();
             let o = f.pop();
+            if let Some(a) = super::post::special_call(rt, f, "__delitem__", &[o.clone(), k.clone()], Some(Post::Discard)) {
+                return a;
+            }
             result(ops::item::delitem(rt, &o, &k))
         }
         Target::Unpack(ts, _) => {
@@ -441,7 +454,7 @@ fn aug_store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, res: Value) ->
         Target::Subscript(..) => {
             let k = f.pop();
             let o = f.pop();
-            result(ops::item::setitem(rt, &o, &k, res))
+            setitem(rt, f, o, k, res)
         }
         _ => store(rt, f, t, res),
     }

@@ -138,6 +138,19 @@ pub fn getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
     }
 }
 
+/// The getter of a `property` that `obj.name` would call (`obj` an instance whose
+/// class has the property with a getter, and no `__getattr__` to catch an
+/// AttributeError from it): the evaluator calls it as a frame.
+pub fn property_getter(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> Option<Value> {
+    let Value::Inst(inst) = obj else { return None };
+    let a = class_lookup_str(&inst.class(), name)?;
+    let p = downcast::<Property>(&a)?;
+    if p.fget.is_none() || lookup_special(rt, obj, "__getattr__").is_some() {
+        return None;
+    }
+    Some(p.fget.clone())
+}
+
 fn getattr_inner(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
     match obj {
         Value::Inst(inst) => {
@@ -145,7 +158,17 @@ fn getattr_inner(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
             let cattr = class_lookup_str(&cls, name);
             if let Some(a) = &cattr {
                 if downcast::<Property>(a).is_some() {
-                    return bind(rt, a.clone(), obj, &cls);
+                    // A getter's AttributeError hands over to `__getattr__`, as CPython's
+                    // `slot_tp_getattr_hook` does.
+                    return match bind(rt, a.clone(), obj, &cls) {
+                        Err(super::Fail::Raise(e)) if e.is_exception() && e.class().is_subclass(&rt.types.attribute_error) => {
+                            match lookup_special(rt, obj, "__getattr__") {
+                                Some(ga) => call::call_value(rt, ga, vec![obj.clone(), Value::Str(name.clone())]),
+                                None => Err(super::Fail::Raise(e)),
+                            }
+                        }
+                        r => r,
+                    };
                 }
             }
             if let Some(v) = inst.dict.get_str(name) {
