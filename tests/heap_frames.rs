@@ -144,3 +144,42 @@ fn recursion_through_item_and_attribute_dunders_reaches_the_recursion_limit() {
     assert_eq!((out.as_str(), code), ("", 1));
     assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
 }
+
+/// Built-ins that call back into script code (`repr`, `str`, `len`, `hash`, truth
+/// tests through `__bool__`, a dict lookup through `__eq__`): recursion through them
+/// also ends only at the recursion limit (their nested runs grow the Rust stack on the
+/// heap), and closing a 10,000-deep `yield from` chain runs the innermost `finally`.
+const CALLBACKS: &str = r#"
+class T:
+    def __init__(s, n): s.n = n
+    def __repr__(s): return "x" if s.n == 0 else repr(T(s.n - 1))
+    def __str__(s): return "y" if s.n == 0 else str(T(s.n - 1))
+    def __len__(s): return 0 if s.n == 0 else len(T(s.n - 1)) + 1
+    def __hash__(s): return 0 if s.n == 0 else hash(T(s.n - 1)) + 1
+    def __bool__(s): return True if s.n == 0 else not not T(s.n - 1)
+print(repr(T(N)), str(T(N)), len(T(N)), hash(T(N)), bool(T(N)))
+def leaf():
+    try:
+        yield 1
+    finally:
+        print("leaf closed")
+def chain(n):
+    if n == 0:
+        return (yield from leaf())
+    return (yield from chain(n - 1))
+g = chain(N // 2)
+next(g)
+g.close()
+"#;
+
+#[test]
+fn recursion_through_builtins_calling_back_reaches_the_recursion_limit() {
+    // CPython 3.11 prints the same with sys.setrecursionlimit(200000), run in a thread
+    // with a 1 GiB stack.
+    let src = format!("N = 20000\n{CALLBACKS}");
+    let (out, err, code) = coro(&["--recursion-limit", "100000"], &src);
+    assert_eq!((out.as_str(), code), ("x y 20000 20000 True\nleaf closed\n", 0), "stderr: {err}");
+    let (out, err, code) = coro(&[], &src);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+}

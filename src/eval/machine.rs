@@ -41,8 +41,10 @@ pub enum Outcome {
     Raise(Exc),
 }
 
-/// Maximum depth of nested driver runs (Rust recursion through built-ins).
-const MAX_NESTING: usize = 3000;
+/// Nested driver runs allowed beyond the recursion limit (a nested run normally holds
+/// at least one script frame, so the recursion limit stops a deep recursion through
+/// built-ins first; this bounds runs that hold none).
+const EXTRA_NESTING: usize = 3000;
 
 /// Whether the evaluator's fast path is running (so script code may not run).
 pub fn in_fast_path(rt: &Runtime) -> bool {
@@ -51,7 +53,7 @@ pub fn in_fast_path(rt: &Runtime) -> bool {
 
 /// Run `first` (and everything it calls) until it returns, yields or raises.
 pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
-    if rt.nesting >= MAX_NESTING {
+    if rt.nesting >= rt.opts.recursion_limit.saturating_add(EXTRA_NESTING) {
         let e = rt.exc_msg(&rt.types.recursion_error, "maximum recursion depth exceeded");
         discard(rt, first);
         return Outcome::Raise(e);
@@ -68,7 +70,11 @@ pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
             rt.handled.append(&mut f.saved_handled);
         }
     }
-    let out = drive(rt, &mut stack);
+    // Built-ins that call back into script code (those not yet written as tasks or
+    // continuations) nest a run of this loop: the Rust stack grows on the heap in
+    // segments when it runs low, so such a recursion ends in RecursionError at the
+    // configured limit, never in a stack overflow.
+    let out = stacker::maybe_grow(256 * 1024, 16 * 1024 * 1024, || drive(rt, &mut stack));
     rt.nesting -= 1;
     out
 }
