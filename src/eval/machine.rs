@@ -69,6 +69,9 @@ pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
         if !f.saved_handled.is_empty() {
             rt.handled.append(&mut f.saved_handled);
         }
+        if f.owner.is_some() && rt.trace.is_none() {
+            super::suspend::descend(rt, &mut stack);
+        }
     }
     // Built-ins that call back into script code (those not yet written as tasks or
     // continuations) nest a run of this loop: the Rust stack grows on the heap in
@@ -217,6 +220,9 @@ fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
         if !f.saved_handled.is_empty() {
             rt.handled.append(&mut f.saved_handled);
         }
+        if f.owner.is_some() && rt.trace.is_none() {
+            super::suspend::descend(rt, stack);
+        }
     }
 }
 
@@ -239,6 +245,7 @@ fn deliver_raise_to_top(_rt: &mut Runtime, stack: &mut [Activation], e: Exc) {
 
 /// Pop the top activation after it finished (or parked: then the caller saves the
 /// exceptions it was handling before they are dropped here).
+#[inline]
 fn pop(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Activation {
     let mut a = stack.pop().unwrap();
     if let Activation::Script(f) = &mut a {
@@ -360,7 +367,8 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
     loop {
         let a = pop(rt, stack);
         let Activation::Script(mut f) = a else { unreachable!("a native task cannot yield") };
-        let mode = f.mode.clone();
+        // A parked frame's mode is never read: `resume_frame` sets it again.
+        let mode = std::mem::replace(&mut f.mode, ReturnMode::Value);
         let Some(g) = f.owner.take() else {
             // Only generator frames can yield; anything else is an internal error.
             let e = rt.exc_msg(&rt.types.runtime_error, "internal error: yield outside a generator frame");

@@ -40,7 +40,27 @@ fn kind_word(g: &Generator) -> &'static str {
 }
 
 /// Take a generator's frame and prepare it to run, in `mode`.
+#[inline]
 pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<Box<Frame>, ResumeErr> {
+    // The common case first: a suspended generator, no tracer.
+    if g.state.get() == GenState::Suspended && rt.trace.is_none() {
+        if let Some(mut fr) = g.frame.borrow_mut().take() {
+            g.state.set(GenState::Running);
+            fr.owner = Some(g.clone());
+            fr.mode = mode;
+            match input {
+                // A suspended frame has started: the value is the result of its `yield`.
+                Resume::Send(v) => fr.push(v),
+                Resume::Throw(e) => fr.throw = Some(e),
+            }
+            return Ok(fr);
+        }
+    }
+    resume_frame_slow(rt, g, input, mode)
+}
+
+#[inline(never)]
+fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<Box<Frame>, ResumeErr> {
     match g.state.get() {
         GenState::Running => {
             return Err(ResumeErr::Raise(rt.value_error(format!("{} already executing", kind_word(g)))));
@@ -75,6 +95,44 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
     }
     fr.started = true;
     Ok(fr)
+}
+
+/// A generator frame was just pushed, resumed by `send(v)` while it delegates
+/// (`yield from`, `await`) to a suspended generator: hand `v` straight down the chain,
+/// pushing each delegate's frame in turn, instead of stepping every delegating frame's
+/// `Step::Delegate` (which would do the same: pop `v`, resume the sub-generator with it
+/// in `ReturnMode::Delegate`, keep its `Step::Delegate` for when that yields or returns).
+/// Stops at the first frame that is not delegating to a suspended generator, that was
+/// resumed by `throw`, or at the recursion limit: the normal step handles those. A loop,
+/// not a recursion: a 10,000-deep chain costs no Rust stack.
+pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
+    loop {
+        let Some(Activation::Script(f)) = stack.last_mut() else { return };
+        if !matches!(f.work.last(), Some(Step::Delegate)) || f.iter_done || f.throw.is_some() {
+            return;
+        }
+        let n = f.stack.len();
+        if n < 2 || rt.depth >= rt.opts.recursion_limit {
+            return;
+        }
+        let Value::Gen(g) = &f.stack[n - 2] else { return };
+        if g.state.get() != GenState::Suspended {
+            return;
+        }
+        let Some(mut fr) = g.frame.borrow_mut().take() else { return };
+        let g = g.clone();
+        let v = f.stack.pop().unwrap_or(Value::None);
+        g.state.set(GenState::Running);
+        fr.owner = Some(g);
+        fr.mode = ReturnMode::Delegate;
+        fr.stack.push(v);
+        rt.depth += 1;
+        fr.handled_base = rt.handled.len();
+        if !fr.saved_handled.is_empty() {
+            rt.handled.append(&mut fr.saved_handled);
+        }
+        stack.push(Activation::Script(fr));
+    }
 }
 
 /// The StopIteration a finished generator raises for its return value.
