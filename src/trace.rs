@@ -234,7 +234,7 @@ fn kind_word(k: GenKind) -> &'static str {
 }
 
 fn gen_desc(g: &Generator) -> String {
-    format!("{} {}", kind_word(g.kind), g.qualname.borrow().as_str())
+    format!("{} {}", kind_word(g.kind), g.qualname().as_str())
 }
 
 /// A short description of an awaited or delegated-to object.
@@ -257,7 +257,7 @@ fn loc(f: &Frame) -> String {
 
 fn frame_name(f: &Frame) -> String {
     match &f.owner {
-        Some(g) => g.qualname.borrow().as_str().to_string(),
+        Some(g) => g.qualname().as_str().to_string(),
         None => f.code.qualname.as_str().to_string(),
     }
 }
@@ -372,7 +372,7 @@ pub fn pushed(rt: &mut Runtime, caller: Option<&Activation>, a: &Activation) {
         } else {
             p.receives
         };
-        t.emit(rt, d + 1, &fl, "resume", &format!("{}: {receives}", g.qualname.borrow().as_str()));
+        t.emit(rt, d + 1, &fl, "resume", &format!("{}: {receives}", g.qualname().as_str()));
         t.resumers.push((Rc::as_ptr(g), who));
     });
 }
@@ -423,7 +423,7 @@ pub fn yielded(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMode
             Some(x) => format!("{} (an async generator item)", show(rt, &x)),
             None => show(rt, v),
         };
-        let q = g.qualname.borrow().as_str().to_string();
+        let q = g.qualname().as_str().to_string();
         let first = !std::mem::take(&mut t.in_chain);
         let delegating = matches!(f.work.last(), Some(Step::Delegate));
         let head = if !first {
@@ -470,7 +470,7 @@ pub fn returned(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMod
     with(rt, |rt, t| {
         t.in_chain = false;
         let sv = show(rt, v);
-        let q = g.qualname.borrow().as_str().to_string();
+        let q = g.qualname().as_str().to_string();
         let who = pop_who(t, g);
         let d = t.depth();
         let fl = loc(f);
@@ -509,7 +509,7 @@ pub fn raised(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, e: &Exc) {
     with(rt, |rt, t| {
         t.in_chain = false;
         let se = show_exc(rt, e);
-        let q = g.qualname.borrow().as_str().to_string();
+        let q = g.qualname().as_str().to_string();
         let who = pop_who(t, g);
         let d = t.depth();
         let fl = loc(f);

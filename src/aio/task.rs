@@ -339,7 +339,7 @@ pub fn task_repr(rt: &mut Runtime, f: &Fut) -> String {
 fn coro_desc(coro: &Value) -> String {
     match coro {
         Value::Gen(g) => {
-            let q = g.qualname.borrow().clone();
+            let q = g.qualname();
             let file = g.code.source.name.clone();
             match g.state.get() {
                 GenState::Finished => format!("{q}() done, defined at {file}:{}", g.code.firstline),

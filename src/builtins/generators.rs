@@ -294,8 +294,8 @@ pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
         });
     }
     match name {
-        "__name__" => Some(Value::Str(g.name.borrow().clone())),
-        "__qualname__" => Some(Value::Str(g.qualname.borrow().clone())),
+        "__name__" => Some(Value::Str(g.name())),
+        "__qualname__" => Some(Value::Str(g.qualname())),
         _ => None,
     }
 }

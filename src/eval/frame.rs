@@ -51,6 +51,99 @@ pub enum Completion {
     Raise(Exc),
 }
 
+/// A vector for a frame's rarely used lists (cells, pending completions, saved
+/// exceptions): one word while empty, with the `Vec` itself boxed on first use, so a
+/// frame (above all a parked generator's) is small. Reads go through the slice it
+/// derefs to.
+pub struct LazyVec<T>(Option<Box<Vec<T>>>);
+
+impl<T> LazyVec<T> {
+    /// An empty vector (no allocation).
+    #[inline]
+    pub const fn new() -> Self {
+        LazyVec(None)
+    }
+
+    /// Append an element.
+    #[inline]
+    pub fn push(&mut self, v: T) {
+        self.0.get_or_insert_with(Box::default).push(v);
+    }
+
+    /// Remove the last element.
+    #[inline]
+    pub fn pop(&mut self) -> Option<T> {
+        self.0.as_mut()?.pop()
+    }
+
+    /// Remove every element (keeping the allocation, as `Vec::clear`).
+    #[inline]
+    pub fn clear(&mut self) {
+        if let Some(v) = &mut self.0 {
+            v.clear();
+        }
+    }
+
+    /// Move every element to the end of `to`.
+    #[inline]
+    pub fn append_to(&mut self, to: &mut Vec<T>) {
+        if let Some(v) = &mut self.0 {
+            to.append(v);
+        }
+    }
+}
+
+impl<T: Clone> LazyVec<T> {
+    /// Append clones of the elements of an iterator.
+    pub fn extend<I: IntoIterator<Item = T>>(&mut self, it: I) {
+        let mut it = it.into_iter().peekable();
+        if it.peek().is_some() {
+            self.0.get_or_insert_with(Box::default).extend(it);
+        }
+    }
+}
+
+impl<T> Default for LazyVec<T> {
+    fn default() -> Self {
+        LazyVec(None)
+    }
+}
+
+impl<T> From<Vec<T>> for LazyVec<T> {
+    fn from(v: Vec<T>) -> Self {
+        if v.is_empty() { LazyVec(None) } else { LazyVec(Some(Box::new(v))) }
+    }
+}
+
+impl<T> std::ops::Deref for LazyVec<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        match &self.0 {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+}
+
+impl<T> std::ops::DerefMut for LazyVec<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T] {
+        match &mut self.0 {
+            Some(v) => v,
+            None => &mut [],
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a LazyVec<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// A script frame: locals, cells, a value stack and a work stack.
 pub struct Frame {
     /// The code being run.
@@ -58,7 +151,7 @@ pub struct Frame {
     /// Fast local slots (`None` while unbound).
     pub locals: Vec<Option<Value>>,
     /// Cells: the code's own cells, then the closure's.
-    pub cells: Vec<Rc<CellObj>>,
+    pub cells: LazyVec<Rc<CellObj>>,
     /// Intermediate values.
     pub stack: Vec<Value>,
     /// Pending work; the top is next.
@@ -74,9 +167,9 @@ pub struct Frame {
     /// The generator that owns this frame, while it runs.
     pub owner: Option<Rc<Generator>>,
     /// Completions waiting for `finally` blocks or `__exit__` calls.
-    pub pending: Vec<Completion>,
+    pub pending: LazyVec<Completion>,
     /// Exceptions being handled in this frame, saved while a generator is parked.
-    pub saved_handled: Vec<Exc>,
+    pub saved_handled: LazyVec<Exc>,
     /// Set when an iteration step reports exhaustion instead of pushing an item.
     pub iter_done: bool,
     /// Whether a generator frame has started running.
@@ -134,7 +227,7 @@ impl Frame {
         Box::new(Frame {
             code,
             locals: vec![None; code.nlocals()],
-            cells: Vec::new(),
+            cells: LazyVec::new(),
             stack: Vec::with_capacity(stack),
             work: Vec::with_capacity(work),
             globals,
@@ -142,8 +235,8 @@ impl Frame {
             line: code.firstline,
             mode: ReturnMode::Value,
             owner: None,
-            pending: Vec::new(),
-            saved_handled: Vec::new(),
+            pending: LazyVec::new(),
+            saved_handled: LazyVec::new(),
             iter_done: false,
             started: false,
             handled_base: 0,
@@ -161,6 +254,17 @@ impl Frame {
     /// Push a value.
     #[inline]
     pub fn push(&mut self, v: Value) {
+        self.stack.push(v);
+    }
+
+    /// Push the value sent into a resumed generator frame. A parked frame's value stack
+    /// usually starts empty (no allocation): give it room for two values rather than
+    /// `Vec`'s first four, which a frame parked again keeps.
+    #[inline]
+    pub fn push_sent(&mut self, v: Value) {
+        if self.stack.capacity() == 0 {
+            self.stack.reserve_exact(2);
+        }
         self.stack.push(v);
     }
 

@@ -67,7 +67,7 @@ pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
     if let Some(Activation::Script(f)) = stack.last_mut() {
         f.handled_base = rt.handled.len();
         if !f.saved_handled.is_empty() {
-            rt.handled.append(&mut f.saved_handled);
+            f.saved_handled.append_to(&mut rt.handled);
         }
         if f.owner.is_some() && rt.trace.is_none() {
             super::suspend::descend(rt, &mut stack);
@@ -218,7 +218,7 @@ fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
     if let Some(Activation::Script(f)) = stack.last_mut() {
         f.handled_base = rt.handled.len();
         if !f.saved_handled.is_empty() {
-            rt.handled.append(&mut f.saved_handled);
+            f.saved_handled.append_to(&mut rt.handled);
         }
         if f.owner.is_some() && rt.trace.is_none() {
             super::suspend::descend(rt, stack);
@@ -253,7 +253,7 @@ fn pop(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Activation {
         let base = f.handled_base.min(rt.handled.len());
         if f.owner.is_some() && rt.handled.len() > base {
             // A generator frame parks with the exceptions it is handling.
-            f.saved_handled = rt.handled.split_off(base);
+            f.saved_handled = rt.handled.split_off(base).into();
         } else {
             rt.handled.truncate(base);
         }

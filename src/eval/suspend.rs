@@ -50,7 +50,7 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
             fr.mode = mode;
             match input {
                 // A suspended frame has started: the value is the result of its `yield`.
-                Resume::Send(v) => fr.push(v),
+                Resume::Send(v) => fr.push_sent(v),
                 Resume::Throw(e) => fr.throw = Some(e),
             }
             return Ok(fr);
@@ -88,7 +88,7 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
     match input {
         Resume::Send(v) => {
             if fr.started {
-                fr.push(v);
+                fr.push_sent(v);
             }
         }
         Resume::Throw(e) => fr.throw = Some(e),
@@ -125,11 +125,11 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
         g.state.set(GenState::Running);
         fr.owner = Some(g);
         fr.mode = ReturnMode::Delegate;
-        fr.stack.push(v);
+        fr.push_sent(v);
         rt.depth += 1;
         fr.handled_base = rt.handled.len();
         if !fr.saved_handled.is_empty() {
-            rt.handled.append(&mut fr.saved_handled);
+            fr.saved_handled.append_to(&mut rt.handled);
         }
         stack.push(Activation::Script(fr));
     }

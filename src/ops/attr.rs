@@ -394,9 +394,9 @@ pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) ->
         Value::Gen(g) => match (name.as_str(), &value) {
             ("__name__" | "__qualname__", Value::Str(s)) => {
                 if name.as_str() == "__name__" {
-                    *g.name.borrow_mut() = s.clone();
+                    g.set_names(Some(s.clone()), None);
                 } else {
-                    *g.qualname.borrow_mut() = s.clone();
+                    g.set_names(None, Some(s.clone()));
                 }
                 Ok(())
             }

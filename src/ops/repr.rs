@@ -306,7 +306,7 @@ pub fn repr(rt: &mut Runtime, v: &Value) -> PyResult<Rc<PyStr>> {
                 default_repr(rt, v)
             }
         }
-        Value::Gen(g) => format!("<{} object {} at {:#x}>", g.type_name(), g.qualname.borrow(), v.id()),
+        Value::Gen(g) => format!("<{} object {} at {:#x}>", g.type_name(), g.qualname(), v.id()),
         Value::Iter(it) => format!("<{} object at {:#x}>", it.type_name(), v.id()),
         Value::Obj(o) => {
             if let Some(s) = o.repr(rt, v) {

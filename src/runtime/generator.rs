@@ -41,10 +41,9 @@ pub struct Generator {
     pub frame: RefCell<Option<Box<Frame>>>,
     /// The function's code.
     pub code: &'static Code,
-    /// `__name__`.
-    pub name: RefCell<Rc<PyStr>>,
-    /// `__qualname__`.
-    pub qualname: RefCell<Rc<PyStr>>,
+    /// `__name__` and `__qualname__` when they differ from the code's (a renamed
+    /// function, an assignment): rare, so boxed, and one word while absent.
+    names: Cell<Option<Box<(Rc<PyStr>, Rc<PyStr>)>>>,
     /// For coroutines: set once awaited by `await` so a second await is refused.
     pub awaited: Cell<bool>,
     /// For async generators: an `asend`/`athrow` is in progress.
@@ -63,13 +62,46 @@ impl Generator {
             state: Cell::new(GenState::Created),
             frame: RefCell::new(Some(frame)),
             code,
-            name: RefCell::new(name),
-            qualname: RefCell::new(qualname),
+            names: Cell::new(Generator::names_box(code, name, qualname)),
             awaited: Cell::new(false),
             ag_running: Cell::new(false),
             ag_closed: Cell::new(false),
             ag_hooked: Cell::new(false),
         }
+    }
+
+    fn names_box(code: &'static Code, name: Rc<PyStr>, qualname: Rc<PyStr>) -> Option<Box<(Rc<PyStr>, Rc<PyStr>)>> {
+        if Rc::ptr_eq(&name, &code.name) && Rc::ptr_eq(&qualname, &code.qualname) {
+            None
+        } else {
+            Some(Box::new((name, qualname)))
+        }
+    }
+
+    fn names(&self) -> (Rc<PyStr>, Rc<PyStr>) {
+        let b = self.names.take();
+        let r = match &b {
+            Some(b) => (b.0.clone(), b.1.clone()),
+            None => (self.code.name.clone(), self.code.qualname.clone()),
+        };
+        self.names.set(b);
+        r
+    }
+
+    /// `__name__`.
+    pub fn name(&self) -> Rc<PyStr> {
+        self.names().0
+    }
+
+    /// `__qualname__`.
+    pub fn qualname(&self) -> Rc<PyStr> {
+        self.names().1
+    }
+
+    /// Set `__name__` and/or `__qualname__`.
+    pub fn set_names(&self, name: Option<Rc<PyStr>>, qualname: Option<Rc<PyStr>>) {
+        let (n, q) = self.names();
+        self.names.set(Generator::names_box(self.code, name.unwrap_or(n), qualname.unwrap_or(q)));
     }
 
     /// The type name CPython shows (`generator`, `coroutine`, `async_generator`).
@@ -92,7 +124,7 @@ impl Generator {
         }
         let Some(frame) = self.frame.try_borrow_mut().ok().and_then(|mut f| f.take()) else { return false };
         self.state.set(GenState::Finished);
-        let qualname = self.qualname.borrow().clone();
+        let qualname = self.qualname();
         let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
             crate::aio::asyncgen_dropped(frame, qualname.clone())
         } else {
@@ -112,12 +144,12 @@ impl Drop for Generator {
                 // An async generator iterated under an event loop is closed by the loop
                 // (asyncio's finalizer hook), as a task.
                 let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
-                    crate::aio::asyncgen_dropped(frame, self.qualname.borrow().clone())
+                    crate::aio::asyncgen_dropped(frame, self.qualname())
                 } else {
                     Some(frame)
                 };
                 if let Some(frame) = frame {
-                    crate::eval::finalize::queue_orphan(frame, self.kind, self.qualname.borrow().clone());
+                    crate::eval::finalize::queue_orphan(frame, self.kind, self.qualname());
                 }
             }
         }
