@@ -11,6 +11,7 @@ use crate::eval::native::{Args, Ret};
 use crate::eval::suspend::Resume;
 use crate::ops::{self, Fail, PyResult};
 use crate::runtime::class::{Class, Exc};
+use crate::runtime::gc_refs::Visit;
 use crate::runtime::object::{downcast, Object};
 use crate::runtime::str::PyStr;
 use crate::runtime::value::Value;
@@ -100,7 +101,7 @@ pub struct Fut {
 impl Fut {
     /// A new pending future of `kind`.
     pub fn new(lp: &Rc<Loop>, kind: FutKind, task: Option<TaskData>) -> Rc<Fut> {
-        Rc::new_cyclic(|me| Fut {
+        let f = Rc::new_cyclic(|me| Fut {
             kind,
             me: me.clone(),
             lp: lp.clone(),
@@ -117,7 +118,9 @@ impl Fut {
                 cancel_requested: false,
             }),
             task,
-        })
+        });
+        crate::runtime::gc::track_obj(&f);
+        f
     }
 
     /// The owning `Rc`.
@@ -323,11 +326,18 @@ impl Drop for Fut {
     fn drop(&mut self) {
         let s = self.s.get_mut();
         if s.log_tb {
-            if let Some(e) = s.exception.take().filter(|e| !crate::limits::is_halt(e)) {
-                let what = if self.kind == FutKind::Task { "Task" } else { "Future" };
-                super::log::defer(format!("{what} exception was never retrieved"), e);
+            if let Some(e) = s.exception.take() {
+                log_unretrieved(self.kind, e);
             }
         }
+    }
+}
+
+/// "Task exception was never retrieved" (later: the future is going away).
+fn log_unretrieved(kind: FutKind, e: Exc) {
+    if !crate::limits::is_halt(&e) {
+        let what = if kind == FutKind::Task { "Task" } else { "Future" };
+        super::log::defer(format!("{what} exception was never retrieved"), e);
     }
 }
 
@@ -384,6 +394,56 @@ impl Object for Fut {
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+    fn traverse(&self, visit: &mut Visit<'_>) -> bool {
+        let Ok(s) = self.s.try_borrow() else { return false };
+        visit.value(&s.result);
+        if let Some(e) = &s.exception {
+            visit.rc(e);
+        }
+        for cb in &s.callbacks {
+            match cb {
+                Callback::Wakeup(t) => visit.rc(t),
+                Callback::Call(f) => visit.value(f),
+                Callback::Stop => {}
+            }
+        }
+        visit.value(&s.cancel_msg);
+        if let Some(e) = &s.cancelled_exc {
+            visit.rc(e);
+        }
+        for c in &s.children {
+            visit.value(c);
+        }
+        if let Some(t) = &self.task {
+            visit.value(&t.coro);
+            let (Ok(name), Ok(waiter)) = (t.name.try_borrow(), t.fut_waiter.try_borrow()) else { return false };
+            visit.value(&name);
+            if let Some(w) = &*waiter {
+                visit.rc(w);
+            }
+        }
+        true
+    }
+    fn clear_refs(&self) {
+        // Unreachable: as CPython's finalizer, an exception nobody retrieved is logged.
+        let taken = self.s.try_borrow_mut().ok().map(|mut s| {
+            let exc = s.exception.take();
+            let log = std::mem::replace(&mut s.log_tb, false);
+            let rest = (
+                std::mem::replace(&mut s.result, Value::None),
+                std::mem::take(&mut s.callbacks),
+                std::mem::replace(&mut s.cancel_msg, Value::None),
+                s.cancelled_exc.take(),
+                std::mem::take(&mut s.children),
+            );
+            (exc, log, rest)
+        });
+        let waiter = self.task.as_ref().and_then(|t| t.fut_waiter.try_borrow_mut().ok().and_then(|mut w| w.take()));
+        if let Some((Some(e), true, _)) = &taken {
+            log_unretrieved(self.kind, e.clone());
+        }
+        drop((taken, waiter));
     }
     fn get_attr(&self, rt: &mut Runtime, name: &PyStr, _this: &Value) -> Option<Value> {
         let s = self.s.borrow();
@@ -525,6 +585,10 @@ impl Object for FutIter {
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
+    fn traverse(&self, visit: &mut Visit<'_>) -> bool {
+        visit.rc(&self.fut);
+        true
+    }
 }
 
 // ---- script-facing methods ----
@@ -662,7 +726,7 @@ fn m_get_loop(rt: &mut Runtime, a: Args) -> Ret {
 fn m_await(rt: &mut Runtime, a: Args) -> Ret {
     let f = fut_or_raise!(rt, a);
     match f.rc() {
-        Some(fut) => Ret::Val(Value::Obj(Rc::new(FutIter { fut }))),
+        Some(fut) => Ret::Val(crate::runtime::gc::new_obj(FutIter { fut })),
         None => Ret::Val(Value::None),
     }
 }

@@ -31,14 +31,16 @@ pub struct Handle {
 impl Handle {
     /// A new handle for `callback(*args)`; `when` is Some for timers.
     pub fn new(lp: &Rc<Loop>, callback: Value, args: Vec<Value>, when: Option<f64>) -> Rc<Handle> {
-        Rc::new(Handle {
+        let h = Rc::new(Handle {
             callback: RefCell::new(callback),
             args: RefCell::new(args),
             cancelled: Cell::new(false),
             when: when.unwrap_or(f64::NAN),
             scheduled: Cell::new(false),
             lp: Rc::downgrade(lp),
-        })
+        });
+        crate::runtime::gc::track_obj(&h);
+        h
     }
 
     /// Whether this is a timer handle.
@@ -69,6 +71,17 @@ impl Object for Handle {
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+    fn traverse(&self, visit: &mut crate::runtime::gc_refs::Visit<'_>) -> bool {
+        let (Ok(cb), Ok(args)) = (self.callback.try_borrow(), self.args.try_borrow()) else { return false };
+        visit.value(&cb);
+        args.iter().for_each(|v| visit.value(v));
+        true
+    }
+    fn clear_refs(&self) {
+        let cb = self.callback.try_borrow_mut().map(|mut c| std::mem::replace(&mut *c, Value::None));
+        let args = self.args.try_borrow_mut().map(|mut a| std::mem::take(&mut *a));
+        drop((cb, args));
     }
     fn repr(&self, rt: &mut Runtime, _this: &Value) -> Option<String> {
         let name = if self.is_timer() { "TimerHandle" } else { "Handle" };

@@ -96,6 +96,10 @@ impl Object for DictView {
     fn len(&self) -> Option<usize> {
         Some(self.dict.len())
     }
+    fn traverse(&self, visit: &mut crate::runtime::gc_refs::Visit<'_>) -> bool {
+        visit.rc(&self.dict);
+        true
+    }
     fn contains(&self, rt: &mut Runtime, _this: &Value, item: &Value) -> Option<PyResult<bool>> {
         Some(self.has(rt, item))
     }
@@ -183,7 +187,7 @@ pub fn view_values(v: &Value) -> Option<Vec<Value>> {
 
 /// A new view of `d`.
 pub fn view(d: Rc<Dict>, part: DictPart) -> Value {
-    Value::Obj(Rc::new(DictView { dict: d, part }))
+    crate::runtime::gc::new_obj(DictView { dict: d, part })
 }
 
 /// A set-like view (keys or items), if `v` is one.

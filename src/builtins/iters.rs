@@ -3,6 +3,7 @@
 
 use crate::ops::{self, Fail, PyResult};
 use crate::runtime::class::Class;
+use crate::runtime::gc_refs::Visit;
 use crate::runtime::object::{downcast, Object};
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
@@ -162,10 +163,30 @@ impl Object for NativeIter {
     fn next(&self, rt: &mut Runtime, _this: &Value) -> Option<PyResult<Option<Value>>> {
         Some(self.advance(rt))
     }
+    fn traverse(&self, visit: &mut Visit<'_>) -> bool {
+        match &self.kind {
+            IterKind::Enumerate(it, count) => {
+                visit.value(it);
+                let Ok(c) = count.try_borrow() else { return false };
+                visit.value(&c);
+            }
+            IterKind::Zip(its, _) => its.iter().for_each(|v| visit.value(v)),
+            IterKind::Map(f, its) => {
+                visit.value(f);
+                its.iter().for_each(|v| visit.value(v));
+            }
+            IterKind::Filter(a, b) | IterKind::Callable(a, b) => {
+                visit.value(a);
+                visit.value(b);
+            }
+            IterKind::Reversed(v, _) | IterKind::Seq(v, _) => visit.value(v),
+        }
+        true
+    }
 }
 
 fn make(kind: IterKind) -> Value {
-    Value::Obj(Rc::new(NativeIter { kind, done: Cell::new(false) }))
+    crate::runtime::gc::new_obj(NativeIter { kind, done: Cell::new(false) })
 }
 
 /// Iteration through `__getitem__`.

@@ -267,13 +267,13 @@ fn make_super(rt: &mut Runtime, a: &Args) -> PyResult {
             t
         }
     };
-    Ok(Value::Obj(Rc::new(Super { class: cls.clone(), obj: obj.clone(), obj_type })))
+    Ok(crate::runtime::gc::new_obj(Super { class: cls.clone(), obj: obj.clone(), obj_type }))
 }
 
 fn make_property(rt: &mut Runtime, a: &Args) -> PyResult {
     let get = |i: usize, name: &str| a.pos.get(i).or(a.kw(name)).cloned().unwrap_or(Value::None);
     let _ = rt;
-    Ok(Value::Obj(Rc::new(Property { fget: get(0, "fget"), fset: get(1, "fset"), fdel: get(2, "fdel"), doc: get(3, "doc"), name: RefCell::new(None) })))
+    Ok(crate::runtime::gc::new_obj(Property { fget: get(0, "fget"), fset: get(1, "fset"), fdel: get(2, "fdel"), doc: get(3, "doc"), name: RefCell::new(None) }))
 }
 
 /// Construct an instance of a built-in type.
@@ -355,11 +355,11 @@ pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
         }
         Kind::Property => make_property(rt, &a),
         Kind::StaticMethod => match a.pos.first() {
-            Some(f) => Ok(Value::Obj(Rc::new(StaticMethod(f.clone())))),
+            Some(f) => Ok(crate::runtime::gc::new_obj(StaticMethod(f.clone()))),
             None => return raise(rt.type_error("staticmethod expected 1 argument, got 0")),
         },
         Kind::ClassMethod => match a.pos.first() {
-            Some(f) => Ok(Value::Obj(Rc::new(ClassMethod(f.clone())))),
+            Some(f) => Ok(crate::runtime::gc::new_obj(ClassMethod(f.clone()))),
             None => return raise(rt.type_error("classmethod expected 1 argument, got 0")),
         },
         _ => return construct_other(rt, cls, a),
@@ -611,7 +611,7 @@ fn prop_with(a: &Args, which: usize) -> Ret {
     let mut parts = [p.fget.clone(), p.fset.clone(), p.fdel.clone()];
     parts[which] = f;
     let [fget, fset, fdel] = parts;
-    Ret::Val(Value::Obj(Rc::new(Property { fget, fset, fdel, doc: p.doc.clone(), name: RefCell::new(p.name.borrow().clone()) })))
+    Ret::Val(crate::runtime::gc::new_obj(Property { fget, fset, fdel, doc: p.doc.clone(), name: RefCell::new(p.name.borrow().clone()) }))
 }
 
 fn prop_getter(_rt: &mut Runtime, a: Args) -> Ret {

@@ -111,12 +111,12 @@ fn await_cm(rt: &mut Runtime, f: &mut Frame, awaitable: Value, which: &str) -> A
 fn bind(m: Value, obj: &Value) -> Value {
     match &m {
         Value::Func(_) => Value::Method(std::rc::Rc::new(crate::runtime::function::BoundMethod { func: m, receiver: obj.clone() })),
-        Value::Native(n) if n.bound.is_none() => Value::Native(std::rc::Rc::new(crate::runtime::function::NativeFn {
+        Value::Native(n) if n.bound.is_none() => crate::runtime::gc::new_native(crate::runtime::function::NativeFn {
             name: n.name,
             owner: n.owner,
             func: n.func,
             bound: Some(obj.clone()),
-        })),
+        }),
         _ => m,
     }
 }

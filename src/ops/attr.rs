@@ -69,12 +69,12 @@ fn bind(rt: &mut Runtime, attr: Value, obj: &Value, cls: &Rc<Class>) -> PyResult
             crate::runtime::gc::track_method(&m);
             Value::Method(m)
         }
-        Value::Native(n) if n.bound.is_none() && n.owner.is_some() => Value::Native(Rc::new(NativeFn {
+        Value::Native(n) if n.bound.is_none() && n.owner.is_some() => crate::runtime::gc::new_native(NativeFn {
             name: n.name,
             owner: n.owner,
             func: n.func,
             bound: Some(receiver_for_native(obj)),
-        })),
+        }),
         Value::Obj(_) => {
             if let Some(p) = downcast::<Property>(&attr) {
                 if p.fget.is_none() {
@@ -102,7 +102,7 @@ fn bind(rt: &mut Runtime, attr: Value, obj: &Value, cls: &Rc<Class>) -> PyResult
 /// the type (`<built-in method fromkeys of type object>`), others a bound method.
 fn bind_class(func: Value, cls: Value) -> Value {
     match &func {
-        Value::Native(n) if n.bound.is_none() => Value::Native(Rc::new(NativeFn { name: n.name, owner: n.owner, func: n.func, bound: Some(cls) })),
+        Value::Native(n) if n.bound.is_none() => crate::runtime::gc::new_native(NativeFn { name: n.name, owner: n.owner, func: n.func, bound: Some(cls) }),
         _ => {
             let m = Rc::new(BoundMethod { func, receiver: cls });
             crate::runtime::gc::track_method(&m);
@@ -237,12 +237,12 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
         "__dict__" => Value::Obj(Rc::new(crate::builtins::dictviews::MappingProxy(cls.dict.clone(), Some(cls.clone())))),
         "__doc__" => Value::None,
         "__class__" => Value::Class(rt.types.type_.clone()),
-        "mro" => return Ok(Value::Native(Rc::new(NativeFn {
+        "mro" => return Ok(crate::runtime::gc::new_native(NativeFn {
             name: "mro",
             owner: Some("type"),
             func: crate::builtins::types::type_mro,
             bound: Some(obj.clone()),
-        }))),
+        })),
         _ => {
             // Methods of `type` itself (e.g. `int.__subclasses__` is not needed).
             if let Some(a) = rt.types.type_.dict.get_str(name) {

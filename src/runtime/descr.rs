@@ -3,6 +3,7 @@
 
 use super::class::Class;
 use super::dict::Dict;
+use super::gc_refs::Visit;
 use super::object::Object;
 use super::str::PyStr;
 use super::value::Value;
@@ -41,6 +42,12 @@ impl Object for Property {
             _ => None,
         }
     }
+    fn traverse(&self, visit: &mut Visit<'_>) -> bool {
+        for v in [&self.fget, &self.fset, &self.fdel, &self.doc] {
+            visit.value(v);
+        }
+        true
+    }
 }
 
 /// A `staticmethod`.
@@ -56,6 +63,10 @@ impl Object for StaticMethod {
     fn get_attr(&self, _rt: &mut Runtime, name: &PyStr, _this: &Value) -> Option<Value> {
         (name.as_str() == "__func__").then(|| self.0.clone())
     }
+    fn traverse(&self, visit: &mut Visit<'_>) -> bool {
+        visit.value(&self.0);
+        true
+    }
 }
 
 /// A `classmethod`.
@@ -70,6 +81,10 @@ impl Object for ClassMethod {
     }
     fn get_attr(&self, _rt: &mut Runtime, name: &PyStr, _this: &Value) -> Option<Value> {
         (name.as_str() == "__func__").then(|| self.0.clone())
+    }
+    fn traverse(&self, visit: &mut Visit<'_>) -> bool {
+        visit.value(&self.0);
+        true
     }
 }
 
@@ -92,6 +107,12 @@ impl Object for Super {
     }
     fn repr(&self, _rt: &mut Runtime, _this: &Value) -> Option<String> {
         Some(format!("<super: <class '{}'>, <{} object>>", self.class.name_str(), self.obj_type.name_str()))
+    }
+    fn traverse(&self, visit: &mut Visit<'_>) -> bool {
+        visit.rc(&self.class);
+        visit.value(&self.obj);
+        visit.rc(&self.obj_type);
+        true
     }
 }
 

@@ -2,12 +2,16 @@
 //!
 //! Reference counting frees everything but cycles. Container objects that can be part of
 //! one (lists, dicts, sets, tuples holding containers, instances and exceptions, user classes,
-//! functions, cells, bound methods, generators and coroutines with their parked frames)
-//! are registered when created, as a `Weak` pointer pushed on a per-thread list: no
+//! functions, cells, bound methods, generators and coroutines with their parked frames,
+//! built-in methods bound to a container, built-in iterators over containers, and
+//! built-in objects of the `Object` trait that hold references: `property`,
+//! `staticmethod`, `classmethod`, `super`, `enumerate`/`zip`/`map`/`filter`..., dict
+//! views, asyncio futures, tasks and handles) are registered when created, as a `Weak` pointer pushed on a per-thread list: no
 //! header in the object, one push per allocation. A collection upgrades the entries of a
 //! generation (dead ones are simply dropped, which frees their memory), sets each
 //! object's `gc_refs` to its strong count, subtracts one for every reference from another
-//! object of the generation ([`children`] lists an object's references), marks everything
+//! object of the generation (`gc_refs.rs` lists an object's references; built-in objects
+//! report theirs through `Object::traverse`), marks everything
 //! reachable from objects with references from outside, and clears the rest: their
 //! contents are taken out and dropped outside any borrow, which breaks the cycles.
 //!
@@ -23,20 +27,22 @@
 //! unreachable afterwards is cleared by the next one.
 //!
 //! The collector is conservative where it cannot see: references from objects it does
-//! not track (native bound methods, iterators, properties, asyncio objects, running
-//! frames, Rust locals) count as references from outside, and an object whose cell is
+//! not track (modules, the event loop and its queues, async generator awaitables,
+//! `asyncio.sleep` objects, running frames, Rust locals) count as references from outside, and an object whose cell is
 //! borrowed at collection time is treated as reachable.
 
 use super::class::{Class, Instance};
-use super::dict::{Dict, DictTable};
-use super::function::{BoundMethod, CellObj, Function};
+use super::dict::Dict;
+use super::function::{BoundMethod, CellObj, Function, NativeFn};
+use super::gc_refs::{children, clear};
+use super::iter::{IterObj, IterState};
+use super::object::Object;
 use super::generator::{GenState, Generator};
 use super::list::List;
 use super::set::SetObj;
 use super::tuple::Tuple;
 use super::value::Value;
 use super::Runtime;
-use crate::eval::frame::{Completion, Frame, ReturnMode};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
@@ -56,10 +62,13 @@ enum Tracked {
     Method(Weak<BoundMethod>),
     Gen(Weak<Generator>),
     Set(Weak<SetObj>),
+    Native(Weak<NativeFn>),
+    Iter(Weak<IterObj>),
+    Obj(Weak<dyn Object>),
 }
 
 /// A registered object held strongly during a collection.
-enum Obj {
+pub(super) enum Obj {
     List(Rc<List>),
     Dict(Rc<Dict>),
     Tuple(Rc<Tuple>),
@@ -70,10 +79,13 @@ enum Obj {
     Method(Rc<BoundMethod>),
     Gen(Rc<Generator>),
     Set(Rc<SetObj>),
+    Native(Rc<NativeFn>),
+    Iter(Rc<IterObj>),
+    Obj(Rc<dyn Object>),
 }
 
 #[inline]
-fn addr<T: ?Sized>(r: &Rc<T>) -> usize {
+pub(super) fn addr<T: ?Sized>(r: &Rc<T>) -> usize {
     Rc::as_ptr(r) as *const u8 as usize
 }
 
@@ -90,6 +102,9 @@ impl Tracked {
             Tracked::Method(w) => Obj::Method(w.upgrade()?),
             Tracked::Gen(w) => Obj::Gen(w.upgrade()?),
             Tracked::Set(w) => Obj::Set(w.upgrade()?),
+            Tracked::Native(w) => Obj::Native(w.upgrade()?),
+            Tracked::Iter(w) => Obj::Iter(w.upgrade()?),
+            Tracked::Obj(w) => Obj::Obj(w.upgrade()?),
         })
     }
 
@@ -105,6 +120,9 @@ impl Tracked {
             Tracked::Method(w) => w.strong_count() > 0,
             Tracked::Gen(w) => w.strong_count() > 0,
             Tracked::Set(w) => w.strong_count() > 0,
+            Tracked::Native(w) => w.strong_count() > 0,
+            Tracked::Iter(w) => w.strong_count() > 0,
+            Tracked::Obj(w) => w.strong_count() > 0,
         }
     }
 }
@@ -122,6 +140,9 @@ impl Obj {
             Obj::Method(r) => addr(r),
             Obj::Gen(r) => addr(r),
             Obj::Set(r) => addr(r),
+            Obj::Native(r) => addr(r),
+            Obj::Iter(r) => addr(r),
+            Obj::Obj(r) => addr(r),
         }
     }
 
@@ -138,6 +159,9 @@ impl Obj {
             Obj::Method(r) => Rc::strong_count(r),
             Obj::Gen(r) => Rc::strong_count(r),
             Obj::Set(r) => Rc::strong_count(r),
+            Obj::Native(r) => Rc::strong_count(r),
+            Obj::Iter(r) => Rc::strong_count(r),
+            Obj::Obj(r) => Rc::strong_count(r),
         }
         .saturating_sub(1)
     }
@@ -154,6 +178,9 @@ impl Obj {
             Obj::Method(r) => Tracked::Method(Rc::downgrade(r)),
             Obj::Gen(r) => Tracked::Gen(Rc::downgrade(r)),
             Obj::Set(r) => Tracked::Set(Rc::downgrade(r)),
+            Obj::Native(r) => Tracked::Native(Rc::downgrade(r)),
+            Obj::Iter(r) => Tracked::Iter(Rc::downgrade(r)),
+            Obj::Obj(r) => Tracked::Obj(Rc::downgrade(r)),
         }
     }
 }
@@ -275,9 +302,59 @@ pub fn track_set(s: &Rc<SetObj>) {
     track(Tracked::Set(Rc::downgrade(s)));
 }
 
+/// Register a new built-in function bound to a receiver (`l.append`) if the receiver
+/// could lead back to it.
+#[inline]
+pub fn track_native(n: &Rc<NativeFn>) {
+    if n.bound.as_ref().is_some_and(may_hold_cycle) {
+        track(Tracked::Native(Rc::downgrade(n)));
+    }
+}
+
+/// Register a new built-in iterator if it holds a container (iterators over ranges,
+/// strings and bytes cannot be part of a cycle).
+#[inline]
+pub fn track_iter(it: &Rc<IterObj>) {
+    let holds = match &*it.state.borrow() {
+        IterState::List(..) | IterState::ListRev(..) | IterState::Dict(..) | IterState::Set(..) => true,
+        IterState::Tuple(t, _) => t.items().iter().any(may_hold_cycle),
+        IterState::Values(v, _) => v.iter().any(may_hold_cycle),
+        _ => false,
+    };
+    if holds {
+        track(Tracked::Iter(Rc::downgrade(it)));
+    }
+}
+
+/// Register a new built-in object that holds references (it says which through
+/// [`Object::traverse`] and drops them in [`Object::clear_refs`]).
+#[inline]
+pub fn track_obj<T: Object>(o: &Rc<T>) {
+    let w: Weak<T> = Rc::downgrade(o);
+    let w: Weak<dyn Object> = w;
+    track(Tracked::Obj(w));
+}
+
+/// A new registered built-in object, as a value.
+#[inline]
+pub fn new_obj<T: Object>(o: T) -> Value {
+    let r = Rc::new(o);
+    track_obj(&r);
+    Value::Obj(r)
+}
+
+/// A new built-in function or method, registered if it is bound to a receiver that
+/// could lead back to it.
+#[inline]
+pub fn new_native(n: NativeFn) -> Value {
+    let r = Rc::new(n);
+    track_native(&r);
+    Value::Native(r)
+}
+
 /// Whether a value is (or may contain) a tracked container.
 #[inline]
-fn may_hold_cycle(v: &Value) -> bool {
+pub(super) fn may_hold_cycle(v: &Value) -> bool {
     matches!(
         v,
         Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Inst(_) | Value::Class(_) | Value::Func(_) | Value::Method(_) | Value::Gen(_) | Value::Set(_) | Value::Obj(_) | Value::Native(_) | Value::Iter(_)
@@ -292,7 +369,7 @@ pub fn due() -> bool {
 
 /// The address of a value's object, if it is of a tracked kind.
 #[inline]
-fn value_addr(v: &Value) -> Option<usize> {
+pub(super) fn value_addr(v: &Value) -> Option<usize> {
     Some(match v {
         Value::List(r) => addr(r),
         Value::Dict(r) => addr(r),
@@ -303,226 +380,17 @@ fn value_addr(v: &Value) -> Option<usize> {
         Value::Method(r) => addr(r),
         Value::Gen(r) => addr(r),
         Value::Set(r) => addr(r),
+        Value::Native(r) => addr(r),
+        Value::Iter(r) => addr(r),
+        Value::Obj(r) => addr(r),
         _ => return None,
     })
 }
 
 #[inline]
-fn visit_value(v: &Value, f: &mut impl FnMut(usize)) {
+pub(super) fn visit_value(v: &Value, f: &mut impl FnMut(usize)) {
     if let Some(a) = value_addr(v) {
         f(a);
-    }
-}
-
-/// Visit a dict held by an object: its entries count as the object's own when the
-/// object holds the only reference (instance, class and function namespaces are not
-/// registered by themselves), otherwise the dict is a reference like any other.
-fn visit_owned_dict(d: &Rc<Dict>, f: &mut impl FnMut(usize)) -> bool {
-    if Rc::strong_count(d) == 1 {
-        let Ok(t) = d.try_borrow_table() else { return false };
-        for e in t.iter() {
-            visit_value(&e.key, f);
-            visit_value(&e.value, f);
-        }
-    } else {
-        f(addr(d));
-    }
-    true
-}
-
-fn visit_frame(fr: &Frame, f: &mut impl FnMut(usize)) {
-    for v in fr.locals.iter().flatten() {
-        visit_value(v, f);
-    }
-    for c in &fr.cells {
-        f(addr(c));
-    }
-    for v in &fr.stack {
-        visit_value(v, f);
-    }
-    f(addr(&fr.globals));
-    if let Some(ns) = &fr.ns {
-        f(addr(ns));
-    }
-    if let ReturnMode::Init(v) = &fr.mode {
-        visit_value(v, f);
-    }
-    if let Some(g) = &fr.owner {
-        f(addr(g));
-    }
-    for c in &fr.pending {
-        match c {
-            Completion::Return(v) => visit_value(v, f),
-            Completion::Raise(e) => f(addr(e)),
-            _ => {}
-        }
-    }
-    for e in &fr.saved_handled {
-        f(addr(e));
-    }
-    if let Some(e) = &fr.throw {
-        f(addr(e));
-    }
-}
-
-/// Call `f` with the address of every object `o` holds a strong reference to (each
-/// reference once). Returns false when a borrow failed (some references were skipped).
-fn children(o: &Obj, f: &mut impl FnMut(usize)) -> bool {
-    match o {
-        Obj::List(l) => {
-            let Ok(items) = l.try_borrow_items() else { return false };
-            for v in items.iter() {
-                visit_value(v, f);
-            }
-        }
-        Obj::Dict(d) => {
-            let Ok(t) = d.try_borrow_table() else { return false };
-            for e in t.iter() {
-                visit_value(&e.key, f);
-                visit_value(&e.value, f);
-            }
-        }
-        Obj::Tuple(t) => {
-            for v in t.items() {
-                visit_value(v, f);
-            }
-        }
-        Obj::Inst(i) => {
-            let Ok(c) = i.class.try_borrow() else { return false };
-            f(addr(&c));
-            if !visit_owned_dict(&i.dict, f) {
-                return false;
-            }
-            if let Some(x) = &i.exc {
-                let Ok(x) = x.try_borrow() else { return false };
-                for v in &x.args {
-                    visit_value(v, f);
-                }
-                for v in [&x.cause, &x.context, &x.extra, &x.name, &x.obj].into_iter().flatten() {
-                    visit_value(v, f);
-                }
-                for tb in &x.traceback {
-                    for v in &tb.keep {
-                        visit_value(v, f);
-                    }
-                }
-            }
-            let Ok(b) = i.base.try_borrow() else { return false };
-            if let Some(v) = &*b {
-                visit_value(v, f);
-            }
-        }
-        Obj::Class(c) => {
-            if !visit_owned_dict(&c.dict, f) {
-                return false;
-            }
-            let (Ok(bases), Ok(mro)) = (c.bases.try_borrow(), c.mro.try_borrow()) else { return false };
-            for b in bases.iter().chain(mro.iter()) {
-                f(addr(b));
-            }
-        }
-        Obj::Func(func) => {
-            f(addr(&func.globals));
-            let (Ok(d), Ok(k), Ok(dict), Ok(doc)) = (func.defaults.try_borrow(), func.kwdefaults.try_borrow(), func.dict.try_borrow(), func.doc.try_borrow()) else {
-                return false;
-            };
-            for v in d.iter().chain(k.iter().flatten()) {
-                visit_value(v, f);
-            }
-            for c in func.closure.iter() {
-                f(addr(c));
-            }
-            if let Some(dict) = &*dict {
-                if !visit_owned_dict(dict, f) {
-                    return false;
-                }
-            }
-            visit_value(&doc, f);
-        }
-        Obj::Cell(c) => {
-            let Ok(v) = c.value.try_borrow() else { return false };
-            if let Some(v) = &*v {
-                visit_value(v, f);
-            }
-        }
-        Obj::Method(m) => {
-            visit_value(&m.func, f);
-            visit_value(&m.receiver, f);
-        }
-        Obj::Set(s) => {
-            let Ok(t) = s.try_borrow() else { return false };
-            for (v, _) in t.iter() {
-                visit_value(v, f);
-            }
-        }
-        Obj::Gen(g) => {
-            let Ok(fr) = g.frame.try_borrow() else { return false };
-            if let Some(fr) = &*fr {
-                visit_frame(fr, f);
-            }
-        }
-    }
-    true
-}
-
-/// Take a dict's entries out (to drop them after the borrow ends).
-fn take_table(d: &Dict) -> Option<DictTable> {
-    let mut t = d.try_borrow_table_mut().ok()?;
-    let old = std::mem::take(&mut *t);
-    t.version = old.version.wrapping_add(1);
-    Some(old)
-}
-
-/// Drop the references an unreachable object holds (the cycle breaks here). Whatever
-/// is taken out is dropped after its borrow ended.
-fn clear(rt: &mut Runtime, o: &Obj) {
-    match o {
-        Obj::List(l) => {
-            let items = l.try_borrow_items_mut().map(|mut v| std::mem::take(&mut *v));
-            drop(items);
-        }
-        Obj::Dict(d) => drop(take_table(d)),
-        Obj::Tuple(_) | Obj::Method(_) => {}
-        Obj::Set(s) => {
-            let t = s.try_borrow_mut().map(|mut t| std::mem::take(&mut *t));
-            drop(t);
-        }
-        Obj::Inst(i) => {
-            if Rc::strong_count(&i.dict) == 1 {
-                drop(take_table(&i.dict));
-            }
-            if let Some(x) = &i.exc {
-                let data = x.try_borrow_mut().map(|mut x| std::mem::take(&mut *x));
-                drop(data);
-            }
-            let base = i.base.try_borrow_mut().map(|mut b| b.take());
-            drop(base);
-        }
-        Obj::Class(c) => {
-            if Rc::strong_count(&c.dict) == 1 {
-                drop(take_table(&c.dict));
-            }
-        }
-        Obj::Func(func) => {
-            let d = func.defaults.try_borrow_mut().map(|mut d| std::mem::take(&mut *d));
-            let k = func.kwdefaults.try_borrow_mut().map(|mut k| std::mem::take(&mut *k));
-            let dict = func.dict.try_borrow_mut().map(|mut d| d.take());
-            let doc = func.doc.try_borrow_mut().map(|mut d| std::mem::replace(&mut *d, Value::None));
-            drop((d, k, dict, doc));
-        }
-        Obj::Cell(c) => {
-            let v = c.value.try_borrow_mut().map(|mut v| v.take());
-            drop(v);
-        }
-        Obj::Gen(g) => {
-            if g.state.get() == GenState::Created {
-                let fr = g.frame.try_borrow_mut().ok().and_then(|mut f| f.take());
-                g.state.set(GenState::Finished);
-                if let Some(fr) = fr {
-                    rt.recycle(fr);
-                }
-            }
-        }
     }
 }
 

@@ -66,7 +66,9 @@ pub enum IterNext {
 impl IterObj {
     /// A new iterator.
     pub fn new(state: IterState) -> Rc<IterObj> {
-        Rc::new(IterObj { state: RefCell::new(state) })
+        let r = Rc::new(IterObj { state: RefCell::new(state) });
+        super::gc::track_iter(&r);
+        r
     }
 
     /// The Python type name (`list_iterator`, ...).

@@ -9,6 +9,7 @@ pub mod floatrepr;
 pub mod format;
 pub mod function;
 pub mod gc;
+pub mod gc_refs;
 pub mod generator;
 pub mod hash;
 pub mod intern;

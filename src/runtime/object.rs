@@ -3,6 +3,7 @@
 //! may answer attribute lookups, `repr` and iteration natively.
 
 use super::class::Class;
+use super::gc_refs::Visit;
 use super::str::PyStr;
 use super::value::Value;
 use super::Runtime;
@@ -70,6 +71,22 @@ pub trait Object: Any {
     fn dir(&self) -> Vec<&'static str> {
         Vec::new()
     }
+
+    /// For the cycle collector (objects registered with `gc::track_obj`): report every
+    /// strong reference the object holds to another object, each as often as it is
+    /// held (reporting one it does not hold would let the collector clear live
+    /// objects). Returns false when a borrow in progress hid some (the object then
+    /// counts as reachable). The default holds nothing.
+    fn traverse(&self, _visit: &mut Visit<'_>) -> bool {
+        true
+    }
+
+    /// For the cycle collector: the object is unreachable garbage; drop the references
+    /// it holds, taking them out of any `RefCell` first and dropping them after the
+    /// borrow ended. The default does nothing, which is right for objects that cannot
+    /// change what they refer to after they are made (a cycle through them also goes
+    /// through a container that can, and that one is cleared).
+    fn clear_refs(&self) {}
 }
 
 /// Downcast an object value to a concrete type.
