@@ -29,6 +29,19 @@ fn deep_recursion_under_the_default_limit_is_a_recursion_error() {
     assert!(err.contains("[Previous line repeated"), "stderr: {err}");
 }
 
+/// Run `body` with `N = 20000`: under `--recursion-limit 100000` it prints `expected`;
+/// under the default limit it ends with RecursionError, exit status 1. (The expected
+/// outputs are CPython 3.11's with sys.setrecursionlimit(200000), run in a thread with a
+/// 1 GiB stack: on its default stack CPython overflows the C stack.)
+fn assert_deep_recursion(body: &str, expected: &str) {
+    let src = format!("N = 20000\n{body}");
+    let (out, err, code) = coro(&["--recursion-limit", "100000"], &src);
+    assert_eq!((out.as_str(), code), (expected, 0), "stderr: {err}");
+    let (out, err, code) = coro(&[], &src);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+}
+
 const CHAIN: &str = r#"
 def leaf():
     total = 0
@@ -100,14 +113,7 @@ print(R(N) == R(1), R(N) < 5, R(N) < 3 < 4, Q(N) != Q(1))
 
 #[test]
 fn recursion_through_operator_dunders_reaches_the_recursion_limit() {
-    // CPython 3.11 prints the same with sys.setrecursionlimit(200000), run in a thread
-    // with a 1 GiB stack (on its default stack it overflows the C stack).
-    let src = format!("N = 20000\n{DUNDERS}");
-    let (out, err, code) = coro(&["--recursion-limit", "100000"], &src);
-    assert_eq!((out.as_str(), code), ("20000 20000 20000\nTrue 0 0 False\n", 0), "stderr: {err}");
-    let (out, err, code) = coro(&[], &src);
-    assert_eq!((out.as_str(), code), ("", 1));
-    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+    assert_deep_recursion(DUNDERS, "20000 20000 20000\nTrue 0 0 False\n");
 }
 
 /// Recursion through `__getitem__`, `__setitem__`, `__delitem__`, `__neg__`,
@@ -135,14 +141,7 @@ print(t[0], -t, 5 in t, 5 not in t, t.depth, seen)
 
 #[test]
 fn recursion_through_item_and_attribute_dunders_reaches_the_recursion_limit() {
-    // CPython 3.11 prints the same with sys.setrecursionlimit(200000), run in a thread
-    // with a 1 GiB stack.
-    let src = format!("N = 20000\n{ITEM_DUNDERS}");
-    let (out, err, code) = coro(&["--recursion-limit", "100000"], &src);
-    assert_eq!((out.as_str(), code), ("20000 20000 True False 20000 [20000, 'del']\n", 0), "stderr: {err}");
-    let (out, err, code) = coro(&[], &src);
-    assert_eq!((out.as_str(), code), ("", 1));
-    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+    assert_deep_recursion(ITEM_DUNDERS, "20000 20000 True False 20000 [20000, 'del']\n");
 }
 
 /// Built-ins that call back into script code (`repr`, `str`, `len`, `hash`, truth
@@ -174,12 +173,5 @@ g.close()
 
 #[test]
 fn recursion_through_builtins_calling_back_reaches_the_recursion_limit() {
-    // CPython 3.11 prints the same with sys.setrecursionlimit(200000), run in a thread
-    // with a 1 GiB stack.
-    let src = format!("N = 20000\n{CALLBACKS}");
-    let (out, err, code) = coro(&["--recursion-limit", "100000"], &src);
-    assert_eq!((out.as_str(), code), ("x y 20000 20000 True\nleaf closed\n", 0), "stderr: {err}");
-    let (out, err, code) = coro(&[], &src);
-    assert_eq!((out.as_str(), code), ("", 1));
-    assert_eq!(err.trim_end().lines().last(), Some("RecursionError: maximum recursion depth exceeded"), "stderr: {err}");
+    assert_deep_recursion(CALLBACKS, "x y 20000 20000 True\nleaf closed\n");
 }
