@@ -40,6 +40,10 @@ fn resume(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) 
 }
 
 fn send(rt: &mut Runtime, a: Args) -> Ret {
+    if let [Value::Gen(g), v] = a.pos {
+        // The common case: no wrapper, one argument.
+        return resume(rt, g, Resume::Send(v.clone()), ReturnMode::Send);
+    }
     let Some(g) = this(&a) else { return Ret::Val(Value::None) };
     if a.pos.len() != 2 {
         return raise(rt.type_error(format!("{}.send() takes exactly one argument ({} given)", g.type_name(), a.pos.len() - 1)));
@@ -48,6 +52,11 @@ fn send(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 fn next(rt: &mut Runtime, a: Args) -> Ret {
+    if rt.trace.is_none() {
+        if let [Value::Gen(g)] = a.pos {
+            return resume(rt, g, Resume::Send(Value::None), ReturnMode::Send);
+        }
+    }
     let Some(g) = this(&a) else { return Ret::Val(Value::None) };
     if rt.trace.is_some() {
         crate::trace::mark_next(rt);
