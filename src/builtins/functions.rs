@@ -95,6 +95,9 @@ fn len(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_args(rt, &a, "len", 1, 1) {
         return raise(e);
     }
+    if let Some(t) = super::dunder_call::script_dunder(rt, &a.pos[0], "__len__", super::dunder_call::len_check) {
+        return t;
+    }
     match ops::item::len(rt, &a.pos[0]) {
         Ok(n) => Ret::Val(Value::Int(n as i64)),
         Err(e) => raise(ops::expect_raise(e)),
@@ -104,6 +107,9 @@ fn len(rt: &mut Runtime, a: Args) -> Ret {
 fn repr(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_args(rt, &a, "repr", 1, 1) {
         return raise(e);
+    }
+    if let Some(t) = super::dunder_call::script_dunder(rt, &a.pos[0], "__repr__", super::dunder_call::repr_check) {
+        return t;
     }
     ret(ops::repr::repr(rt, &a.pos[0]).map(Value::Str))
 }

@@ -7,6 +7,7 @@ pub mod bytes;
 pub mod codecs;
 pub mod descr;
 pub mod dicts;
+pub mod dunder_call;
 pub mod dictviews;
 pub mod exceptions;
 pub mod format;
