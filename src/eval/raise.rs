@@ -58,7 +58,7 @@ pub fn raise_stmt(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) ->
     let StmtKind::Raise(exc, cause) = &s.kind else { unreachable!() };
     let Some(exc) = exc else {
         return match rt.handled.last() {
-            Some(e) => Act::Raise(e.clone()),
+            Some(e) => super::unwind::reraise(e.clone()),
             None => Act::Raise(rt.exc_msg(&rt.types.runtime_error, "No active exception to reraise")),
         };
     };
@@ -163,7 +163,7 @@ pub fn handler_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) 
             return handler_cont(rt, f, s, 10 + i as u32 + 1);
         }
         f.pop();
-        return Act::Raise(e);
+        return super::unwind::reraise(e);
     }
     // Enter handler i.
     f.pop();

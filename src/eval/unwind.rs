@@ -10,8 +10,24 @@ use crate::runtime::class::{Exc, TbEntry};
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 
+thread_local! {
+    /// The exception [`reraise`] marked: its next traceback entry is not added.
+    static RERAISE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Re-raise `e` in the current frame without a new traceback entry, as CPython's
+/// `RERAISE` does: a bare `raise`, the end of a `finally` block, an `__exit__` that
+/// does not suppress, no `except` clause matching.
+pub fn reraise(e: Exc) -> Act {
+    RERAISE.with(|r| r.set(std::rc::Rc::as_ptr(&e) as usize));
+    Act::Raise(e)
+}
+
 /// Record that an exception passed through frame `f` at its current line.
 pub fn add_traceback(_rt: &mut Runtime, f: &Frame, e: &Exc) {
+    if RERAISE.with(|r| r.replace(0)) == std::rc::Rc::as_ptr(e) as usize {
+        return;
+    }
     if let Some(exc) = &e.exc {
         let mut d = exc.borrow_mut();
         let frame = f as *const Frame as usize;
@@ -82,7 +98,7 @@ pub fn unwind_raise(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Result<Act, Exc>
 /// point of `f`, running the `finally` blocks and `__exit__` calls it leaves.
 pub fn resume(rt: &mut Runtime, f: &mut Frame, c: Completion) -> Act {
     if let Completion::Raise(e) = c {
-        return Act::Raise(e);
+        return reraise(e);
     }
     if let Completion::Normal = c {
         return Act::Next;

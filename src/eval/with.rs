@@ -80,7 +80,7 @@ pub fn start(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
             let Value::Inst(e) = f.pop() else { unreachable!() };
             match ops::cmp::truthy(rt, &r) {
                 Ok(true) => Act::Next,
-                Ok(false) => Act::Raise(e),
+                Ok(false) => super::unwind::reraise(e),
                 Err(x) => Act::Raise(ops::expect_raise(x)),
             }
         }
