@@ -60,6 +60,7 @@ pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<Sour
         firstline: 1,
         doc: if interactive { None } else { docstring(&module.body) },
         simple_call: false,
+        plain_return: false,
     })
 }
 
@@ -347,6 +348,7 @@ impl<'t> Ctx<'t> {
             && sig.kwonly == 0
             && s.cellvars.is_empty()
             && s.freevars.is_empty();
+        let plain_return = !body.has_cleanup();
         leak(Code {
             name: intern(name),
             qualname: intern(&qualname),
@@ -362,6 +364,7 @@ impl<'t> Ctx<'t> {
             firstline,
             doc,
             simple_call,
+            plain_return,
         })
     }
 

@@ -126,9 +126,9 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
         StmtKind::Pass => Act::Next,
         StmtKind::Break => unwind::resume(rt, f, Completion::Break),
         StmtKind::Continue => unwind::resume(rt, f, Completion::Continue),
-        StmtKind::Return(None) => unwind::resume(rt, f, Completion::Return(Value::None)),
+        StmtKind::Return(None) => unwind::ret(rt, f, Value::None),
         StmtKind::Return(Some(e)) => match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
-            Ev::Val(v) => unwind::resume(rt, f, Completion::Return(v)),
+            Ev::Val(v) => unwind::ret(rt, f, v),
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
@@ -308,7 +308,7 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
         }
         StmtKind::Return(_) => {
             let v = f.pop();
-            unwind::resume(rt, f, Completion::Return(v))
+            unwind::ret(rt, f, v)
         }
         StmtKind::Assert(_, msg) => {
             if st == 1 {

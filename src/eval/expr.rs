@@ -30,7 +30,7 @@ pub enum Ev {
 
 /// Evaluate `e`, directly when possible. When not, `then` is pushed and runs once the
 /// value is on the stack.
-#[inline]
+#[inline(always)]
 pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev {
     match &e.kind {
         ExprKind::Local(i) => {
@@ -41,6 +41,12 @@ pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev
         ExprKind::Const(v) => return Ev::Val(v.clone()),
         _ => {}
     }
+    eval_node(rt, f, e, then)
+}
+
+/// [`eval`] past the inline cases: the fast path, else expansion into steps.
+#[inline(never)]
+fn eval_node(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev {
     if e.fast {
         rt.fast = true;
         let r = fast(rt, f, e);

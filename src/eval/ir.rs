@@ -75,6 +75,10 @@ pub struct Code {
     /// A plain function with only positional parameters and no cells: a call with
     /// exactly `sig.args` positional arguments just moves them into the locals.
     pub simple_call: bool,
+    /// The body has no `try` or `with` statement (outside nested definitions), so a
+    /// `return` has no `finally` block, `__exit__` call or handled exception to run
+    /// or restore on its way out: it just ends the frame.
+    pub plain_return: bool,
 }
 
 impl Code {
@@ -93,6 +97,30 @@ impl Code {
 pub struct Block(pub Box<[Stmt]>);
 
 impl Block {
+    /// Whether a `try` or `with` statement occurs in this block or the blocks nested
+    /// in its statements (not in nested function or class bodies).
+    pub fn has_cleanup(&self) -> bool {
+        // An explicit work list: statement nesting can be deep.
+        let mut todo: Vec<&Block> = vec![self];
+        while let Some(b) = todo.pop() {
+            for s in b.0.iter() {
+                match &s.kind {
+                    StmtKind::Try(_) | StmtKind::With(_) => return true,
+                    StmtKind::If(_, body, orelse) | StmtKind::While(_, body, orelse) => {
+                        todo.push(body);
+                        todo.push(orelse);
+                    }
+                    StmtKind::For(fx) => {
+                        todo.push(&fx.body);
+                        todo.push(&fx.orelse);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        false
+    }
+
     /// An empty block.
     pub fn empty() -> Block {
         Block(Box::new([]))

@@ -276,7 +276,26 @@ fn mode_of(a: &Activation) -> ReturnMode {
 }
 
 /// The top frame returned `v`.
+#[inline]
 fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
+    // The common case first: a plain function frame whose value goes to its caller.
+    if let Some(Activation::Script(f)) = stack.last() {
+        if f.owner.is_none() && matches!(f.mode, ReturnMode::Value) {
+            let Some(Activation::Script(f)) = stack.pop() else { unreachable!() };
+            rt.depth -= 1;
+            if rt.handled.len() > f.handled_base {
+                rt.handled.truncate(f.handled_base);
+            }
+            rt.recycle(f);
+            give(stack, v);
+            return None;
+        }
+    }
+    finish_general(rt, stack, v)
+}
+
+/// [`finish`] for generator frames, native tasks and the other return modes.
+fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
     let done = pop(rt, stack);
     let mode = mode_of(&done);
     let was_gen = match done {

@@ -94,6 +94,17 @@ pub fn unwind_raise(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Result<Act, Exc>
     }
 }
 
+/// `return v` from the current point of `f`: at once when the code has no `try` or
+/// `with` (nothing to run on the way out), else through [`resume`].
+#[inline]
+pub fn ret(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
+    if f.code.plain_return {
+        f.work.clear();
+        return Act::Return(v);
+    }
+    resume(rt, f, Completion::Return(v))
+}
+
 /// Carry out a completion (return, break, continue, or a re-raise) from the current
 /// point of `f`, running the `finally` blocks and `__exit__` calls it leaves.
 pub fn resume(rt: &mut Runtime, f: &mut Frame, c: Completion) -> Act {

@@ -20,7 +20,6 @@ use num_bigint::BigInt;
 use std::rc::Rc;
 
 /// A Coro value.
-#[derive(Clone)]
 pub enum Value {
     /// `None`.
     None,
@@ -70,7 +69,53 @@ pub enum Value {
     Ellipsis,
 }
 
+impl Clone for Value {
+    /// Unboxed values are copied inline; the reference-counted ones take an
+    /// out-of-line increment.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::NotImplemented | Value::Ellipsis => {
+                // SAFETY: these variants hold only `Copy` data, so a bitwise copy is a
+                // clone (nothing is shared or counted).
+                unsafe { std::ptr::read(self) }
+            }
+            _ => self.clone_counted(),
+        }
+    }
+}
+
 impl Value {
+    /// Clone a reference-counted value (an `Rc` increment).
+    #[inline(never)]
+    fn clone_counted(&self) -> Value {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(x) => Value::Float(*x),
+            Value::BigInt(r) => Value::BigInt(r.clone()),
+            Value::Str(r) => Value::Str(r.clone()),
+            Value::Bytes(r) => Value::Bytes(r.clone()),
+            Value::Tuple(r) => Value::Tuple(r.clone()),
+            Value::List(r) => Value::List(r.clone()),
+            Value::Dict(r) => Value::Dict(r.clone()),
+            Value::Set(r) => Value::Set(r.clone()),
+            Value::Range(r) => Value::Range(r.clone()),
+            Value::Slice(r) => Value::Slice(r.clone()),
+            Value::Func(r) => Value::Func(r.clone()),
+            Value::Native(r) => Value::Native(r.clone()),
+            Value::Method(r) => Value::Method(r.clone()),
+            Value::Class(r) => Value::Class(r.clone()),
+            Value::Inst(r) => Value::Inst(r.clone()),
+            Value::Gen(r) => Value::Gen(r.clone()),
+            Value::Iter(r) => Value::Iter(r.clone()),
+            Value::Obj(r) => Value::Obj(r.clone()),
+            Value::NotImplemented => Value::NotImplemented,
+            Value::Ellipsis => Value::Ellipsis,
+        }
+    }
+
     /// A `str` value from Rust text.
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::new(PyStr::new(s)))
