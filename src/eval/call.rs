@@ -402,21 +402,32 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
     if let Err(e) = crate::limits::tick(rt) {
         return Act::Raise(e);
     }
-    if let Value::Func(func) = &f.stack[base] {
-        let code = func.code;
+    if c.kwnames.is_empty() {
+        // A plain function (or a bound method of one) given exactly its positional
+        // parameters: move the receiver and arguments into the new frame.
         let nargs = c.args.len() + s as usize;
-        if code.simple_call && nargs == code.sig.args as usize && c.kwnames.is_empty() {
-            // A plain function with exactly its positional parameters: move the
-            // arguments from the stack into the new frame.
-            let globals = func.globals.clone();
-            let mut fr = rt.new_frame_empty(code, globals);
-            for slot in &mut f.stack[base + 1..] {
-                fr.locals.push(Some(std::mem::replace(slot, Value::None)));
+        let simple = match &f.stack[base] {
+            Value::Func(func) if func.code.simple_call && nargs == func.code.sig.args as usize => {
+                Some((func.code, func.globals.clone(), None))
             }
-            for _ in nargs..code.nlocals() {
+            Value::Method(m) => match &m.func {
+                Value::Func(func) if func.code.simple_call && nargs + 1 == func.code.sig.args as usize => {
+                    Some((func.code, func.globals.clone(), Some(m.receiver.clone())))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((code, globals, recv)) = simple {
+            let mut fr = rt.new_frame_empty(code, globals);
+            if let Some(r) = recv {
+                fr.locals.push(Some(r));
+            }
+            fr.locals.extend(f.stack.drain(base + 1..).map(Some));
+            for _ in fr.locals.len()..code.nlocals() {
                 fr.locals.push(None);
             }
-            f.stack.truncate(base);
+            f.stack.pop();
             if !code.body.is_empty() {
                 fr.work.push(Step::Block(&code.body, 0));
             }

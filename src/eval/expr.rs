@@ -44,10 +44,62 @@ pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev
     eval_node(rt, f, e, then)
 }
 
+/// A local's value (if bound) or a constant, by reference: the operands of the
+/// commonest nodes, read without a clone.
+#[inline(always)]
+fn peek<'a>(f: &'a Frame, e: &'static Expr) -> Option<&'a Value> {
+    match &e.kind {
+        ExprKind::Local(i) => f.locals[*i as usize].as_ref(),
+        ExprKind::Const(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// `x op y` for a comparison of two small ints (None for `is`, `in` and their negations).
+#[inline(always)]
+fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
+    Some(match op {
+        CmpOp::Lt => x < y,
+        CmpOp::LtE => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::GtE => x >= y,
+        CmpOp::Eq => x == y,
+        CmpOp::NotEq => x != y,
+        _ => return None,
+    })
+}
+
+/// The commonest fast nodes, computed without entering the general fast path: a global,
+/// and small-int arithmetic or a single comparison on locals and constants. `None`
+/// when the node is not one of these (or an operand is not a small int).
+#[inline(always)]
+fn quick(rt: &Runtime, f: &Frame, e: &'static Expr) -> Option<Result<Value, Exc>> {
+    match &e.kind {
+        ExprKind::Global(g) => Some(load_global(rt, &f.globals, g)),
+        ExprKind::Binary(l, op, r) => match (peek(f, l), peek(f, r)) {
+            (Some(Value::Int(x)), Some(Value::Int(y))) => int_binop(*op, *x, *y).map(|z| Ok(Value::Int(z))),
+            _ => None,
+        },
+        ExprKind::Compare(l, rest) if rest.len() == 1 => match (peek(f, l), peek(f, &rest[0].1)) {
+            (Some(Value::Int(x)), Some(Value::Int(y))) => int_compare(rest[0].0, *x, *y).map(|b| Ok(Value::Bool(b))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// [`eval`] past the inline cases: the fast path, else expansion into steps.
 #[inline(never)]
 fn eval_node(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev {
     if e.fast {
+        match quick(rt, f, e) {
+            Some(Ok(v)) => return Ev::Val(v),
+            Some(Err(x)) => return Ev::Raise(x),
+            None => {}
+        }
+        if let ExprKind::Binary(l, op, r) = &e.kind {
+            return binary_node(rt, f, l, *op, r, e, then);
+        }
         rt.fast = true;
         let r = fast(rt, f, e);
         rt.fast = false;
@@ -62,6 +114,32 @@ fn eval_node(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> E
     }
     f.work.push(then);
     Ev::Pending(expand(rt, f, e))
+}
+
+/// A fast binary node that [`quick`] did not take: operands by the fast path, then the
+/// operator outside it, so a user class's dunder (`a + b` on instances) runs as a
+/// frame of this driver instead of the node being expanded and its operands computed
+/// again.
+fn binary_node(rt: &mut Runtime, f: &mut Frame, l: &'static Expr, op: crate::syntax::ast::BinOp, r: &'static Expr, e: &'static Expr, then: Step) -> Ev {
+    rt.fast = true;
+    let ab = operand(rt, f, l).and_then(|a| Ok((a, operand(rt, f, r)?)));
+    rt.fast = false;
+    match ab {
+        Ok((a, b)) => {
+            if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                if let Some(z) = int_binop(op, *x, *y) {
+                    return Ev::Val(Value::Int(z));
+                }
+            }
+            f.work.push(then);
+            Ev::Pending(super::post::binary(rt, f, op, a, b, None))
+        }
+        Err(Fail::Raise(x)) => Ev::Raise(x),
+        Err(Fail::Slow) => {
+            f.work.push(then);
+            Ev::Pending(expand(rt, f, e))
+        }
+    }
 }
 
 /// `Step::Eval`: evaluate and push.
@@ -199,6 +277,11 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             }
         }
         ExprKind::Binary(l, op, r) => {
+            if let (Some(Value::Int(x)), Some(Value::Int(y))) = (peek(f, l), peek(f, r)) {
+                if let Some(z) = int_binop(*op, *x, *y) {
+                    return Ok(Value::Int(z));
+                }
+            }
             let a = operand(rt, f, l)?;
             let b = operand(rt, f, r)?;
             if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
@@ -216,6 +299,13 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             ops::num::unary(rt, *op, &v)
         }
         ExprKind::Compare(l, rest) => {
+            if rest.len() == 1 {
+                if let (Some(Value::Int(x)), Some(Value::Int(y))) = (peek(f, l), peek(f, &rest[0].1)) {
+                    if let Some(b) = int_compare(rest[0].0, *x, *y) {
+                        return Ok(Value::Bool(b));
+                    }
+                }
+            }
             let mut a = operand(rt, f, l)?;
             let n = rest.len();
             for (i, (op, r)) in rest.iter().enumerate() {

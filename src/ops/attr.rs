@@ -283,10 +283,15 @@ fn builtin_getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult 
 }
 
 fn super_getattr(rt: &mut Runtime, s: &Super, name: &Rc<PyStr>, _this: &Value) -> PyResult {
-    let mro = s.obj_type.full_mro();
-    let start = mro.iter().position(|c| Rc::ptr_eq(c, &s.class)).map_or(mro.len(), |i| i + 1);
-    for c in &mro[start..] {
-        if let Some(a) = c.dict.get_str(name) {
+    // The classes after `s.class` in the MRO of `s.obj_type` (none if it is absent).
+    let found = {
+        let tail = s.obj_type.mro.borrow();
+        let mut after = std::iter::once(&s.obj_type).chain(tail.iter()).skip_while(|c| !Rc::ptr_eq(c, &s.class)).skip(1);
+        after.find_map(|c| c.dict.get_str(name).map(|a| (c.clone(), a)))
+    };
+    if let Some((c, a)) = found {
+        let c = &c;
+        {
             if let Value::Class(_) = &s.obj {
                 if let Some(cm) = downcast::<ClassMethod>(&a) {
                     return Ok(bind_class(cm.0.clone(), s.obj.clone()));
