@@ -481,7 +481,7 @@ impl<'t> Ctx<'t> {
         use ast::ExprKind as E;
         match &e.kind {
             E::Name(n) => self.store(n),
-            E::Attribute(v, n) => Target::Attr(self.expr(v), intern(&n.name)),
+            E::Attribute(v, n) => Target::Attr(self.expr(v), intern(&n.name), Box::default()),
             E::Subscript(v, i) => Target::Subscript(self.expr(v), self.expr(i)),
             E::Tuple(items) | E::List(items) => {
                 let star = items.iter().position(|i| matches!(i.kind, E::Starred(_))).map(|p| p as u32);
@@ -596,7 +596,7 @@ impl<'t> Ctx<'t> {
             E::Attribute(v, n) => {
                 let (v, h) = self.expr_h(v);
                 let info = [(v.fast, h)];
-                combine(self, ExprKind::Attr(Box::new(v), intern(&n.name)), &info, true)
+                combine(self, ExprKind::Attr(Box::new(v), intern(&n.name), Box::default()), &info, true)
             }
             E::Subscript(v, i) => {
                 let (v, hv) = self.expr_h(v);

@@ -311,6 +311,22 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
     };
     let init = user_attr(cls, "__init__");
     match init {
+        Some(Value::Func(func)) if func.code.simple_call && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize => {
+            // The common `__init__(self, a, b)`: the instance and the arguments go
+            // straight into the frame's locals.
+            let code = func.code;
+            let mut fr = rt.new_frame_empty(code, func.globals.clone());
+            fr.locals.push(Some(obj.clone()));
+            fr.locals.extend(args.iter().cloned().map(Some));
+            for _ in args.len() + 1..code.nlocals() {
+                fr.locals.push(None);
+            }
+            if !code.body.is_empty() {
+                fr.work.push(Step::Block(&code.body, 0));
+            }
+            fr.mode = ReturnMode::Init(obj);
+            Prep::Push(Activation::Script(fr))
+        }
         Some(Value::Func(func)) => {
             let mut all = Vec::with_capacity(args.len() + 1);
             all.push(obj.clone());
@@ -420,12 +436,15 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
         };
         if let Some((code, globals, recv)) = simple {
             let mut fr = rt.new_frame_empty(code, globals);
-            if let Some(r) = recv {
-                fr.locals.push(Some(r));
-            }
-            fr.locals.extend(f.stack.drain(base + 1..).map(Some));
-            for _ in fr.locals.len()..code.nlocals() {
+            let off = recv.is_some() as usize;
+            for _ in 0..code.nlocals() {
                 fr.locals.push(None);
+            }
+            if let Some(r) = recv {
+                fr.locals[0] = Some(r);
+            }
+            for i in (off..off + f.stack.len() - base - 1).rev() {
+                fr.locals[i] = f.stack.pop();
             }
             f.stack.pop();
             if !code.body.is_empty() {

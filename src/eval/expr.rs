@@ -346,8 +346,14 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             let c = fast(rt, f, t)?;
             if ops::cmp::truthy(rt, &c)? { fast(rt, f, yes) } else { fast(rt, f, no) }
         }
-        ExprKind::Attr(x, name) => {
+        ExprKind::Attr(x, name, site) => {
             let v = operand(rt, f, x)?;
+            if let Value::Inst(i) = &v {
+                if let Some(r) = site.get(i, name) {
+                    return Ok(r);
+                }
+                return ops::attr::getattr_at(rt, &v, name, site);
+            }
             if let Value::Obj(_) = &v {
                 match crate::builtins::generators::running_frame_attr(&v, f, name) {
                     Some(Ok(r)) => return Ok(r),
@@ -522,7 +528,7 @@ pub fn done(f: &mut Frame, r: PyResult) -> Act {
 /// The `i`-th child of a node evaluated in order before applying it.
 fn child(e: &'static Expr, i: usize) -> Option<&'static Expr> {
     match &e.kind {
-        ExprKind::Unary(_, x) | ExprKind::Attr(x, _) | ExprKind::Starred(x) => (i == 0).then_some(&**x),
+        ExprKind::Unary(_, x) | ExprKind::Attr(x, ..) | ExprKind::Starred(x) => (i == 0).then_some(&**x),
         ExprKind::Binary(l, _, r) => match i {
             0 => Some(l),
             1 => Some(r),
@@ -671,8 +677,14 @@ fn apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize) -> Act {
             let a = f.pop();
             return super::post::binary(rt, f, *op, a, b, None);
         }
-        ExprKind::Attr(_, name) => {
+        ExprKind::Attr(_, name, site) => {
             let v = f.pop();
+            if let Value::Inst(i) = &v {
+                if let Some(r) = site.get(i, name) {
+                    f.push(r);
+                    return Act::Next;
+                }
+            }
             if let Value::Obj(_) = &v {
                 match crate::builtins::generators::running_frame_attr(&v, f, name) {
                     Some(Ok(r)) => return done(f, Ok(r)),
@@ -682,7 +694,7 @@ fn apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, n: usize) -> Act {
             } else if let Some(get) = ops::attr::property_getter(rt, &v, name) {
                 return super::post::call_then(rt, f, &get, &[v], None);
             }
-            ops::attr::getattr(rt, &v, name)
+            ops::attr::getattr_at(rt, &v, name, site)
         }
         ExprKind::Subscript(_) => {
             let k = f.pop();

@@ -318,8 +318,8 @@ pub enum Target {
     Global(GlobalName),
     /// A name in a class namespace.
     Name(Rc<PyStr>),
-    /// `obj.name`.
-    Attr(Expr, Rc<PyStr>),
+    /// `obj.name`, with the site's instance-attribute cache (for stores).
+    Attr(Expr, Rc<PyStr>, Box<crate::runtime::class::InstAttrSite>),
     /// `obj[index]`.
     Subscript(Expr, Expr),
     /// `a, *b, c`: sub-targets and the index of the starred one.
@@ -412,8 +412,8 @@ pub enum ExprKind {
     Or(Box<[Expr]>),
     /// `body if test else orelse`: (test, body, orelse).
     IfExp(Box<(Expr, Expr, Expr)>),
-    /// `obj.name`.
-    Attr(Box<Expr>, Rc<PyStr>),
+    /// `obj.name`, with the site's instance-attribute cache.
+    Attr(Box<Expr>, Rc<PyStr>, Box<crate::runtime::class::InstAttrSite>),
     /// `obj[index]`.
     Subscript(Box<(Expr, Expr)>),
     /// `lo:hi:step`.

@@ -77,13 +77,13 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
             }
             Act::Next
         }
-        Target::Attr(obj, name) => {
+        Target::Attr(obj, name, site) => {
             if obj.fast {
                 rt.fast = true;
                 let o = expr::fast(rt, f, obj);
                 rt.fast = false;
                 match o {
-                    Ok(o) => return result(ops::attr::setattr(rt, &o, name, v)),
+                    Ok(o) => return result(ops::attr::setattr_at(rt, &o, name, v, site)),
                     Err(Fail::Raise(x)) => return Act::Raise(x),
                     Err(Fail::Slow) => {}
                 }
@@ -206,10 +206,10 @@ pub fn store_cont(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) 
         return delete(rt, f, t, 1);
     }
     match t {
-        Target::Attr(_, name) => {
+        Target::Attr(_, name, site) => {
             let o = f.pop();
             let v = f.pop();
-            result(ops::attr::setattr(rt, &o, name, v))
+            result(ops::attr::setattr_at(rt, &o, name, v, site))
         }
         Target::Subscript(..) => {
             let k = f.pop();
@@ -252,7 +252,7 @@ fn delete(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
             }
             Act::Next
         }
-        Target::Attr(obj, name) => {
+        Target::Attr(obj, name, _) => {
             if st == 0 {
                 f.work.push(Step::StoreCont(t, DEL + 1));
                 f.work.push(Step::Eval(obj));
@@ -350,7 +350,7 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                 }
             }
             match t {
-                Target::Attr(obj, _) => match eval(rt, f, obj, Step::Stmt(s, 1)) {
+                Target::Attr(obj, ..) => match eval(rt, f, obj, Step::Stmt(s, 1)) {
                     Ev::Val(v) => f.push(v),
                     Ev::Pending(a) => return a,
                     Ev::Raise(x) => return Act::Raise(x),
@@ -387,9 +387,17 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
         1 => {
             // Read the current value.
             let cur = match t {
-                Target::Attr(_, name) => {
+                Target::Attr(_, name, site) => {
+                    // (A store site is filled only where a plain dict store applies,
+                    // which also makes a plain dict read right.)
                     let o = f.stack.last().unwrap().clone();
-                    ops::attr::getattr(rt, &o, name).map_err(ops::expect_raise)
+                    match &o {
+                        Value::Inst(i) => match site.get(i, name) {
+                            Some(v) => Ok(v),
+                            None => ops::attr::getattr(rt, &o, name).map_err(ops::expect_raise),
+                        },
+                        _ => ops::attr::getattr(rt, &o, name).map_err(ops::expect_raise),
+                    }
                 }
                 Target::Subscript(..) => {
                     let n = f.stack.len();
@@ -447,9 +455,9 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
 /// Store the result of `target op= value` (the target's components are on the stack).
 fn aug_store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, res: Value) -> Act {
     match t {
-        Target::Attr(_, name) => {
+        Target::Attr(_, name, site) => {
             let o = f.pop();
-            result(ops::attr::setattr(rt, &o, name, res))
+            result(ops::attr::setattr_at(rt, &o, name, res, site))
         }
         Target::Subscript(..) => {
             let k = f.pop();

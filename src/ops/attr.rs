@@ -3,7 +3,7 @@
 //! `__getattr__`, and the special attributes of built-in objects.
 
 use super::{call, no_attr, raise, type_name, type_of, PyResult};
-use crate::runtime::class::{Class, Kind};
+use crate::runtime::class::{Class, InstAttrSite, Kind};
 use crate::runtime::descr::{ClassMethod, Module, Property, StaticMethod, Super};
 use crate::runtime::function::{BoundMethod, NativeFn};
 use crate::runtime::object::downcast;
@@ -118,6 +118,55 @@ fn receiver_for_native(obj: &Value) -> Value {
         Value::Inst(i) => i.base.borrow().clone().unwrap_or_else(|| obj.clone()),
         _ => obj.clone(),
     }
+}
+
+/// `obj.name` at a site with an instance-attribute cache ([`InstAttrSite`]): an
+/// instance whose class has no attribute `name` reads it from its dict at the
+/// position the site remembers (filled here on a miss).
+pub fn getattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, site: &InstAttrSite) -> PyResult {
+    if let Value::Inst(inst) = obj {
+        if let Some(v) = site.get(inst, name) {
+            return Ok(v);
+        }
+        let cls = inst.class();
+        if class_lookup_str(&cls, name).is_none() {
+            let t = inst.dict.borrow();
+            if let Some(pos) = t.find(name.hash(), |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name))) {
+                site.set(&cls, pos);
+                return Ok(t.entry(pos).value.clone());
+            }
+        }
+    }
+    getattr(rt, obj, name)
+}
+
+/// `obj.name = value` at a site with a cache ([`InstAttrSite`]): for an instance of a
+/// class with no attribute `name` and no `__setattr__` (not an exception), the value
+/// goes straight into the instance dict; the site remembers the class and position.
+pub fn setattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value, site: &InstAttrSite) -> PyResult<()> {
+    let Value::Inst(inst) = obj else { return setattr(rt, obj, name, value) };
+    let value = match site.store(inst, name, value) {
+        Ok(old) => {
+            drop(old);
+            return Ok(());
+        }
+        Err(v) => v,
+    };
+    let cls = inst.class();
+    let plain = !cls.builtin
+        && !inst.is_exception()
+        && name.as_str() != "__class__"
+        && class_lookup_str(&cls, name).is_none()
+        && lookup_special(rt, obj, "__setattr__").is_none();
+    if !plain {
+        return setattr(rt, obj, name, value);
+    }
+    inst.dict.set_str(name.clone(), value);
+    let pos = inst.dict.borrow().find(name.hash(), |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name)));
+    if let Some(pos) = pos {
+        site.set(&cls, pos);
+    }
+    Ok(())
 }
 
 /// `obj.name`. An `AttributeError` gets the name and the object recorded (for the

@@ -80,8 +80,68 @@ struct CacheSlot {
 /// A per-class cache of MRO lookups. It stores positions, not values, so assigning a
 /// new value to an existing class attribute needs no invalidation; adding or removing
 /// a key in any class namespace bumps the global epoch and empties every cache.
+pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64);
+
+/// Source of [`AttrCache`] ids: every class gets a number no other class of the
+/// process has (unlike its address, which a later class may reuse).
+static NEXT_CLASS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl Default for AttrCache {
+    fn default() -> AttrCache {
+        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// A cache at one `obj.name` site (an attribute load in the evaluator's tree): the
+/// class (by id) and class epoch for which `name` is in no class namespace of the
+/// MRO, and the entry position where an instance dict of that class held `name`.
+/// Instances of a class usually set their attributes in the same order, so the
+/// position fits the next instance too; the key there is checked by pointer (names
+/// are interned), so a dict laid out differently just misses.
 #[derive(Default)]
-pub struct AttrCache(RefCell<Vec<CacheSlot>>);
+pub struct InstAttrSite(Cell<(u64, u64, u32)>);
+
+impl InstAttrSite {
+    /// `inst.name` from the instance dict, if the site's class and position apply.
+    #[inline]
+    pub fn get(&self, inst: &Instance, name: &Rc<PyStr>) -> Option<Value> {
+        let (id, epoch, pos) = self.0.get();
+        if inst.class.borrow().attr_cache.1 != id || epoch != class_epoch() {
+            return None;
+        }
+        let t = inst.dict.borrow();
+        match t.entry_opt(pos as usize) {
+            Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)) => Some(e.value.clone()),
+            _ => None,
+        }
+    }
+
+    /// `inst.name = v` for a store site: when the site's class applies (a plain
+    /// dict store is all it takes), the value goes to the remembered position if the
+    /// key is there, else into the dict. `Ok` with the replaced value (to drop after
+    /// the dict is released), `Err(v)` when the site does not apply.
+    #[inline]
+    pub fn store(&self, inst: &Instance, name: &Rc<PyStr>, v: Value) -> Result<Option<Value>, Value> {
+        let (id, epoch, pos) = self.0.get();
+        if inst.class.borrow().attr_cache.1 != id || epoch != class_epoch() {
+            return Err(v);
+        }
+        let hit = matches!(inst.dict.borrow().entry_opt(pos as usize), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)));
+        if hit {
+            return Ok(Some(inst.dict.borrow_mut().set_value(pos as usize, v)));
+        }
+        inst.dict.set_str(name.clone(), v);
+        Ok(None)
+    }
+
+    /// Remember that instances of `cls` (which has no attribute of this name) hold
+    /// it at dict position `pos`.
+    pub fn set(&self, cls: &Class, pos: usize) {
+        if let Ok(pos) = u32::try_from(pos) {
+            self.0.set((cls.attr_cache.1, class_epoch(), pos));
+        }
+    }
+}
 
 impl Class {
     /// Look `name` up through the class and its MRO (skipping built-in classes when
