@@ -5,7 +5,7 @@ use super::{add_fn, check_args, raise, ret};
 use crate::eval::frame::ReturnMode;
 use crate::eval::suspend::{resume_frame, Resume, ResumeErr};
 use crate::eval::native::{Args, Ret};
-use crate::ops::{self, Fail, PyResult};
+use crate::ops;
 use crate::runtime::class::Class;
 use crate::runtime::generator::GenKind;
 use crate::runtime::str::PyStr;
@@ -29,7 +29,7 @@ pub fn install(rt: &mut Runtime) {
     add_fn(rt, "sum", sum);
     add_fn(rt, "any", any);
     add_fn(rt, "all", all);
-    add_fn(rt, "sorted", sorted);
+    add_fn(rt, "sorted", super::sorting::sorted);
     add_fn(rt, "iter", iter);
     add_fn(rt, "next", next);
     add_fn(rt, "chr", chr);
@@ -146,8 +146,8 @@ fn abs(rt: &mut Runtime, a: Args) -> Ret {
     })
 }
 
-/// Shared body of `min` and `max`.
-fn minmax(rt: &mut Runtime, a: Args, name: &str, want: crate::syntax::ast::CmpOp) -> Ret {
+/// Shared body of `min` and `max` (see `consume::MinMax`).
+fn minmax(rt: &mut Runtime, a: Args, name: &'static str, want: crate::syntax::ast::CmpOp) -> Ret {
     let mut key = None;
     let mut default = None;
     for (n, v) in a.names.iter().zip(a.kw) {
@@ -157,46 +157,20 @@ fn minmax(rt: &mut Runtime, a: Args, name: &str, want: crate::syntax::ast::CmpOp
             other => return raise(rt.type_error(format!("'{other}' is an invalid keyword argument for {name}()"))),
         }
     }
-    let items = match a.pos.len() {
+    let (it, script) = match a.pos.len() {
         0 => return raise(rt.type_error(format!("{name} expected at least 1 argument, got 0"))),
-        1 => match ops::iter::collect(rt, &a.pos[0]) {
-            Ok(v) => v,
-            Err(e) => return raise(ops::expect_raise(e)),
+        1 => match super::consume::source(rt, &a.pos[0]) {
+            Ok(s) => s,
+            Err(e) => return raise(e),
         },
         _ => {
             if default.is_some() {
                 return raise(rt.type_error(format!("Cannot specify a default for {name}() with multiple positional arguments")));
             }
-            a.pos.to_vec()
+            (Value::tuple(a.pos.to_vec()), false)
         }
     };
-    if items.is_empty() {
-        return match default {
-            Some(d) => Ret::Val(d),
-            None => raise(rt.value_error(format!("{name}() arg is an empty sequence"))),
-        };
-    }
-    let mut best: Option<(Value, Value)> = None;
-    for item in items {
-        let k = match &key {
-            Some(f) => match ops::call::call_value(rt, f.clone(), vec![item.clone()]) {
-                Ok(k) => k,
-                Err(e) => return raise(ops::expect_raise(e)),
-            },
-            None => item.clone(),
-        };
-        best = match best {
-            None => Some((k, item)),
-            Some((bk, bv)) => {
-                let better = match ops::cmp::compare(rt, want, &k, &bk).and_then(|r| ops::cmp::truthy(rt, &r)) {
-                    Ok(b) => b,
-                    Err(e) => return raise(ops::expect_raise(e)),
-                };
-                if better { Some((k, item)) } else { Some((bk, bv)) }
-            }
-        };
-    }
-    Ret::Val(best.unwrap().1)
+    super::consume::consume(rt, it, script, super::consume::MinMax { key, default, want, name, best: None })
 }
 
 fn min(rt: &mut Runtime, a: Args) -> Ret {
@@ -227,19 +201,8 @@ fn sum(rt: &mut Runtime, a: Args) -> Ret {
         Ok(it) => it,
         Err(e) => return raise(ops::expect_raise(e)),
     };
-    let mut acc = start;
-    loop {
-        let x = match ops::iter::next(rt, &it) {
-            Ok(Some(x)) => x,
-            Ok(None) => break,
-            Err(e) => return raise(ops::expect_raise(e)),
-        };
-        acc = match ops::num::binary(rt, crate::syntax::ast::BinOp::Add, &acc, &x) {
-            Ok(v) => v,
-            Err(e) => return raise(ops::expect_raise(e)),
-        };
-    }
-    Ret::Val(acc)
+    let script = super::consume::runs_script(&it);
+    super::consume::consume(rt, it, script, super::consume::Sum(start))
 }
 
 fn any_all(rt: &mut Runtime, a: Args, name: &str, want: bool) -> Ret {
@@ -250,17 +213,8 @@ fn any_all(rt: &mut Runtime, a: Args, name: &str, want: bool) -> Ret {
         Ok(it) => it,
         Err(e) => return raise(ops::expect_raise(e)),
     };
-    loop {
-        match ops::iter::next(rt, &it) {
-            Ok(Some(x)) => match ops::cmp::truthy(rt, &x) {
-                Ok(t) if t == want => return Ret::Val(Value::Bool(want)),
-                Ok(_) => {}
-                Err(e) => return raise(ops::expect_raise(e)),
-            },
-            Ok(None) => return Ret::Val(Value::Bool(!want)),
-            Err(e) => return raise(ops::expect_raise(e)),
-        }
-    }
+    let script = super::consume::runs_script(&it);
+    super::consume::consume(rt, it, script, super::consume::AnyAll(want))
 }
 
 fn any(rt: &mut Runtime, a: Args) -> Ret {
@@ -269,93 +223,6 @@ fn any(rt: &mut Runtime, a: Args) -> Ret {
 
 fn all(rt: &mut Runtime, a: Args) -> Ret {
     any_all(rt, a, "all", false)
-}
-
-/// Sort values in place with optional key and reverse, as `list.sort` does.
-pub fn sort_values(rt: &mut Runtime, items: &mut Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<()> {
-    let keys: Vec<Value> = match key {
-        Some(k) => {
-            let mut ks = Vec::with_capacity(items.len());
-            for x in items.iter() {
-                ks.push(ops::call::call_value(rt, k.clone(), vec![x.clone()])?);
-            }
-            ks
-        }
-        None => items.clone(),
-    };
-    let mut idx: Vec<usize> = (0..items.len()).collect();
-    if reverse {
-        idx.reverse();
-    }
-    let mut err: Option<Fail> = None;
-    idx.sort_by(|&i, &j| {
-        if err.is_some() {
-            return std::cmp::Ordering::Equal;
-        }
-        let (ki, kj) = (&keys[i], &keys[j]);
-        if let (Value::Int(x), Value::Int(y)) = (ki, kj) {
-            return x.cmp(y);
-        }
-        if let (Value::Str(x), Value::Str(y)) = (ki, kj) {
-            return x.as_str().cmp(y.as_str());
-        }
-        match ops::cmp::compare(rt, crate::syntax::ast::CmpOp::Lt, ki, kj).and_then(|r| ops::cmp::truthy(rt, &r)) {
-            Ok(true) => std::cmp::Ordering::Less,
-            Ok(false) => match ops::cmp::compare(rt, crate::syntax::ast::CmpOp::Lt, kj, ki).and_then(|r| ops::cmp::truthy(rt, &r)) {
-                Ok(true) => std::cmp::Ordering::Greater,
-                Ok(false) => std::cmp::Ordering::Equal,
-                Err(e) => {
-                    err = Some(e);
-                    std::cmp::Ordering::Equal
-                }
-            },
-            Err(e) => {
-                err = Some(e);
-                std::cmp::Ordering::Equal
-            }
-        }
-    });
-    if let Some(e) = err {
-        return Err(e);
-    }
-    if reverse {
-        idx.reverse();
-    }
-    let sorted: Vec<Value> = idx.into_iter().map(|i| items[i].clone()).collect();
-    *items = sorted;
-    Ok(())
-}
-
-/// Read `key=` and `reverse=` keyword arguments.
-pub fn sort_options(rt: &mut Runtime, a: &Args, name: &str) -> Result<(Option<Value>, bool), crate::runtime::class::Exc> {
-    let mut key = None;
-    let mut reverse = false;
-    for (n, v) in a.names.iter().zip(a.kw) {
-        match n.as_str() {
-            "key" => key = (!v.is_none()).then(|| v.clone()),
-            "reverse" => reverse = ops::cmp::truthy(rt, v).map_err(ops::expect_raise)?,
-            other => return Err(rt.type_error(format!("'{other}' is an invalid keyword argument for {name}()"))),
-        }
-    }
-    Ok((key, reverse))
-}
-
-fn sorted(rt: &mut Runtime, a: Args) -> Ret {
-    if a.pos.len() != 1 {
-        return raise(rt.type_error(format!("sorted expected 1 argument, got {}", a.pos.len())));
-    }
-    let (key, reverse) = match sort_options(rt, &a, "sort") {
-        Ok(o) => o,
-        Err(e) => return raise(e),
-    };
-    let mut items = match ops::iter::collect(rt, &a.pos[0]) {
-        Ok(v) => v,
-        Err(e) => return raise(ops::expect_raise(e)),
-    };
-    match sort_values(rt, &mut items, key, reverse) {
-        Ok(()) => Ret::Val(Value::list(items)),
-        Err(e) => raise(ops::expect_raise(e)),
-    }
 }
 
 fn iter(rt: &mut Runtime, a: Args) -> Ret {

@@ -1,6 +1,6 @@
 //! `list` and `tuple` methods, and those of `range` and `slice`.
 
-use super::{add_method, check_clinic, check_method, raise, ret};
+use super::{add_method, check_clinic, check_method, raise};
 use crate::eval::native::{Args, Ret};
 use crate::ops;
 use crate::runtime::list::List;
@@ -176,19 +176,11 @@ fn sort(rt: &mut Runtime, a: Args) -> Ret {
     if a.pos.len() != 1 {
         return raise(rt.type_error("sort() takes no positional arguments"));
     }
-    let (key, reverse) = match super::functions::sort_options(rt, &a, "sort") {
+    let (key, reverse) = match super::sorting::sort_options(rt, &a, "sort") {
         Ok(o) => o,
         Err(e) => return raise(e),
     };
-    let l = this(&a);
-    let mut items = std::mem::take(&mut *l.borrow_mut());
-    let r = super::functions::sort_values(rt, &mut items, key, reverse);
-    let modified = !l.is_empty();
-    *l.borrow_mut() = items;
-    if modified {
-        return raise(rt.value_error("list modified during sort"));
-    }
-    ret(r.map(|_| Value::None))
+    super::sorting::list_sort(rt, this(&a), key, reverse)
 }
 
 fn reverse(rt: &mut Runtime, a: Args) -> Ret {

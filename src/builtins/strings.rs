@@ -213,10 +213,22 @@ fn join(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let sep = this(&a);
+    let sep2 = sep.clone();
+    if let Some(r) = super::consume::collect_task(rt, &a.pos[1], move |rt, items| join_items(rt, &sep2, &items)) {
+        return r;
+    }
     let items = match ops::iter::collect(rt, &a.pos[1]) {
         Ok(v) => v,
         Err(e) => return raise(ops::expect_raise(e)),
     };
+    match join_items(rt, &sep, &items) {
+        Ok(v) => Ret::Val(v),
+        Err(e) => raise(e),
+    }
+}
+
+/// `sep.join(items)` once the items are collected.
+fn join_items(rt: &mut Runtime, sep: &PyStr, items: &[Value]) -> Result<Value, crate::runtime::class::Exc> {
     let mut out = String::new();
     for (i, x) in items.iter().enumerate() {
         if i > 0 {
@@ -226,11 +238,11 @@ fn join(rt: &mut Runtime, a: Args) -> Ret {
             Value::Str(s) => out.push_str(s.as_str()),
             other => {
                 let tn = ops::type_name(rt, other);
-                return raise(rt.type_error(format!("sequence item {i}: expected str instance, {tn} found")));
+                return Err(rt.type_error(format!("sequence item {i}: expected str instance, {tn} found")));
             }
         }
     }
-    sval(out)
+    Ok(Value::string(out))
 }
 
 /// Resolve `start`/`end` arguments to byte offsets of `s`; `None` when the range is

@@ -274,7 +274,11 @@ fn bind_args(rt: &mut Runtime, func: &Function, fr: &mut Frame, args: &[Value], 
 /// `cls(*args)`: create an instance and run `__init__`.
 pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &[Rc<PyStr>]) -> Prep {
     if cls.builtin && cls.kind != Kind::Exception {
-        return crate::builtins::types::construct(rt, cls, Args::new(args, kwnames)).into();
+        let a = Args::new(args, kwnames);
+        if let Some(r) = crate::builtins::consume::constructor_task(rt, cls, &a) {
+            return r.into();
+        }
+        return crate::builtins::types::construct(rt, cls, a).into();
     }
     let user_new = ops::attr::lookup_special(rt, &Value::Class(cls.clone()), "__new__")
         .or_else(|| user_attr(cls, "__new__"));

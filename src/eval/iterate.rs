@@ -1,6 +1,7 @@
 //! The iteration protocol for the evaluator: getting an iterator (`__iter__`,
 //! `__aiter__`) and advancing it without recursion (generators and `__next__` methods
-//! run as frames on the same stack).
+//! run as frames on the same stack, `map`/`filter`/`enumerate`/`zip` of script code
+//! as native tasks: `builtins::iterstep`).
 
 use super::frame::{Activation, Frame, ReturnMode};
 use super::machine::Act;
@@ -47,6 +48,10 @@ pub fn next_step(rt: &mut Runtime, it: &Value) -> Step {
                 Err(e) => Step::Raise(e),
             },
             _ => nested(rt, it),
+        },
+        Value::Obj(_) => match crate::builtins::iterstep::step(rt, it) {
+            Some(s) => s,
+            None => nested(rt, it),
         },
         _ => nested(rt, it),
     }

@@ -1,8 +1,9 @@
 //! The driver loop: steps the top activation of a stack of heap frames. A call pushes
 //! a frame, a return pops it and hands the value down, an exception unwinds frame by
 //! frame as data, a `yield` parks the generator's frame in its generator object. Script
-//! calls never recurse in Rust; only built-ins that call back into script code for
-//! uncommon cases start a nested run of this same loop.
+//! calls never recurse in Rust. Built-ins that call back into script code in the common
+//! cases (`sorted(key=)`, `sum(genexpr)`, `map`...) run as native tasks on the same
+//! stack (`eval::native::Task`); only the uncommon ones start a nested run of this loop.
 
 use super::frame::{Activation, Frame, ReturnMode, TaskFrame};
 use super::native::{Input, TaskStep};
@@ -29,6 +30,9 @@ pub enum Act {
     /// the stack (a function it called asks for `g.gi_frame.f_lineno`): only the driver
     /// can see that frame. The value goes onto the current frame's value stack.
     FrameAttr(Rc<crate::runtime::generator::Generator>, Rc<PyStr>),
+    /// The current activation (a native task advancing an iterator in
+    /// `ReturnMode::Iter`) reports that the iterator is exhausted.
+    Exhausted,
 }
 
 /// How a run of the driver ended.
@@ -132,6 +136,11 @@ fn apply(rt: &mut Runtime, stack: &mut Vec<Activation>, act: Act) -> Option<Outc
         Act::Return(v) => finish(rt, stack, v),
         Act::Yield(v) => yield_(rt, stack, v),
         Act::FrameAttr(g, name) => frame_attr(rt, stack, &g, &name),
+        Act::Exhausted => {
+            pop(rt, stack);
+            done_iter(stack);
+            None
+        }
     }
 }
 
@@ -166,6 +175,10 @@ fn task_step(rt: &mut Runtime, t: &mut TaskFrame) -> Act {
     match t.task.resume(rt, input) {
         TaskStep::Return(v) => Act::Return(v),
         TaskStep::Raise(e) => Act::Raise(e),
+        TaskStep::Done => match t.mode {
+            ReturnMode::Iter => Act::Exhausted,
+            _ => Act::Raise(rt.new_exc(&rt.types.stop_iteration, vec![])),
+        },
         TaskStep::Call(f, args) => match super::call::prepare_call(rt, &f, &args, &[]) {
             super::call::Prep::Value(v) => {
                 t.input = Some(Input::Value(v));

@@ -87,6 +87,10 @@ pub enum TaskStep {
     Call(Value, Vec<Value>),
     /// Advance an iterator; resume with `Value` or `Done` (or the exception).
     Next(Value),
+    /// Finish as an exhausted iterator: a task that advances an iterator for a `for`
+    /// loop or another task (`ReturnMode::Iter`) reports exhaustion; called as a
+    /// function, it raises `StopIteration`.
+    Done,
 }
 
 /// A built-in that calls back into script code step by step: the driver keeps it on
