@@ -78,7 +78,7 @@ pub fn consume<S: Sink>(rt: &mut Runtime, it: Value, script: bool, mut sink: S) 
                 Err(e) => return Ret::Raise(ops::expect_raise(e)),
             },
         };
-        return Ret::Task(Box::new(Drain { it, sink, item: None }));
+        return Ret::task(Drain { it, sink, item: None });
     }
     match drain_native(rt, &it, &mut sink) {
         Ok(v) => Ret::Val(v),
@@ -88,6 +88,21 @@ pub fn consume<S: Sink>(rt: &mut Runtime, it: Value, script: bool, mut sink: S) 
 
 /// Run a sink by a native loop (nested driver runs for any script code).
 pub fn drain_native<S: Sink>(rt: &mut Runtime, v: &Value, sink: &mut S) -> PyResult {
+    if let Value::List(l) = v {
+        // By index, as the list iterator reads it (a change made meanwhile is seen).
+        let mut i = 0;
+        while let Some(x) = l.get(i) {
+            i += 1;
+            let key = match sink.key() {
+                Some(f) => Some(ops::call::call_value(rt, f.clone(), vec![x.clone()])?),
+                None => None,
+            };
+            if let Some(v) = sink.take(rt, x, key).map_err(ops::Fail::Raise)? {
+                return Ok(v);
+            }
+        }
+        return sink.finish(rt).map_err(ops::Fail::Raise);
+    }
     let it = ops::iter::iter(rt, v)?;
     while let Some(x) = ops::iter::next(rt, &it)? {
         let key = match sink.key() {
@@ -183,7 +198,7 @@ where
         return None;
     }
     match source(rt, v) {
-        Ok((it, true)) => Some(Ret::Task(Box::new(Drain { it, sink: Collect::new(build), item: None }))),
+        Ok((it, true)) => Some(Ret::task(Drain { it, sink: Collect::new(build), item: None })),
         // `__iter__` was called: use the iterator it gave, not `v` again.
         Ok((it, false)) => Some(match drain_native(rt, &it, &mut Collect::new(build)) {
             Ok(v) => Ret::Val(v),
@@ -202,7 +217,14 @@ pub fn might_run_script(v: &Value) -> bool {
 pub struct Sum(pub Value);
 
 impl Sink for Sum {
+    #[inline]
     fn take(&mut self, rt: &mut Runtime, item: Value, _key: Option<Value>) -> Result<Option<Value>, Exc> {
+        if let (Value::Int(a), Value::Int(b)) = (&self.0, &item) {
+            if let Some(c) = a.checked_add(*b) {
+                self.0 = Value::Int(c);
+                return Ok(None);
+            }
+        }
         let acc = std::mem::replace(&mut self.0, Value::None);
         self.0 = ops::num::binary(rt, crate::syntax::ast::BinOp::Add, &acc, &item).map_err(ops::expect_raise)?;
         Ok(None)
@@ -286,16 +308,35 @@ pub fn constructor_task(rt: &mut Runtime, cls: &Class, a: &Args) -> Option<Ret> 
         }
         // Only plain iterators: an instance may be a mapping (`keys()`).
         Kind::Dict if matches!(v, Value::Gen(_)) || super::iterstep::native_iter_runs_script(v) => {
-            let mut kw: Vec<(Rc<PyStr>, Value)> = a.names.iter().cloned().zip(a.kw.iter().cloned()).collect();
-            collect_task(rt, v, move |rt, items| {
-                let d = crate::runtime::gc::new_dict(crate::runtime::dict::Dict::new());
-                super::dicts::dict_update_any(rt, &d, &Value::list(items)).map_err(ops::expect_raise)?;
-                for (k, x) in kw.drain(..) {
-                    d.set_str(k, x);
-                }
-                Ok(Value::Dict(d))
-            })
+            let it = match ops::iter::iter(rt, v) {
+                Ok(it) => it,
+                Err(e) => return Some(Ret::Raise(ops::expect_raise(e))),
+            };
+            let kw: Vec<(Rc<PyStr>, Value)> = a.names.iter().cloned().zip(a.kw.iter().cloned()).collect();
+            let d = crate::runtime::gc::new_dict(crate::runtime::dict::Dict::new());
+            Some(Ret::task(Drain { it, sink: DictSink { d, n: 0, kw }, item: None }))
         }
         _ => None,
+    }
+}
+
+/// `dict(iterable, **kw)`: each item is a key-value pair, added as it comes.
+struct DictSink {
+    d: Rc<crate::runtime::dict::Dict>,
+    n: usize,
+    kw: Vec<(Rc<PyStr>, Value)>,
+}
+
+impl Sink for DictSink {
+    fn take(&mut self, rt: &mut Runtime, item: Value, _key: Option<Value>) -> Result<Option<Value>, Exc> {
+        super::dicts::dict_add_pair(rt, &self.d, self.n, &item).map_err(ops::expect_raise)?;
+        self.n += 1;
+        Ok(None)
+    }
+    fn finish(&mut self, _rt: &mut Runtime) -> Result<Value, Exc> {
+        for (k, x) in self.kw.drain(..) {
+            self.d.set_str(k, x);
+        }
+        Ok(Value::Dict(self.d.clone()))
     }
 }

@@ -121,33 +121,40 @@ pub fn dict_update_any(rt: &mut Runtime, d: &Dict, other: &Value) -> PyResult<()
         }
         return Ok(());
     }
-    let items = match ops::iter::collect(rt, other) {
-        Ok(items) => items,
+    let it = match ops::iter::iter(rt, other) {
+        Ok(it) => it,
         Err(ops::Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.type_error) => {
             let tn = ops::type_name(rt, other);
             return ops::raise(rt.type_error(format!("'{tn}' object is not iterable")));
         }
         Err(e) => return Err(e),
     };
-    for (i, item) in items.into_iter().enumerate() {
-        let pair = match ops::iter::collect(rt, &item) {
-            Ok(p) => p,
-            Err(_) => {
-                return ops::raise(rt.type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence")));
-            }
-        };
-        if pair.len() != 2 {
-            return ops::raise(rt.value_error(format!(
-                "dictionary update sequence element #{i} has length {}; 2 is required",
-                pair.len()
-            )));
-        }
-        let mut it = pair.into_iter();
-        let k = it.next().unwrap();
-        let v = it.next().unwrap();
-        dict_set(rt, d, k, v)?;
+    let mut i = 0;
+    while let Some(item) = ops::iter::next(rt, &it)? {
+        dict_add_pair(rt, d, i, &item)?;
+        i += 1;
     }
     Ok(())
+}
+
+/// Add item number `i` of `dict(iterable)` or `d.update(iterable)`: a key-value pair.
+pub fn dict_add_pair(rt: &mut Runtime, d: &Dict, i: usize, item: &Value) -> PyResult<()> {
+    let pair = match ops::iter::collect(rt, item) {
+        Ok(p) => p,
+        Err(_) => {
+            return ops::raise(rt.type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence")));
+        }
+    };
+    if pair.len() != 2 {
+        return ops::raise(rt.value_error(format!(
+            "dictionary update sequence element #{i} has length {}; 2 is required",
+            pair.len()
+        )));
+    }
+    let mut it = pair.into_iter();
+    let k = it.next().unwrap();
+    let v = it.next().unwrap();
+    dict_set(rt, d, k, v)
 }
 
 /// `a == b` for dicts.

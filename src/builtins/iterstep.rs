@@ -52,15 +52,17 @@ pub fn step(rt: &mut Runtime, it: &Value) -> Option<Step> {
             return Some(map_direct(rt, n, f, its));
         }
     }
-    let task: Box<dyn Task> = match &n.kind {
-        IterKind::Map(..) => Box::new(MapStep { it: it.clone(), args: Vec::new(), called: false }),
-        IterKind::Filter(..) => Box::new(FilterStep { it: it.clone(), item: None }),
-        IterKind::Enumerate(..) => Box::new(EnumerateStep { it: it.clone() }),
-        IterKind::Zip(..) => Box::new(ZipStep { it: it.clone(), items: Vec::new(), checking: None }),
-        IterKind::Callable(..) => Box::new(CallableStep { it: it.clone() }),
+    let it = it.clone();
+    let mode = ReturnMode::Iter;
+    let task = match &n.kind {
+        IterKind::Map(..) => TaskFrame::boxed(MapStep { it, args: Vec::new(), called: false }, mode),
+        IterKind::Filter(..) => TaskFrame::boxed(FilterStep { it, item: None }, mode),
+        IterKind::Enumerate(..) => TaskFrame::boxed(EnumerateStep { it }, mode),
+        IterKind::Zip(..) => TaskFrame::boxed(ZipStep { it, items: Vec::new(), checking: None }, mode),
+        IterKind::Callable(..) => TaskFrame::boxed(CallableStep { it }, mode),
         IterKind::Reversed(..) | IterKind::Seq(..) => return None,
     };
-    Some(Step::Push(Activation::Task(Box::new(TaskFrame { task, input: None, mode: ReturnMode::Iter }))))
+    Some(Step::Push(Activation::Task(task)))
 }
 
 /// `map(f, ...)` of a script function over built-in iterators: take the arguments

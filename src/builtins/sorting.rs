@@ -123,7 +123,7 @@ pub fn sorted(rt: &mut Runtime, a: Args) -> Ret {
     };
     if script || key.as_ref().is_some_and(calls_script) {
         let task = Sort { it, items, key, keys: Vec::new(), reverse, opts_err, list: None };
-        return Ret::Task(Box::new(task));
+        return Ret::task(task);
     }
     if let Some(e) = opts_err {
         return raise(e);
@@ -141,7 +141,7 @@ pub fn list_sort(rt: &mut Runtime, l: Rc<List>, key: Option<Value>, reverse: boo
     let items = std::mem::take(&mut *l.borrow_mut());
     if key.as_ref().is_some_and(calls_script) {
         let task = Sort { it: None, items, key, keys: Vec::new(), reverse, opts_err: None, list: Some(l) };
-        return Ret::Task(Box::new(task));
+        return Ret::task(task);
     }
     let mut items = items;
     let r = sort_values(rt, &mut items, key, reverse);

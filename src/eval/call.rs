@@ -2,7 +2,7 @@
 //! errors, and turning a callee into a new frame, a value, or a native task.
 
 use super::expr::{eval, Ev};
-use super::frame::{Activation, Frame, ReturnMode, TaskFrame};
+use super::frame::{Activation, Frame, ReturnMode};
 use super::ir::*;
 use super::machine::Act;
 use super::native::{Args, Ret};
@@ -34,7 +34,7 @@ impl From<Ret> for Prep {
             Ret::Val(v) => Prep::Value(v),
             Ret::Raise(e) => Prep::Raise(e),
             Ret::Frame(f) => Prep::Push(Activation::Script(f)),
-            Ret::Task(t) => Prep::Push(Activation::Task(Box::new(TaskFrame { task: t, input: None, mode: ReturnMode::Value }))),
+            Ret::Task(t) => Prep::Push(Activation::Task(t)),
         }
     }
 }

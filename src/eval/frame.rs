@@ -181,14 +181,22 @@ pub struct Frame {
     pub throw: Option<Exc>,
 }
 
-/// A native task on the frame stack.
-pub struct TaskFrame {
-    /// The task.
-    pub task: Box<dyn Task>,
+/// A native task on the frame stack (one allocation: the task is the unsized last
+/// field, so `Box<TaskFrame<SomeTask>>` coerces to `Box<TaskFrame>`).
+pub struct TaskFrame<T: ?Sized = dyn Task> {
     /// What to give it when it resumes.
     pub input: Option<Input>,
     /// What to do with its result.
     pub mode: ReturnMode,
+    /// The task.
+    pub task: T,
+}
+
+impl<T: Task + 'static> TaskFrame<T> {
+    /// A task frame for `task`, whose result is given back as `mode` says.
+    pub fn boxed(task: T, mode: ReturnMode) -> Box<TaskFrame> {
+        Box::new(TaskFrame { input: None, mode, task })
+    }
 }
 
 /// An entry of the running stack.

@@ -170,41 +170,33 @@ fn frame_attr(rt: &mut Runtime, stack: &mut Vec<Activation>, g: &Rc<crate::runti
     }
 }
 
+/// Resume the top native task. What it asks for that completes at once (a native
+/// call, the item of a built-in iterator) is answered in this loop; a script frame to
+/// run is pushed, and the task resumes when it finishes.
 fn task_step(rt: &mut Runtime, t: &mut TaskFrame) -> Act {
-    let input = t.input.take().unwrap_or(Input::Start);
-    match t.task.resume(rt, input) {
-        TaskStep::Return(v) => Act::Return(v),
-        TaskStep::Raise(e) => Act::Raise(e),
-        TaskStep::Done => match t.mode {
-            ReturnMode::Iter => Act::Exhausted,
-            _ => Act::Raise(rt.new_exc(&rt.types.stop_iteration, vec![])),
-        },
-        TaskStep::Call(f, args) => match super::call::prepare_call(rt, &f, &args, &[]) {
-            super::call::Prep::Value(v) => {
-                t.input = Some(Input::Value(v));
-                Act::Next
+    let mut input = t.input.take().unwrap_or(Input::Start);
+    loop {
+        input = match t.task.resume(rt, input) {
+            TaskStep::Return(v) => return Act::Return(v),
+            TaskStep::Raise(e) => return Act::Raise(e),
+            TaskStep::Done => {
+                return match t.mode {
+                    ReturnMode::Iter => Act::Exhausted,
+                    _ => Act::Raise(rt.new_exc(&rt.types.stop_iteration, vec![])),
+                }
             }
-            super::call::Prep::Raise(e) => {
-                t.input = Some(Input::Raise(e));
-                Act::Next
-            }
-            super::call::Prep::Push(a) => Act::Call(a),
-        },
-        TaskStep::Next(it) => match super::iterate::next_step(rt, &it) {
-            super::iterate::Step::Item(v) => {
-                t.input = Some(Input::Value(v));
-                Act::Next
-            }
-            super::iterate::Step::Done => {
-                t.input = Some(Input::Done);
-                Act::Next
-            }
-            super::iterate::Step::Raise(e) => {
-                t.input = Some(Input::Raise(e));
-                Act::Next
-            }
-            super::iterate::Step::Push(a) => Act::Call(a),
-        },
+            TaskStep::Call(f, args) => match super::call::prepare_call(rt, &f, &args, &[]) {
+                super::call::Prep::Value(v) => Input::Value(v),
+                super::call::Prep::Raise(e) => Input::Raise(e),
+                super::call::Prep::Push(a) => return Act::Call(a),
+            },
+            TaskStep::Next(it) => match super::iterate::next_step(rt, &it) {
+                super::iterate::Step::Item(v) => Input::Value(v),
+                super::iterate::Step::Done => Input::Done,
+                super::iterate::Step::Raise(e) => Input::Raise(e),
+                super::iterate::Step::Push(a) => return Act::Call(a),
+            },
+        };
     }
 }
 

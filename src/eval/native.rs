@@ -2,7 +2,7 @@
 //! functions receive arguments and return results, and native tasks (built-ins that
 //! must call back into script code without recursing in Rust).
 
-use crate::eval::frame::Frame;
+use crate::eval::frame::{Frame, ReturnMode, TaskFrame};
 use crate::runtime::class::Exc;
 use crate::runtime::str::PyStr;
 use crate::runtime::value::Value;
@@ -52,8 +52,15 @@ pub enum Ret {
     Raise(Exc),
     /// A script frame to run; its result is the call's result.
     Frame(Box<Frame>),
-    /// A native task to run; its result is the call's result.
-    Task(Box<dyn Task>),
+    /// A native task to run; its result is the call's result (see [`Ret::task`]).
+    Task(Box<TaskFrame>),
+}
+
+impl Ret {
+    /// Run `task` as the call's activation.
+    pub fn task<T: Task + 'static>(task: T) -> Ret {
+        Ret::Task(TaskFrame::boxed(task, ReturnMode::Value))
+    }
 }
 
 impl From<Value> for Ret {
