@@ -42,7 +42,7 @@ pub fn script_dunder(rt: &mut Runtime, x: &Value, name: &str, check: fn(&mut Run
     if !matches!(m, Value::Func(_)) {
         return None;
     }
-    Some(Ret::Task(Box::new(DunderCall { call: Some((m, vec![x.clone()])), check })))
+    Some(Ret::task(DunderCall { call: Some((m, vec![x.clone()])), check }))
 }
 
 /// `__len__`'s result as `len()` gives it (an int >= 0, CPython's errors otherwise).
