@@ -91,14 +91,6 @@ pub fn binary_user(rt: &mut Runtime, f: &mut Frame, op: BinOp, a: Value, b: Valu
 /// Continue a protocol after its dunder call returned (the result is on the stack).
 pub fn post(rt: &mut Runtime, f: &mut Frame, p: Post) -> Act {
     match p {
-        Post::Truth(_) => {
-            let v = f.pop();
-            start_truth(rt, f, v)
-        }
-        Post::Not => {
-            let v = f.pop();
-            not(rt, f, v)
-        }
         Post::Binary(op, inplace, next) => {
             let r = f.pop();
             let b = f.pop();
@@ -130,7 +122,6 @@ pub fn post(rt: &mut Runtime, f: &mut Frame, p: Post) -> Act {
             f.pop();
             Act::Next
         }
-        _ => Act::Next,
     }
 }
 

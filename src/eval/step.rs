@@ -60,22 +60,8 @@ pub enum Post {
     /// result. `NotImplemented` continues at this stage (`ops::cmp::cmp_stage`);
     /// otherwise the value is the result (negated if the flag is set).
     Compare(CmpOp, bool, u8),
-    /// `__bool__` or `__len__` returned: convert to a bool (true if `__len__`).
-    Truth(bool),
-    /// Negate a truth value (for `not x` and `!=` fallbacks).
-    Not,
     /// `__contains__` returned; negate for `not in`.
     Contains(bool),
-    /// `__iter__` returned: check it is an iterator.
-    IterCheck,
-    /// `__str__`/`__repr__` returned: check it is a str.
-    StrCheck(bool),
-    /// `__init__` returned: it must be None; the instance is below it.
-    InitCheck,
-    /// `__len__` returned (for `len()`).
-    LenCheck,
-    /// `__hash__` returned.
-    HashCheck,
     /// Discard the call's result and keep the value below it.
     Discard,
 }
