@@ -45,6 +45,8 @@ pub struct Classes {
     pub sendfile_unavailable: Rc<Class>,
     /// `asyncio.BrokenBarrierError`.
     pub broken_barrier: Rc<Class>,
+    /// `collections.deque` (what `asyncio._deque()` makes, for queues and locks).
+    pub deque: Rc<Class>,
 }
 
 thread_local! {
@@ -69,6 +71,7 @@ pub fn classes(rt: &Runtime) -> Rc<Classes> {
     super::sleep::install(&c);
     super::event_loop::install(&c);
     super::net::install(&c);
+    super::deque::install(&c);
     c
 }
 
@@ -95,6 +98,7 @@ fn create(rt: &Runtime) -> Classes {
         queue_full: exc("QueueFull", "asyncio.queues", "Exception"),
         sendfile_unavailable: exc("SendfileNotAvailableError", "asyncio.exceptions", "RuntimeError"),
         broken_barrier: exc("BrokenBarrierError", "asyncio.exceptions", "RuntimeError"),
+        deque: builtin_class("deque", "collections", obj(), Kind::Other),
         future,
         handle,
     }

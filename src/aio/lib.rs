@@ -104,6 +104,7 @@ pub fn build_module(rt: &mut Runtime) -> Result<Value, Exc> {
         ("_os_error", super::net::py_os_error),
         ("_new_buffer", super::net::new_buffer),
         ("_bytes_join", super::net::bytes_join),
+        ("_deque", super::deque::new_deque),
     ];
     for (name, f) in fns {
         set(name, native(name, *f));

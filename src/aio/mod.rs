@@ -11,6 +11,7 @@
 //! `native_await`, `native_resume`...).
 
 pub mod classes;
+pub mod deque;
 pub mod event_loop;
 pub mod future;
 pub mod handle;

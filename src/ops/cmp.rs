@@ -26,7 +26,10 @@ pub fn truthy(rt: &mut Runtime, v: &Value) -> PyResult<bool> {
         Value::Set(s) => !s.is_empty(),
         Value::Range(r) => !r.is_empty(),
         Value::Inst(_) => return truthy_inst(rt, v),
-        Value::Obj(_) => {
+        Value::Obj(o) => {
+            if let Some(n) = o.len() {
+                return Ok(n > 0);
+            }
             if let Some(m) = attr::lookup_special(rt, v, "__len__") {
                 let n = call::call_value(rt, m, vec![v.clone()])?;
                 return Ok(len_result(rt, &n)? > 0);

@@ -368,6 +368,7 @@ pub fn len(rt: &mut Runtime, v: &Value) -> PyResult<usize> {
             }
             r.len() as usize
         }
+        Value::Obj(o) if o.len().is_some() => o.len().unwrap_or(0),
         _ => {
             if let Some(m) = attr::lookup_special(rt, v, "__len__") {
                 let r = call::call_value(rt, m, vec![v.clone()])?;
