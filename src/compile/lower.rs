@@ -719,6 +719,7 @@ impl<'t> Ctx<'t> {
                         ]),
                         kwnames: Box::new([]),
                         general: None,
+                        direct: true,
                     };
                     return (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, line }, 1);
                 }
@@ -744,7 +745,7 @@ impl<'t> Ctx<'t> {
                     A::DoubleStar(e) => ArgX::DoubleStar(self.expr(e)),
                 })
                 .collect();
-            CallX { func, method, args: Box::new([]), kwnames: Box::new([]), general: Some(items) }
+            CallX { func, method, args: Box::new([]), kwnames: Box::new([]), general: Some(items), direct: false }
         } else {
             let mut vals = Vec::new();
             let mut names = Vec::new();
@@ -758,7 +759,8 @@ impl<'t> Ctx<'t> {
                     _ => unreachable!(),
                 }
             }
-            CallX { func, method, args: vals.into_boxed_slice(), kwnames: names.into_boxed_slice(), general: None }
+            let direct = func.fast && vals.iter().all(|a| a.fast);
+            CallX { func, method, args: vals.into_boxed_slice(), kwnames: names.into_boxed_slice(), general: None, direct }
         };
         (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, line }, 1)
     }

@@ -419,13 +419,75 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
         }
     }
     let base = f.stack.len() - c.args.len() - s as usize - 1;
+    let prep = invoke(rt, f, c, base);
+    finish_prep(f, prep)
+}
+
+/// A call whose callee (or receiver) and arguments are fast nodes (`CallX::direct`):
+/// they are computed by the fast path straight onto the value stack, and the call is
+/// made from here. A call that completes at once (a built-in) gives its value with no
+/// step pushed; a script frame to run gets `then` pushed below it. If an argument
+/// needs script code, the call goes on step by step from that argument
+/// ([`call_cont`]), so nothing already evaluated is evaluated again.
+#[inline(never)]
+pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step) -> Ev {
+    let callee = match super::expr::fast_value(rt, f, &c.func) {
+        Ok(v) => v,
+        Err(Fail::Raise(x)) => return Ev::Raise(x),
+        Err(Fail::Slow) => {
+            f.work.push(then);
+            return Ev::Pending(super::expr::expand(rt, f, e));
+        }
+    };
+    let base = f.stack.len();
+    let mut s = 0;
+    match &c.method {
+        None => f.push(callee),
+        Some(name) => match ops::attr::load_method(rt, &callee, name) {
+            Ok((m, true)) => {
+                f.push(m);
+                f.push(callee);
+                s = 1;
+            }
+            Ok((m, false)) => f.push(m),
+            Err(x) => return Ev::Raise(ops::expect_raise(x)),
+        },
+    }
+    for (i, a) in c.args.iter().enumerate() {
+        match super::expr::fast_value(rt, f, a) {
+            Ok(v) => f.push(v),
+            Err(Fail::Raise(x)) => {
+                f.stack.truncate(base);
+                return Ev::Raise(x);
+            }
+            Err(Fail::Slow) => {
+                f.work.push(then);
+                return Ev::Pending(call_cont(rt, f, e, c, 2 + (((i as u32) << 1) | s)));
+            }
+        }
+    }
+    match invoke(rt, f, c, base) {
+        Prep::Value(v) => Ev::Val(v),
+        Prep::Raise(x) => Ev::Raise(x),
+        Prep::Push(a) => {
+            f.work.push(then);
+            Ev::Pending(Act::Call(a))
+        }
+    }
+}
+
+/// Make the call whose callee is at `f.stack[base]`, above it the receiver (for a
+/// method) and the arguments: they are taken off the stack.
+#[inline(always)]
+fn invoke(rt: &mut Runtime, f: &mut Frame, c: &'static CallX, base: usize) -> Prep {
     if let Err(e) = crate::limits::tick(rt) {
-        return Act::Raise(e);
+        f.stack.truncate(base);
+        return Prep::Raise(e);
     }
     if c.kwnames.is_empty() {
         // A plain function (or a bound method of one) given exactly its positional
         // parameters: move the receiver and arguments into the new frame.
-        let nargs = c.args.len() + s as usize;
+        let nargs = f.stack.len() - base - 1;
         let simple = match &f.stack[base] {
             Value::Func(func) if func.code.simple_call && nargs == func.code.sig.args as usize => {
                 Some((func.code, func.globals.clone(), None))
@@ -440,21 +502,18 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
         };
         if let Some((code, globals, recv)) = simple {
             let mut fr = rt.new_frame_empty(code, globals);
-            let off = recv.is_some() as usize;
-            for _ in 0..code.nlocals() {
-                fr.locals.push(None);
-            }
             if let Some(r) = recv {
-                fr.locals[0] = Some(r);
+                fr.locals.push(Some(r));
             }
-            for i in (off..off + f.stack.len() - base - 1).rev() {
-                fr.locals[i] = f.stack.pop();
+            fr.locals.extend(f.stack.drain(base + 1..).map(Some));
+            while fr.locals.len() < code.nlocals() {
+                fr.locals.push(None);
             }
             f.stack.pop();
             if !code.body.is_empty() {
                 fr.work.push(Step::Block(&code.body, 0));
             }
-            return Act::Call(Activation::Script(fr));
+            return Prep::Push(Activation::Script(fr));
         }
     }
     let prep = {
@@ -465,7 +524,7 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
         }
     };
     f.stack.truncate(base);
-    finish_prep(f, prep)
+    prep
 }
 
 /// Push a prepared call's value, or return the act that runs it.

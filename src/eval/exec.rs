@@ -91,6 +91,22 @@ fn block(rt: &mut Runtime, f: &mut Frame, b: &'static Block, i: usize) -> Act {
     exec(rt, f, &stmts[i])
 }
 
+/// Enter a block chosen by a test (`if`, `while`): its first statement runs now, without
+/// a trip through the driver loop, unless a dropped generator waits to be finalized
+/// (that runs between steps, before the next statement, as in CPython). The Rust
+/// recursion this makes is bounded by the nesting of the source's blocks.
+#[inline]
+fn enter_block(rt: &mut Runtime, f: &mut Frame, b: &'static Block) -> Act {
+    if b.is_empty() {
+        return Act::Next;
+    }
+    if super::finalize::pending() {
+        f.work.push(Step::Block(b, 0));
+        return Act::Next;
+    }
+    block(rt, f, b, 0)
+}
+
 /// Start a statement.
 pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     f.line = s.line;
@@ -142,6 +158,7 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
             Ev::Raise(x) => Act::Raise(x),
         },
         StmtKind::If(test, body, orelse) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
+            Ev::Val(Value::Bool(b)) => enter_block(rt, f, if b { body } else { orelse }),
             Ev::Val(v) => match truthy_now(rt, f, &v, s, 2) {
                 Truth::Now(true) => {
                     push_block(f, body);
@@ -465,11 +482,10 @@ fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act 
             };
             if t {
                 f.work.push(Step::While(s, h));
-                push_block(f, body);
+                enter_block(rt, f, body)
             } else {
-                push_block(f, orelse);
+                enter_block(rt, f, orelse)
             }
-            Act::Next
         }
         Ev::Pending(a) => a,
         Ev::Raise(x) => Act::Raise(x),

@@ -39,6 +39,7 @@ pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev
             }
         }
         ExprKind::Const(v) => return Ev::Val(v.clone()),
+        ExprKind::Call(c) if c.direct => return call::direct(rt, f, e, c, then),
         _ => {}
     }
     eval_node(rt, f, e, then)
@@ -85,6 +86,30 @@ fn quick(rt: &Runtime, f: &Frame, e: &'static Expr) -> Option<Result<Value, Exc>
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// The value of a fast node computed now: a local or constant inline, the [`quick`]
+/// nodes, else the general fast path (`Fail::Slow` when script code would have to run).
+#[inline(always)]
+pub fn fast_value(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
+    match &e.kind {
+        ExprKind::Local(i) => {
+            if let Some(v) = &f.locals[*i as usize] {
+                return Ok(v.clone());
+            }
+        }
+        ExprKind::Const(v) => return Ok(v.clone()),
+        _ => {}
+    }
+    match quick(rt, f, e) {
+        Some(r) => r.map_err(Fail::Raise),
+        None => {
+            rt.fast = true;
+            let r = fast(rt, f, e);
+            rt.fast = false;
+            r
+        }
     }
 }
 
@@ -620,6 +645,14 @@ pub fn expand(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
+        ExprKind::Binary(l, op, r) => match eval(rt, f, l, Step::Cont(e, 1)) {
+            Ev::Val(a) => {
+                f.push(a);
+                binary_right(rt, f, e, *op, r)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
         ExprKind::Dict(_) => super::display::dict_start(rt, f, e),
         ExprKind::Call(c) => call::call_start(rt, f, e, c),
         ExprKind::Lambda(def) => define::lambda(rt, f, e, def, 0),
@@ -635,6 +668,20 @@ pub fn expand(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
         ExprKind::Await(_) | ExprKind::Yield(_) | ExprKind::YieldFrom(_) => suspend::expr(rt, f, e, 0),
         ExprKind::Tuple(_, true) | ExprKind::List(_, true) | ExprKind::Set(_, true) => super::display::starred(rt, f, e, 0),
         _ => children_from(rt, f, e, 0),
+    }
+}
+
+/// A binary node stepped with its left operand on the stack: the right operand, then
+/// the operator (at `Cont(e, 2)` with both on the stack if the right one is pending).
+#[inline]
+fn binary_right(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, op: crate::syntax::ast::BinOp, r: &'static Expr) -> Act {
+    match eval(rt, f, r, Step::Cont(e, 2)) {
+        Ev::Val(b) => {
+            let a = f.pop();
+            super::post::binary(rt, f, op, a, b, None)
+        }
+        Ev::Pending(x) => x,
+        Ev::Raise(x) => Act::Raise(x),
     }
 }
 
@@ -878,6 +925,15 @@ pub fn cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
         ExprKind::Named(b) => {
             let v = f.stack.last().cloned().unwrap_or(Value::None);
             store::store(rt, f, &b.0, v)
+        }
+        ExprKind::Binary(_, op, r) => {
+            if st == 1 {
+                binary_right(rt, f, e, *op, r)
+            } else {
+                let b = f.pop();
+                let a = f.pop();
+                super::post::binary(rt, f, *op, a, b, None)
+            }
         }
         ExprKind::Dict(_) if st >= 100_000 => super::display::dict_key_done(rt, f, e, st - 100_000),
         ExprKind::Dict(_) => super::display::dict_cont(rt, f, e, st),

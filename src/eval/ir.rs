@@ -372,6 +372,10 @@ pub struct CallX {
     pub kwnames: Box<[Rc<PyStr>]>,
     /// When the call has `*args`/`**kwargs`: every argument in order, tagged.
     pub general: Option<Box<[ArgX]>>,
+    /// No `*args`/`**kwargs`, and the callee (or receiver) and every argument are fast
+    /// nodes: the call is made straight from the expression (`call::direct`), its
+    /// operands computed by the fast path, without a step per operand.
+    pub direct: bool,
 }
 
 /// One argument of a general call.

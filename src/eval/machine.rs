@@ -113,7 +113,15 @@ fn drive(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Outcome {
             std::mem::forget(act);
             None
         } else {
-            apply(rt, stack, act)
+            // Calls and returns here, the rest through `apply`.
+            match act {
+                Act::Call(a) => {
+                    push(rt, stack, a);
+                    None
+                }
+                Act::Return(v) => finish(rt, stack, v),
+                act => apply(rt, stack, act),
+            }
         };
         if super::finalize::pending() {
             super::finalize::run_pending(rt);
@@ -201,7 +209,23 @@ fn task_step(rt: &mut Runtime, t: &mut TaskFrame) -> Act {
 }
 
 /// Push an activation, enforcing the recursion limit.
-fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
+#[inline]
+fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, mut a: Activation) {
+    if let Activation::Script(f) = &mut a {
+        // The common case: a new plain function frame (no generator, nothing saved).
+        if f.owner.is_none() && f.saved_handled.is_empty() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
+            rt.depth += 1;
+            f.handled_base = rt.handled.len();
+            stack.push(a);
+            return;
+        }
+    }
+    push_general(rt, stack, a)
+}
+
+/// [`push`] for generator frames, native tasks, the tracer and the recursion limit.
+#[inline(never)]
+fn push_general(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
     if let Activation::Script(f) = &a {
         if rt.depth >= rt.opts.recursion_limit {
             let e = rt.exc_msg(&rt.types.recursion_error, "maximum recursion depth exceeded");
@@ -292,7 +316,10 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
                 rt.handled.truncate(f.handled_base);
             }
             rt.recycle(f);
-            give(stack, v);
+            match stack.last_mut() {
+                Some(Activation::Script(f)) => f.stack.push(v),
+                _ => give(stack, v),
+            }
             return None;
         }
     }
