@@ -431,7 +431,7 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
 /// ([`call_cont`]), so nothing already evaluated is evaluated again.
 #[inline(never)]
 pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step) -> Ev {
-    let callee = match super::expr::fast_value(rt, f, &c.func) {
+    let v = match super::expr::fast_value(rt, f, &c.func) {
         Ok(v) => v,
         Err(Fail::Raise(x)) => return Ev::Raise(x),
         Err(Fail::Slow) => {
@@ -439,19 +439,62 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
             return Ev::Pending(super::expr::expand(rt, f, e));
         }
     };
-    let base = f.stack.len();
-    let mut s = 0;
-    match &c.method {
-        None => f.push(callee),
-        Some(name) => match ops::attr::load_method(rt, &callee, name) {
-            Ok((m, true)) => {
-                f.push(m);
-                f.push(callee);
-                s = 1;
-            }
-            Ok((m, false)) => f.push(m),
+    let (callee, recv) = match &c.method {
+        None => (v, None),
+        Some(name) => match ops::attr::load_method(rt, &v, name) {
+            Ok((m, true)) => (m, Some(v)),
+            Ok((m, false)) => (m, None),
             Err(x) => return Ev::Raise(ops::expect_raise(x)),
         },
+    };
+    let s = recv.is_some() as u32;
+    if c.kwnames.is_empty() {
+        if let Value::Func(func) = &callee {
+            if func.code.simple_call && c.args.len() + s as usize == func.code.sig.args as usize {
+                // A plain function given exactly its positional parameters: the
+                // arguments are computed straight into the new frame's locals.
+                let code = func.code;
+                let mut fr = rt.new_frame_empty(code, func.globals.clone());
+                if let Some(r) = recv {
+                    fr.locals.push(Some(r));
+                }
+                for (i, a) in c.args.iter().enumerate() {
+                    match super::expr::fast_value(rt, f, a) {
+                        Ok(v) => fr.locals.push(Some(v)),
+                        Err(Fail::Raise(x)) => {
+                            rt.recycle(fr);
+                            return Ev::Raise(x);
+                        }
+                        Err(Fail::Slow) => {
+                            // Go on step by step from this argument, with the callee,
+                            // receiver and the arguments so far on the stack.
+                            f.push(callee);
+                            f.stack.extend(fr.locals.drain(..).flatten());
+                            rt.recycle(fr);
+                            f.work.push(then);
+                            return Ev::Pending(call_cont(rt, f, e, c, 2 + (((i as u32) << 1) | s)));
+                        }
+                    }
+                }
+                if let Err(x) = crate::limits::tick(rt) {
+                    rt.recycle(fr);
+                    return Ev::Raise(x);
+                }
+                while fr.locals.len() < code.nlocals() {
+                    fr.locals.push(None);
+                }
+                if !code.body.is_empty() {
+                    fr.work.push(Step::Block(&code.body, 0));
+                }
+                f.work.push(then);
+                return Ev::Pending(Act::Call(Activation::Script(fr)));
+            }
+        }
+    }
+    let base = f.stack.len();
+    f.push(callee);
+    if let Some(r) = recv {
+        f.push(r);
     }
     for (i, a) in c.args.iter().enumerate() {
         match super::expr::fast_value(rt, f, a) {

@@ -418,9 +418,7 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
                     return Act::Next;
                 }
                 let item = f.pop();
-                f.work.push(Step::ForIter(s, h));
-                push_block(f, &fx.body);
-                store::store(rt, f, &fx.target, item)
+                for_body(rt, f, s, fx, h, item)
             }
         },
         StmtKind::Try(_) => super::raise::handler_cont(rt, f, s, st),
@@ -492,6 +490,22 @@ fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act 
     }
 }
 
+/// A `for` loop got `item`: store it into the target and run the body. For a local
+/// target the body's first statement starts now (no trip through the driver loop);
+/// other targets may need script code, so the body waits below the store's work.
+#[inline]
+fn for_body(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, fx: &'static ForX, h: u32, item: Value) -> Act {
+    f.work.push(Step::ForIter(s, h));
+    if let Target::Local(i) = fx.target {
+        // Dropping the old value may queue a generator's finalization: `enter_block`
+        // leaves the body to the driver then.
+        drop(std::mem::replace(&mut f.locals[i as usize], Some(item)));
+        return enter_block(rt, f, &fx.body);
+    }
+    push_block(f, &fx.body);
+    store::store(rt, f, &fx.target, item)
+}
+
 /// Advance a `for` loop whose iterator is at stack height `h`.
 fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     let StmtKind::For(fx) = &s.kind else { unreachable!() };
@@ -500,11 +514,7 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     }
     if let Value::Iter(it) = &f.stack[h as usize] {
         return match it.next() {
-            crate::runtime::iter::IterNext::Item(v) => {
-                f.work.push(Step::ForIter(s, h));
-                push_block(f, &fx.body);
-                store::store(rt, f, &fx.target, v)
-            }
+            crate::runtime::iter::IterNext::Item(v) => for_body(rt, f, s, fx, h, v),
             crate::runtime::iter::IterNext::Done => {
                 f.stack.truncate(h as usize);
                 push_block(f, &fx.orelse);
