@@ -2,7 +2,7 @@
 //! with CPython's second-pass rules for their common mistakes.
 
 use super::targets::leftmost;
-use super::{name, op, raise, sp, Ctx, First, PErr, State, P};
+use super::{name, op, raise, sp, Ctx, First, PassErr, State, P};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -35,16 +35,16 @@ fn placeholder(span: Span) -> Expr {
 
 /// `group | tuple | genexp`, `list | listcomp` and `dict | set | dictcomp | setcomp`.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-pub fn displays<'a>(
+pub fn displays<'a, E: PassErr<'a>>(
     _c: &'a Ctx<'a>,
     invalid: bool,
-    expr: P<'a, Expr>,
-    _named: P<'a, Expr>,
-    star_named: P<'a, Expr>,
-    bor: P<'a, Expr>,
-    yield_expr: P<'a, Expr>,
-    for_if_clauses: P<'a, Vec<CompFor>>,
-) -> (P<'a, Expr>, P<'a, Expr>, P<'a, Expr>) {
+    expr: P<'a, Expr, E>,
+    _named: P<'a, Expr, E>,
+    star_named: P<'a, Expr, E>,
+    bor: P<'a, Expr, E>,
+    yield_expr: P<'a, Expr, E>,
+    for_if_clauses: P<'a, Vec<CompFor>, E>,
+) -> (P<'a, Expr, E>, P<'a, Expr, E>, P<'a, Expr, E>) {
     // After a first element: a comprehension's clauses, or the rest of a comma list.
     // Parsing the first element once keeps nested brackets linear (no re-parsing).
     let rest_of_list = op(R::Comma)
@@ -188,7 +188,7 @@ pub fn displays<'a>(
 /// Pass 2's `named_expression`: CPython's `invalid_named_expression` after the valid
 /// `NAME ':=' expression` failed: `expression ':=' expression`, `NAME '=' bitwise_or`,
 /// `bitwise_or '=' bitwise_or`, or else a plain `expression`.
-pub fn invalid_named<'a>(expr: P<'a, Expr>, bor: P<'a, Expr>) -> P<'a, Expr> {
+pub fn invalid_named<'a, E: PassErr<'a>>(expr: P<'a, Expr, E>, bor: P<'a, Expr, E>) -> P<'a, Expr, E> {
     let not_assign = choice((op(R::Assign), op(R::Walrus))).not();
     expr.clone()
         .then(
@@ -225,7 +225,7 @@ pub fn invalid_named<'a>(expr: P<'a, Expr>, bor: P<'a, Expr>) -> P<'a, Expr> {
                         raise(st, em, Diagnostic::syntax(a.span, msg).with_label("'=' assigns; '==' compares"));
                     } else {
                         st.first.get_or_insert(First::Generic);
-                        em.emit(PErr::custom(Diagnostic::syntax(a.span.to(v.span), "invalid syntax")));
+                        em.emit(E::custom(Diagnostic::syntax(a.span.to(v.span), "invalid syntax")));
                     }
                 }
             }
@@ -235,13 +235,13 @@ pub fn invalid_named<'a>(expr: P<'a, Expr>, bor: P<'a, Expr>) -> P<'a, Expr> {
 }
 
 /// `arguments`: positional, `*e`, `NAME=e`, `**e`, or a sole bare generator expression.
-pub fn call_args<'a>(
+pub fn call_args<'a, E: PassErr<'a>>(
     _c: &'a Ctx<'a>,
     invalid: bool,
-    expr: P<'a, Expr>,
-    named: P<'a, Expr>,
-    for_if_clauses: P<'a, Vec<CompFor>>,
-) -> P<'a, Vec<Arg>> {
+    expr: P<'a, Expr, E>,
+    named: P<'a, Expr, E>,
+    for_if_clauses: P<'a, Vec<CompFor>, E>,
+) -> P<'a, Vec<Arg>, E> {
     let star = op(R::Star).ignore_then(expr.clone()).map(|v| (Arg::Star(v), false));
     let dstar = op(R::DoubleStar).ignore_then(expr.clone()).map(|v| (Arg::DoubleStar(v), false));
     let kwarg = name().then_ignore(op(R::Assign)).then(expr.clone()).map(|(n, v)| (Arg::Keyword(n, v), false));
@@ -307,7 +307,7 @@ enum ParamItem {
 }
 
 /// `params` (for `def`, with annotations) or `lambda_params` (without).
-pub fn params<'a>(_c: &'a Ctx<'a>, _invalid: bool, expr: P<'a, Expr>, annotations: bool) -> P<'a, Params> {
+pub fn params<'a, E: PassErr<'a>>(_c: &'a Ctx<'a>, _invalid: bool, expr: P<'a, Expr, E>, annotations: bool) -> P<'a, Params, E> {
     let annotation = if annotations { op(R::Colon).ignore_then(expr.clone()).or_not().boxed() } else { empty().to(None).boxed() };
     let param = name().then(annotation.clone());
     let default = op(R::Assign).map_with(|_, e| sp(e.span())).then_ignore(expr.clone()).or_not();
@@ -337,7 +337,7 @@ pub fn params<'a>(_c: &'a Ctx<'a>, _invalid: bool, expr: P<'a, Expr>, annotation
         .boxed()
 }
 
-fn build_params(items: Vec<ParamItem>, span: Span, st: &mut State, em: &mut Emitter<PErr>) -> Params {
+fn build_params<'a, E: PassErr<'a>>(items: Vec<ParamItem>, span: Span, st: &mut State, em: &mut Emitter<E>) -> Params {
     let mut p = Params::default();
     let mut seen_star = false;
     let mut seen_slash = false;
@@ -401,7 +401,7 @@ fn build_params(items: Vec<ParamItem>, span: Span, st: &mut State, em: &mut Emit
 }
 
 /// `strings`: adjacent string, bytes and f-string literals, concatenated.
-pub fn strings<'a>(star_expressions: P<'a, Expr>, yield_expr: P<'a, Expr>) -> P<'a, Expr> {
+pub fn strings<'a, E: PassErr<'a>>(star_expressions: P<'a, Expr, E>, yield_expr: P<'a, Expr, E>) -> P<'a, Expr, E> {
     let field_value = yield_expr.or(star_expressions);
     let fstring = recursive(|field| {
         let text = select_ref! { Tok::FText(t) => FPart::Text(t.clone()) };
@@ -434,7 +434,7 @@ enum Piece {
     F(Vec<FPart>),
 }
 
-fn concat_strings(pieces: Vec<(Piece, Span)>, span: Span, st: &mut State, em: &mut Emitter<PErr>) -> Expr {
+fn concat_strings<'a, E: PassErr<'a>>(pieces: Vec<(Piece, Span)>, span: Span, st: &mut State, em: &mut Emitter<E>) -> Expr {
     let is_bytes = |p: &Piece| matches!(p, Piece::L(Lit::Bytes(_)));
     let any_bytes = pieces.iter().any(|(p, _)| is_bytes(p));
     if any_bytes && !pieces.iter().all(|(p, _)| is_bytes(p)) {

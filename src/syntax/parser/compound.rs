@@ -7,7 +7,7 @@
 use super::expr::ExprParsers;
 use super::stmt::MaybeBlock;
 use super::targets::{check_target, TargetCtx};
-use super::{forced, kw, name, op, raise, sp, Ctx, PErr, State, P};
+use super::{forced, kw, name, op, raise, sp, Ctx, PassErr, State, P};
 use crate::diagnostic::{DiagKind, Diagnostic};
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -19,7 +19,7 @@ use std::rc::Rc;
 /// The ':' ending a compound statement's header. In pass 2, a NEWLINE where it should be
 /// raises CPython's "expected ':'" (its `invalid_*_stmt` rules), with a help line saying
 /// where the colon goes.
-fn colon<'a>(invalid: bool, after: &'static str) -> P<'a, ()> {
+fn colon<'a, E: PassErr<'a>>(invalid: bool, after: &'static str) -> P<'a, (), E> {
     if !invalid {
         return op(R::Colon).ignored().boxed();
     }
@@ -36,12 +36,12 @@ fn colon<'a>(invalid: bool, after: &'static str) -> P<'a, ()> {
 
 /// `compound_stmt`: function_def | if_stmt | class_def | with_stmt | for_stmt |
 /// try_stmt | while_stmt (with their `async` and decorated forms).
-pub fn compound_stmt<'a>(c: &'a Ctx<'a>, ex: &ExprParsers<'a>, block: P<'a, MaybeBlock>) -> P<'a, Stmt> {
+pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>, block: P<'a, MaybeBlock, E>) -> P<'a, Stmt, E> {
     let invalid = c.invalid;
     let kw_span = |k: Kw| kw(k).map_with(|_, e| sp(e.span()));
     // A block after a header that starts at `at`: report a missing indented block as
     // CPython's `invalid_*_stmt_indent` rules do.
-    let need = move |b: MaybeBlock, what: &str, at: Span, st: &mut State, em: &mut Emitter<PErr>| -> Block {
+    let need = move |b: MaybeBlock, what: &str, at: Span, st: &mut State, em: &mut Emitter<E>| -> Block {
         match b {
             Ok(b) => b,
             Err(here) => {

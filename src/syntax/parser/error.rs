@@ -6,7 +6,7 @@ use super::In;
 use crate::diagnostic::{DiagKind, Diagnostic};
 use crate::span::Span;
 use crate::syntax::token::{op_str, Kw, RawTok, Tok};
-use chumsky::error::{Error, LabelError};
+use chumsky::error::{EmptyErr, Error, LabelError};
 use chumsky::util::MaybeRef;
 use chumsky::DefaultExpected;
 use chumsky::span::SimpleSpan;
@@ -23,6 +23,51 @@ pub struct PErr {
     pub expected: u128,
     /// A specialised error with its own message.
     pub custom: Option<Box<Diagnostic>>,
+}
+
+/// What the parser rules need of an error type: [`PErr`] (with where and why) or
+/// chumsky's zero-size [`EmptyErr`] (pass 1's first run, where a valid module costs no
+/// error bookkeeping at all).
+pub trait PassErr<'a>:
+    Error<'a, In<'a>> + LabelError<'a, In<'a>, DefaultExpected<'a, Tok>> + LabelError<'a, In<'a>, &'static str> + Clone + 'a
+{
+    /// A specialised error carrying its diagnostic.
+    fn custom(d: Diagnostic) -> Self;
+    /// A bare failure at `span` with nothing expected (for hand-written parsers).
+    fn at(span: SimpleSpan, found: Option<Found>) -> Self;
+    /// The lexical error token a generic failure stopped at, if any.
+    fn generic_lex_error(&self) -> Option<u32>;
+}
+
+impl<'a> PassErr<'a> for PErr {
+    fn custom(d: Diagnostic) -> Self {
+        PErr::custom(d)
+    }
+
+    fn at(span: SimpleSpan, found: Option<Found>) -> Self {
+        PErr::at(span, found)
+    }
+
+    fn generic_lex_error(&self) -> Option<u32> {
+        match (&self.custom, self.found) {
+            (None, Some(Found::Error(k))) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> PassErr<'a> for EmptyErr {
+    fn custom(_: Diagnostic) -> Self {
+        EmptyErr::default()
+    }
+
+    fn at(_: SimpleSpan, _: Option<Found>) -> Self {
+        EmptyErr::default()
+    }
+
+    fn generic_lex_error(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// The kind of token a parse failed at: all that messages need (the text is in the

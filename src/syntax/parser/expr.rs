@@ -6,7 +6,7 @@
 
 use super::args::{call_args, strings};
 use super::targets::{check_target, TargetCtx};
-use super::{kw, name, op, raise, sp, Ctx, Extra, In, P};
+use super::{kw, name, op, raise, sp, Ctx, Extra, In, PassErr, P};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -14,27 +14,27 @@ use crate::syntax::token::{Kw, RawTok as R, Tok};
 use chumsky::prelude::*;
 use std::rc::Rc;
 
-type Rec<'a> = Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a>>>;
+type Rec<'a, E> = Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Expr, Extra<'a, E>>>;
 
 /// The expression parsers other rules build on.
 #[derive(Clone)]
-pub struct ExprParsers<'a> {
+pub struct ExprParsers<'a, E: PassErr<'a>> {
     /// `expression`: a conditional expression or lambda.
-    pub expression: P<'a, Expr>,
+    pub expression: P<'a, Expr, E>,
     /// `named_expression`: `NAME := expression` or `expression`.
-    pub named: P<'a, Expr>,
+    pub named: P<'a, Expr, E>,
     /// `star_expressions`: a comma list (a tuple when it has a comma).
-    pub star_expressions: P<'a, Expr>,
+    pub star_expressions: P<'a, Expr, E>,
     /// `star_targets`: for-loop and comprehension targets.
-    pub star_targets: P<'a, Expr>,
+    pub star_targets: P<'a, Expr, E>,
     /// `star_target`: one target, as in `with ... as target`.
-    pub star_target: P<'a, Expr>,
+    pub star_target: P<'a, Expr, E>,
     /// `yield_expr`.
-    pub yield_expr: P<'a, Expr>,
+    pub yield_expr: P<'a, Expr, E>,
     /// `params` of a `def` (annotations allowed).
-    pub def_params: P<'a, Params>,
+    pub def_params: P<'a, Params, E>,
     /// `arguments` of a call, without the parentheses.
-    pub call_args: P<'a, Vec<Arg>>,
+    pub call_args: P<'a, Vec<Arg>, E>,
 }
 
 /// `a op b`.
@@ -53,7 +53,7 @@ pub fn tuple_or_single(mut items: Vec<Expr>, trailing: bool, span: Span) -> Expr
 }
 
 /// A comma-separated list of `item`, returning the items and whether a comma ended it.
-pub fn comma_list<'a>(item: P<'a, Expr>) -> impl Parser<'a, In<'a>, (Vec<Expr>, bool), Extra<'a>> + Clone {
+pub fn comma_list<'a, E: PassErr<'a>>(item: P<'a, Expr, E>) -> impl Parser<'a, In<'a>, (Vec<Expr>, bool), Extra<'a, E>> + Clone {
     item.clone()
         .then(op(R::Comma).ignore_then(item).repeated().collect::<Vec<_>>())
         .then(op(R::Comma).or_not())
@@ -100,21 +100,21 @@ enum CondTail {
 }
 
 /// Build all expression parsers. `invalid` turns on CPython's second-pass rules.
-pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
+pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a, E> {
     // Pass 2 needs the plain `expression` too (CPython's `expression_without_invalid`).
     let plain = if invalid { Some(expr_parsers(c, false).expression) } else { None };
-    let mut expression: Rec<'a> = Recursive::declare();
-    let expr: P<'a, Expr> = expression.clone().boxed();
-    let mut star_named: Rec<'a> = Recursive::declare();
-    let mut disjunction_r: Rec<'a> = Recursive::declare();
-    let mut star_targets_r: Rec<'a> = Recursive::declare();
-    let mut bitwise_or_r: Rec<'a> = Recursive::declare();
-    let mut named_r: Rec<'a> = Recursive::declare();
+    let mut expression: Rec<'a, E> = Recursive::declare();
+    let expr: P<'a, Expr, E> = expression.clone().boxed();
+    let mut star_named: Rec<'a, E> = Recursive::declare();
+    let mut disjunction_r: Rec<'a, E> = Recursive::declare();
+    let mut star_targets_r: Rec<'a, E> = Recursive::declare();
+    let mut bitwise_or_r: Rec<'a, E> = Recursive::declare();
+    let mut named_r: Rec<'a, E> = Recursive::declare();
     let star_named_b = star_named.clone().boxed();
     let disjunction_b = disjunction_r.clone().boxed();
     let star_targets_b = star_targets_r.clone().boxed();
     let bor_b = bitwise_or_r.clone().boxed();
-    let named: P<'a, Expr> = named_r.clone().boxed();
+    let named: P<'a, Expr, E> = named_r.clone().boxed();
 
     // star_expressions: star_expression (',' star_expression)* [',']
     let star_expression = op(R::Star)
@@ -330,7 +330,7 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
         })
         .boxed();
 
-    let bool_level = |lower: P<'a, Expr>, k: Kw, o: BoolOp| -> P<'a, Expr> {
+    let bool_level = |lower: P<'a, Expr, E>, k: Kw, o: BoolOp| -> P<'a, Expr, E> {
         lower
             .clone()
             .then(kw(k).ignore_then(lower).repeated().collect::<Vec<_>>())
@@ -460,11 +460,11 @@ pub fn expr_parsers<'a>(c: &'a Ctx<'a>, invalid: bool) -> ExprParsers<'a> {
 /// Two expressions side by side (pass 2): CPython's `invalid_legacy_expression`
 /// ("Missing parentheses in call to 'print'") and `invalid_expression` ("Perhaps you
 /// forgot a comma?", inside brackets only). Elsewhere it is a plain syntax error.
-fn juxtaposed(c: &Ctx<'_>, a: &Expr, b: &Expr, st: &mut super::State, em: &mut chumsky::input::Emitter<super::PErr>) {
-    let generic = |st: &mut super::State, em: &mut chumsky::input::Emitter<super::PErr>| {
+fn juxtaposed<'a, E: PassErr<'a>>(c: &Ctx<'_>, a: &Expr, b: &Expr, st: &mut super::State, em: &mut chumsky::input::Emitter<E>) {
+    let generic = |st: &mut super::State, em: &mut chumsky::input::Emitter<E>| {
         st.first.get_or_insert(super::First::Generic);
         let d = Diagnostic::syntax(b.span, "invalid syntax").with_label("an expression cannot follow another here");
-        em.emit(super::PErr::custom(d));
+        em.emit(E::custom(d));
     };
     if let ExprKind::Name(n) = &a.kind {
         if &**n == "print" || &**n == "exec" {

@@ -1,7 +1,9 @@
 //! The chumsky parser over the logical token stream, run as CPython runs its parser.
 //!
-//! **Pass 1** is the plain grammar. A valid program parses in this pass alone, and the
-//! parse is fast because the error type ([`PErr`]) is a bit set, not a list.
+//! **Pass 1** is the plain grammar. A valid program parses in this pass alone. It runs
+//! first with chumsky's zero-size error type ([`EmptyErr`]), for which chumsky records
+//! no failed alternative, and only when that fails again with [`PErr`] (a bit set, not a
+//! list), whose furthest failure says where the error is.
 //!
 //! **Pass 2** runs only when pass 1 fails. It adds CPython's `invalid_*` rules, which
 //! match common mistakes and *raise* a specialised message ("expected ':'", "cannot
@@ -22,7 +24,7 @@ mod recover;
 mod stmt;
 mod targets;
 
-pub use error::PErr;
+pub use error::{PErr, PassErr};
 
 use super::ast::Module;
 use super::lexer::{lex, Lexed};
@@ -30,15 +32,16 @@ use super::token::{Kw, RawTok, Tok};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use chumsky::input::{Emitter, MappedInput};
+use chumsky::error::EmptyErr;
 use chumsky::inspector::SimpleState;
 use chumsky::prelude::*;
 
 /// The parser's input: logical tokens with their byte spans.
 pub type In<'a> = MappedInput<'a, Tok, SimpleSpan, &'a [(Tok, SimpleSpan)]>;
-/// Parser extras: the cheap error type and the parse state.
-pub type Extra<'a> = extra::Full<PErr, State, ()>;
+/// Parser extras: the error type `E` ([`EmptyErr`] or [`PErr`]) and the parse state.
+pub type Extra<'a, E> = extra::Full<E, State, ()>;
 /// A boxed parser producing `O`.
-pub type P<'a, O> = Boxed<'a, 'a, In<'a>, O, Extra<'a>>;
+pub type P<'a, O, E> = Boxed<'a, 'a, In<'a>, O, Extra<'a, E>>;
 
 /// At most this many errors are reported for one source.
 pub const MAX_ERRORS: usize = 20;
@@ -69,8 +72,10 @@ pub struct St {
 /// What rules may consult while parsing: line numbers, the tokens, and whether the
 /// second pass's rules are on.
 pub struct Ctx<'a> {
-    /// Line starts, for "on line N" in messages.
-    pub lines: LineIndex,
+    /// Line starts, for "on line N" in messages (indexed on first use).
+    lines: std::cell::OnceCell<LineIndex>,
+    /// The source text.
+    src: &'a str,
     /// The tokens being parsed.
     pub toks: &'a [(Tok, SimpleSpan)],
     /// Pass 2: CPython's `invalid_*` rules and recovery are on.
@@ -80,7 +85,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(src: &str, toks: &'a [(Tok, SimpleSpan)], invalid: bool) -> Ctx<'a> {
+    fn new(src: &'a str, toks: &'a [(Tok, SimpleSpan)], invalid: bool) -> Ctx<'a> {
         let mut depth = Vec::new();
         if invalid {
             let (mut d, mut f) = (0u16, 0u16);
@@ -102,7 +107,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        Ctx { lines: LineIndex::new(src), toks, invalid, depth }
+        Ctx { lines: std::cell::OnceCell::new(), src, toks, invalid, depth }
     }
 
     /// The index of the last token starting before byte `off`.
@@ -127,7 +132,7 @@ impl<'a> Ctx<'a> {
 
     /// The 1-based line of a span's start.
     pub fn line(&self, s: Span) -> usize {
-        self.lines.line_of(s.start)
+        self.lines.get_or_init(|| LineIndex::new(self.src)).line_of(s.start)
     }
 }
 
@@ -157,38 +162,38 @@ pub fn sp(s: SimpleSpan) -> Span {
 }
 
 /// An operator or delimiter token.
-pub fn op<'a>(r: RawTok) -> impl Parser<'a, In<'a>, Tok, Extra<'a>> + Clone {
+pub fn op<'a, E: PassErr<'a>>(r: RawTok) -> impl Parser<'a, In<'a>, Tok, Extra<'a, E>> + Clone {
     just(Tok::Op(r))
 }
 
 /// A keyword token.
-pub fn kw<'a>(k: Kw) -> impl Parser<'a, In<'a>, Tok, Extra<'a>> + Clone {
+pub fn kw<'a, E: PassErr<'a>>(k: Kw) -> impl Parser<'a, In<'a>, Tok, Extra<'a, E>> + Clone {
     just(Tok::Kw(k))
 }
 
 /// A name token, as an identifier.
-pub fn name<'a>() -> impl Parser<'a, In<'a>, super::ast::Ident, Extra<'a>> + Clone {
+pub fn name<'a, E: PassErr<'a>>() -> impl Parser<'a, In<'a>, super::ast::Ident, Extra<'a, E>> + Clone {
     select_ref! { Tok::Name(n) = e => super::ast::Ident { name: n.clone(), span: sp(e.span()) } }
 }
 
 /// Raise a specialised error: it becomes the parse's first error if none came before
 /// (backtracking does not undo that, as in CPython, where a raise ends the parse), and it
 /// is emitted for the error list (backtracking does undo that).
-pub fn raise(st: &mut State, em: &mut Emitter<PErr>, d: Diagnostic) {
+pub fn raise<'a, E: PassErr<'a>>(st: &mut State, em: &mut Emitter<E>, d: Diagnostic) {
     if st.first.is_none() {
         st.first = Some(First::Raise(d.clone()));
     }
-    em.emit(PErr::custom(d));
+    em.emit(E::custom(d));
 }
 
 /// The next token and its span, without consuming it.
-pub fn peek_tok<'a>() -> impl Parser<'a, In<'a>, (Tok, Span), Extra<'a>> + Clone {
+pub fn peek_tok<'a, E: PassErr<'a>>() -> impl Parser<'a, In<'a>, (Tok, Span), Extra<'a, E>> + Clone {
     any().map_with(|t: Tok, e| (t, sp(e.span()))).rewind()
 }
 
 /// A token CPython's grammar forces (`&&':'`): when it is missing, raise
 /// "expected ':'" at the token found instead, and go on as if it were there.
-pub fn forced<'a>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extra<'a>> + Clone {
+pub fn forced<'a, E: PassErr<'a>>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extra<'a, E>> + Clone {
     op(r).ignored().or(peek_tok().validate(move |(t, span), e, em| {
         let st = e.state();
         match t {
@@ -216,8 +221,13 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
         std::mem::take(&mut lexed.tokens).into_iter().map(|(t, s)| (t, SimpleSpan::from(s.range()))).collect();
     let eoi = SimpleSpan::from(src.len()..src.len());
 
-    // Pass 1: the plain grammar.
-    let (out, errs, first1) = run_pass(src, &toks, eoi, false);
+    // Pass 1: the plain grammar, with no error bookkeeping; then again with errors.
+    if let (Some(body), errs, _) = run_pass::<EmptyErr>(src, &toks, eoi, false) {
+        if errs.is_empty() {
+            return Ok(Module { body });
+        }
+    }
+    let (out, errs, first1) = run_pass::<PErr>(src, &toks, eoi, false);
     if let (Some(body), true) = (out, errs.is_empty()) {
         return Ok(Module { body });
     }
@@ -227,7 +237,7 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     // Pass 2: specialised errors, and recovery for the rest of the list. Everything
     // before the top-level statement where pass 1 failed parsed, so it starts there.
     let from = fail1.as_ref().map_or(0, |e| top_level_start(&toks, e.span.start));
-    let (_, errs2, first2) = run_pass(src, &toks[from..], eoi, true);
+    let (_, errs2, first2) = run_pass::<PErr>(src, &toks[from..], eoi, true);
     let ctx = Ctx::new(src, &toks, true);
     let generic = |e: &PErr| {
         let mut d = error::generic(e, src, &lex_diag);
@@ -320,12 +330,12 @@ fn top_level_start(toks: &[(Tok, SimpleSpan)], at: usize) -> usize {
 }
 
 /// Run one pass; returns the output, the errors and the first error event.
-fn run_pass(
+fn run_pass<E: for<'b> PassErr<'b>>(
     src: &str,
     toks: &[(Tok, SimpleSpan)],
     eoi: SimpleSpan,
     invalid: bool,
-) -> (Option<Vec<super::ast::Stmt>>, Vec<PErr>, Option<First>) {
+) -> (Option<Vec<super::ast::Stmt>>, Vec<E>, Option<First>) {
     let ctx = Ctx::new(src, toks, invalid);
     let parser = stmt::module_parser(&ctx);
     let mut state = SimpleState(St::default());
@@ -335,7 +345,7 @@ fn run_pass(
     let mut first = state.0.first;
     if first.is_none() && !invalid {
         // Pass 1 stopping at a lexical error token reports that error.
-        if let Some(error::Found::Error(k)) = errs.iter().find(|e| e.custom.is_none()).and_then(|e| e.found) {
+        if let Some(k) = errs.iter().find_map(|e: &E| <E as PassErr<'_>>::generic_lex_error(e)) {
             first = Some(First::Lex(k));
         }
     }

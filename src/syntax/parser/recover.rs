@@ -2,14 +2,14 @@
 //! the end of its logical line, together with the indented block under it and any
 //! `elif`/`else`/`except`/`finally` clauses that belong to it, and parsing goes on.
 
-use super::{Extra, First, In, PErr};
+use super::{Extra, First, In, PassErr};
 use crate::syntax::ast::Stmt;
 use crate::syntax::token::{Kw, Tok};
 use chumsky::prelude::*;
 
 /// The recovery parser: consumes a failed statement's tokens (at least one), and notes a
 /// generic error as the parse's first event if nothing came before.
-pub fn skip_statement<'a>() -> impl Parser<'a, In<'a>, Vec<Stmt>, Extra<'a>> + Clone {
+pub fn skip_statement<'a, E: PassErr<'a>>() -> impl Parser<'a, In<'a>, Vec<Stmt>, Extra<'a, E>> + Clone {
     custom(|inp| {
         let before = inp.cursor();
         let st: &mut super::State = inp.state();
@@ -24,7 +24,7 @@ pub fn skip_statement<'a>() -> impl Parser<'a, In<'a>, Vec<Stmt>, Extra<'a>> + C
             if any {
                 return Ok(Vec::new());
             }
-            return Err(PErr::at(inp.span_since(&before), None));
+            return Err(E::at(inp.span_since(&before), None));
         }
         let mut depth = 0usize;
         let mut consumed = false;
@@ -59,7 +59,7 @@ pub fn skip_statement<'a>() -> impl Parser<'a, In<'a>, Vec<Stmt>, Extra<'a>> + C
         }
         if !consumed {
             let found = inp.peek().map(|t| super::error::Found::of(&t));
-            return Err(PErr::at(inp.span_since(&before), found));
+            return Err(E::at(inp.span_since(&before), found));
         }
         let st: &mut super::State = inp.state();
         st.first.get_or_insert(First::Generic);

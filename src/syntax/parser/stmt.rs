@@ -6,7 +6,7 @@ use super::compound::compound_stmt;
 use super::expr::{expr_parsers, ExprParsers};
 use super::recover::skip_statement;
 use super::targets::{check_del_target, check_target, TargetCtx};
-use super::{kw, name, op, raise, sp, Ctx, Extra, In, P};
+use super::{kw, name, op, raise, sp, Ctx, Extra, In, PassErr, P};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -30,16 +30,16 @@ pub type MaybeBlock = Result<Block, Span>;
 /// `file: [statements] ENDMARKER`, with `statements: statement+` and
 /// `statement: compound_stmt | simple_stmts`. In pass 2 a failing statement is skipped
 /// (see `recover.rs`).
-pub fn module_parser<'a>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>> {
+pub fn module_parser<'a, E: PassErr<'a>>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>, E> {
     let invalid = c.invalid;
     let ex = expr_parsers(c, invalid);
-    let mut stmt: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Vec<Stmt>, Extra<'a>>> =
+    let mut stmt: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Vec<Stmt>, Extra<'a, E>>> =
         Recursive::declare();
     let stmts = stmt.clone().repeated().at_least(1).collect::<Vec<Vec<Stmt>>>().map(|v| v.concat()).boxed();
 
     let simple = simple_stmts(&ex, invalid);
     // block: NEWLINE INDENT statements DEDENT | simple_stmts
-    let block: P<'a, MaybeBlock> = just(Tok::Newline)
+    let block: P<'a, MaybeBlock, E> = just(Tok::Newline)
         .ignore_then(
             just(Tok::Indent)
                 .ignore_then(stmts)
@@ -74,7 +74,7 @@ pub fn module_parser<'a>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>> {
 }
 
 /// `simple_stmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE`
-fn simple_stmts<'a>(ex: &ExprParsers<'a>, invalid: bool) -> P<'a, Vec<Stmt>> {
+fn simple_stmts<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<'a, Vec<Stmt>, E> {
     simple_stmt(ex, invalid)
         .separated_by(op(R::Semi))
         .at_least(1)
@@ -86,7 +86,7 @@ fn simple_stmts<'a>(ex: &ExprParsers<'a>, invalid: bool) -> P<'a, Vec<Stmt>> {
 
 /// `simple_stmt`: assignment, expression, return, raise, pass, del, assert, break,
 /// continue, global, nonlocal, import.
-fn simple_stmt<'a>(ex: &ExprParsers<'a>, invalid: bool) -> P<'a, Stmt> {
+fn simple_stmt<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<'a, Stmt, E> {
     let rhs = ex.yield_expr.clone().or(ex.star_expressions.clone()).boxed();
     // augassign: '+=' | '-=' | ...
     let augop = select_ref! {
