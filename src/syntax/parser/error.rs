@@ -9,14 +9,13 @@ use crate::syntax::token::{op_str, Kw, RawTok, Tok};
 use chumsky::error::{EmptyErr, Error, LabelError};
 use chumsky::util::MaybeRef;
 use chumsky::DefaultExpected;
-use chumsky::span::SimpleSpan;
 
 /// A parse error: where the parser failed, the token it found, a bit set of what it
 /// expected there, or a finished diagnostic for a specialised error (a "raise").
 #[derive(Clone, Debug)]
 pub struct PErr {
     /// The span of the token found (empty at the end of input).
-    pub span: SimpleSpan,
+    pub span: Span,
     /// What kind of token was found, `None` at the end of input.
     pub found: Option<Found>,
     /// What was expected, as bits (see [`expect_bit`]).
@@ -34,9 +33,11 @@ pub trait PassErr<'a>:
     /// A specialised error carrying its diagnostic.
     fn custom(d: Diagnostic) -> Self;
     /// A bare failure at `span` with nothing expected (for hand-written parsers).
-    fn at(span: SimpleSpan, found: Option<Found>) -> Self;
+    fn at(span: Span, found: Option<Found>) -> Self;
     /// The lexical error token a generic failure stopped at, if any.
     fn generic_lex_error(&self) -> Option<u32>;
+    /// The error of `just(want)` finding `found` at `span` (built only when it is kept).
+    fn expected_token(want: &Tok, found: Option<&'a Tok>, span: Span) -> Self;
 }
 
 impl<'a> PassErr<'a> for PErr {
@@ -44,7 +45,7 @@ impl<'a> PassErr<'a> for PErr {
         PErr::custom(d)
     }
 
-    fn at(span: SimpleSpan, found: Option<Found>) -> Self {
+    fn at(span: Span, found: Option<Found>) -> Self {
         PErr::at(span, found)
     }
 
@@ -54,6 +55,11 @@ impl<'a> PassErr<'a> for PErr {
             _ => None,
         }
     }
+
+    fn expected_token(want: &Tok, found: Option<&'a Tok>, span: Span) -> Self {
+        let expected = [DefaultExpected::Token(MaybeRef::Val(want.clone()))];
+        <PErr as LabelError<'a, In<'a>, DefaultExpected<'a, Tok>>>::expected_found(expected, found.map(MaybeRef::Ref), span)
+    }
 }
 
 impl<'a> PassErr<'a> for EmptyErr {
@@ -61,12 +67,16 @@ impl<'a> PassErr<'a> for EmptyErr {
         EmptyErr::default()
     }
 
-    fn at(_: SimpleSpan, _: Option<Found>) -> Self {
+    fn at(_: Span, _: Option<Found>) -> Self {
         EmptyErr::default()
     }
 
     fn generic_lex_error(&self) -> Option<u32> {
         None
+    }
+
+    fn expected_token(_: &Tok, _: Option<&'a Tok>, _: Span) -> Self {
+        EmptyErr::default()
     }
 }
 
@@ -136,12 +146,12 @@ pub fn expect_bit(t: &Tok) -> u32 {
 impl PErr {
     /// A specialised error carrying its diagnostic.
     pub fn custom(d: Diagnostic) -> PErr {
-        let span = SimpleSpan::from(d.span.range());
+        let span = d.span;
         PErr { span, found: None, expected: 0, custom: Some(Box::new(d)) }
     }
 
     /// A bare failure at `span` with nothing expected (for hand-written parsers).
-    pub fn at(span: SimpleSpan, found: Option<Found>) -> PErr {
+    pub fn at(span: Span, found: Option<Found>) -> PErr {
         PErr { span, found, expected: 0, custom: None }
     }
 
@@ -188,7 +198,7 @@ impl<'a> LabelError<'a, In<'a>, DefaultExpected<'a, Tok>> for PErr {
     fn expected_found<E: IntoIterator<Item = DefaultExpected<'a, Tok>>>(
         expected: E,
         found: Option<MaybeRef<'a, Tok>>,
-        span: SimpleSpan,
+        span: Span,
     ) -> Self {
         let mut bits = 0u128;
         let expected = expected.into_iter().take(if tracking() { usize::MAX } else { 0 });
@@ -205,7 +215,7 @@ impl<'a> LabelError<'a, In<'a>, DefaultExpected<'a, Tok>> for PErr {
         mut self,
         expected: E,
         _found: Option<MaybeRef<'a, Tok>>,
-        _span: SimpleSpan,
+        _span: Span,
     ) -> Self {
         if !tracking() {
             return self;
@@ -224,7 +234,7 @@ impl<'a> LabelError<'a, In<'a>, &'static str> for PErr {
     fn expected_found<E: IntoIterator<Item = &'static str>>(
         expected: E,
         found: Option<MaybeRef<'a, Tok>>,
-        span: SimpleSpan,
+        span: Span,
     ) -> Self {
         let mut e = PErr { span, found: found.map(|t| Found::of(&t)), expected: 0, custom: None };
         for l in expected {
@@ -254,7 +264,7 @@ impl<'a> Error<'a, In<'a>> for PErr {
 /// error a [`Tok::Error`] stands for.
 pub fn generic(e: &PErr, src: &str, lex: &dyn Fn(u32) -> Diagnostic) -> Diagnostic {
     let src_len = src.len();
-    let span = Span::new(e.span.start, e.span.end);
+    let span = e.span;
     match &e.found {
         Some(Found::Error(k)) => lex(*k),
         Some(Found::Indent) => Diagnostic::new(DiagKind::Indentation, span, "unexpected indent")

@@ -44,23 +44,25 @@ pub fn bin(l: Expr, o: BinOp, r: Expr) -> Expr {
 }
 
 /// Wrap a comma list into a tuple unless it is a single item without a trailing comma.
-pub fn tuple_or_single(mut items: Vec<Expr>, trailing: bool, span: Span) -> Expr {
-    if items.len() == 1 && !trailing {
-        items.pop().unwrap_or_else(|| Expr::new(ExprKind::Tuple(vec![]), span))
-    } else {
-        Expr::new(ExprKind::Tuple(items), span)
+pub fn tuple_or_single(first: Expr, rest: Vec<Expr>, trailing: bool, span: Span) -> Expr {
+    if rest.is_empty() && !trailing {
+        return first;
     }
+    let mut items = Vec::with_capacity(rest.len() + 1);
+    items.push(first);
+    items.extend(rest);
+    Expr::new(ExprKind::Tuple(items), span)
 }
 
-/// A comma-separated list of `item`, returning the items and whether a comma ended it.
-pub fn comma_list<'a, E: PassErr<'a>>(item: P<'a, Expr, E>) -> impl Parser<'a, In<'a>, (Vec<Expr>, bool), Extra<'a, E>> + Clone {
+/// A comma-separated list of `item`: the first item, the others, and whether a comma
+/// ended it (no vector is built for a single item).
+pub fn comma_list<'a, E: PassErr<'a>>(
+    item: P<'a, Expr, E>,
+) -> impl Parser<'a, In<'a>, (Expr, Vec<Expr>, bool), Extra<'a, E>> + Clone {
     item.clone()
         .then(op(R::Comma).ignore_then(item).repeated().collect::<Vec<_>>())
         .then(op(R::Comma).or_not())
-        .map(|((first, mut rest), comma)| {
-            rest.insert(0, first);
-            (rest, comma.is_some())
-        })
+        .map(|((first, rest), comma)| (first, rest, comma.is_some()))
 }
 
 /// Fold a flat `operand (op operand)*` list by precedence (all left-associative).
@@ -123,7 +125,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .or(expr.clone())
         .boxed();
     let star_expressions = comma_list(star_expression)
-        .map_with(|(items, trailing), e| tuple_or_single(items, trailing, sp(e.span())))
+        .map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span())))
         .boxed();
 
     // yield_expr: 'yield' 'from' expression | 'yield' [star_expressions]
@@ -214,7 +216,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         }
     })
     .boxed();
-    let slices = comma_list(slice).map_with(|(items, trailing), e| tuple_or_single(items, trailing, sp(e.span())));
+    let slices = comma_list(slice).map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span())));
 
     let call_args = call_args(c, invalid, expr.clone(), named.clone(), for_if_clauses.clone());
 
@@ -442,7 +444,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .or(primary.clone())
         .boxed();
     star_targets_r.define(
-        comma_list(star_target.clone()).map_with(|(items, trailing), e| tuple_or_single(items, trailing, sp(e.span()))),
+        comma_list(star_target.clone()).map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span()))),
     );
 
     ExprParsers {

@@ -37,7 +37,7 @@ use chumsky::inspector::SimpleState;
 use chumsky::prelude::*;
 
 /// The parser's input: logical tokens with their byte spans.
-pub type In<'a> = MappedInput<'a, Tok, SimpleSpan, &'a [(Tok, SimpleSpan)]>;
+pub type In<'a> = MappedInput<'a, Tok, Span, &'a [(Tok, Span)]>;
 /// Parser extras: the error type `E` ([`EmptyErr`] or [`PErr`]) and the parse state.
 pub type Extra<'a, E> = extra::Full<E, State, ()>;
 /// A boxed parser producing `O`.
@@ -77,7 +77,7 @@ pub struct Ctx<'a> {
     /// The source text.
     src: &'a str,
     /// The tokens being parsed.
-    pub toks: &'a [(Tok, SimpleSpan)],
+    pub toks: &'a [(Tok, Span)],
     /// Pass 2: CPython's `invalid_*` rules and recovery are on.
     pub invalid: bool,
     /// Per token: bracket depth (f-string fields count) and f-string field depth.
@@ -85,7 +85,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(src: &'a str, toks: &'a [(Tok, SimpleSpan)], invalid: bool) -> Ctx<'a> {
+    fn new(src: &'a str, toks: &'a [(Tok, Span)], invalid: bool) -> Ctx<'a> {
         let mut depth = Vec::new();
         if invalid {
             let (mut d, mut f) = (0u16, 0u16);
@@ -112,11 +112,11 @@ impl<'a> Ctx<'a> {
 
     /// The index of the last token starting before byte `off`.
     fn index_before(&self, off: u32) -> Option<usize> {
-        self.toks.partition_point(|(_, s)| (s.start as u32) < off).checked_sub(1)
+        self.toks.partition_point(|(_, s)| s.start < off).checked_sub(1)
     }
 
     /// The token after the one ending at byte `end`.
-    pub fn token_after(&self, end: u32) -> Option<&'a (Tok, SimpleSpan)> {
+    pub fn token_after(&self, end: u32) -> Option<&'a (Tok, Span)> {
         self.index_before(end).and_then(|i| self.toks.get(i + 1))
     }
 
@@ -156,19 +156,61 @@ impl LineIndex {
     }
 }
 
-/// A byte span from a chumsky span.
-pub fn sp(s: SimpleSpan) -> Span {
-    Span::new(s.start, s.end)
+/// A byte span from a chumsky span (the parser's input uses [`Span`] itself).
+#[inline(always)]
+pub fn sp(s: Span) -> Span {
+    s
+}
+
+/// Chumsky spans the token slice with our own [`Span`], so the lexer's tokens are the
+/// parser's input as they are (no second, wider copy of the token list).
+impl chumsky::span::Span for Span {
+    type Context = ();
+    type Offset = u32;
+
+    fn new(_: (), range: std::ops::Range<u32>) -> Span {
+        Span { start: range.start, end: range.end }
+    }
+
+    fn context(&self) {}
+
+    fn start(&self) -> u32 {
+        self.start
+    }
+
+    fn end(&self) -> u32 {
+        self.end
+    }
 }
 
 /// An operator or delimiter token.
-pub fn op<'a, E: PassErr<'a>>(r: RawTok) -> impl Parser<'a, In<'a>, Tok, Extra<'a, E>> + Clone {
-    just(Tok::Op(r))
+pub fn op<'a, E: PassErr<'a>>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extra<'a, E>> + Clone {
+    token(Tok::Op(r), move |t| matches!(t, Tok::Op(o) if *o == r))
 }
 
 /// A keyword token.
-pub fn kw<'a, E: PassErr<'a>>(k: Kw) -> impl Parser<'a, In<'a>, Tok, Extra<'a, E>> + Clone {
-    just(Tok::Kw(k))
+pub fn kw<'a, E: PassErr<'a>>(k: Kw) -> impl Parser<'a, In<'a>, (), Extra<'a, E>> + Clone {
+    token(Tok::Kw(k), move |t| matches!(t, Tok::Kw(o) if *o == k))
+}
+
+/// One token for which `is` holds, taken as `just(want).ignored()` would take it (with
+/// the same error), without comparing or cloning whole tokens: `op` and `kw` fail
+/// several times per token parsed, in every `or` and at the end of every repetition.
+fn token<'a, E: PassErr<'a>>(
+    want: Tok,
+    is: impl Fn(&Tok) -> bool + Clone + 'a,
+) -> impl Parser<'a, In<'a>, (), Extra<'a, E>> + Clone {
+    custom(move |inp| {
+        let before = inp.save();
+        match inp.next_ref() {
+            Some(t) if is(t) => Ok(()),
+            found => {
+                let span = inp.span_since(before.cursor());
+                inp.rewind(before);
+                Err(E::expected_token(&want, found, span))
+            }
+        }
+    })
 }
 
 /// A name token, as an identifier.
@@ -217,9 +259,8 @@ pub fn forced<'a, E: PassErr<'a>>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extr
 /// then any others found by recovering (in source order), at most [`MAX_ERRORS`].
 pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     let mut lexed = lex(src);
-    let toks: Vec<(Tok, SimpleSpan)> =
-        std::mem::take(&mut lexed.tokens).into_iter().map(|(t, s)| (t, SimpleSpan::from(s.range()))).collect();
-    let eoi = SimpleSpan::from(src.len()..src.len());
+    let toks = std::mem::take(&mut lexed.tokens);
+    let eoi = Span::new(src.len(), src.len());
 
     // Pass 1: the plain grammar, with no error bookkeeping; then again with errors.
     if let (Some(body), errs, _) = run_pass::<EmptyErr>(src, &toks, eoi, false) {
@@ -302,7 +343,7 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
 /// The index of the first token of the top-level statement containing byte `at`: a
 /// line start at indentation depth 0 that does not continue a compound statement
 /// (`elif`, `else`, `except`, `finally`) and does not follow a decorator line.
-fn top_level_start(toks: &[(Tok, SimpleSpan)], at: usize) -> usize {
+fn top_level_start(toks: &[(Tok, Span)], at: u32) -> usize {
     let mut depth = 0usize;
     let mut start = 0;
     let mut line_start = true;
@@ -332,8 +373,8 @@ fn top_level_start(toks: &[(Tok, SimpleSpan)], at: usize) -> usize {
 /// Run one pass; returns the output, the errors and the first error event.
 fn run_pass<E: for<'b> PassErr<'b>>(
     src: &str,
-    toks: &[(Tok, SimpleSpan)],
-    eoi: SimpleSpan,
+    toks: &[(Tok, Span)],
+    eoi: Span,
     invalid: bool,
 ) -> (Option<Vec<super::ast::Stmt>>, Vec<E>, Option<First>) {
     let ctx = Ctx::new(src, toks, invalid);

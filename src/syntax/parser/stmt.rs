@@ -35,7 +35,7 @@ pub fn module_parser<'a, E: PassErr<'a>>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>, E> 
     let ex = expr_parsers(c, invalid);
     let mut stmt: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Vec<Stmt>, Extra<'a, E>>> =
         Recursive::declare();
-    let stmts = stmt.clone().repeated().at_least(1).collect::<Vec<Vec<Stmt>>>().map(|v| v.concat()).boxed();
+    let stmts = stmt.clone().repeated().at_least(1).collect::<Vec<Vec<Stmt>>>().map(flatten).boxed();
 
     let simple = simple_stmts(&ex, invalid);
     // block: NEWLINE INDENT statements DEDENT | simple_stmts
@@ -68,9 +68,18 @@ pub fn module_parser<'a, E: PassErr<'a>>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>, E> 
     }
     just(Tok::Newline)
         .repeated()
-        .ignore_then(stmt.repeated().collect::<Vec<Vec<Stmt>>>().map(|v| v.concat()))
+        .ignore_then(stmt.repeated().collect::<Vec<Vec<Stmt>>>().map(flatten))
         .then_ignore(end())
         .boxed()
+}
+
+/// The statements of a block, in order (moved, where `concat` would clone each).
+fn flatten(v: Vec<Vec<Stmt>>) -> Vec<Stmt> {
+    let mut out = Vec::with_capacity(v.iter().map(Vec::len).sum());
+    for s in v {
+        out.extend(s);
+    }
+    out
 }
 
 /// `simple_stmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE`
