@@ -67,11 +67,16 @@ pub fn comma_list<'a, E: PassErr<'a>>(
 
 /// Fold a flat `operand (op operand)*` list by precedence (all left-associative).
 fn climb(first: Expr, rest: Vec<((BinOp, u8), Expr)>) -> Expr {
-    if rest.is_empty() {
-        return first;
+    if rest.len() <= 1 {
+        // No operator, or one (the common cases): nothing to order.
+        return match rest.into_iter().next() {
+            Some(((o, _), rhs)) => bin(first, o, rhs),
+            None => first,
+        };
     }
-    let mut operands = vec![first];
-    let mut ops: Vec<(BinOp, u8)> = Vec::new();
+    let mut operands = Vec::with_capacity(rest.len() + 1);
+    operands.push(first);
+    let mut ops: Vec<(BinOp, u8)> = Vec::with_capacity(rest.len());
     let reduce = |operands: &mut Vec<Expr>, o: BinOp| {
         if let (Some(r), Some(l)) = (operands.pop(), operands.pop()) {
             operands.push(bin(l, o, r));
