@@ -99,6 +99,35 @@ fn climb(first: Expr, rest: Vec<((BinOp, u8), Expr)>) -> Expr {
     operands.pop().unwrap_or_else(|| Expr::new(ExprKind::Tuple(vec![]), Span::default()))
 }
 
+/// Group `a and b or c and d` as `(a and b) or (c and d)`: each run of `and` is one
+/// `BoolOp` spanning its operands' tokens, the `or`s one around them spanning `span`.
+fn bool_ops(first: (Expr, Span), rest: Vec<(BoolOp, (Expr, Span))>, span: Span) -> Expr {
+    if rest.is_empty() {
+        return first.0;
+    }
+    let conj = |mut items: Vec<Expr>, span: Span| match items.len() {
+        1 => items.pop().unwrap_or_else(|| Expr::new(ExprKind::Tuple(vec![]), span)),
+        _ => Expr::new(ExprKind::BoolOp(BoolOp::And, items), span),
+    };
+    let mut ors = Vec::new();
+    let (mut cur, mut cur_span) = (vec![first.0], first.1);
+    for (op, (e, s)) in rest {
+        if op == BoolOp::Or {
+            ors.push(conj(std::mem::take(&mut cur), cur_span));
+            cur_span = s;
+        } else {
+            cur_span.end = s.end;
+        }
+        cur.push(e);
+    }
+    let last = conj(cur, cur_span);
+    if ors.is_empty() {
+        return last;
+    }
+    ors.push(last);
+    Expr::new(ExprKind::BoolOp(BoolOp::Or, ors), span)
+}
+
 /// What follows a disjunction in `expression`.
 enum CondTail {
     IfElse(Expr, Expr),
@@ -337,23 +366,16 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         })
         .boxed();
 
-    let bool_level = |lower: P<'a, Expr, E>, k: Kw, o: BoolOp| -> P<'a, Expr, E> {
-        lower
-            .clone()
-            .then(kw(k).ignore_then(lower).repeated().collect::<Vec<_>>())
-            .map_with(move |(first, mut rest), e| {
-                if rest.is_empty() {
-                    first
-                } else {
-                    rest.insert(0, first);
-                    Expr::new(ExprKind::BoolOp(o, rest), sp(e.span()))
-                }
-            })
-            .boxed()
-    };
-    // conjunction: inversion ('and' inversion)*;  disjunction: conjunction ('or' conjunction)*
-    let conjunction = bool_level(inversion, Kw::And, BoolOp::And);
-    let disjunction = bool_level(conjunction, Kw::Or, BoolOp::Or);
+    // disjunction: conjunction ('or' conjunction)*;  conjunction: inversion ('and' inversion)*
+    // One loop over `inversion (('and' | 'or') inversion)*`, grouped by precedence
+    // (one parser layer and one failed keyword less per expression than two levels).
+    let bool_op = kw(Kw::And).to(BoolOp::And).or(kw(Kw::Or).to(BoolOp::Or));
+    let operand = inversion.map_with(|v, e| (v, sp(e.span())));
+    let disjunction = operand
+        .clone()
+        .then(bool_op.then(operand).repeated().collect::<Vec<_>>())
+        .map_with(|(first, rest), e| bool_ops(first, rest, sp(e.span())))
+        .boxed();
     disjunction_r.define(disjunction.clone());
 
     // lambdef: 'lambda' [lambda_params] ':' expression
