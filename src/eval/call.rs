@@ -280,8 +280,10 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
         }
         return crate::builtins::types::construct(rt, cls, a).into();
     }
-    let user_new = ops::attr::lookup_special(rt, &Value::Class(cls.clone()), "__new__")
-        .or_else(|| user_attr(cls, "__new__"));
+    // (`lookup_special` on the class itself would look in its metaclass, always the
+    // built-in `type`, whose `__new__` is not a user one.)
+    let user_new = user_attr(cls, "__new__");
+    let has_new = user_new.is_some();
     let obj = if let Some(new) = user_new {
         let new = match crate::runtime::object::downcast::<crate::runtime::descr::StaticMethod>(&new) {
             Some(s) => s.0.clone(),
@@ -354,7 +356,6 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
             }
         }
         None => {
-            let has_new = user_attr(cls, "__new__").is_some();
             if !args.is_empty() && !has_new && cls.kind == Kind::Object {
                 return Prep::Raise(rt.type_error(format!("{}() takes no arguments", cls.name_str())));
             }

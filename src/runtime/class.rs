@@ -99,18 +99,30 @@ impl Default for AttrCache {
 /// position fits the next instance too; the key there is checked by pointer (names
 /// are interned), so a dict laid out differently just misses.
 #[derive(Default)]
-pub struct InstAttrSite(Cell<(u64, u64, u32)>);
+pub struct InstAttrSite([Cell<(u64, u64, u32)>; 2]);
 
 impl InstAttrSite {
+    /// The remembered dict position for instances of `inst`'s class, if one of the
+    /// site's two ways (a class and a subclass sharing a method's code) applies.
+    #[inline]
+    fn pos_for(&self, inst: &Instance) -> Option<usize> {
+        let id = inst.class.borrow().attr_cache.1;
+        let epoch = class_epoch();
+        for w in &self.0 {
+            let (i, e, pos) = w.get();
+            if i == id && e == epoch {
+                return Some(pos as usize);
+            }
+        }
+        None
+    }
+
     /// `inst.name` from the instance dict, if the site's class and position apply.
     #[inline]
     pub fn get(&self, inst: &Instance, name: &Rc<PyStr>) -> Option<Value> {
-        let (id, epoch, pos) = self.0.get();
-        if inst.class.borrow().attr_cache.1 != id || epoch != class_epoch() {
-            return None;
-        }
+        let pos = self.pos_for(inst)?;
         let t = inst.dict.borrow();
-        match t.entry_opt(pos as usize) {
+        match t.entry_opt(pos) {
             Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)) => Some(e.value.clone()),
             _ => None,
         }
@@ -122,25 +134,50 @@ impl InstAttrSite {
     /// the dict is released), `Err(v)` when the site does not apply.
     #[inline]
     pub fn store(&self, inst: &Instance, name: &Rc<PyStr>, v: Value) -> Result<Option<Value>, Value> {
-        let (id, epoch, pos) = self.0.get();
-        if inst.class.borrow().attr_cache.1 != id || epoch != class_epoch() {
-            return Err(v);
-        }
-        let hit = matches!(inst.dict.borrow().entry_opt(pos as usize), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)));
+        let Some(pos) = self.pos_for(inst) else { return Err(v) };
+        let hit = matches!(inst.dict.borrow().entry_opt(pos), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)));
         if hit {
-            return Ok(Some(inst.dict.borrow_mut().set_value(pos as usize, v)));
+            return Ok(Some(inst.dict.borrow_mut().set_value(pos, v)));
         }
         inst.dict.set_str(name.clone(), v);
         Ok(None)
     }
 
     /// Remember that instances of `cls` (which has no attribute of this name) hold
-    /// it at dict position `pos`.
+    /// it at dict position `pos`. The way already holding `cls` is replaced; else the
+    /// newest class takes the first way and the one there moves to the second.
     pub fn set(&self, cls: &Class, pos: usize) {
-        if let Ok(pos) = u32::try_from(pos) {
-            self.0.set((cls.attr_cache.1, class_epoch(), pos));
+        let Ok(pos) = u32::try_from(pos) else { return };
+        let id = cls.attr_cache.1;
+        let new = (id, class_epoch(), pos);
+        if self.0[0].get().0 == id {
+            self.0[0].set(new);
+        } else if self.0[1].get().0 == id {
+            self.0[1].set(new);
+        } else {
+            self.0[1].set(self.0[0].get());
+            self.0[0].set(new);
         }
     }
+}
+
+/// Whether two names have the same text: by address first (an interned name), then
+/// inline for names of 8 to 16 bytes (most dunders), else by `memcmp`.
+#[inline(always)]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if a.as_ptr() == b.as_ptr() {
+        return true;
+    }
+    if (8..=16).contains(&n) {
+        let word = |s: &[u8], i: usize| u64::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]]);
+        return word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8);
+    }
+    a == b
 }
 
 impl Class {
@@ -172,8 +209,7 @@ impl Class {
                     continue;
                 }
                 let Some(n) = &s.name else { continue };
-                let t = n.as_str();
-                if (t.as_ptr() == name.as_ptr() && t.len() == name.len()) || t == name {
+                if same_text(n.as_str(), name) {
                     if s.at == u32::MAX {
                         return None;
                     }
