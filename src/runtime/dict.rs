@@ -9,6 +9,11 @@ use super::value::Value;
 use hashbrown::HashTable;
 use std::cell::{Ref, RefCell, RefMut};
 
+/// Tables of at most this many entry slots have no index: lookups scan the entries
+/// (comparing hashes first), which saves the index's allocation and its rehashing as
+/// the table grows, for the many small dicts (instance namespaces, keyword arguments).
+const SMALL: usize = 8;
+
 /// One key/value pair with the key's hash.
 #[derive(Clone)]
 pub struct Entry {
@@ -24,6 +29,7 @@ pub struct Entry {
 #[derive(Default, Clone)]
 pub struct DictTable {
     entries: Vec<Option<Entry>>,
+    /// Hash -> entry position; empty while `entries.len() <= SMALL`.
     index: HashTable<u32>,
     len: usize,
     /// Bumped whenever a key is added or removed (not when a value changes).
@@ -36,7 +42,8 @@ pub struct DictTable {
 impl DictTable {
     /// An empty table with room for `n` entries.
     pub fn with_capacity(n: usize) -> DictTable {
-        DictTable { entries: Vec::with_capacity(n), index: HashTable::with_capacity(n), len: 0, version: 0, class_ns: false }
+        let index = if n > SMALL { HashTable::with_capacity(n) } else { HashTable::new() };
+        DictTable { entries: Vec::with_capacity(n), index, len: 0, version: 0, class_ns: false }
     }
 
     /// Number of live entries.
@@ -54,6 +61,9 @@ impl DictTable {
     #[inline]
     pub fn find(&self, hash: i64, mut eq: impl FnMut(&Value) -> bool) -> Option<usize> {
         let entries = &self.entries;
+        if entries.len() <= SMALL {
+            return entries.iter().position(|e| matches!(e, Some(e) if e.hash == hash && eq(&e.key)));
+        }
         self.index
             .find(hash as u64, |&i| {
                 let e = entries[i as usize].as_ref().unwrap();
@@ -67,6 +77,14 @@ impl DictTable {
     pub fn candidates(&self, hash: i64) -> Vec<usize> {
         let mut out = Vec::new();
         let entries = &self.entries;
+        if entries.len() <= SMALL {
+            for (i, e) in entries.iter().enumerate() {
+                if matches!(e, Some(e) if e.hash == hash) {
+                    out.push(i);
+                }
+            }
+            return out;
+        }
         // HashTable has no multi-find; probe with a predicate that records matches.
         let _ = self.index.find(hash as u64, |&i| {
             if entries[i as usize].as_ref().unwrap().hash == hash {
@@ -101,8 +119,12 @@ impl DictTable {
         }
         let pos = self.entries.len() as u32;
         self.entries.push(Some(Entry { hash, key, value }));
-        let entries = &self.entries;
-        self.index.insert_unique(hash as u64, pos, |&i| entries[i as usize].as_ref().unwrap().hash as u64);
+        if self.entries.len() > SMALL + 1 {
+            let entries = &self.entries;
+            self.index.insert_unique(hash as u64, pos, |&i| entries[i as usize].as_ref().unwrap().hash as u64);
+        } else if self.entries.len() == SMALL + 1 {
+            self.build_index();
+        }
         self.len += 1;
         self.keys_changed();
     }
@@ -119,8 +141,10 @@ impl DictTable {
     /// Remove the entry at a position, returning it.
     pub fn remove_at(&mut self, pos: usize) -> Entry {
         let hash = self.entries[pos].as_ref().unwrap().hash;
-        if let Ok(slot) = self.index.find_entry(hash as u64, |&i| i as usize == pos) {
-            slot.remove();
+        if self.entries.len() > SMALL {
+            if let Ok(slot) = self.index.find_entry(hash as u64, |&i| i as usize == pos) {
+                slot.remove();
+            }
         }
         let e = self.entries[pos].take().unwrap();
         self.len -= 1;
@@ -134,12 +158,22 @@ impl DictTable {
     /// Drop the holes left by removals and rebuild the index.
     fn compact(&mut self) {
         self.entries.retain(|e| e.is_some());
-        self.index.clear();
-        for (i, e) in self.entries.iter().enumerate() {
-            let h = e.as_ref().unwrap().hash as u64;
-            self.index.insert_unique(h, i as u32, |_| unreachable!());
-        }
+        self.build_index();
         self.keys_changed();
+    }
+
+    /// Rebuild the index from the entries (none for a small table).
+    fn build_index(&mut self) {
+        self.index.clear();
+        if self.entries.len() <= SMALL {
+            return;
+        }
+        self.index.reserve(self.entries.len(), |_| unreachable!());
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Some(e) = e {
+                self.index.insert_unique(e.hash as u64, i as u32, |_| unreachable!());
+            }
+        }
     }
 
     /// Remove everything.
