@@ -53,6 +53,9 @@ pub fn sort_by_keys(rt: &mut Runtime, items: &mut Vec<Value>, keys: Option<Vec<V
         if let (Value::Str(x), Value::Str(y)) = (ki, kj) {
             return x.as_str().cmp(y.as_str());
         }
+        if let Some(o) = ops::cmp::builtin_order(ki, kj, 0) {
+            return o;
+        }
         let lt = crate::syntax::ast::CmpOp::Lt;
         match ops::cmp::compare(rt, lt, ki, kj).and_then(|r| ops::cmp::truthy(rt, &r)) {
             Ok(true) => std::cmp::Ordering::Less,

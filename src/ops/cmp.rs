@@ -227,6 +227,11 @@ pub fn compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
     if let Some(o) = num_cmp(a, b) {
         return Ok(Bool(ord_result(op, o)));
     }
+    if let (Tuple(_), Tuple(_)) = (a, b) {
+        if let Some(o) = builtin_order(a, b, 0) {
+            return Ok(Bool(ord_result(op, Some(o))));
+        }
+    }
     if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
         if let Some(r) = eq_builtin(a, b) {
             return Ok(Bool(r == (op == CmpOp::Eq)));
@@ -240,14 +245,9 @@ pub fn compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
             return seq_compare(rt, op, &xs, &ys);
         }
         (Bytes(x), Bytes(y)) => return Ok(Bool(ord_result(op, Some(x.data.cmp(&y.data))))),
-        (Tuple(_), Tuple(_)) | (List(_), List(_)) => {
-            let (xs, ys) = match (a, b) {
-                (Tuple(x), Tuple(y)) => (x.items().to_vec(), y.items().to_vec()),
-                (List(x), List(y)) => (x.snapshot(), y.snapshot()),
-                _ => unreachable!(),
-            };
-            return seq_compare(rt, op, &xs, &ys);
-        }
+        // Tuples are immutable: their items are compared in place.
+        (Tuple(x), Tuple(y)) => return seq_compare(rt, op, x.items(), y.items()),
+        (List(x), List(y)) => return seq_compare(rt, op, &x.snapshot(), &y.snapshot()),
         (Dict(x), Dict(y)) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => {
             let r = crate::builtins::dicts::dict_eq(rt, x, y)?;
             return Ok(Bool(r == (op == CmpOp::Eq)));
@@ -261,6 +261,32 @@ pub fn compare(rt: &mut Runtime, op: CmpOp, a: &Value, b: &Value) -> PyResult {
         _ => {}
     }
     rich_dunder(rt, op, a, b)
+}
+
+/// The order of two values when it needs no script code and no error is possible:
+/// numbers (not NaN), strings, and tuples of such values (compared item by item as
+/// CPython does: the first pair that differs decides, identical items are equal).
+/// `None` when the general comparison must decide (for a comparison or a sort key).
+pub fn builtin_order(a: &Value, b: &Value, depth: u32) -> Option<Ordering> {
+    use Value::*;
+    match (a, b) {
+        (Int(x), Int(y)) => Some(x.cmp(y)),
+        (Str(x), Str(y)) => Some(x.as_str().cmp(y.as_str())),
+        (Tuple(x), Tuple(y)) if depth < 16 => {
+            let (xs, ys) = (x.items(), y.items());
+            for (p, q) in xs.iter().zip(ys) {
+                if p.is(q) {
+                    continue;
+                }
+                match builtin_order(p, q, depth + 1)? {
+                    Ordering::Equal => continue,
+                    o => return Some(o),
+                }
+            }
+            Some(xs.len().cmp(&ys.len()))
+        }
+        _ => num_cmp(a, b)?,
+    }
 }
 
 fn ord_result(op: CmpOp, o: Option<Ordering>) -> bool {
