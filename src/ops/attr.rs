@@ -141,7 +141,8 @@ pub fn getattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, site: &InstAt
 }
 
 /// `obj.name = value` at a site with a cache ([`InstAttrSite`]): for an instance of a
-/// class with no attribute `name` and no `__setattr__` (not an exception), the value
+/// class with no attribute `name` and no `__setattr__` (for an exception, a name that
+/// is not part of its exception state), the value
 /// goes straight into the instance dict; the site remembers the class and position.
 pub fn setattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value, site: &InstAttrSite) -> PyResult<()> {
     let Value::Inst(inst) = obj else { return setattr(rt, obj, name, value) };
@@ -154,7 +155,7 @@ pub fn setattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value,
     };
     let cls = inst.class();
     let plain = !cls.builtin
-        && !inst.is_exception()
+        && !(inst.is_exception() && exc_state_name(name.as_str()))
         && name.as_str() != "__class__"
         && class_lookup_str(&cls, name).is_none()
         && lookup_special(rt, obj, "__setattr__").is_none();
@@ -167,6 +168,12 @@ pub fn setattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value,
         site.set(&cls, pos);
     }
     Ok(())
+}
+
+/// Names whose assignment on an exception instance sets its exception state
+/// (`exceptions::exc_setattr`) rather than its namespace.
+fn exc_state_name(name: &str) -> bool {
+    matches!(name, "__cause__" | "__context__" | "__suppress_context__" | "args" | "__traceback__" | "name" | "obj" | "value")
 }
 
 /// `obj.name`. An `AttributeError` gets the name and the object recorded (for the

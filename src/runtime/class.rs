@@ -80,7 +80,9 @@ struct CacheSlot {
 /// A per-class cache of MRO lookups. It stores positions, not values, so assigning a
 /// new value to an existing class attribute needs no invalidation; adding or removing
 /// a key in any class namespace bumps the global epoch and empties every cache.
-pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64);
+/// Also: the class's id, and the most attributes an instance's namespace was seen to
+/// get through a store site (the room new instances' dicts start with).
+pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64, Cell<u32>);
 
 /// Source of [`AttrCache`] ids: every class gets a number no other class of the
 /// process has (unlike its address, which a later class may reuse).
@@ -88,7 +90,7 @@ static NEXT_CLASS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 
 impl Default for AttrCache {
     fn default() -> AttrCache {
-        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), Cell::new(0))
     }
 }
 
@@ -140,6 +142,11 @@ impl InstAttrSite {
             return Ok(Some(inst.dict.borrow_mut().set_value(pos, v)));
         }
         inst.dict.set_str(name.clone(), v);
+        let n = inst.dict.borrow().len() as u32;
+        let hint = &inst.class.borrow().attr_cache.2;
+        if n > hint.get() && n <= MAX_ROOM {
+            hint.set(n);
+        }
         Ok(None)
     }
 
@@ -161,8 +168,11 @@ impl InstAttrSite {
     }
 }
 
+/// The most room a new instance's namespace is given from its class's hint.
+const MAX_ROOM: u32 = 16;
+
 /// Whether two names have the same text: by address first (an interned name), then
-/// inline for names of 8 to 16 bytes (most dunders), else by `memcmp`.
+/// inline for names of 4 to 16 bytes (dunders), else by `memcmp`.
 #[inline(always)]
 fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -174,10 +184,24 @@ fn same_text(a: &str, b: &str) -> bool {
         return true;
     }
     if (8..=16).contains(&n) {
-        let word = |s: &[u8], i: usize| u64::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]]);
-        return word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8);
+        return word8(a) == word8(b) && word8(&a[n - 8..]) == word8(&b[n - 8..]);
+    }
+    if (4..8).contains(&n) {
+        return word4(a) == word4(b) && word4(&a[n - 4..]) == word4(&b[n - 4..]);
     }
     a == b
+}
+
+/// The first 8 bytes of `s` (at least 8 long) as one word.
+#[inline(always)]
+fn word8(s: &[u8]) -> u64 {
+    u64::from_le_bytes(s[..8].try_into().unwrap())
+}
+
+/// The first 4 bytes of `s` (at least 4 long) as one word.
+#[inline(always)]
+fn word4(s: &[u8]) -> u32 {
+    u32::from_le_bytes(s[..4].try_into().unwrap())
 }
 
 impl Class {
@@ -337,8 +361,9 @@ pub struct Instance {
     pub class: RefCell<Rc<Class>>,
     /// Its attributes (`__dict__`).
     pub dict: Rc<Dict>,
-    /// Exception state, for instances of exception classes.
-    pub exc: Option<RefCell<ExcData>>,
+    /// Exception state, for instances of exception classes (boxed: most instances
+    /// are not exceptions, and an instance is copied into its `Rc` when created).
+    pub exc: Option<Box<RefCell<ExcData>>>,
     /// The built-in value inside an instance of a subclass of a built-in type
     /// (`class Stack(list)`).
     pub base: RefCell<Option<Value>>,
@@ -347,8 +372,10 @@ pub struct Instance {
 impl Instance {
     /// A new instance with an empty namespace.
     pub fn new(class: Rc<Class>) -> Instance {
-        let exc = (class.kind == Kind::Exception).then(|| RefCell::new(ExcData::default()));
-        Instance { class: RefCell::new(class), dict: Rc::new(Dict::new()), exc, base: RefCell::new(None) }
+        let exc = (class.kind == Kind::Exception).then(|| Box::new(RefCell::new(ExcData::default())));
+        let room = class.attr_cache.2.get() as usize;
+        let dict = if room == 0 { Dict::new() } else { Dict::from_table(super::dict::DictTable::with_capacity(room)) };
+        Instance { class: RefCell::new(class), dict: Rc::new(dict), exc, base: RefCell::new(None) }
     }
 
     /// The instance's class.
