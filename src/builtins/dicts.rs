@@ -46,9 +46,25 @@ fn find(rt: &mut Runtime, d: &Dict, key: &Value, h: i64) -> PyResult<Option<usiz
 /// `d.get(key)` as an option.
 pub fn dict_get(rt: &mut Runtime, d: &Dict, key: &Value) -> PyResult<Option<Value>> {
     if let Value::Str(s) = key {
-        if let Some(v) = d.get_str(s) {
-            return Ok(Some(v));
+        // One probe: a `str` key matches `str` keys by text; only a key of another
+        // type with the same hash (an instance with `__eq__`) needs the general path.
+        let t = d.borrow();
+        let mut other = false;
+        let pos = t.find(s.hash(), |k| match k {
+            Value::Str(x) => Rc::ptr_eq(x, s) || x.as_str() == s.as_str(),
+            _ => {
+                other = true;
+                false
+            }
+        });
+        if let Some(p) = pos {
+            return Ok(Some(t.entry(p).value.clone()));
         }
+        if !other {
+            return Ok(None);
+        }
+        // (the table is released before the general path, which may run script code)
+        drop(t);
     }
     let h = ops::cmp::hash(rt, key)?;
     let pos = find(rt, d, key, h)?;

@@ -497,11 +497,35 @@ pub fn contains(rt: &mut Runtime, container: &Value, item: &Value) -> PyResult<b
             _ => raise(rt.type_error(format!("a bytes-like object is required, not '{}'", type_name(rt, item)))),
         },
         Value::List(l) => {
-            let items = l.snapshot();
-            for x in &items {
-                if x.is(item) || eq(rt, x, item)? {
+            // Built-in items are compared in place; from the first item that needs
+            // script code on, item by item (the list may change meanwhile), as CPython.
+            let start = {
+                let items = l.borrow();
+                let mut start = None;
+                for (i, x) in items.iter().enumerate() {
+                    if x.is(item) {
+                        return Ok(true);
+                    }
+                    match eq_builtin(x, item) {
+                        Some(true) => return Ok(true),
+                        Some(false) => {}
+                        None => {
+                            start = Some(i);
+                            break;
+                        }
+                    }
+                }
+                match start {
+                    Some(i) => i,
+                    None => return Ok(false),
+                }
+            };
+            let mut i = start;
+            while let Some(x) = l.get(i) {
+                if x.is(item) || eq(rt, &x, item)? {
                     return Ok(true);
                 }
+                i += 1;
             }
             Ok(false)
         }

@@ -105,9 +105,7 @@ pub fn getitem(rt: &mut Runtime, obj: &Value, key: &Value) -> PyResult {
         },
         (Value::Str(s), Value::Int(i)) => match norm_index(*i, s.len()) {
             Some(i) => {
-                let c = s.char_at(i);
-                let mut buf = [0u8; 4];
-                Ok(Value::Str(crate::runtime::intern::intern(c.encode_utf8(&mut buf))))
+                Ok(Value::Str(crate::runtime::intern::char_str(s.char_at(i))))
             }
             None => Err(index_error(rt, "string")),
         },

@@ -37,6 +37,23 @@ thread_local! {
     static TABLE: RefCell<HashMap<Box<str>, Rc<PyStr>, BuildHasherDefault<NameHasher>>> = RefCell::new(HashMap::default());
 }
 
+thread_local! {
+    /// The one-character strings of the ASCII characters, made once (CPython keeps the
+    /// Latin-1 ones): indexing and iterating over strings hand out these.
+    static ASCII: Vec<Rc<PyStr>> = (0u8..128).map(|b| intern(std::str::from_utf8(&[b]).unwrap())).collect();
+}
+
+/// The string of one character: a shared (interned) one for ASCII characters, whose
+/// hash is then computed once.
+#[inline]
+pub fn char_str(c: char) -> Rc<PyStr> {
+    if c.is_ascii() {
+        return ASCII.with(|a| a[c as usize].clone());
+    }
+    let mut buf = [0u8; 4];
+    Rc::new(PyStr::new(c.encode_utf8(&mut buf)))
+}
+
 /// The interned string for `s`.
 pub fn intern(s: &str) -> Rc<PyStr> {
     TABLE.with(|t| {

@@ -157,8 +157,7 @@ impl IterObj {
                 match text[*pos..].chars().next() {
                     Some(c) => {
                         *pos += c.len_utf8();
-                        let mut buf = [0u8; 4];
-                        IterNext::Item(Value::str(c.encode_utf8(&mut buf)))
+                        IterNext::Item(Value::Str(super::intern::char_str(c)))
                     }
                     None => {
                         *st = IterState::Done;
