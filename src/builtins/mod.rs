@@ -141,6 +141,11 @@ pub fn check_clinic(rt: &Runtime, a: &Args, qual: &str, min: usize, max: usize) 
 /// (`str.find() takes no keyword arguments`) and the count without the type
 /// (`find() takes at least 1 argument (0 given)`). `qual` is `type.method`.
 pub fn check_tuple(rt: &Runtime, a: &Args, qual: &str, min: usize, max: usize) -> Result<(), Exc> {
+    // The common case first: the method name is only needed for an error.
+    let n = a.pos.len().saturating_sub(1);
+    if n >= min && n <= max && !a.has_kw() {
+        return Ok(());
+    }
     if a.has_kw() {
         return Err(rt.type_error(format!("{qual}() takes no keyword arguments")));
     }

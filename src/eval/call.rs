@@ -282,7 +282,9 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
     }
     // (`lookup_special` on the class itself would look in its metaclass, always the
     // built-in `type`, whose `__new__` is not a user one.)
-    let user_new = user_attr(cls, "__new__");
+    // A class recorded as having a plain `__init__` has no user `__new__` (for this
+    // class epoch), so both lookups are skipped.
+    let user_new = if cls.no_user_new() { None } else { user_attr(cls, "__new__") };
     let has_new = user_new.is_some();
     let obj = if let Some(new) = user_new {
         let new = match crate::runtime::object::downcast::<crate::runtime::descr::StaticMethod>(&new) {
@@ -315,7 +317,16 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
         }
         Value::Inst(inst)
     };
-    let init = user_attr(cls, "__init__");
+    let init = match cls.plain_init() {
+        Some(init) => Some(init),
+        None => {
+            let init = user_attr(cls, "__init__");
+            if !has_new && matches!(init, Some(Value::Func(_))) && user_attr(cls, "__new__").is_none() {
+                cls.note_plain_init();
+            }
+            init
+        }
+    };
     match init {
         Some(Value::Func(func)) if func.code.simple_call && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize => {
             // The common `__init__(self, a, b)`: the instance and the arguments go

@@ -48,12 +48,12 @@ fn hash_lookup(cls: &Rc<Class>) -> Option<Value> {
 /// Find a dunder defined by user classes in the MRO of `v`'s type (built-in types'
 /// defaults are skipped: the caller implements those itself).
 pub fn lookup_special(rt: &Runtime, v: &Value, name: &str) -> Option<Value> {
-    let cls = match v {
-        Value::Inst(i) => i.class(),
-        Value::Class(_) | Value::Obj(_) => type_of(rt, v),
-        _ => return None,
-    };
-    cls.lookup_cached_str(name, true)
+    match v {
+        // (the class is borrowed, not cloned: a cached lookup runs no script code)
+        Value::Inst(i) => i.class.borrow().lookup_cached_str(name, true),
+        Value::Class(_) | Value::Obj(_) => type_of(rt, v).lookup_cached_str(name, true),
+        _ => None,
+    }
 }
 
 /// The name of a module value.

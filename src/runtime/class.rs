@@ -80,9 +80,10 @@ struct CacheSlot {
 /// A per-class cache of MRO lookups. It stores positions, not values, so assigning a
 /// new value to an existing class attribute needs no invalidation; adding or removing
 /// a key in any class namespace bumps the global epoch and empties every cache.
-/// Also: the class's id, and the most attributes an instance's namespace was seen to
-/// get through a store site (the room new instances' dicts start with).
-pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64, Cell<u32>);
+/// Also: the class's id, the most attributes an instance's namespace was seen to get
+/// through a store site (the room new instances' dicts start with), and where the
+/// class's `__init__` is for [`Class::plain_init`] (epoch, MRO index, position).
+pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64, Cell<u32>, Cell<(u64, u32, u32)>);
 
 /// Source of [`AttrCache`] ids: every class gets a number no other class of the
 /// process has (unlike its address, which a later class may reuse).
@@ -90,7 +91,7 @@ static NEXT_CLASS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 
 impl Default for AttrCache {
     fn default() -> AttrCache {
-        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), Cell::new(0))
+        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), Cell::new(0), Cell::new((0, 0, 0)))
     }
 }
 
@@ -288,6 +289,50 @@ impl Class {
 }
 
 impl Class {
+    /// For `instantiate`: the class's `__init__` when it is a script function and no
+    /// user class of the MRO defines `__new__`, as recorded by
+    /// [`Class::note_plain_init`] in the current class epoch (adding or removing any
+    /// class attribute forgets it; a value replaced at the position is checked here).
+    #[inline]
+    pub fn plain_init(&self) -> Option<Value> {
+        let (epoch, at, pos) = self.attr_cache.3.get();
+        if epoch != class_epoch() {
+            return None;
+        }
+        let v = if at == 0 {
+            self.dict.borrow().entry_opt(pos as usize)?.value.clone()
+        } else {
+            self.mro.borrow().get(at as usize - 1)?.dict.borrow().entry_opt(pos as usize)?.value.clone()
+        };
+        matches!(v, Value::Func(_)).then_some(v)
+    }
+
+    /// Whether [`Class::note_plain_init`] ran in the current class epoch: no user class
+    /// of the MRO defines `__new__`.
+    #[inline]
+    pub fn no_user_new(&self) -> bool {
+        self.attr_cache.3.get().0 == class_epoch()
+    }
+
+    /// Record where `__init__` is, for [`Class::plain_init`]; the caller found no user
+    /// `__new__` and a script function as `__init__` in this epoch.
+    pub fn note_plain_init(self: &Rc<Class>) {
+        let key = super::intern::intern("__init__");
+        let mro = self.mro.borrow();
+        for (at, c) in std::iter::once(self).chain(mro.iter()).enumerate() {
+            if c.builtin {
+                continue;
+            }
+            let pos = c.dict.borrow().find(key.hash(), |k| matches!(k, Value::Str(s) if s.as_str() == "__init__"));
+            if let Some(pos) = pos {
+                if let (Ok(at), Ok(pos)) = (u32::try_from(at), u32::try_from(pos)) {
+                    self.attr_cache.3.set((class_epoch(), at, pos));
+                }
+                return;
+            }
+        }
+    }
+
     /// The class's name as text.
     pub fn name_str(&self) -> String {
         self.name.borrow().as_str().to_string()
