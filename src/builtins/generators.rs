@@ -39,6 +39,13 @@ fn resume(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) 
     }
 }
 
+/// `g.send(v)` on a generator or coroutine, as the result of the current call (the
+/// call path's shortcut for a `send` method call).
+#[inline]
+pub fn send_to(rt: &mut Runtime, g: &Rc<Generator>, v: Value) -> Ret {
+    resume(rt, g, Resume::Send(v), ReturnMode::Send)
+}
+
 fn send(rt: &mut Runtime, a: Args) -> Ret {
     if let [Value::Gen(g), v] = a.pos {
         // The common case: no wrapper, one argument.

@@ -405,14 +405,21 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
         let mut s = 0;
         if let Some(name) = &c.method {
             let recv = f.pop();
-            match ops::attr::load_method(rt, &recv, name) {
-                Ok((m, true)) => {
-                    f.push(m);
-                    f.push(recv);
-                    s = 1;
+            if is_direct_send(rt, &recv, c, name) {
+                // `g.send(v)`: the receiver stands in for the method (see `direct_send`).
+                f.push(recv.clone());
+                f.push(recv);
+                s = 1;
+            } else {
+                match ops::attr::load_method(rt, &recv, name) {
+                    Ok((m, true)) => {
+                        f.push(m);
+                        f.push(recv);
+                        s = 1;
+                    }
+                    Ok((m, false)) => f.push(m),
+                    Err(x) => return Act::Raise(ops::expect_raise(x)),
                 }
-                Ok((m, false)) => f.push(m),
-                Err(x) => return Act::Raise(ops::expect_raise(x)),
             }
         }
         (0usize, s)
@@ -453,6 +460,8 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
     };
     let (callee, recv) = match &c.method {
         None => (v, None),
+        // `g.send(v)`: the receiver stands in for the method (see `direct_send`).
+        Some(name) if is_direct_send(rt, &v, c, name) => (v.clone(), Some(v)),
         Some(name) => match ops::attr::load_method(rt, &v, name) {
             Ok((m, true)) => (m, Some(v)),
             Ok((m, false)) => (m, None),
@@ -539,6 +548,11 @@ fn invoke(rt: &mut Runtime, f: &mut Frame, c: &'static CallX, base: usize) -> Pr
         f.stack.truncate(base);
         return Prep::Raise(e);
     }
+    if c.args.len() == 1 && f.stack.len() - base == 3 {
+        if let Value::Gen(_) = &f.stack[base] {
+            return direct_send(rt, f);
+        }
+    }
     if c.kwnames.is_empty() {
         // A plain function (or a bound method of one) given exactly its positional
         // parameters: move the receiver and arguments into the new frame.
@@ -580,6 +594,35 @@ fn invoke(rt: &mut Runtime, f: &mut Frame, c: &'static CallX, base: usize) -> Pr
     };
     f.stack.truncate(base);
     prep
+}
+
+/// Whether `recv.name(...)` is `g.send(v)` on a generator or coroutine: the method is
+/// always the built-in `send` (their types are immutable and their objects have no
+/// attribute dictionary), so the call resumes the generator without looking the method
+/// up or building an argument vector. Not under the tracer, which sees every call.
+#[inline]
+fn is_direct_send(rt: &Runtime, recv: &Value, c: &CallX, name: &PyStr) -> bool {
+    match recv {
+        Value::Gen(g) => {
+            g.kind != GenKind::AsyncGenerator
+                && c.args.len() == 1
+                && c.kwnames.is_empty()
+                && name.as_str() == "send"
+                && rt.trace.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// Make the call `g.send(v)` for [`is_direct_send`]: the stack ends with the generator
+/// (in the callee's place), the generator (receiver) and `v`.
+#[inline]
+fn direct_send(rt: &mut Runtime, f: &mut Frame) -> Prep {
+    let v = f.pop();
+    let g = f.pop();
+    f.stack.pop();
+    let Value::Gen(g) = g else { unreachable!("direct send without a generator") };
+    crate::builtins::generators::send_to(rt, &g, v).into()
 }
 
 /// Push a prepared call's value, or return the act that runs it.
