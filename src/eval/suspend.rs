@@ -271,7 +271,15 @@ pub fn awaitable_iter(rt: &mut Runtime, v: Value) -> Result<Value, Exc> {
                 let tn = ops::type_name(rt, &v);
                 return Err(rt.type_error(format!("object {tn} can't be used in 'await' expression")));
             };
-            let it = ops::call::call_value(rt, m, vec![v]).map_err(ops::expect_raise)?;
+            let it = match &m {
+                // The common case: `__await__` is a generator function. Calling it only
+                // makes the generator, so no call needs to run.
+                Value::Func(func) if func.code.func_kind == crate::syntax::ast::FuncKind::Generator => {
+                    let fr = super::call::function_frame(rt, func, std::slice::from_ref(&v), &[])?;
+                    super::call::make_generator(func, crate::syntax::ast::FuncKind::Generator, fr)
+                }
+                _ => ops::call::call_value(rt, m, vec![v]).map_err(ops::expect_raise)?,
+            };
             match &it {
                 Value::Gen(g) if g.kind == GenKind::Coroutine => Err(rt.type_error("__await__() returned a coroutine")),
                 Value::Gen(_) | Value::Iter(_) => Ok(it),
