@@ -106,33 +106,57 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
 /// resumed by `throw`, or at the recursion limit: the normal step handles those. A loop,
 /// not a recursion: a 10,000-deep chain costs no Rust stack.
 pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
+    let Some(Activation::Script(top)) = stack.last_mut() else { return };
+    // The top frame has the sent value above the sub-generator on its stack.
+    let n = top.stack.len();
+    if n < 2 {
+        return;
+    }
+    let Some(mut fr) = take_delegate(rt, top, n - 2) else { return };
+    let v = top.stack.pop().unwrap_or(Value::None);
+    // `v` passes down untouched: a frame that delegates further never sees it.
     loop {
-        let Some(Activation::Script(f)) = stack.last_mut() else { return };
-        if !matches!(f.work.last(), Some(Step::Delegate)) || f.iter_done || f.throw.is_some() {
-            return;
-        }
-        let n = f.stack.len();
-        if n < 2 || rt.depth >= rt.opts.recursion_limit {
-            return;
-        }
-        let Value::Gen(g) = &f.stack[n - 2] else { return };
-        if g.state.get() != GenState::Suspended {
-            return;
-        }
-        let Some(mut fr) = g.frame.borrow_mut().take() else { return };
-        let g = g.clone();
-        let v = f.stack.pop().unwrap_or(Value::None);
-        g.state.set(GenState::Running);
-        fr.owner = Some(g);
-        fr.mode = ReturnMode::Delegate;
-        fr.push_sent(v);
         rt.depth += 1;
         fr.handled_base = rt.handled.len();
         if !fr.saved_handled.is_empty() {
             fr.saved_handled.append_to(&mut rt.handled);
         }
-        stack.push(Activation::Script(fr));
+        let n = fr.stack.len();
+        let sub = if n >= 1 { take_delegate(rt, &mut fr, n - 1) } else { None };
+        match sub {
+            Some(sub) => {
+                stack.push(Activation::Script(fr));
+                fr = sub;
+            }
+            None => {
+                fr.push_sent(v);
+                stack.push(Activation::Script(fr));
+                return;
+            }
+        }
     }
+}
+
+/// For [`descend`]: when `f` is parked in a `yield from`/`await` (not finished, not
+/// being thrown into) on a suspended generator at `f.stack[at]`, and the recursion
+/// limit allows one more frame, take that generator's frame, set to run for `f`.
+#[inline(always)]
+fn take_delegate(rt: &Runtime, f: &mut Frame, at: usize) -> Option<Box<Frame>> {
+    if !matches!(f.work.last(), Some(Step::Delegate)) || f.iter_done || f.throw.is_some() {
+        return None;
+    }
+    if rt.depth >= rt.opts.recursion_limit {
+        return None;
+    }
+    let Value::Gen(g) = &f.stack[at] else { return None };
+    if g.state.get() != GenState::Suspended {
+        return None;
+    }
+    let mut fr = g.frame.borrow_mut().take()?;
+    g.state.set(GenState::Running);
+    fr.owner = Some(g.clone());
+    fr.mode = ReturnMode::Delegate;
+    Some(fr)
 }
 
 /// The StopIteration a finished generator raises for its return value.
