@@ -40,7 +40,7 @@ pub enum Entry {
     /// A handle from `call_soon`, a due timer, or a socket's reader or writer.
     Handle(Rc<Handle>),
     /// `create_task(agen.aclose())` for an async generator dropped while suspended.
-    CloseAgen(Box<crate::eval::frame::Frame>, Rc<crate::runtime::str::PyStr>),
+    CloseAgen(crate::eval::frame::FrameBox, Rc<crate::runtime::str::PyStr>),
 }
 
 /// The event loop.
@@ -71,7 +71,7 @@ pub struct Loop {
 }
 
 /// An async generator dropped while suspended, waiting to be closed by its loop.
-type DroppedAgen = (Rc<Loop>, Box<crate::eval::frame::Frame>, Rc<crate::runtime::str::PyStr>);
+type DroppedAgen = (Rc<Loop>, crate::eval::frame::FrameBox, Rc<crate::runtime::str::PyStr>);
 
 thread_local! {
     /// Async generators dropped while suspended under a running loop.
@@ -120,7 +120,7 @@ pub fn close_dropped_agens(rt: &mut Runtime) {
 
 /// Close a dropped async generator on `lp`: create the `aclose()` task now (`now`), or
 /// schedule its creation with `call_soon`.
-fn close_agen(rt: &mut Runtime, lp: &Rc<Loop>, frame: Box<crate::eval::frame::Frame>, qualname: Rc<crate::runtime::str::PyStr>, now: bool) {
+fn close_agen(rt: &mut Runtime, lp: &Rc<Loop>, frame: crate::eval::frame::FrameBox, qualname: Rc<crate::runtime::str::PyStr>, now: bool) {
     {
         let code = frame.code;
         let g = Rc::new(Generator::new(crate::runtime::generator::GenKind::AsyncGenerator, code, frame, qualname.clone(), qualname));

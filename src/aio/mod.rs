@@ -113,7 +113,7 @@ pub fn asyncgen_first_iter(_rt: &mut Runtime, g: &Rc<Generator>) {
 /// loop is running, it takes the frame and closes the generator as a task
 /// (`call_soon(loop.create_task, agen.aclose())`, CPython's finalizer hook); otherwise
 /// the frame is handed back for the ordinary finalization.
-pub fn asyncgen_dropped(frame: Box<crate::eval::frame::Frame>, qualname: Rc<crate::runtime::str::PyStr>) -> Option<Box<crate::eval::frame::Frame>> {
+pub fn asyncgen_dropped(frame: crate::eval::frame::FrameBox, qualname: Rc<crate::runtime::str::PyStr>) -> Option<crate::eval::frame::FrameBox> {
     match event_loop::running() {
         Some(lp) => {
             match lp.ready.try_borrow_mut() {

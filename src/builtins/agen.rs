@@ -2,7 +2,7 @@
 //! `aclose`, which drive the generator's frame and turn its `yield`s into results.
 
 use super::{add_method, raise};
-use crate::eval::frame::{Activation, Frame, ReturnMode};
+use crate::eval::frame::{Activation, Frame, FrameBox, ReturnMode};
 use crate::eval::suspend::{resume_frame, Resume, ResumeErr};
 use crate::eval::machine::{Act, Outcome};
 use crate::eval::native::{Args, Ret};
@@ -110,7 +110,7 @@ fn mode_of(op: &AgOp) -> AgMode {
 /// result known right away.
 pub enum AwStart {
     /// Run this frame.
-    Frame(Box<Frame>),
+    Frame(FrameBox),
     /// Finished with this value.
     Value(Value),
     /// Raise.

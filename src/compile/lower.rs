@@ -61,6 +61,7 @@ pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<Sour
         doc: if interactive { None } else { docstring(&module.body) },
         simple_call: false,
         plain_return: false,
+        hints: Default::default(),
     })
 }
 
@@ -365,6 +366,7 @@ impl<'t> Ctx<'t> {
             doc,
             simple_call,
             plain_return,
+            hints: Default::default(),
         })
     }
 

@@ -2,7 +2,7 @@
 //! errors, and turning a callee into a new frame, a value, or a native task.
 
 use super::expr::{eval, Ev};
-use super::frame::{Activation, Frame, ReturnMode};
+use super::frame::{Activation, Frame, FrameBox, ReturnMode};
 use super::ir::*;
 use super::machine::Act;
 use super::native::{Args, Ret};
@@ -87,7 +87,7 @@ fn not_callable(rt: &Runtime, v: &Value) -> Prep {
 }
 
 /// Wrap a prepared frame into a generator, coroutine or async generator object.
-pub fn make_generator(func: &Function, kind: FuncKind, fr: Box<Frame>) -> Value {
+pub fn make_generator(func: &Function, kind: FuncKind, fr: FrameBox) -> Value {
     let gk = match kind {
         FuncKind::Generator => GenKind::Generator,
         FuncKind::Coroutine => GenKind::Coroutine,
@@ -101,7 +101,7 @@ pub fn make_generator(func: &Function, kind: FuncKind, fr: Box<Frame>) -> Value 
 }
 
 /// A new frame for `func` with its arguments bound, cells made and body scheduled.
-pub fn function_frame(rt: &mut Runtime, func: &Rc<Function>, args: &[Value], kwnames: &[Rc<PyStr>]) -> Result<Box<Frame>, Exc> {
+pub fn function_frame(rt: &mut Runtime, func: &Rc<Function>, args: &[Value], kwnames: &[Rc<PyStr>]) -> Result<FrameBox, Exc> {
     let code = func.code;
     let mut fr = if code.func_kind == FuncKind::Plain {
         rt.new_frame(code, func.globals.clone())

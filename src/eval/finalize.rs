@@ -2,7 +2,7 @@
 //! (which may not run script code) and closed by the driver at the next safe point, so
 //! `finally` blocks run when the last reference went away, as in CPython.
 
-use super::frame::Frame;
+use super::frame::{Frame, FrameBox};
 use crate::runtime::generator::{GenKind, GenState, Generator};
 use crate::runtime::str::PyStr;
 use crate::runtime::Runtime;
@@ -12,13 +12,13 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 thread_local! {
-    static QUEUE: RefCell<VecDeque<(Box<Frame>, GenKind, Rc<PyStr>)>> = const { RefCell::new(VecDeque::new()) };
+    static QUEUE: RefCell<VecDeque<(FrameBox, GenKind, Rc<PyStr>)>> = const { RefCell::new(VecDeque::new()) };
     static PENDING: Cell<bool> = const { Cell::new(false) };
     static RUNNING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Queue the frame of a suspended generator that was just dropped.
-pub fn queue_orphan(frame: Box<Frame>, kind: GenKind, qualname: Rc<PyStr>) {
+pub fn queue_orphan(frame: FrameBox, kind: GenKind, qualname: Rc<PyStr>) {
     // A frame with nothing left that could run code needs no closing.
     QUEUE.with(|q| q.borrow_mut().push_back((frame, kind, qualname)));
     PENDING.with(|p| p.set(true));

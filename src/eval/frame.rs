@@ -10,6 +10,8 @@ use crate::runtime::generator::Generator;
 use crate::runtime::value::Value;
 use std::rc::Rc;
 
+pub use super::framebuf::{FrameBox, FrameVec, Hints};
+
 /// How a finished (or yielding) frame hands its result to the frame below it.
 #[derive(Clone)]
 pub enum ReturnMode {
@@ -144,24 +146,29 @@ impl<'a, T> IntoIterator for &'a LazyVec<T> {
     }
 }
 
-/// A script frame: locals, cells, a value stack and a work stack.
+/// A script frame: locals, cells, a value stack and a work stack. It lives in a
+/// [`FrameBox`]: one allocation holding this header and, after it, the first buffers of
+/// `locals`, `stack` and `work` (see [`FrameVec`]).
 pub struct Frame {
     /// The code being run.
     pub code: &'static Code,
     /// Fast local slots (`None` while unbound).
-    pub locals: Vec<Option<Value>>,
+    pub locals: FrameVec<Option<Value>>,
     /// Cells: the code's own cells, then the closure's.
     pub cells: LazyVec<Rc<CellObj>>,
     /// Intermediate values.
-    pub stack: Vec<Value>,
+    pub stack: FrameVec<Value>,
     /// Pending work; the top is next.
-    pub work: Vec<Step>,
+    pub work: FrameVec<Step>,
     /// The module namespace.
     pub globals: Rc<Dict>,
     /// The class namespace, for class bodies.
     pub ns: Option<Rc<Dict>>,
     /// The current line (for tracebacks and `f_lineno`).
     pub line: u32,
+    /// Size of the rest of this frame's allocation after the header, in 8-byte words
+    /// (its layout on free).
+    pub(super) tail: u16,
     /// What to do with the result.
     pub mode: ReturnMode,
     /// The generator that owns this frame, while it runs.
@@ -202,7 +209,7 @@ impl<T: Task + 'static> TaskFrame<T> {
 /// An entry of the running stack.
 pub enum Activation {
     /// A script frame.
-    Script(Box<Frame>),
+    Script(FrameBox),
     /// A native task.
     Task(Box<TaskFrame>),
 }
@@ -227,36 +234,33 @@ impl Frame {
     }
 
     /// A fresh frame for `code` with unbound locals.
-    pub fn new(code: &'static Code, globals: Rc<Dict>) -> Box<Frame> {
-        Frame::with_capacity(code, globals, 8, 8)
+    pub fn new(code: &'static Code, globals: Rc<Dict>) -> FrameBox {
+        let mut f = FrameBox::alloc(code, globals, 8, 8);
+        for _ in 0..code.nlocals() {
+            f.locals.push(None);
+        }
+        f
     }
 
-    fn with_capacity(code: &'static Code, globals: Rc<Dict>, stack: usize, work: usize) -> Box<Frame> {
-        Box::new(Frame {
-            code,
-            locals: vec![None; code.nlocals()],
-            cells: LazyVec::new(),
-            stack: Vec::with_capacity(stack),
-            work: Vec::with_capacity(work),
-            globals,
-            ns: None,
-            line: code.firstline,
-            mode: ReturnMode::Value,
-            owner: None,
-            pending: LazyVec::new(),
-            saved_handled: LazyVec::new(),
-            iter_done: false,
-            started: false,
-            handled_base: 0,
-            throw: None,
-        })
+    /// A fresh frame for a generator, coroutine or async generator, with unbound
+    /// locals: it may stay parked for a long time, so its value and work stacks start
+    /// as small as its code's earlier frames needed ([`Hints`]), all in one allocation.
+    pub fn new_parked(code: &'static Code, globals: Rc<Dict>) -> FrameBox {
+        let (stack, work) = code.hints.get();
+        let mut f = FrameBox::alloc(code, globals, stack, work);
+        for _ in 0..code.nlocals() {
+            f.locals.push(None);
+        }
+        f
     }
 
-    /// A fresh frame for a generator, coroutine or async generator: it may stay parked
-    /// for a long time, so its value stack starts empty (no allocation until the first
-    /// push) and its work stack small, instead of a pooled frame's grown buffers.
-    pub fn new_parked(code: &'static Code, globals: Rc<Dict>) -> Box<Frame> {
-        Frame::with_capacity(code, globals, 0, 4)
+    /// A frame is freed: if its stacks outgrew the room its allocation had, the next
+    /// generator frames of its code get more.
+    #[inline]
+    pub fn learn_depths(&self) {
+        if (self.stack.spilled() || self.work.spilled()) && self.code.func_kind != crate::syntax::ast::FuncKind::Plain {
+            self.code.hints.learn(self.stack.capacity(), self.work.capacity());
+        }
     }
 
     /// Push a value.
@@ -265,14 +269,9 @@ impl Frame {
         self.stack.push(v);
     }
 
-    /// Push the value sent into a resumed generator frame. A parked frame's value stack
-    /// usually starts empty (no allocation): give it room for two values rather than
-    /// `Vec`'s first four, which a frame parked again keeps.
+    /// Push the value sent into a resumed generator frame.
     #[inline]
     pub fn push_sent(&mut self, v: Value) {
-        if self.stack.capacity() == 0 {
-            self.stack.reserve_exact(2);
-        }
         self.stack.push(v);
     }
 

@@ -79,6 +79,9 @@ pub struct Code {
     /// `return` has no `finally` block, `__exit__` call or handled exception to run
     /// or restore on its way out: it just ends the frame.
     pub plain_return: bool,
+    /// Value-stack and work-stack room for new generator frames of this code, learnt
+    /// from earlier ones (`eval::framebuf::Hints`).
+    pub hints: super::framebuf::Hints,
 }
 
 impl Code {

@@ -5,7 +5,7 @@
 //! cases (`sorted(key=)`, `sum(genexpr)`, `map`...) run as native tasks on the same
 //! stack (`eval::native::Task`); only the uncommon ones start a nested run of this loop.
 
-use super::frame::{Activation, Frame, ReturnMode, TaskFrame};
+use super::frame::{Activation, FrameBox, ReturnMode, TaskFrame};
 use super::native::{Input, TaskStep};
 use crate::runtime::class::Exc;
 use crate::runtime::generator::GenState;
@@ -528,7 +528,7 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
                 }
             } else {
                 // The traceback keeps the frame's values alive, as in CPython.
-                let keep: Vec<Value> = f.locals.drain(..).flatten().collect();
+                let keep: Vec<Value> = f.locals.split_off(0).into_iter().flatten().collect();
                 if !keep.is_empty() {
                     if let Some(entry) = e.exc_data_mut().traceback.last_mut() {
                         entry.keep = keep;
@@ -608,7 +608,7 @@ fn nested_result(rt: &mut Runtime, mode: ReturnMode, out: Outcome) -> Result<Val
 }
 
 /// Run a module-level frame to completion.
-pub fn run_frame(rt: &mut Runtime, mut f: Box<Frame>) -> Result<Value, Exc> {
+pub fn run_frame(rt: &mut Runtime, mut f: FrameBox) -> Result<Value, Exc> {
     f.mode = ReturnMode::Base;
     match run(rt, Activation::Script(f)) {
         Outcome::Return(v) => Ok(v),

@@ -7,6 +7,7 @@ pub mod exec;
 pub mod expr;
 pub mod finalize;
 pub mod frame;
+pub mod framebuf;
 pub mod suspend;
 pub mod ir;
 pub mod iterate;

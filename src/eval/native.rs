@@ -2,7 +2,7 @@
 //! functions receive arguments and return results, and native tasks (built-ins that
 //! must call back into script code without recursing in Rust).
 
-use crate::eval::frame::{Frame, ReturnMode, TaskFrame};
+use crate::eval::frame::{FrameBox, ReturnMode, TaskFrame};
 use crate::runtime::class::Exc;
 use crate::runtime::str::PyStr;
 use crate::runtime::value::Value;
@@ -51,7 +51,7 @@ pub enum Ret {
     /// An exception to raise.
     Raise(Exc),
     /// A script frame to run; its result is the call's result.
-    Frame(Box<Frame>),
+    Frame(FrameBox),
     /// A native task to run; its result is the call's result (see [`Ret::task`]).
     Task(Box<TaskFrame>),
 }

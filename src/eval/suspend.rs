@@ -3,7 +3,7 @@
 //! out through every delegating frame and sent values back in.
 
 use super::expr::{eval, Ev};
-use super::frame::{Activation, Frame, ReturnMode};
+use super::frame::{Activation, Frame, FrameBox, ReturnMode};
 use super::ir::*;
 use super::machine::{Act, Outcome};
 use super::step::Step;
@@ -41,7 +41,7 @@ fn kind_word(g: &Generator) -> &'static str {
 
 /// Take a generator's frame and prepare it to run, in `mode`.
 #[inline]
-pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<Box<Frame>, ResumeErr> {
+pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
     // The common case first: a suspended generator, no tracer.
     if g.state.get() == GenState::Suspended && rt.trace.is_none() {
         if let Some(mut fr) = g.frame.borrow_mut().take() {
@@ -60,7 +60,7 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
 }
 
 #[inline(never)]
-fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<Box<Frame>, ResumeErr> {
+fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
     match g.state.get() {
         GenState::Running => {
             return Err(ResumeErr::Raise(rt.value_error(format!("{} already executing", kind_word(g)))));
@@ -141,7 +141,7 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
 /// being thrown into) on a suspended generator at `f.stack[at]`, and the recursion
 /// limit allows one more frame, take that generator's frame, set to run for `f`.
 #[inline(always)]
-fn take_delegate(rt: &Runtime, f: &mut Frame, at: usize) -> Option<Box<Frame>> {
+fn take_delegate(rt: &Runtime, f: &mut Frame, at: usize) -> Option<FrameBox> {
     if !matches!(f.work.last(), Some(Step::Delegate)) || f.iter_done || f.throw.is_some() {
         return None;
     }

@@ -2,7 +2,7 @@
 //! they park while suspended.
 
 use super::str::PyStr;
-use crate::eval::frame::Frame;
+use crate::eval::frame::FrameBox;
 use crate::eval::ir::Code;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -38,7 +38,7 @@ pub struct Generator {
     /// Its state.
     pub state: Cell<GenState>,
     /// The parked frame (present while created or suspended).
-    pub frame: RefCell<Option<Box<Frame>>>,
+    pub frame: RefCell<Option<FrameBox>>,
     /// The function's code.
     pub code: &'static Code,
     /// `__name__` and `__qualname__` when they differ from the code's (a renamed
@@ -56,7 +56,7 @@ pub struct Generator {
 
 impl Generator {
     /// A new, not yet started generator around a prepared frame.
-    pub fn new(kind: GenKind, code: &'static Code, frame: Box<Frame>, name: Rc<PyStr>, qualname: Rc<PyStr>) -> Generator {
+    pub fn new(kind: GenKind, code: &'static Code, frame: FrameBox, name: Rc<PyStr>, qualname: Rc<PyStr>) -> Generator {
         Generator {
             kind,
             state: Cell::new(GenState::Created),

@@ -25,7 +25,7 @@ pub mod tuple;
 pub mod types;
 pub mod value;
 
-use crate::eval::frame::Frame;
+use crate::eval::frame::{Frame, FrameBox};
 use class::{Class, Exc};
 use dict::Dict;
 use std::cell::RefCell;
@@ -107,7 +107,7 @@ pub struct Runtime {
     /// Imported modules by name.
     pub modules: HashMap<String, Value>,
     /// Recycled frames.
-    pub frame_pool: Vec<Box<Frame>>,
+    pub frame_pool: Vec<FrameBox>,
     /// Depth of nested `repr`/`==` on containers (for `RecursionError`).
     pub repr_depth: usize,
     /// Objects whose repr is in progress (for `[...]` on recursive containers).
@@ -217,7 +217,7 @@ impl Runtime {
     }
 
     /// Take a frame from the pool (or allocate one) for `code`.
-    pub fn new_frame(&mut self, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> Box<Frame> {
+    pub fn new_frame(&mut self, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> FrameBox {
         match self.frame_pool.pop() {
             Some(f) => {
                 let mut f = reuse_frame(f, code, globals);
@@ -232,20 +232,16 @@ impl Runtime {
 
     /// A frame from the pool with no locals yet (the caller fills them).
     #[inline]
-    pub fn new_frame_empty(&mut self, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> Box<Frame> {
+    pub fn new_frame_empty(&mut self, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> FrameBox {
         match self.frame_pool.pop() {
             Some(f) => reuse_frame(f, code, globals),
-            None => {
-                let mut f = Frame::new(code, globals);
-                f.locals.clear();
-                f
-            }
+            None => FrameBox::alloc(code, globals, 8, 8),
         }
     }
 
     /// Give a finished frame back to the pool.
     #[inline]
-    pub fn recycle(&mut self, mut f: Box<Frame>) {
+    pub fn recycle(&mut self, mut f: FrameBox) {
         if self.frame_pool.len() < 64 {
             f.locals.clear();
             if !f.cells.is_empty() {
@@ -286,7 +282,7 @@ impl Runtime {
 /// A pooled frame set up for `code` (its locals still empty; the stacks were cleared
 /// when it was recycled).
 #[inline(always)]
-fn reuse_frame(mut f: Box<Frame>, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> Box<Frame> {
+fn reuse_frame(mut f: FrameBox, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> FrameBox {
     f.code = code;
     f.globals = globals;
     f.line = code.firstline;
