@@ -165,8 +165,14 @@ pub fn stop_iteration(rt: &Runtime, v: Value) -> Exc {
     rt.new_exc(&rt.types.stop_iteration, args)
 }
 
-/// PEP 479: a StopIteration escaping a generator becomes a RuntimeError.
+/// PEP 479: a StopIteration escaping a generator becomes a RuntimeError. Not for a
+/// REPL input without `await`: its plain code runs as a task's coroutine only so that
+/// `create_task` works; `python3 -m asyncio` runs it as a plain function, so the
+/// StopIteration itself is reported.
 pub fn convert_stop(rt: &mut Runtime, g: &Generator, e: Exc) -> Exc {
+    if g.code.func_kind == crate::syntax::ast::FuncKind::Plain {
+        return e;
+    }
     let stop_async = ops::exc_matches(&e, &rt.types.stop_async_iteration);
     let msg = if ops::exc_matches(&e, &rt.types.stop_iteration) {
         format!("{} raised StopIteration", kind_word(g))
