@@ -5,8 +5,7 @@
 //! `StopIteration` escaping it is reported as itself; an input with `await` is a
 //! coroutine, where PEP 479 turns it into a `RuntimeError`, as in any coroutine.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 /// The lines of a traceback that name an exception (not the header, the entries or
 /// the chaining sentences).
@@ -22,15 +21,7 @@ fn stop_iteration_escaping_inputs() {
     let input = "def g():\n    x = yield 1\n\nit = g(); next(it)\nit.send(5)\nraise StopIteration(3)\n\
                  def h():\n    yield next(iter([]))\n\nnext(h())\nimport asyncio\n\
                  await asyncio.sleep(0); raise StopIteration\n1+1\n";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coro"))
-        .arg("repl")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_repl(input);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n2\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(

@@ -4,6 +4,8 @@
 //! that seed replays the bug), and `--trace=json` (well-formed trace events).
 
 use std::process::{Command, Output, Stdio};
+
+mod common;
 use std::time::{Duration, Instant};
 
 fn coro(args: &[&str]) -> Output {
@@ -113,17 +115,7 @@ fn trace_is_off_by_default() {
 }
 
 fn repl(input: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coro"))
-        .arg("repl")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run coro repl");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&common::run_repl(input).stdout).into_owned()
 }
 
 #[test]

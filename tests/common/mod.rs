@@ -2,6 +2,7 @@
 
 /// Replace `0x` followed by hex digits with `0xADDR`: a default repr's address is the
 /// one difference from CPython's output the golden files tolerate.
+#[allow(dead_code)] // not every test file that includes this module compares output
 pub fn normalise(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let b = s.as_bytes();
@@ -23,4 +24,20 @@ pub fn normalise(s: &str) -> String {
         i += c.len_utf8();
     }
     out
+}
+
+/// Pipe `input` into `coro repl` and wait for it: its exit status, stdout and stderr.
+#[allow(dead_code)] // not every test file that includes this module runs the REPL
+pub fn run_repl(input: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coro"))
+        .arg("repl")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run coro repl");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
