@@ -179,7 +179,7 @@ impl Loop {
     /// The loop as a script value.
     pub fn val(&self) -> Value {
         match self.me.upgrade() {
-            Some(r) => Value::Obj(r),
+            Some(r) => Value::Obj(r.into()),
             None => Value::None,
         }
     }
@@ -491,7 +491,7 @@ fn m_call_soon(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_callback(rt, cb, "call_soon") {
         return raise(e);
     }
-    Ret::Val(Value::Obj(lp.call_soon(cb.clone(), a.pos[2..].to_vec())))
+    Ret::Val(Value::Obj(lp.call_soon(cb.clone(), a.pos[2..].to_vec()).into()))
 }
 
 fn to_f64(rt: &Runtime, v: &Value, what: &str) -> Result<f64, Exc> {
@@ -520,7 +520,7 @@ fn m_call_later(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = lp.check_closed(rt).and_then(|_| check_callback(rt, cb, "call_at")) {
         return raise(e);
     }
-    Ret::Val(Value::Obj(lp.call_at(now() + delay, cb.clone(), a.pos[3..].to_vec())))
+    Ret::Val(Value::Obj(lp.call_at(now() + delay, cb.clone(), a.pos[3..].to_vec()).into()))
 }
 
 fn m_call_at(rt: &mut Runtime, a: Args) -> Ret {
@@ -535,7 +535,7 @@ fn m_call_at(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = lp.check_closed(rt).and_then(|_| check_callback(rt, cb, "call_at")) {
         return raise(e);
     }
-    Ret::Val(Value::Obj(lp.call_at(when, cb.clone(), a.pos[3..].to_vec())))
+    Ret::Val(Value::Obj(lp.call_at(when, cb.clone(), a.pos[3..].to_vec()).into()))
 }
 
 fn m_create_future(rt: &mut Runtime, a: Args) -> Ret {

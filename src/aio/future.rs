@@ -131,7 +131,7 @@ impl Fut {
     /// The future as a script value.
     pub fn val(&self) -> Value {
         match self.me.upgrade() {
-            Some(r) => Value::Obj(r),
+            Some(r) => Value::Obj(r.into()),
             None => Value::None,
         }
     }

@@ -482,7 +482,7 @@ fn s_accept(rt: &mut Runtime, a: Args) -> Ret {
             let Some(lp) = s.lp.upgrade() else { return raise(rt.exc_msg(&rt.types.runtime_error, "Event loop is closed")) };
             let _ = stream.set_nodelay(true);
             match Sock::new(rt, &lp, Inner::Stream(stream), addr.is_ipv6()) {
-                Ok(c) => Ret::Val(Value::tuple(vec![Value::Obj(c), addr_tuple(&addr)])),
+                Ok(c) => Ret::Val(Value::tuple(vec![Value::Obj(c.into()), addr_tuple(&addr)])),
                 Err(e) => raise(e),
             }
         }
@@ -717,7 +717,7 @@ pub fn tcp_listen(rt: &mut Runtime, a: Args) -> Ret {
     };
     match TcpListener::bind(addr) {
         Ok(l) => match Sock::new(rt, &lp, Inner::Listener(l), addr.is_ipv6()) {
-            Ok(s) => Ret::Val(Value::Obj(s)),
+            Ok(s) => Ret::Val(Value::Obj(s.into())),
             Err(e) => raise(e),
         },
         Err(e) => {
@@ -747,7 +747,7 @@ pub fn tcp_connect(rt: &mut Runtime, a: Args) -> Ret {
         Ok(s) => {
             let _ = s.set_nodelay(true);
             match Sock::new(rt, &lp, Inner::Stream(s), addr.is_ipv6()) {
-                Ok(s) => Ret::Val(Value::Obj(s)),
+                Ok(s) => Ret::Val(Value::Obj(s.into())),
                 Err(e) => raise(e),
             }
         }
@@ -814,7 +814,7 @@ fn add_handler(rt: &mut Runtime, a: Args, read: bool) -> Ret {
         o.cancel();
     }
     io.update_hot(fd);
-    Ret::Val(Value::Obj(h))
+    Ret::Val(Value::Obj(h.into()))
 }
 
 fn remove_handler(rt: &mut Runtime, a: Args, read: bool) -> Ret {
@@ -912,7 +912,7 @@ impl Object for Buffer {
 
 /// `_new_buffer()`.
 pub fn new_buffer(_rt: &mut Runtime, _a: Args) -> Ret {
-    Ret::Val(Value::Obj(Rc::new(Buffer { data: RefCell::new(Vec::new()), head: Cell::new(0) })))
+    Ret::Val(Value::Obj(crate::runtime::objref::ObjRef::new(Buffer { data: RefCell::new(Vec::new()), head: Cell::new(0) })))
 }
 
 fn buf_this<'a>(rt: &Runtime, a: &Args<'a>) -> Result<&'a Buffer, Exc> {

@@ -193,7 +193,7 @@ pub fn aio_sleep(rt: &mut Runtime, a: Args) -> Ret {
         other => Err(format!("'<=' not supported between instances of '{}' and 'int'", crate::ops::type_name(rt, other))),
     };
     let result = a.pos.get(1).or(a.kw("result")).cloned().unwrap_or(Value::None);
-    Ret::Val(Value::Obj(Rc::new(Sleep {
+    Ret::Val(Value::Obj(crate::runtime::objref::ObjRef::new(Sleep {
         delay,
         result,
         phase: Cell::new(Phase::Created),
@@ -238,7 +238,7 @@ fn m_close(rt: &mut Runtime, a: Args) -> Ret {
 
 fn m_await(rt: &mut Runtime, a: Args) -> Ret {
     let _ = sleep_or_raise!(rt, a);
-    Ret::Val(Value::Obj(Rc::new(SleepWrapper(a.pos[0].clone()))))
+    Ret::Val(Value::Obj(crate::runtime::objref::ObjRef::new(SleepWrapper(a.pos[0].clone()))))
 }
 
 fn m_iter(_rt: &mut Runtime, a: Args) -> Ret {

@@ -30,7 +30,7 @@ impl Object for AgYield {
 
 /// Mark a value yielded by an async generator.
 pub fn wrap_yield(_rt: &mut Runtime, v: Value) -> Value {
-    Value::Obj(Rc::new(AgYield(v)))
+    Value::Obj(crate::runtime::objref::ObjRef::new(AgYield(v)))
 }
 
 /// The value inside a yield wrapper.
@@ -94,7 +94,7 @@ impl Object for AgAwait {
 
 fn new_await(g: &Rc<Generator>, op: AgOp) -> Value {
     let throwing = !matches!(op, AgOp::Send(_));
-    Value::Obj(Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(op)), done: Cell::new(false), throwing, mode: Cell::new(AgMode::Step) }))
+    Value::Obj(crate::runtime::objref::ObjRef::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(op)), done: Cell::new(false), throwing, mode: Cell::new(AgMode::Step) }))
 }
 
 /// The awaitable for `__anext__()`.

@@ -734,7 +734,7 @@ pub fn install(rt: &mut Runtime) {
         add_method(&b, name, *f);
     }
     let fh = super::native("fromhex", super::codecs::fromhex);
-    b.dict.set_str(intern("fromhex"), Value::Obj(Rc::new(ClassMethod(fh))));
+    b.dict.set_str(intern("fromhex"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassMethod(fh))));
     let mt = super::native("maketrans", maketrans);
-    b.dict.set_str(intern("maketrans"), Value::Obj(Rc::new(StaticMethod(mt))));
+    b.dict.set_str(intern("maketrans"), Value::Obj(crate::runtime::objref::ObjRef::new(StaticMethod(mt))));
 }

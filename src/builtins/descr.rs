@@ -67,7 +67,7 @@ impl Object for MethodDescr {
 
 /// Wrap a built-in method found on class `owner` for access through a class.
 pub fn method_descr(owner: &Rc<Class>, name: &'static str, func: NativeImpl) -> Value {
-    Value::Obj(Rc::new(MethodDescr { class: owner.clone(), name, func }))
+    Value::Obj(crate::runtime::objref::ObjRef::new(MethodDescr { class: owner.clone(), name, func }))
 }
 
 /// The receiver a built-in method of `cls` works on: the value itself, or the
@@ -185,7 +185,7 @@ pub fn class_getitem(_rt: &mut Runtime, a: Args) -> Ret {
         Value::Tuple(t) => t.items().to_vec(),
         v => vec![v.clone()],
     };
-    Ret::Val(Value::Obj(Rc::new(GenericAlias { origin: origin.clone(), args })))
+    Ret::Val(Value::Obj(crate::runtime::objref::ObjRef::new(GenericAlias { origin: origin.clone(), args })))
 }
 
 /// Call a generic alias: call its origin.

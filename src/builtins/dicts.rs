@@ -346,5 +346,5 @@ pub fn install(rt: &mut Runtime) {
     add_method(&d, "copy", copy);
     add_method(&d, "clear", clear);
     let fk = super::native("fromkeys", fromkeys);
-    d.dict.set_str(crate::runtime::intern::intern("fromkeys"), Value::Obj(Rc::new(crate::runtime::descr::ClassMethod(fk))));
+    d.dict.set_str(crate::runtime::intern::intern("fromkeys"), Value::Obj(crate::runtime::objref::ObjRef::new(crate::runtime::descr::ClassMethod(fk))));
 }

@@ -104,7 +104,7 @@ impl Object for DictView {
         Some(self.has(rt, item))
     }
     fn get_attr(&self, _rt: &mut Runtime, name: &PyStr, _this: &Value) -> Option<Value> {
-        (name.as_str() == "mapping").then(|| Value::Obj(Rc::new(MappingProxy(self.dict.clone(), None))))
+        (name.as_str() == "mapping").then(|| Value::Obj(crate::runtime::objref::ObjRef::new(MappingProxy(self.dict.clone(), None))))
     }
 }
 

@@ -39,7 +39,7 @@ impl Object for Traceback {
             "tb_frame" => Some(Value::None),
             "tb_next" => Some(match self.index {
                 0 => Value::None,
-                i => Value::Obj(Rc::new(Traceback { exc: self.exc.clone(), index: i - 1 })),
+                i => Value::Obj(crate::runtime::objref::ObjRef::new(Traceback { exc: self.exc.clone(), index: i - 1 })),
             }),
             _ => None,
         }
@@ -173,7 +173,7 @@ pub fn exc_attr(rt: &mut Runtime, e: &Rc<Instance>, name: &str) -> Option<Value>
         "__suppress_context__" => Value::Bool(d.suppress_context),
         "__traceback__" => match d.traceback.len() {
             0 => Value::None,
-            n => Value::Obj(Rc::new(Traceback { exc: e.clone(), index: n - 1 })),
+            n => Value::Obj(crate::runtime::objref::ObjRef::new(Traceback { exc: e.clone(), index: n - 1 })),
         },
         "__notes__" => match &d.extra {
             Some(v) => v.clone(),

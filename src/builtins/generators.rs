@@ -175,7 +175,7 @@ fn await_method(_rt: &mut Runtime, a: Args) -> Ret {
     match this(&a) {
         Some(g) => {
             g.awaited.set(true);
-            Ret::Val(Value::Obj(Rc::new(CoroWrapper(g))))
+            Ret::Val(Value::Obj(crate::runtime::objref::ObjRef::new(CoroWrapper(g))))
         }
         None => Ret::Val(Value::None),
     }
@@ -242,7 +242,7 @@ pub fn frame_attr_of(frame: &crate::eval::frame::Frame, name: &PyStr) -> Option<
 
 /// A new `gi_frame` view of `g`.
 pub fn frame_view(g: &Rc<Generator>) -> Value {
-    Value::Obj(Rc::new(FrameView(g.clone())))
+    Value::Obj(crate::runtime::objref::ObjRef::new(FrameView(g.clone())))
 }
 
 /// A view of a code object (`gi_code`, `f_code`).
@@ -280,7 +280,7 @@ thread_local! {
 /// The (shared) code object value for a code.
 pub fn code_value(code: &'static Code) -> Value {
     let key = code as *const Code as usize;
-    CODES.with(|c| c.borrow_mut().entry(key).or_insert_with(|| Value::Obj(Rc::new(CodeView(code)))).clone())
+    CODES.with(|c| c.borrow_mut().entry(key).or_insert_with(|| Value::Obj(crate::runtime::objref::ObjRef::new(CodeView(code)))).clone())
 }
 
 /// Attributes of generators, coroutines and async generators.

@@ -27,7 +27,7 @@ pub fn main_globals() -> Rc<Dict> {
 /// A module value with this name and namespace.
 pub fn make_module(name: &str, dict: Rc<Dict>) -> Value {
     dict.set_str(intern("__name__"), Value::str(name));
-    Value::Obj(Rc::new(Module { name: intern(name), dict }))
+    Value::Obj(crate::runtime::objref::ObjRef::new(Module { name: intern(name), dict }))
 }
 
 /// `import name`.

@@ -4,7 +4,6 @@
 use super::{add_method, check_method, raise, ret};
 use crate::runtime::descr::ClassMethod;
 use crate::runtime::intern::intern;
-use std::rc::Rc;
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, Fail, PyResult};
 use crate::runtime::value::Value;
@@ -655,14 +654,14 @@ pub fn install(rt: &mut Runtime) {
     add_method(&i, "to_bytes", int_to_bytes);
     add_method(&i, "as_integer_ratio", int_as_integer_ratio);
     let fb = super::native("from_bytes", int_from_bytes);
-    i.dict.set_str(intern("from_bytes"), Value::Obj(Rc::new(ClassMethod(fb))));
+    i.dict.set_str(intern("from_bytes"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassMethod(fb))));
     let f = rt.types.float.clone();
     add_method(&f, "is_integer", float_is_integer);
     add_method(&f, "as_integer_ratio", float_as_integer_ratio);
     add_method(&f, "conjugate", int_conjugate);
     add_method(&f, "hex", float_hex);
     let gf = super::native("__getformat__", float_getformat);
-    f.dict.set_str(intern("__getformat__"), Value::Obj(Rc::new(ClassMethod(gf))));
+    f.dict.set_str(intern("__getformat__"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassMethod(gf))));
     let fh = super::native("fromhex", float_fromhex);
-    f.dict.set_str(intern("fromhex"), Value::Obj(Rc::new(ClassMethod(fh))));
+    f.dict.set_str(intern("fromhex"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassMethod(fh))));
 }

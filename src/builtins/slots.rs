@@ -525,7 +525,7 @@ pub fn install(rt: &mut Runtime) {
     unhashable(&t.slice);
     let cgi = super::native("__class_getitem__", super::descr::class_getitem);
     for cls in [&t.list, &t.dict, &t.set, &t.frozenset, &t.tuple, &t.type_] {
-        cls.dict.set_str(intern("__class_getitem__"), Value::Obj(Rc::new(crate::runtime::descr::ClassMethod(cgi.clone()))));
+        cls.dict.set_str(intern("__class_getitem__"), Value::Obj(crate::runtime::objref::ObjRef::new(crate::runtime::descr::ClassMethod(cgi.clone()))));
     }
     for cls in [&t.str, &t.bytes, &t.tuple] {
         add_method(cls, "__getnewargs__", getnewargs);

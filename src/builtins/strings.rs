@@ -731,5 +731,5 @@ pub fn install(rt: &mut Runtime) {
         add_method(&s, name, f);
     }
     let mt = super::native("maketrans", maketrans);
-    s.dict.set_str(crate::runtime::intern::intern("maketrans"), Value::Obj(Rc::new(crate::runtime::descr::StaticMethod(mt))));
+    s.dict.set_str(crate::runtime::intern::intern("maketrans"), Value::Obj(crate::runtime::objref::ObjRef::new(crate::runtime::descr::StaticMethod(mt))));
 }

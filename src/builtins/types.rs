@@ -640,21 +640,21 @@ pub fn install(rt: &mut Runtime) {
     add_method(&o, "__dir__", object_dir);
     add_method(&o, "__sizeof__", object_sizeof);
     let sch = super::native("__subclasshook__", object_subclasshook);
-    o.dict.set_str(intern("__subclasshook__"), Value::Obj(Rc::new(ClassMethod(sch))));
+    o.dict.set_str(intern("__subclasshook__"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassMethod(sch))));
     add_method(&o, "__hash__", object_hash);
     add_method(&o, "__setattr__", object_setattr);
     add_method(&o, "__getattribute__", object_getattribute);
     add_method(&o, "__delattr__", object_delattr);
     add_method(&o, "__format__", object_format);
     let new = super::native("__new__", object_new);
-    o.dict.set_str(intern("__new__"), Value::Obj(Rc::new(StaticMethod(new))));
+    o.dict.set_str(intern("__new__"), Value::Obj(crate::runtime::objref::ObjRef::new(StaticMethod(new))));
     let isc = super::native("__init_subclass__", object_init_subclass);
-    o.dict.set_str(intern("__init_subclass__"), Value::Obj(Rc::new(ClassMethod(isc))));
+    o.dict.set_str(intern("__init_subclass__"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassMethod(isc))));
     add_method(&rt.types.list.clone(), "__init__", list_init);
     add_method(&rt.types.dict.clone(), "__init__", dict_init);
     let bnew = super::native("__new__", builtin_new);
     for cls in [rt.types.int.clone(), rt.types.str.clone(), rt.types.float.clone(), rt.types.tuple.clone()] {
-        cls.dict.set_str(intern("__new__"), Value::Obj(Rc::new(StaticMethod(bnew.clone()))));
+        cls.dict.set_str(intern("__new__"), Value::Obj(crate::runtime::objref::ObjRef::new(StaticMethod(bnew.clone()))));
     }
     let p = rt.types.property.clone();
     add_method(&p, "getter", prop_getter);

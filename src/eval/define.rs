@@ -187,7 +187,7 @@ pub fn class_def(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
     }
     body.cells.extend(closure(f, &def.closure).iter().cloned());
     if let Some(idx) = def.class_cell {
-        ns.set_str(intern("__classcell__"), Value::Obj(Rc::new(ClassCell(body.cells[idx as usize].clone()))));
+        ns.set_str(intern("__classcell__"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassCell(body.cells[idx as usize].clone()))));
     }
     body.ns = Some(ns);
     body.mode = ReturnMode::Value;

@@ -290,7 +290,7 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
         "__mro__" => Value::tuple(cls.full_mro().into_iter().map(Value::Class).collect()),
         "__bases__" => Value::tuple(cls.bases.borrow().iter().cloned().map(Value::Class).collect()),
         "__base__" => cls.bases.borrow().first().cloned().map(Value::Class).unwrap_or(Value::None),
-        "__dict__" => Value::Obj(Rc::new(crate::builtins::dictviews::MappingProxy(cls.dict.clone(), Some(cls.clone())))),
+        "__dict__" => Value::Obj(crate::runtime::objref::ObjRef::new(crate::builtins::dictviews::MappingProxy(cls.dict.clone(), Some(cls.clone())))),
         "__doc__" => Value::None,
         "__class__" => Value::Class(rt.types.type_.clone()),
         "mro" => return Ok(crate::runtime::gc::new_native(NativeFn {

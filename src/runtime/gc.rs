@@ -340,7 +340,7 @@ pub fn track_obj<T: Object>(o: &Rc<T>) {
 pub fn new_obj<T: Object>(o: T) -> Value {
     let r = Rc::new(o);
     track_obj(&r);
-    Value::Obj(r)
+    Value::Obj(r.into())
 }
 
 /// A new built-in function or method, registered if it is bound to a receiver that
@@ -382,7 +382,7 @@ pub(super) fn value_addr(v: &Value) -> Option<usize> {
         Value::Set(r) => addr(r),
         Value::Native(r) => addr(r),
         Value::Iter(r) => addr(r),
-        Value::Obj(r) => addr(r),
+        Value::Obj(r) => r.as_ptr() as usize,
         _ => return None,
     })
 }

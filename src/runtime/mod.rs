@@ -17,6 +17,7 @@ pub mod iter;
 pub mod list;
 pub mod mro;
 pub mod object;
+pub mod objref;
 pub mod percent;
 pub mod range;
 pub mod set;

@@ -10,7 +10,7 @@ use super::function::{BoundMethod, Function, NativeFn};
 use super::generator::Generator;
 use super::iter::IterObj;
 use super::list::List;
-use super::object::Object;
+use super::objref::ObjRef;
 use super::range::{RangeObj, SliceObj};
 use super::set::SetObj;
 use super::str::PyStr;
@@ -62,7 +62,7 @@ pub enum Value {
     /// A built-in iterator over a container or range.
     Iter(Rc<IterObj>),
     /// Any other built-in object (property, module, future, ...).
-    Obj(Rc<dyn Object>),
+    Obj(ObjRef),
     /// `NotImplemented`.
     NotImplemented,
     /// `...`.
@@ -180,7 +180,7 @@ impl Value {
             (Inst(a), Inst(b)) => Rc::ptr_eq(a, b),
             (Gen(a), Gen(b)) => Rc::ptr_eq(a, b),
             (Iter(a), Iter(b)) => Rc::ptr_eq(a, b),
-            (Obj(a), Obj(b)) => std::ptr::eq(Rc::as_ptr(a) as *const u8, Rc::as_ptr(b) as *const u8),
+            (Obj(a), Obj(b)) => ObjRef::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -214,7 +214,7 @@ impl Value {
             Inst(r) => p(r),
             Gen(r) => p(r),
             Iter(r) => p(r),
-            Obj(r) => p(r),
+            Obj(r) => r.as_ptr() as usize,
         }
     }
 
@@ -235,6 +235,11 @@ impl Value {
         }
     }
 }
+
+// Every payload is one word or less (the object handle is 12 bytes packed after the
+// tag), so a value is two words; `Option<Value>` uses a spare tag.
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
 
 impl From<bool> for Value {
     fn from(b: bool) -> Value {

@@ -1,0 +1,140 @@
+//! `ObjRef`: the 12-byte handle behind `Value::Obj`, so that `Value` is 16 bytes.
+//!
+//! An `Rc<dyn Object>` is a fat pointer (data pointer plus vtable pointer, 16 bytes),
+//! which made `Value` 24 bytes: every local, stack slot and container element paid
+//! 8 bytes for the one variant that needs a vtable. `ObjRef` keeps the same object in
+//! the same `Rc` allocation (so a typed `Rc<Fut>` held elsewhere and the value share
+//! one count), but stores the vtable pointer as a 32-bit offset from an anchor in
+//! this binary: vtables are static data of the one executable image, a few MB apart,
+//! so the offset always fits (checked when a handle is made). The struct is packed to
+//! 4-byte alignment, 12 bytes, and sits in `Value` right after its tag.
+
+use super::object::Object;
+use std::rc::Rc;
+
+/// A point in this binary's static data that vtable offsets are measured from.
+static ANCHOR: u8 = 0;
+
+/// A counted reference to a built-in object (`Rc<dyn Object>` in 12 bytes).
+#[repr(C, packed(4))]
+pub struct ObjRef {
+    /// The vtable's address minus `ANCHOR`'s.
+    vt: i32,
+    /// What `Rc::into_raw` gave: the object inside its `Rc` allocation.
+    ptr: std::ptr::NonNull<u8>,
+}
+
+#[inline(always)]
+fn anchor() -> isize {
+    &ANCHOR as *const u8 as isize
+}
+
+impl ObjRef {
+    /// A new object in its own `Rc`.
+    #[inline]
+    pub fn new<T: Object>(x: T) -> ObjRef {
+        ObjRef::from_rc(Rc::new(x))
+    }
+
+    /// A handle for an existing typed `Rc` (the count is taken over, not copied).
+    #[inline]
+    pub fn from_rc<T: Object>(r: Rc<T>) -> ObjRef {
+        let r: Rc<dyn Object> = r;
+        ObjRef::from_dyn(r)
+    }
+
+    /// A handle for an `Rc<dyn Object>` (the count is taken over, not copied).
+    #[inline]
+    pub fn from_dyn(r: Rc<dyn Object>) -> ObjRef {
+        let fat: *const dyn Object = Rc::into_raw(r);
+        // SAFETY: a `*const dyn Trait` is a (data pointer, vtable pointer) pair; the
+        // data half is checked against the thin cast below.
+        let [data, vt]: [usize; 2] = unsafe { std::mem::transmute(fat) };
+        debug_assert_eq!(data, fat as *const u8 as usize);
+        let off = vt as isize - anchor();
+        let vt = i32::try_from(off).expect("vtable outside the binary's static data");
+        // SAFETY: `Rc::into_raw` never gives null.
+        ObjRef { vt, ptr: unsafe { std::ptr::NonNull::new_unchecked(data as *mut u8) } }
+    }
+
+    /// The fat pointer this handle stands for.
+    #[inline(always)]
+    fn fat(&self) -> *const dyn Object {
+        let data = self.ptr.as_ptr() as usize;
+        let vt = (anchor() + self.vt as isize) as usize;
+        // SAFETY: the inverse of the split in `from_dyn`.
+        unsafe { std::mem::transmute::<[usize; 2], *const dyn Object>([data, vt]) }
+    }
+
+    /// A counted `Rc<dyn Object>` for the same object.
+    #[inline]
+    pub fn to_rc(&self) -> Rc<dyn Object> {
+        let p = self.fat();
+        // SAFETY: `p` came from `Rc::into_raw` and this handle holds one count.
+        unsafe {
+            Rc::increment_strong_count(p);
+            Rc::from_raw(p)
+        }
+    }
+
+    /// The object's address (identity).
+    #[inline(always)]
+    pub fn as_ptr(&self) -> *const u8 {
+        self.ptr.as_ptr()
+    }
+
+    /// Whether two handles refer to the same object.
+    #[inline]
+    pub fn ptr_eq(a: &ObjRef, b: &ObjRef) -> bool {
+        a.as_ptr() == b.as_ptr()
+    }
+
+    /// A typed counted reference, if the object is a `T`.
+    pub fn downcast_rc<T: Object>(&self) -> Option<Rc<T>> {
+        if !self.as_any().is::<T>() {
+            return None;
+        }
+        let p = self.as_ptr() as *const T;
+        // SAFETY: the object is a `T` living in an `Rc<T>` allocation (made by
+        // `from_rc::<T>`), and this handle holds one count.
+        unsafe {
+            Rc::increment_strong_count(p);
+            Some(Rc::from_raw(p))
+        }
+    }
+}
+
+impl std::ops::Deref for ObjRef {
+    type Target = dyn Object;
+    #[inline(always)]
+    fn deref(&self) -> &dyn Object {
+        // SAFETY: the handle keeps the object alive.
+        unsafe { &*self.fat() }
+    }
+}
+
+impl Clone for ObjRef {
+    #[inline]
+    fn clone(&self) -> ObjRef {
+        // SAFETY: `fat()` came from `Rc::into_raw` and the handle holds one count.
+        unsafe { Rc::increment_strong_count(self.fat()) };
+        ObjRef { vt: self.vt, ptr: self.ptr }
+    }
+}
+
+impl Drop for ObjRef {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: gives back the count this handle held.
+        unsafe { drop(Rc::from_raw(self.fat())) }
+    }
+}
+
+impl<T: Object> From<Rc<T>> for ObjRef {
+    #[inline]
+    fn from(r: Rc<T>) -> ObjRef {
+        ObjRef::from_rc(r)
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<ObjRef>() == 12);
