@@ -493,8 +493,9 @@ impl<'t> Ctx<'t> {
                         E::Starred(v) => self.target(v),
                         _ => self.target(i),
                     })
-                    .collect();
-                Target::Unpack(ts, star)
+                    .collect::<Box<[Target]>>();
+                let locals = star.is_none() && ts.iter().all(|t| matches!(t, Target::Local(_)));
+                Target::Unpack(ts, star, locals)
             }
             E::Starred(v) => self.target(v),
             // Validated by the parser; unreachable for valid trees.

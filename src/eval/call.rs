@@ -450,6 +450,13 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
 /// ([`call_cont`]), so nothing already evaluated is evaluated again.
 #[inline(never)]
 pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step) -> Ev {
+    if let ExprKind::Global(g) = &c.func.kind {
+        if c.method.is_none() && c.kwnames.is_empty() {
+            if let Some(fr) = global_frame(rt, f, g, c.args.len()) {
+                return fill_args(rt, f, e, c, then, fr, None, 0);
+            }
+        }
+    }
     let v = match super::expr::fast_value(rt, f, &c.func) {
         Ok(v) => v,
         Err(Fail::Raise(x)) => return Ev::Raise(x),
@@ -474,41 +481,11 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
             if func.code.simple_call && c.args.len() + s as usize == func.code.sig.args as usize {
                 // A plain function given exactly its positional parameters: the
                 // arguments are computed straight into the new frame's locals.
-                let code = func.code;
-                let mut fr = rt.new_frame_empty(code, func.globals.clone());
+                let mut fr = rt.frame_for(func.code, &func.globals);
                 if let Some(r) = recv {
                     fr.locals.push(Some(r));
                 }
-                for (i, a) in c.args.iter().enumerate() {
-                    match super::expr::fast_value(rt, f, a) {
-                        Ok(v) => fr.locals.push(Some(v)),
-                        Err(Fail::Raise(x)) => {
-                            rt.recycle(fr);
-                            return Ev::Raise(x);
-                        }
-                        Err(Fail::Slow) => {
-                            // Go on step by step from this argument, with the callee,
-                            // receiver and the arguments so far on the stack.
-                            f.push(callee);
-                            f.stack.extend(fr.locals.drain(..).flatten());
-                            rt.recycle(fr);
-                            f.work.push(then);
-                            return Ev::Pending(call_cont(rt, f, e, c, 2 + (((i as u32) << 1) | s)));
-                        }
-                    }
-                }
-                if let Err(x) = crate::limits::tick(rt) {
-                    rt.recycle(fr);
-                    return Ev::Raise(x);
-                }
-                while fr.locals.len() < code.nlocals() {
-                    fr.locals.push(None);
-                }
-                if !code.body.is_empty() {
-                    fr.work.push(Step::Block(&code.body, 0));
-                }
-                f.work.push(then);
-                return Ev::Pending(Act::Call(Activation::Script(fr)));
+                return fill_args(rt, f, e, c, then, fr, Some(callee), s);
             }
         }
     }
@@ -540,6 +517,85 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
     }
 }
 
+/// A frame for the call `g(...)` of a global `g` that holds a plain function taking
+/// exactly `nargs` positional parameters (else None), read from the module namespace
+/// by reference through the node's position cache: the function is not cloned.
+#[inline(always)]
+fn global_frame(rt: &mut Runtime, f: &Frame, g: &GlobalName, nargs: usize) -> Option<FrameBox> {
+    let t = f.globals.borrow();
+    let (ver, bver, pos) = g.cache.get();
+    if ver != t.version || bver != u32::MAX {
+        return None;
+    }
+    match &t.entry(pos).value {
+        Value::Func(func) if func.code.simple_call && nargs == func.code.sig.args as usize => {
+            Some(rt.frame_for(func.code, &func.globals))
+        }
+        _ => None,
+    }
+}
+
+/// Compute the arguments of a direct call to a simple function straight into the
+/// locals of its new frame `fr` (which holds the receiver already when `s` is 1) and
+/// return the call. `callee` is the function, or None when it is the global named by
+/// the call's callee node (read again only if an argument needs script code: then what
+/// was computed goes onto the value stack and the call goes on step by step).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn fill_args(
+    rt: &mut Runtime,
+    f: &mut Frame,
+    e: &'static Expr,
+    c: &'static CallX,
+    then: Step,
+    mut fr: FrameBox,
+    callee: Option<Value>,
+    s: u32,
+) -> Ev {
+    let code = fr.code;
+    for (i, a) in c.args.iter().enumerate() {
+        match super::expr::fast_value(rt, f, a) {
+            Ok(v) => fr.locals.push(Some(v)),
+            Err(Fail::Raise(x)) => {
+                rt.recycle(fr);
+                return Ev::Raise(x);
+            }
+            Err(Fail::Slow) => {
+                // Go on step by step from this argument, with the callee, receiver and
+                // the arguments so far on the stack.
+                let callee = match callee {
+                    Some(v) => v,
+                    None => match super::expr::fast_value(rt, f, &c.func) {
+                        Ok(v) => v,
+                        Err(x) => {
+                            rt.recycle(fr);
+                            return Ev::Raise(ops::expect_raise(x));
+                        }
+                    },
+                };
+                f.push(callee);
+                f.stack.extend(fr.locals.drain(..).flatten());
+                rt.recycle(fr);
+                f.work.push(then);
+                return Ev::Pending(call_cont(rt, f, e, c, 2 + (((i as u32) << 1) | s)));
+            }
+        }
+    }
+    drop(callee);
+    if let Err(x) = crate::limits::tick(rt) {
+        rt.recycle(fr);
+        return Ev::Raise(x);
+    }
+    while fr.locals.len() < code.nlocals() {
+        fr.locals.push(None);
+    }
+    if !code.body.is_empty() {
+        fr.work.push(Step::Block(&code.body, 0));
+    }
+    f.work.push(then);
+    Ev::Pending(Act::Call(Activation::Script(fr)))
+}
+
 /// Make the call whose callee is at `f.stack[base]`, above it the receiver (for a
 /// method) and the arguments: they are taken off the stack.
 #[inline(always)]
@@ -559,18 +615,18 @@ fn invoke(rt: &mut Runtime, f: &mut Frame, c: &'static CallX, base: usize) -> Pr
         let nargs = f.stack.len() - base - 1;
         let simple = match &f.stack[base] {
             Value::Func(func) if func.code.simple_call && nargs == func.code.sig.args as usize => {
-                Some((func.code, func.globals.clone(), None))
+                Some((rt.frame_for(func.code, &func.globals), None))
             }
             Value::Method(m) => match &m.func {
                 Value::Func(func) if func.code.simple_call && nargs + 1 == func.code.sig.args as usize => {
-                    Some((func.code, func.globals.clone(), Some(m.receiver.clone())))
+                    Some((rt.frame_for(func.code, &func.globals), Some(m.receiver.clone())))
                 }
                 _ => None,
             },
             _ => None,
         };
-        if let Some((code, globals, recv)) = simple {
-            let mut fr = rt.new_frame_empty(code, globals);
+        if let Some((mut fr, recv)) = simple {
+            let code = fr.code;
             if let Some(r) = recv {
                 fr.locals.push(Some(r));
             }

@@ -28,6 +28,10 @@ pub fn step(rt: &mut Runtime, f: &mut Frame) -> Act {
         Step::Eval(e) => expr::eval_step(rt, f, e),
         Step::EvalSlow(e) => expr::expand(rt, f, e),
         Step::Cont(e, st) => expr::cont(rt, f, e, st),
+        Step::Return => {
+            let v = f.pop();
+            unwind::ret(rt, f, v)
+        }
         Step::Store(t) => {
             let v = f.pop();
             store::store(rt, f, t, v)
@@ -107,7 +111,8 @@ fn enter_block(rt: &mut Runtime, f: &mut Frame, b: &'static Block) -> Act {
     block(rt, f, b, 0)
 }
 
-/// Start a statement.
+/// Start a statement. The commonest kinds are here; the others in [`exec_rare`], so
+/// this function's entry and exit stay small.
 pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     f.line = s.line;
     if let Err(e) = crate::limits::tick(rt) {
@@ -124,53 +129,26 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
-        StmtKind::AssignMany(_, e) => match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
-            Ev::Val(v) => {
-                f.push(v);
-                stmt_cont(rt, f, s, 1)
-            }
-            Ev::Pending(a) => a,
-            Ev::Raise(x) => Act::Raise(x),
-        },
         StmtKind::AugAssign(..) => store::augassign(rt, f, s, 0),
-        StmtKind::Del(ts) => {
-            for t in ts.iter().rev() {
-                f.work.push(Step::StoreCont(t, store::DEL));
-            }
-            Act::Next
-        }
         StmtKind::Pass => Act::Next,
         StmtKind::Break => unwind::resume(rt, f, Completion::Break),
         StmtKind::Continue => unwind::resume(rt, f, Completion::Continue),
         StmtKind::Return(None) => unwind::ret(rt, f, Value::None),
-        StmtKind::Return(Some(e)) => match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
+        StmtKind::Return(Some(e)) => match expr::eval(rt, f, e, Step::Return) {
             Ev::Val(v) => unwind::ret(rt, f, v),
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
-        StmtKind::Raise(..) => super::raise::raise_stmt(rt, f, s, 0),
-        StmtKind::Assert(test, _) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
-            Ev::Val(v) => {
-                f.push(v);
-                stmt_cont(rt, f, s, 1)
-            }
-            Ev::Pending(a) => a,
-            Ev::Raise(x) => Act::Raise(x),
-        },
         StmtKind::If(test, body, orelse) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
-            Ev::Val(Value::Bool(b)) => enter_block(rt, f, if b { body } else { orelse }),
-            Ev::Val(v) => match truthy_now(rt, f, &v, s, 2) {
-                Truth::Now(true) => {
-                    push_block(f, body);
-                    Act::Next
+            Ev::Val(v) => {
+                if let Value::Bool(b) = &v {
+                    let b = *b;
+                    // A bool owns nothing: no drop call on this path.
+                    std::mem::forget(v);
+                    return enter_block(rt, f, if b { body } else { orelse });
                 }
-                Truth::Now(false) => {
-                    push_block(f, orelse);
-                    Act::Next
-                }
-                Truth::Raise(x) => Act::Raise(x),
-                Truth::Later(a) => a,
-            },
+                if_value(rt, f, s, v)
+            }
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
@@ -197,7 +175,74 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
             push_block(f, &t.body);
             Act::Next
         }
+        StmtKind::CompAppend(slot, e, v) => {
+            if let Some(v) = v {
+                if e.fast && v.fast {
+                    if let Some(a) = comp_item_now(rt, f, *slot, e, v) {
+                        return a;
+                    }
+                }
+                f.work.push(Step::Stmt(s, 1));
+                f.work.push(Step::Eval(v));
+                f.work.push(Step::Eval(e));
+                return Act::Next;
+            }
+            match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
+                Ev::Val(v) => comp_append(rt, f, *slot, v, None),
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            }
+        }
+        StmtKind::Raise(..) => super::raise::raise_stmt(rt, f, s, 0),
         StmtKind::With(_) => super::with::start(rt, f, s, 0),
+        _ => exec_rare(rt, f, s),
+    }
+}
+
+/// An `if` whose test gave a value that is not a bool: its truth value, then the branch.
+#[inline(never)]
+fn if_value(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, v: Value) -> Act {
+    let StmtKind::If(_, body, orelse) = &s.kind else { unreachable!() };
+    match truthy_now(rt, f, &v, s, 2) {
+        Truth::Now(true) => {
+            push_block(f, body);
+            Act::Next
+        }
+        Truth::Now(false) => {
+            push_block(f, orelse);
+            Act::Next
+        }
+        Truth::Raise(x) => Act::Raise(x),
+        Truth::Later(a) => a,
+    }
+}
+
+/// [`exec`] for the statement kinds that are rarely run in a loop.
+#[inline(never)]
+fn exec_rare(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
+    match &s.kind {
+        StmtKind::AssignMany(_, e) => match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                stmt_cont(rt, f, s, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        StmtKind::Del(ts) => {
+            for t in ts.iter().rev() {
+                f.work.push(Step::StoreCont(t, store::DEL));
+            }
+            Act::Next
+        }
+        StmtKind::Assert(test, _) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
+            Ev::Val(v) => {
+                f.push(v);
+                stmt_cont(rt, f, s, 1)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
         StmtKind::FuncDef(..) => super::define::func_def(rt, f, s, 0),
         StmtKind::ClassDef(..) => super::define::class_def(rt, f, s, 0),
         StmtKind::Import(name, t) => match crate::builtins::modules::import(rt, name.as_str()) {
@@ -234,19 +279,7 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
-        StmtKind::CompAppend(slot, e, v) => {
-            if let Some(v) = v {
-                f.work.push(Step::Stmt(s, 1));
-                f.work.push(Step::Eval(v));
-                f.work.push(Step::Eval(e));
-                return Act::Next;
-            }
-            match expr::eval(rt, f, e, Step::Stmt(s, 1)) {
-                Ev::Val(v) => comp_append(rt, f, *slot, v, None),
-                Ev::Pending(a) => a,
-                Ev::Raise(x) => Act::Raise(x),
-            }
-        }
+        _ => unreachable!("a common statement kind in exec_rare"),
     }
 }
 
@@ -295,15 +328,30 @@ fn display(rt: &mut Runtime, v: Value) -> Act {
     Act::Next
 }
 
+/// A dict comprehension's `key: value` with both fast nodes: computed now and added
+/// (None, with nothing computed, if either needs script code: the steps do it).
+fn comp_item_now(rt: &mut Runtime, f: &mut Frame, slot: u32, k: &'static Expr, v: &'static Expr) -> Option<Act> {
+    let key = match expr::fast_value(rt, f, k) {
+        Ok(x) => x,
+        Err(Fail::Raise(x)) => return Some(Act::Raise(x)),
+        Err(Fail::Slow) => return None,
+    };
+    let val = match expr::fast_value(rt, f, v) {
+        Ok(x) => x,
+        Err(Fail::Raise(x)) => return Some(Act::Raise(x)),
+        Err(Fail::Slow) => return None,
+    };
+    Some(comp_append(rt, f, slot, key, Some(val)))
+}
+
 fn comp_append(rt: &mut Runtime, f: &mut Frame, slot: u32, v: Value, val: Option<Value>) -> Act {
-    let coll = f.locals[slot as usize].clone();
-    let r = match (coll, val) {
+    let r = match (&f.locals[slot as usize], val) {
         (Some(Value::List(l)), None) => {
             l.borrow_mut().push(v);
             Ok(())
         }
-        (Some(Value::Set(s)), None) => crate::builtins::sets::set_add(rt, &s, v),
-        (Some(Value::Dict(d)), Some(val)) => crate::builtins::dicts::dict_set(rt, &d, v, val),
+        (Some(Value::Set(s)), None) => crate::builtins::sets::set_add(rt, s, v),
+        (Some(Value::Dict(d)), Some(val)) => crate::builtins::dicts::dict_set(rt, d, v, val),
         _ => Ok(()),
     };
     match r {
@@ -322,10 +370,6 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
                 f.work.push(Step::Store(t));
             }
             Act::Next
-        }
-        StmtKind::Return(_) => {
-            let v = f.pop();
-            unwind::ret(rt, f, v)
         }
         StmtKind::Assert(_, msg) => {
             if st == 1 {
@@ -491,16 +535,26 @@ fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act 
 }
 
 /// A `for` loop got `item`: store it into the target and run the body. For a local
-/// target the body's first statement starts now (no trip through the driver loop);
-/// other targets may need script code, so the body waits below the store's work.
+/// target, or an unpacking into locals only, the body's first statement starts now (no
+/// trip through the driver loop); other targets may need script code, so the body
+/// waits below the store's work.
 #[inline]
 fn for_body(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, fx: &'static ForX, h: u32, item: Value) -> Act {
     f.work.push(Step::ForIter(s, h));
-    if let Target::Local(i) = fx.target {
-        // Dropping the old value may queue a generator's finalization: `enter_block`
-        // leaves the body to the driver then.
-        drop(std::mem::replace(&mut f.locals[i as usize], Some(item)));
-        return enter_block(rt, f, &fx.body);
+    match &fx.target {
+        Target::Local(i) => {
+            // Dropping the old value may queue a generator's finalization: `enter_block`
+            // leaves the body to the driver then.
+            drop(std::mem::replace(&mut f.locals[*i as usize], Some(item)));
+            return enter_block(rt, f, &fx.body);
+        }
+        Target::Unpack(ts, _, true) => {
+            return match store::unpack_locals(rt, f, ts, item) {
+                Act::Next => enter_block(rt, f, &fx.body),
+                a => a,
+            };
+        }
+        _ => {}
     }
     push_block(f, &fx.body);
     store::store(rt, f, &fx.target, item)

@@ -325,8 +325,10 @@ pub enum Target {
     Attr(Expr, Rc<PyStr>, Box<crate::runtime::class::InstAttrSite>),
     /// `obj[index]`.
     Subscript(Expr, Expr),
-    /// `a, *b, c`: sub-targets and the index of the starred one.
-    Unpack(Box<[Target]>, Option<u32>),
+    /// `a, *b, c`: sub-targets and the index of the starred one. The flag is set when
+    /// there is no starred target and every sub-target is a local: the values are
+    /// stored at once, with no step per sub-target (`store::unpack_locals`).
+    Unpack(Box<[Target]>, Option<u32>, bool),
 }
 
 /// An expression node.

@@ -17,6 +17,8 @@ pub enum Step {
     EvalSlow(&'static Expr),
     /// Continue an expression at the given state.
     Cont(&'static Expr, u32),
+    /// `return <expr>` whose value came later: pop it and return.
+    Return,
     /// Pop a value and store it into a target.
     Store(&'static Target),
     /// Continue a store at the given state.

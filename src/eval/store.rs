@@ -123,7 +123,8 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
             f.work.push(Step::Eval(obj));
             Act::Next
         }
-        Target::Unpack(ts, star) => match unpack(rt, &v, ts.len(), star.map(|s| s as usize)) {
+        Target::Unpack(ts, _, true) => unpack_locals(rt, f, ts, v),
+        Target::Unpack(ts, star, false) => match unpack(rt, &v, ts.len(), star.map(|s| s as usize)) {
             Ok(items) => {
                 // Store left to right: push in reverse so the first runs first.
                 for (t, item) in ts.iter().zip(items).rev() {
@@ -134,6 +135,34 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
             }
             Err(e) => Act::Raise(ops::expect_raise(e)),
         },
+    }
+}
+
+/// Unpack `v` into the local slots `ts` (every one a `Target::Local`, no starred
+/// target): storing a local runs no script code, so every value is stored now, left to
+/// right, with no step per target. A tuple of the right length is read in place.
+pub fn unpack_locals(rt: &mut Runtime, f: &mut Frame, ts: &'static [Target], v: Value) -> Act {
+    if let Value::Tuple(t) = &v {
+        let items = t.items();
+        if items.len() == ts.len() {
+            for (t, x) in ts.iter().zip(items) {
+                if let Target::Local(i) = t {
+                    drop(std::mem::replace(&mut f.locals[*i as usize], Some(x.clone())));
+                }
+            }
+            return Act::Next;
+        }
+    }
+    match unpack(rt, &v, ts.len(), None) {
+        Ok(items) => {
+            for (t, x) in ts.iter().zip(items) {
+                if let Target::Local(i) = t {
+                    drop(std::mem::replace(&mut f.locals[*i as usize], Some(x)));
+                }
+            }
+            Act::Next
+        }
+        Err(e) => Act::Raise(ops::expect_raise(e)),
     }
 }
 
@@ -275,7 +304,7 @@ fn delete(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
             }
             result(ops::item::delitem(rt, &o, &k))
         }
-        Target::Unpack(ts, _) => {
+        Target::Unpack(ts, ..) => {
             for t in ts.iter().rev() {
                 f.work.push(Step::StoreCont(t, DEL));
             }
@@ -362,6 +391,13 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                         rt.fast = false;
                         match r {
                             Ok((o, k)) => {
+                                if value.fast {
+                                    if let (Value::List(l), Value::Int(i)) = (&o, &k) {
+                                        if let Some(a) = aug_list_item(rt, f, s, l, *i, *op, value) {
+                                            return a;
+                                        }
+                                    }
+                                }
                                 f.push(o);
                                 f.push(k);
                             }
@@ -450,6 +486,68 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
             aug_store(rt, f, t, res)
         }
     }
+}
+
+/// `l[i] op= value` on a list with `i` in range and a fast right operand: the item is
+/// read, combined and written back in place (small ints) with nothing on the stack.
+/// Otherwise the list, index, item and operand go onto the stack and the statement
+/// goes on at state 2 (or evaluates the operand step by step). None when `i` is out
+/// of range (the general path raises the error).
+#[allow(clippy::too_many_arguments)]
+fn aug_list_item(
+    rt: &mut Runtime,
+    f: &mut Frame,
+    s: &'static Stmt,
+    l: &std::rc::Rc<crate::runtime::list::List>,
+    i: i64,
+    op: crate::syntax::ast::BinOp,
+    value: &'static Expr,
+) -> Option<Act> {
+    let (j, cur) = {
+        let items = l.borrow();
+        let n = items.len() as i64;
+        let j = if i < 0 { i + n } else { i };
+        if j < 0 || j >= n {
+            return None;
+        }
+        (j as usize, items[j as usize].clone())
+    };
+    rt.fast = true;
+    let r = expr::fast(rt, f, value);
+    rt.fast = false;
+    let rhs = match r {
+        Ok(rhs) => rhs,
+        Err(Fail::Raise(x)) => return Some(Act::Raise(x)),
+        Err(Fail::Slow) => {
+            f.push(Value::List(l.clone()));
+            f.push(Value::Int(i));
+            f.push(cur);
+            return Some(match eval(rt, f, value, Step::Stmt(s, 2)) {
+                Ev::Val(v) => {
+                    f.push(v);
+                    augassign(rt, f, s, 2)
+                }
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            });
+        }
+    };
+    if let (Value::Int(a), Value::Int(b)) = (&cur, &rhs) {
+        if let Some(z) = expr::int_binop(op, *a, *b) {
+            let mut items = l.borrow_mut();
+            if j < items.len() {
+                let old = std::mem::replace(&mut items[j], Value::Int(z));
+                drop(items);
+                drop(old);
+                return Some(Act::Next);
+            }
+        }
+    }
+    f.push(Value::List(l.clone()));
+    f.push(Value::Int(i));
+    f.push(cur);
+    f.push(rhs);
+    Some(augassign(rt, f, s, 2))
 }
 
 /// Store the result of `target op= value` (the target's components are on the stack).

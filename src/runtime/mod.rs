@@ -240,10 +240,37 @@ impl Runtime {
         }
     }
 
-    /// Give a finished frame back to the pool.
+    /// A frame from the pool with no locals yet, for a function whose module namespace
+    /// is `globals`: the pooled frame keeps its namespace when it is the same one (no
+    /// reference count change; frames of one module's functions share it).
+    #[inline]
+    pub fn frame_for(&mut self, code: &'static crate::eval::ir::Code, globals: &Rc<Dict>) -> FrameBox {
+        match self.frame_pool.pop() {
+            Some(mut f) => {
+                f.code = code;
+                if !Rc::ptr_eq(&f.globals, globals) {
+                    f.globals = globals.clone();
+                }
+                f.line = code.firstline;
+                f.started = false;
+                f.iter_done = false;
+                f
+            }
+            None => FrameBox::alloc(code, globals.clone(), 8, 8),
+        }
+    }
+
+    /// Give a finished frame back to the pool (its mode and pending throw reset, so a
+    /// frame taken from the pool needs neither).
     #[inline]
     pub fn recycle(&mut self, mut f: FrameBox) {
         if self.frame_pool.len() < 64 {
+            if !matches!(f.mode, crate::eval::frame::ReturnMode::Value) {
+                f.mode = crate::eval::frame::ReturnMode::Value;
+            }
+            if f.throw.is_some() {
+                f.throw = None;
+            }
             f.locals.clear();
             if !f.cells.is_empty() {
                 f.cells.clear();
@@ -280,16 +307,14 @@ impl Runtime {
     }
 }
 
-/// A pooled frame set up for `code` (its locals still empty; the stacks were cleared
-/// when it was recycled).
+/// A pooled frame set up for `code` (its locals still empty; the stacks, mode and
+/// pending throw were reset when it was recycled).
 #[inline(always)]
 fn reuse_frame(mut f: FrameBox, code: &'static crate::eval::ir::Code, globals: Rc<Dict>) -> FrameBox {
     f.code = code;
     f.globals = globals;
     f.line = code.firstline;
-    f.mode = crate::eval::frame::ReturnMode::Value;
     f.started = false;
     f.iter_done = false;
-    f.throw = None;
     f
 }
