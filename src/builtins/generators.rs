@@ -317,6 +317,11 @@ pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
 }
 
 fn delegate_of(g: &Generator) -> Value {
+    // A running generator is not parked in a `yield from` (CPython 3.11 answers None
+    // while its frame executes, also for the middle of a chain that passes values).
+    if g.state.get() == GenState::Running {
+        return Value::None;
+    }
     g.frame.borrow().as_ref().and_then(|f| crate::eval::suspend::delegating_to(f)).unwrap_or(Value::None)
 }
 

@@ -354,7 +354,9 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
         ReturnMode::Value => give(stack, v),
         ReturnMode::Delegate => {
             // The value of the `yield from`/`await`; flag it so the delegating step
-            // does not take it for a value sent in.
+            // does not take it for a value sent in. The step belongs to the frame's
+            // parent, which is parked when `descend` skipped a chain's middle.
+            super::suspend::surface_parent(rt, stack);
             if let Some(Activation::Script(f)) = stack.last_mut() {
                 f.iter_done = true;
             }
@@ -451,9 +453,13 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
                 return None;
             }
             ReturnMode::Delegate => {
-                // The delegating frame below passes the value out too.
+                // The delegating frame below passes the value out too (after the middle
+                // of its chain, if `descend` skipped one, is parked again).
                 match stack.last() {
-                    Some(Activation::Script(_)) => continue,
+                    Some(Activation::Script(below)) => {
+                        super::suspend::park_middle(rt, below);
+                        continue;
+                    }
                     _ => {
                         give(stack, v);
                         return None;
@@ -539,6 +545,9 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
         }
         match mode {
             ReturnMode::Base => return Some(Outcome::Raise(e)),
+            // The exception goes on in the `yield from`/`await` that waited for the
+            // frame (its parent's frame, parked when `descend` skipped a chain's middle).
+            ReturnMode::Delegate => super::suspend::surface_parent(rt, stack),
             ReturnMode::Iter if crate::ops::exc_matches(&e, &rt.types.stop_iteration) => {
                 done_iter(stack);
                 return None;

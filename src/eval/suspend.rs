@@ -98,65 +98,152 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
 }
 
 /// A generator frame was just pushed, resumed by `send(v)` while it delegates
-/// (`yield from`, `await`) to a suspended generator: hand `v` straight down the chain,
-/// pushing each delegate's frame in turn, instead of stepping every delegating frame's
-/// `Step::Delegate` (which would do the same: pop `v`, resume the sub-generator with it
-/// in `ReturnMode::Delegate`, keep its `Step::Delegate` for when that yields or returns).
-/// Stops at the first frame that is not delegating to a suspended generator, that was
-/// resumed by `throw`, or at the recursion limit: the normal step handles those. A loop,
-/// not a recursion: a 10,000-deep chain costs no Rust stack.
+/// (`yield from`, `await`) to a suspended generator: hand `v` straight to the innermost
+/// generator of the chain and push only that one's frame. The frames in between (the
+/// chain's *middle*) stay parked in their generators, which are marked running (so a
+/// `send` into one of them is "already executing", as in CPython) and counted in
+/// `rt.depth` (the recursion limit sees the whole chain). Nothing in between needs to
+/// run: a delegating frame that is resumed by `send` only passes the value on, and when
+/// the innermost generator yields, each passes the value out. So a value travels down
+/// and up a chain of any depth with one frame push and one park, plus one cheap pass
+/// over the middle generators each way (their state); [`park_middle`] ends the pass when
+/// the innermost frame yields, [`surface_parent`] pushes its parent's frame when it
+/// returns or raises (the parent then takes the result as its `yield from` value).
+///
+/// A frame is a middle only when it delegates to a suspended generator, is not being
+/// thrown into, and handles no exception (an empty `saved_handled`: the exceptions a
+/// parked frame is handling must be on `rt.handled` while anything below it runs). The
+/// first generator that is not a middle gets `v`, its frame pushed in
+/// `ReturnMode::Delegate`; when it delegates to something else (an iterator, an
+/// awaitable object), its own `Step::Delegate` passes `v` on. The walk also stops where
+/// one more frame would pass the recursion limit: that frame then fails to push its
+/// delegate in the normal step, as it would have step by step. A loop, not a recursion:
+/// a 10,000-deep chain costs no Rust stack.
 pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
     let Some(Activation::Script(top)) = stack.last_mut() else { return };
     // The top frame has the sent value above the sub-generator on its stack.
     let n = top.stack.len();
-    if n < 2 {
+    if n < 2 || !parked_delegating(top) {
         return;
     }
-    let Some(mut fr) = take_delegate(rt, top, n - 2) else { return };
+    let limit = rt.opts.recursion_limit;
+    let mut depth = rt.depth;
+    let first = match &top.stack[n - 2] {
+        Value::Gen(g) if can_run(g, depth, limit) => g.clone(),
+        _ => return,
+    };
     let v = top.stack.pop().unwrap_or(Value::None);
-    // `v` passes down untouched: a frame that delegates further never sees it.
+    let mut g = &first;
     loop {
-        rt.depth += 1;
-        fr.handled_base = rt.handled.len();
-        if !fr.saved_handled.is_empty() {
-            fr.saved_handled.append_to(&mut rt.handled);
+        // `g` is suspended with its frame parked: it runs (as a middle, or it gets `v`).
+        depth += 1;
+        g.state.set(GenState::Running);
+        // SAFETY: nothing else touches the parked frames of the chain during the walk.
+        let Some(f) = (unsafe { parked_frame(g) }) else { break };
+        if !f.saved_handled.is_empty() || !parked_delegating(f) {
+            break;
         }
-        let n = fr.stack.len();
-        let sub = if n >= 1 { take_delegate(rt, &mut fr, n - 1) } else { None };
-        match sub {
-            Some(sub) => {
-                stack.push(Activation::Script(fr));
-                fr = sub;
-            }
-            None => {
-                fr.push_sent(v);
-                stack.push(Activation::Script(fr));
-                return;
-            }
+        match f.stack.last() {
+            Some(Value::Gen(h)) if can_run(h, depth, limit) => g = h,
+            _ => break,
         }
+    }
+    rt.depth = depth;
+    let g = g.clone();
+    let Some(mut fr) = g.frame.borrow_mut().take() else {
+        unreachable!("a suspended generator without its frame")
+    };
+    fr.owner = Some(g);
+    fr.mode = ReturnMode::Delegate;
+    fr.handled_base = rt.handled.len();
+    if !fr.saved_handled.is_empty() {
+        fr.saved_handled.append_to(&mut rt.handled);
+    }
+    fr.push_sent(v);
+    stack.push(Activation::Script(fr));
+}
+
+/// The frame parked in generator `g`, read without a borrow guard (the chain walks of
+/// [`descend`], [`park_middle`] and [`surface_parent`] read one pointer per level).
+///
+/// # Safety
+/// Nothing may take or change `g`'s frame while the reference is in use.
+#[inline(always)]
+unsafe fn parked_frame(g: &Generator) -> Option<&Frame> {
+    // SAFETY: per the caller, no mutable borrow of the cell is live.
+    unsafe { (*g.frame.as_ptr()).as_deref() }
+}
+
+/// Whether a frame is parked in a `yield from`/`await` (not finished, not being thrown
+/// into): its work ends with `Step::Delegate` and the sub-iterator is on its stack.
+#[inline(always)]
+fn parked_delegating(f: &Frame) -> bool {
+    matches!(f.work.last(), Some(Step::Delegate)) && !f.iter_done && f.throw.is_none()
+}
+
+/// For [`descend`]: whether generator `g` (a frame's delegate) can run now: it is
+/// suspended with its frame parked, and the recursion limit allows one more frame.
+#[inline(always)]
+fn can_run(g: &Generator, depth: usize, limit: usize) -> bool {
+    // SAFETY: only whether a frame is there is read.
+    g.state.get() == GenState::Suspended && depth < limit && unsafe { parked_frame(g) }.is_some()
+}
+
+/// The middle generator a parked frame delegates to, if any: a running generator whose
+/// frame is parked (a generator running on the driver's stack has no frame in it).
+#[inline(always)]
+fn middle_below(f: &Frame) -> Option<&Rc<Generator>> {
+    match f.stack.last() {
+        Some(Value::Gen(h)) if h.state.get() == GenState::Running => Some(h),
+        _ => None,
     }
 }
 
-/// For [`descend`]: when `f` is parked in a `yield from`/`await` (not finished, not
-/// being thrown into) on a suspended generator at `f.stack[at]`, and the recursion
-/// limit allows one more frame, take that generator's frame, set to run for `f`.
-#[inline(always)]
-fn take_delegate(rt: &Runtime, f: &mut Frame, at: usize) -> Option<FrameBox> {
-    if !matches!(f.work.last(), Some(Step::Delegate)) || f.iter_done || f.throw.is_some() {
-        return None;
+/// The delegating frame `below` is on top of the driver's stack again after the frame
+/// it was running for (in `ReturnMode::Delegate`) yielded: if a chain's middle was
+/// skipped between them ([`descend`]), the middle generators are suspended again and
+/// leave `rt.depth`. Nothing to do when `below` ran its sub-generator itself: that
+/// generator has just been parked, so it is not running.
+#[inline]
+pub fn park_middle(rt: &mut Runtime, below: &Frame) {
+    let Some(mut g) = middle_below(below) else { return };
+    let mut n = 0;
+    loop {
+        g.state.set(GenState::Suspended);
+        n += 1;
+        // SAFETY: the middle's frames stay parked during the walk.
+        match unsafe { parked_frame(g) }.and_then(middle_below) {
+            Some(h) => g = h,
+            None => break,
+        }
     }
-    if rt.depth >= rt.opts.recursion_limit {
-        return None;
+    rt.depth -= n;
+}
+
+/// A frame running in `ReturnMode::Delegate` has just ended (returned or raised, its
+/// generator finished) and is off the stack: if the frame now on top reaches it through
+/// a skipped middle ([`descend`]), push the frame of its parent (the last middle
+/// generator, which stays running and counted in `rt.depth`) so the `yield from` that
+/// waited for it takes the result, as if every level had been on the stack.
+#[inline]
+pub fn surface_parent(rt: &mut Runtime, stack: &mut Vec<Activation>) {
+    let Some(Activation::Script(below)) = stack.last() else { return };
+    let Some(mut p) = middle_below(below) else { return };
+    // SAFETY: the middle's frames stay parked during the walk.
+    while let Some(h) = unsafe { parked_frame(p) }.and_then(middle_below) {
+        p = h;
     }
-    let Value::Gen(g) = &f.stack[at] else { return None };
-    if g.state.get() != GenState::Suspended {
-        return None;
-    }
-    let mut fr = g.frame.borrow_mut().take()?;
-    g.state.set(GenState::Running);
-    fr.owner = Some(g.clone());
+    let p = p.clone();
+    let Some(mut fr) = p.frame.borrow_mut().take() else {
+        unreachable!("a middle generator without its frame")
+    };
+    fr.owner = Some(p);
     fr.mode = ReturnMode::Delegate;
-    Some(fr)
+    fr.handled_base = rt.handled.len();
+    if !fr.saved_handled.is_empty() {
+        fr.saved_handled.append_to(&mut rt.handled);
+    }
+    stack.push(Activation::Script(fr));
 }
 
 /// The StopIteration a finished generator raises for its return value.
