@@ -359,6 +359,13 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                                 (Value::Int(a), Value::Int(b)) => expr::int_binop(*op, *a, *b),
                                 _ => None,
                             };
+                            let cur = match (t, op, small) {
+                                (Target::Local(i), crate::syntax::ast::BinOp::Add, None) => match append_in_place(f, *i as usize, cur, &rhs) {
+                                    Ok(()) => return Act::Next,
+                                    Err(cur) => cur,
+                                },
+                                _ => cur,
+                            };
                             if small.is_none() && (super::post::is_user(&cur) || super::post::is_user(&rhs)) {
                                 f.push(cur);
                                 f.push(rhs);
@@ -548,6 +555,26 @@ fn aug_list_item(
     f.push(cur);
     f.push(rhs);
     Some(augassign(rt, f, s, 2))
+}
+
+/// `s += t` for a local `s` whose str nobody else holds: `t` is appended in place, as
+/// CPython does, instead of copying both into a new string. `cur` is the local's value
+/// read before `t` was evaluated; `Err(cur)` when the case does not apply.
+fn append_in_place(f: &mut Frame, i: usize, cur: Value, rhs: &Value) -> Result<(), Value> {
+    let (Value::Str(a), Value::Str(b)) = (&cur, rhs) else { return Err(cur) };
+    // The local still holds this very string and only `cur` shares it.
+    if !matches!(&f.locals[i], Some(Value::Str(l)) if std::rc::Rc::ptr_eq(l, a)) || std::rc::Rc::strong_count(a) != 2 {
+        return Err(cur);
+    }
+    drop(cur);
+    let Some(Value::Str(l)) = &mut f.locals[i] else { unreachable!() };
+    match std::rc::Rc::get_mut(l) {
+        Some(s) => {
+            s.push_str(b.as_str());
+            Ok(())
+        }
+        None => Err(Value::Str(l.clone())),
+    }
 }
 
 /// Store the result of `target op= value` (the target's components are on the stack).

@@ -52,6 +52,16 @@ impl PyStr {
         h
     }
 
+    /// Append `t` in place (`s += t` when the caller holds the only reference; the
+    /// cached hash is reset). The buffer is reallocated, usually within its size class.
+    pub fn push_str(&mut self, t: &str) {
+        let mut s = std::mem::take(&mut self.s).into_string();
+        s.push_str(t);
+        self.s = s.into_boxed_str();
+        self.chars += if t.is_ascii() { t.len() } else { t.chars().count() };
+        self.hash.set(-1);
+    }
+
     /// The character at code-point index `i` (in range).
     pub fn char_at(&self, i: usize) -> char {
         if self.is_ascii() {
