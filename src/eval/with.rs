@@ -53,7 +53,10 @@ pub fn start(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
                 };
                 return Act::Raise(rt.type_error(msg));
             };
-            f.push(bind(exit, &ctx));
+            // `__exit__` and its receiver stay on the stack: a script `__exit__` is
+            // called with the receiver as first argument (no bound method).
+            f.push(exit);
+            f.push(ctx.clone());
             if w.is_async {
                 f.work.push(Step::Stmt(s, AENTER_AWAITED));
                 let awaitable = match ops::call::call_value(rt, enter, vec![ctx]) {
@@ -125,45 +128,56 @@ fn is_async(s: &'static Stmt) -> bool {
     matches!(&s.kind, StmtKind::With(w) if w.is_async)
 }
 
-/// Call `exit(args)`, awaiting the result for `async with`, continuing at `then`.
-fn call_exit(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, exit: Value, args: Vec<Value>, then: Step) -> Act {
+/// Pop `__exit__` and its receiver, which `start` left on the stack.
+fn pop_exit(f: &mut Frame) -> (Value, Value) {
+    let ctx = f.pop();
+    (f.pop(), ctx)
+}
+
+/// Call `__exit__(*args)` on `ctx`, awaiting the result for `async with`, continuing
+/// at `then`.
+fn call_exit(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, (exit, ctx): (Value, Value), args: [Value; 3], then: Step) -> Act {
     if is_async(s) {
         f.work.push(then);
-        let awaitable = match ops::call::call_value(rt, exit, args) {
+        let awaitable = match ops::call::call_value(rt, bind(exit, &ctx), args.to_vec()) {
             Ok(a) => a,
             Err(e) => return Act::Raise(ops::expect_raise(e)),
         };
         return await_cm(rt, f, awaitable, "__aexit__");
     }
-    call_then(rt, f, &exit, &args, then)
+    if let Value::Func(_) = exit {
+        let [a, b, c] = args;
+        return call_then(rt, f, &exit, &[ctx, a, b, c], then);
+    }
+    call_then(rt, f, &bind(exit, &ctx), &args, then)
 }
 
 /// The body finished normally: `__exit__(None, None, None)`.
 pub fn normal_exit(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, _h: u32) -> Act {
-    let exit = f.pop();
     let then = if is_async(s) { Step::Stmt(s, AEXIT_AWAITED_NORMAL) } else { Step::WithDone(s) };
-    call_exit(rt, f, s, exit, vec![Value::None, Value::None, Value::None], then)
+    let exit = pop_exit(f);
+    call_exit(rt, f, s, exit, [Value::None, Value::None, Value::None], then)
 }
 
 /// An exception left the body: `__exit__(type, value, traceback)`.
 pub fn exit_on_raise(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, e: Exc) -> super::machine::Act {
-    let exit = f.pop();
+    let exit = pop_exit(f);
     let k = rt.handled.len().saturating_sub(f.handled_base);
     rt.handled.push(e.clone());
     f.work.push(Step::ExceptBody(k as u32));
     f.push(Value::Inst(e.clone()));
     let tb = ops::attr::getattr(rt, &Value::Inst(e.clone()), &intern("__traceback__")).unwrap_or(Value::None);
-    let args = vec![Value::Class(e.class()), Value::Inst(e), tb];
+    let args = [Value::Class(e.class()), Value::Inst(e), tb];
     let then = if is_async(s) { Step::Stmt(s, AEXIT_AWAITED) } else { Step::Stmt(s, EXITED_EXC) };
     call_exit(rt, f, s, exit, args, then)
 }
 
 /// `return`/`break`/`continue` left the body: `__exit__(None, None, None)`, then carry on.
 pub fn exit_on_completion(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, c: Completion) -> Act {
-    let exit = f.pop();
+    let exit = pop_exit(f);
     f.pending.push(c);
     f.work.push(Step::EndFinally);
-    call_exit(rt, f, s, exit, vec![Value::None, Value::None, Value::None], Step::Pop)
+    call_exit(rt, f, s, exit, [Value::None, Value::None, Value::None], Step::Pop)
 }
 
 /// Unused name kept for clarity of the protocol (`__exit__` is looked up once).
