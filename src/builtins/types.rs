@@ -368,7 +368,8 @@ pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
 }
 
 fn construct_other(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
-    let name = cls.name_str();
+    // (the name's `Rc`, not a copy of its text: `super()` comes here on every call)
+    let name = cls.name.borrow().clone();
     let r = match name.as_str() {
         "super" => make_super(rt, &a),
         "enumerate" => {

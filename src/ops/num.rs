@@ -644,12 +644,14 @@ pub fn binary_stage(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: 
         stage = 1;
     }
     if stage <= 2 {
-        let ta = super::type_of(rt, a);
-        let tb = super::type_of(rt, b);
-        let same = std::rc::Rc::ptr_eq(&ta, &tb);
+        // (two instances compare their classes in place: no `Rc` clones)
+        let same = match (a, b) {
+            (Value::Inst(x), Value::Inst(y)) => std::rc::Rc::ptr_eq(&*x.class.borrow(), &*y.class.borrow()),
+            _ => std::rc::Rc::ptr_eq(&super::type_of(rt, a), &super::type_of(rt, b)),
+        };
         let fm = attr::lookup_special(rt, a, fwd);
         let rm = if same { None } else { attr::lookup_special(rt, b, rev) };
-        let reflected_first = rm.is_some() && tb.is_subclass(&ta);
+        let reflected_first = rm.is_some() && super::type_of(rt, b).is_subclass(&super::type_of(rt, a));
         let order = if reflected_first { [(rm, true), (fm, false)] } else { [(fm, false), (rm, true)] };
         for (i, (m, swapped)) in order.into_iter().enumerate().skip(stage as usize - 1) {
             if let Some(method) = m {

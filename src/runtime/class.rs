@@ -138,12 +138,19 @@ impl InstAttrSite {
     #[inline]
     pub fn store(&self, inst: &Instance, name: &Rc<PyStr>, v: Value) -> Result<Option<Value>, Value> {
         let Some(pos) = self.pos_for(inst) else { return Err(v) };
-        let hit = matches!(inst.dict.borrow().entry_opt(pos), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)));
-        if hit {
-            return Ok(Some(inst.dict.borrow_mut().set_value(pos, v)));
+        let mut t = inst.dict.borrow_mut();
+        if matches!(t.entry_opt(pos), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name))) {
+            return Ok(Some(t.set_value(pos, v)));
         }
-        inst.dict.set_str(name.clone(), v);
-        let n = inst.dict.borrow().len() as u32;
+        // Elsewhere in the dict, or (a fresh instance) not there yet: one probe, under
+        // the one borrow.
+        let h = name.hash();
+        if let Some(p) = t.find(h, |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name) || s.as_str() == name.as_str())) {
+            return Ok(Some(t.set_value(p, v)));
+        }
+        t.push(h, Value::Str(name.clone()), v);
+        let n = t.len() as u32;
+        drop(t);
         let hint = &inst.class.borrow().attr_cache.2;
         if n > hint.get() && n <= MAX_ROOM {
             hint.set(n);
