@@ -1,26 +1,53 @@
 //! `PyStr`: an immutable Python string (UTF-8 text with a cached hash and length in
-//! code points, so ASCII strings index in O(1)).
+//! code points, so ASCII strings index in O(1)). Text of up to [`INLINE`] bytes lives
+//! inside the `PyStr` itself, so a short string is one allocation (its `Rc`).
 
 use std::cell::Cell;
 
+/// The longest text kept inline (the rest of the 24 bytes the heap variant takes).
+pub const INLINE: usize = 22;
+
+/// Where a string's text is.
+enum Text {
+    /// Short text, in place.
+    Inline { len: u8, buf: [u8; INLINE] },
+    /// Longer text, in its own allocation.
+    Heap(Box<str>),
+}
+
 /// An immutable string value.
 pub struct PyStr {
-    s: Box<str>,
+    text: Text,
     hash: Cell<i64>,
     /// Length in code points.
     chars: usize,
 }
 
+/// Text of at most [`INLINE`] bytes, in place.
+#[inline]
+fn inline(s: &str) -> Text {
+    let mut buf = [0u8; INLINE];
+    buf[..s.len()].copy_from_slice(s.as_bytes());
+    Text::Inline { len: s.len() as u8, buf }
+}
+
 impl PyStr {
     /// A string from text.
     pub fn new(s: &str) -> PyStr {
-        PyStr::from(s.to_string())
+        let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
+        let text = if s.len() <= INLINE { inline(s) } else { Text::Heap(Box::from(s)) };
+        PyStr { text, hash: Cell::new(-1), chars }
     }
 
     /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {
-        &self.s
+        match &self.text {
+            // SAFETY: the first `len` bytes were copied from a `&str` (`inline`,
+            // `push_str`), so they are valid UTF-8, and `len <= INLINE`.
+            Text::Inline { len, buf } => unsafe { std::str::from_utf8_unchecked(buf.get_unchecked(..*len as usize)) },
+            Text::Heap(s) => s,
+        }
     }
 
     /// Length in code points (what `len()` returns).
@@ -31,13 +58,13 @@ impl PyStr {
 
     /// Whether the string is empty.
     pub fn is_empty(&self) -> bool {
-        self.s.is_empty()
+        self.as_str().is_empty()
     }
 
     /// Whether every character is ASCII (then byte and character offsets agree).
     #[inline]
     pub fn is_ascii(&self) -> bool {
-        self.chars == self.s.len()
+        self.chars == self.as_str().len()
     }
 
     /// The hash (computed once, then cached). Never -1, like CPython's.
@@ -47,27 +74,43 @@ impl PyStr {
         if h != -1 {
             return h;
         }
-        let h = str_hash(&self.s);
+        let h = str_hash(self.as_str());
         self.hash.set(h);
         h
     }
 
     /// Append `t` in place (`s += t` when the caller holds the only reference; the
-    /// cached hash is reset). The buffer is reallocated, usually within its size class.
+    /// cached hash is reset): inline while the text fits, else one reallocation.
     pub fn push_str(&mut self, t: &str) {
-        let mut s = std::mem::take(&mut self.s).into_string();
-        s.push_str(t);
-        self.s = s.into_boxed_str();
         self.chars += if t.is_ascii() { t.len() } else { t.chars().count() };
         self.hash.set(-1);
+        match &mut self.text {
+            Text::Inline { len, buf } if *len as usize + t.len() <= INLINE => {
+                let n = *len as usize;
+                buf[n..n + t.len()].copy_from_slice(t.as_bytes());
+                *len = (n + t.len()) as u8;
+            }
+            Text::Heap(b) => {
+                let mut s = std::mem::take(b).into_string();
+                s.reserve_exact(t.len());
+                s.push_str(t);
+                *b = s.into_boxed_str();
+            }
+            Text::Inline { .. } => {
+                let mut s = String::with_capacity(self.as_str().len() + t.len());
+                s.push_str(self.as_str());
+                s.push_str(t);
+                self.text = Text::Heap(s.into_boxed_str());
+            }
+        }
     }
 
     /// The character at code-point index `i` (in range).
     pub fn char_at(&self, i: usize) -> char {
         if self.is_ascii() {
-            self.s.as_bytes()[i] as char
+            self.as_str().as_bytes()[i] as char
         } else {
-            self.s.chars().nth(i).unwrap()
+            self.as_str().chars().nth(i).unwrap()
         }
     }
 
@@ -76,7 +119,8 @@ impl PyStr {
         if self.is_ascii() {
             i
         } else {
-            self.s.char_indices().nth(i).map_or(self.s.len(), |(b, _)| b)
+            let s = self.as_str();
+            s.char_indices().nth(i).map_or(s.len(), |(b, _)| b)
         }
     }
 }
@@ -89,25 +133,28 @@ pub fn str_hash(s: &str) -> i64 {
 
 impl From<String> for PyStr {
     fn from(s: String) -> PyStr {
+        if s.len() <= INLINE {
+            return PyStr::new(&s);
+        }
         let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
-        PyStr { s: s.into_boxed_str(), hash: Cell::new(-1), chars }
+        PyStr { text: Text::Heap(s.into_boxed_str()), hash: Cell::new(-1), chars }
     }
 }
 
 impl PartialEq for PyStr {
     fn eq(&self, other: &PyStr) -> bool {
-        std::ptr::eq(self, other) || self.s == other.s
+        std::ptr::eq(self, other) || self.as_str() == other.as_str()
     }
 }
 
 impl std::fmt::Display for PyStr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.s)
+        f.write_str(self.as_str())
     }
 }
 
 impl std::fmt::Debug for PyStr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}", &*self.s)
+        write!(f, "{:?}", self.as_str())
     }
 }
