@@ -177,7 +177,7 @@ pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
     };
     match v {
         Value::Inst(i) => {
-            add_dict(&mut names, &i.dict);
+            add_dict(&mut names, i.dict());
             for c in i.class().full_mro() {
                 add_dict(&mut names, &c.dict);
             }

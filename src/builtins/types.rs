@@ -524,7 +524,7 @@ fn object_setattr(rt: &mut Runtime, a: Args) -> Ret {
     let (Some(Value::Inst(i)), Some(Value::Str(n)), Some(v)) = (a.pos.first(), a.pos.get(1), a.pos.get(2)) else {
         return raise(rt.type_error("__setattr__ expected 2 arguments"));
     };
-    i.dict.set_str(intern(n.as_str()), v.clone());
+    i.dict().set_str(intern(n.as_str()), v.clone());
     Ret::Val(Value::None)
 }
 
@@ -539,7 +539,7 @@ fn object_delattr(rt: &mut Runtime, a: Args) -> Ret {
     let (Some(Value::Inst(i)), Some(Value::Str(n))) = (a.pos.first(), a.pos.get(1)) else {
         return raise(rt.type_error("__delattr__ expected 1 argument"));
     };
-    if i.dict.del_str(n).is_none() {
+    if i.dict().del_str(n).is_none() {
         return raise(ops::no_attr(rt, &a.pos[0], n));
     }
     Ret::Val(Value::None)

@@ -130,7 +130,7 @@ pub fn getattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, site: &InstAt
         }
         let cls = inst.class();
         if class_lookup_str(&cls, name).is_none() {
-            let t = inst.dict.borrow();
+            let t = inst.dict().borrow();
             if let Some(pos) = t.find(name.hash(), |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name))) {
                 site.set(&cls, pos);
                 return Ok(t.entry(pos).value.clone());
@@ -162,8 +162,8 @@ pub fn setattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value,
     if !plain {
         return setattr(rt, obj, name, value);
     }
-    inst.dict.set_str(name.clone(), value);
-    let pos = inst.dict.borrow().find(name.hash(), |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name)));
+    inst.dict().set_str(name.clone(), value);
+    let pos = inst.dict().borrow().find(name.hash(), |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name)));
     if let Some(pos) = pos {
         site.set(&cls, pos);
     }
@@ -227,7 +227,7 @@ fn getattr_inner(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
                     };
                 }
             }
-            if let Some(v) = inst.dict.get_str(name) {
+            if let Some(v) = inst.dict().get_str(name) {
                 return Ok(v);
             }
             if let Some(a) = cattr {
@@ -256,7 +256,7 @@ fn instance_special(rt: &mut Runtime, obj: &Value, name: &PyStr) -> Option<Value
     let Value::Inst(inst) = obj else { return None };
     match name.as_str() {
         "__class__" => Some(Value::Class(inst.class())),
-        "__dict__" => Some(Value::Dict(inst.dict.clone())),
+        "__dict__" => Some(Value::Dict(inst.dict_obj())),
         _ if inst.is_exception() => crate::builtins::exceptions::exc_attr(rt, inst, name.as_str()),
         _ => None,
     }
@@ -402,7 +402,7 @@ pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) ->
                 // A bare `object()` has no `__dict__`.
                 return raise(no_attr(rt, obj, name));
             }
-            inst.dict.set_str(name.clone(), value);
+            inst.dict().set_str(name.clone(), value);
             Ok(())
         }
         Value::Class(cls) => {
@@ -505,7 +505,7 @@ pub fn delattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> 
                 call::call_value(rt, da, vec![obj.clone(), Value::Str(name.clone())])?;
                 return Ok(());
             }
-            if inst.dict.del_str(name).is_none() {
+            if inst.dict().del_str(name).is_none() {
                 return raise(no_attr(rt, obj, name));
             }
             Ok(())
@@ -529,7 +529,7 @@ pub fn load_method(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<
         Value::Inst(inst) => {
             let cls = inst.class();
             if let Some(a) = class_lookup_str(&cls, name) {
-                if matches!(a, Value::Func(_)) && inst.dict.is_empty_or_lacks(name) {
+                if matches!(a, Value::Func(_)) && inst.dict().is_empty_or_lacks(name) {
                     return Ok((a, true));
                 }
             }

@@ -124,7 +124,7 @@ impl InstAttrSite {
     #[inline]
     pub fn get(&self, inst: &Instance, name: &Rc<PyStr>) -> Option<Value> {
         let pos = self.pos_for(inst)?;
-        let t = inst.dict.borrow();
+        let t = inst.dict().borrow();
         match t.entry_opt(pos) {
             Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)) => Some(e.value.clone()),
             _ => None,
@@ -138,7 +138,7 @@ impl InstAttrSite {
     #[inline]
     pub fn store(&self, inst: &Instance, name: &Rc<PyStr>, v: Value) -> Result<Option<Value>, Value> {
         let Some(pos) = self.pos_for(inst) else { return Err(v) };
-        let mut t = inst.dict.borrow_mut();
+        let mut t = inst.dict().borrow_mut();
         if matches!(t.entry_opt(pos), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name))) {
             return Ok(Some(t.set_value(pos, v)));
         }
@@ -411,8 +411,12 @@ pub struct ExcData {
 pub struct Instance {
     /// Its class.
     pub class: RefCell<Rc<Class>>,
-    /// Its attributes (`__dict__`).
-    pub dict: Rc<Dict>,
+    /// Its attributes, in place (one allocation per instance, not two) until
+    /// `__dict__` is asked for: see [`Instance::dict`].
+    ns: Dict,
+    /// The namespace as a dict object of its own, once `__dict__` was read (`ns` is
+    /// empty and unused from then on).
+    shared: std::cell::OnceCell<Rc<Dict>>,
     /// Exception state, for instances of exception classes (boxed: most instances
     /// are not exceptions, and an instance is copied into its `Rc` when created).
     pub exc: Option<Box<RefCell<ExcData>>>,
@@ -427,7 +431,27 @@ impl Instance {
         let exc = (class.kind == Kind::Exception).then(|| Box::new(RefCell::new(ExcData::default())));
         let room = class.attr_cache.2.get() as usize;
         let dict = if room == 0 { Dict::new() } else { Dict::from_table(super::dict::DictTable::with_capacity(room)) };
-        Instance { class: RefCell::new(class), dict: Rc::new(dict), exc, base: RefCell::new(None) }
+        Instance { class: RefCell::new(class), ns: dict, shared: std::cell::OnceCell::new(), exc, base: RefCell::new(None) }
+    }
+
+    /// Its attributes (`__dict__`).
+    #[inline]
+    pub fn dict(&self) -> &Dict {
+        match self.shared.get() {
+            Some(d) => d,
+            None => &self.ns,
+        }
+    }
+
+    /// Its attributes as a dict object (`obj.__dict__`): the namespace moves out of the
+    /// instance into a dict of its own the first time (entry positions unchanged).
+    pub fn dict_obj(&self) -> Rc<Dict> {
+        self.shared.get_or_init(|| Rc::new(Dict::from_table(std::mem::take(&mut *self.ns.borrow_mut())))).clone()
+    }
+
+    /// The namespace's dict object, if `__dict__` made one (for the cycle collector).
+    pub fn shared_dict(&self) -> Option<&Rc<Dict>> {
+        self.shared.get()
     }
 
     /// The instance's class.

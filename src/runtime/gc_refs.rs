@@ -110,8 +110,19 @@ pub(super) fn children(o: &Obj, f: &mut impl FnMut(usize)) -> bool {
         Obj::Inst(i) => {
             let Ok(c) = i.class.try_borrow() else { return false };
             f(addr(&c));
-            if !visit_owned_dict(&i.dict, f) {
-                return false;
+            match i.shared_dict() {
+                Some(d) => {
+                    if !visit_owned_dict(d, f) {
+                        return false;
+                    }
+                }
+                None => {
+                    let Ok(t) = i.dict().try_borrow_table() else { return false };
+                    for e in t.iter() {
+                        visit_value(&e.key, f);
+                        visit_value(&e.value, f);
+                    }
+                }
             }
             if let Some(x) = &i.exc {
                 let Ok(x) = x.try_borrow() else { return false };
@@ -237,8 +248,10 @@ pub(super) fn clear(rt: &mut Runtime, o: &Obj) {
             drop(t);
         }
         Obj::Inst(i) => {
-            if Rc::strong_count(&i.dict) == 1 {
-                drop(take_table(&i.dict));
+            match i.shared_dict() {
+                Some(d) if Rc::strong_count(d) == 1 => drop(take_table(d)),
+                Some(_) => {}
+                None => drop(take_table(i.dict())),
             }
             if let Some(x) = &i.exc {
                 let data = x.try_borrow_mut().map(|mut x| std::mem::take(&mut *x));
