@@ -1,6 +1,7 @@
 //! Building the `asyncio` module: the native classes and functions, then the parts
-//! written in Coro (`tasks.coro`, `locks.coro`, `queues.coro`, `streams.coro`), run
-//! in the same namespace on the first `import asyncio`.
+//! written in Coro (`tasks.coro`, `locks.coro`, `queues.coro`), run in the same
+//! namespace on the first `import asyncio`; `streams.coro` (TCP streams) runs there
+//! on first use.
 
 use super::classes;
 use crate::builtins::native;
@@ -11,19 +12,40 @@ use crate::runtime::intern::intern;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use crate::span::SourceFile;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// The Coro sources of the module, in load order.
+/// The Coro sources run when the module is built, in load order.
 const SOURCES: &[(&str, &str)] = &[
     ("asyncio/tasks.coro", include_str!("tasks.coro")),
     ("asyncio/locks.coro", include_str!("locks.coro")),
     ("asyncio/queues.coro", include_str!("queues.coro")),
-    ("asyncio/streams.coro", include_str!("streams.coro")),
 ];
+
+/// The Coro sources run on first use ([`load_deferred`]): TCP streams and servers
+/// (`open_connection`, `start_server`, `StreamReader`...), which nothing else in the
+/// module refers to. Compiling them took about as long as the three others together,
+/// on every run of every program that imports asyncio.
+const DEFERRED: &[(&str, &str)] = &[("asyncio/streams.coro", include_str!("streams.coro"))];
 
 thread_local! {
     static NS: RefCell<Option<Rc<Dict>>> = const { RefCell::new(None) };
+    static DEFERRED_DONE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run the deferred sources of the module in its namespace, if `ns` is that namespace
+/// and they have not run yet: called when a name is not found there (a module
+/// attribute, `from asyncio import ...`, a name native code asks for) and before
+/// `dir(asyncio)` lists it. Returns whether they ran now (then look again).
+pub fn load_deferred(rt: &mut Runtime, ns: &Rc<Dict>) -> Result<bool, Exc> {
+    if DEFERRED_DONE.with(|d| d.get()) || !NS.with(|n| n.borrow().as_ref().is_some_and(|x| Rc::ptr_eq(x, ns))) {
+        return Ok(false);
+    }
+    DEFERRED_DONE.with(|d| d.set(true));
+    for (file, text) in DEFERRED {
+        run_source(rt, ns, file, text)?;
+    }
+    Ok(true)
 }
 
 /// A name from the module namespace (for the native parts that call Coro code).
@@ -35,7 +57,16 @@ pub fn get(rt: &mut Runtime, name: &str) -> Result<Value, Exc> {
             NS.with(|n| n.borrow().clone()).unwrap_or_default()
         }
     };
-    ns.get_str(&intern(name)).ok_or_else(|| rt.exc_msg(&rt.types.exc("SystemError"), format!("asyncio has no {name}")))
+    let key = intern(name);
+    if let Some(v) = ns.get_str(&key) {
+        return Ok(v);
+    }
+    if load_deferred(rt, &ns)? {
+        if let Some(v) = ns.get_str(&key) {
+            return Ok(v);
+        }
+    }
+    Err(rt.exc_msg(&rt.types.exc("SystemError"), format!("asyncio has no {name}")))
 }
 
 fn run_source(rt: &mut Runtime, ns: &Rc<Dict>, file: &str, text: &str) -> Result<(), Exc> {

@@ -199,6 +199,9 @@ pub fn dir_names(rt: &mut Runtime, v: &Value) -> Vec<String> {
         }
         Value::Obj(o) if o.class(rt).kind == crate::runtime::class::Kind::Module => {
             if let Some(m) = crate::runtime::object::downcast::<crate::runtime::descr::Module>(v) {
+                // asyncio defines some names on first use: list them too. (They
+                // compile without error; should they not, the names are just missing.)
+                let _ = crate::aio::lib::load_deferred(rt, &m.dict);
                 add_dict(&mut names, &m.dict);
             }
         }

@@ -325,6 +325,12 @@ fn builtin_getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult 
             if let Some(v) = m.dict.get_str(name) {
                 return Ok(v);
             }
+            // asyncio defines some names on first use.
+            if crate::aio::lib::load_deferred(rt, &m.dict).map_err(super::Fail::Raise)? {
+                if let Some(v) = m.dict.get_str(name) {
+                    return Ok(v);
+                }
+            }
             return raise(no_attr(rt, obj, name));
         }
         if let Some(v) = o.get_attr(rt, name, obj) {
