@@ -212,11 +212,16 @@ fn task_step(rt: &mut Runtime, t: &mut TaskFrame) -> Act {
 #[inline]
 fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, mut a: Activation) {
     if let Activation::Script(f) = &mut a {
-        // The common case: a new plain function frame (no generator, nothing saved).
-        if f.owner.is_none() && f.saved_handled.is_empty() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
+        // The common case: a new plain function frame, or a generator's frame resumed
+        // (nothing saved to restore, no tracer).
+        if f.saved_handled.is_empty() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
             rt.depth += 1;
             f.handled_base = rt.handled.len();
+            let delegating = f.owner.is_some() && matches!(f.work.last(), Some(super::step::Step::Delegate));
             stack.push(a);
+            if delegating {
+                super::suspend::descend(rt, stack);
+            }
             return;
         }
     }
@@ -424,6 +429,36 @@ fn done_iter(stack: &mut [Activation]) {
 
 /// The top (generator) frame yields `v`: park it, and pass the value down.
 fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
+    // The common case first: a generator resumed by `next`, `send` or a `for` loop
+    // (the value goes to the activation below), handling no exception, no tracer.
+    if let Some(Activation::Script(f)) = stack.last() {
+        if matches!(f.mode, ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value)
+            && f.owner.is_some()
+            && rt.handled.len() <= f.handled_base
+            && rt.trace.is_none()
+        {
+            let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };
+            rt.depth -= 1;
+            if let Some(g) = f.owner.take() {
+                // The parked frame keeps its mode: `resume_frame` sets it again.
+                f.started = true;
+                *g.frame.borrow_mut() = Some(f);
+                g.state.set(GenState::Suspended);
+            }
+            match stack.last_mut() {
+                Some(Activation::Script(b)) => b.stack.push(v),
+                _ => give(stack, v),
+            }
+            return None;
+        }
+    }
+    yield_general(rt, stack, v)
+}
+
+/// [`yield_`] for delegation chains, async generators, handled exceptions, the tracer
+/// and the other return modes.
+#[inline(never)]
+fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
     loop {
         let a = pop(rt, stack);
         let Activation::Script(mut f) = a else { unreachable!("a native task cannot yield") };
