@@ -5,9 +5,12 @@
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::*;
-use indexmap::IndexMap;
-use std::collections::{HashMap, HashSet};
+use hashbrown::{DefaultHashBuilder, HashMap, HashSet};
 use std::rc::Rc;
+
+/// Symbol tables keep CPython's first-occurrence order; hashed with hashbrown's default
+/// hasher (foldhash), several times faster than std's SipHash on short names.
+type IndexMap<K, V> = indexmap::IndexMap<K, V, DefaultHashBuilder>;
 
 /// The kind of a scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,7 +141,7 @@ impl Builder {
             kind,
             name,
             params: Vec::new(),
-            symbols: IndexMap::new(),
+            symbols: IndexMap::default(),
             res: HashMap::new(),
             cellvars: Vec::new(),
             freevars: Vec::new(),
@@ -517,9 +520,10 @@ pub fn comp_name(kind: CompKind) -> &'static str {
 fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors: &mut Vec<Diagnostic>) -> Vec<Rc<str>> {
     let kind = t.scopes[id].kind;
     let is_fn = matches!(kind, ScopeKind::Function | ScopeKind::Comprehension);
-    let mut res: HashMap<Rc<str>, Res> = HashMap::new();
     let mut free: Vec<Rc<str>> = Vec::new();
-    let symbols: Vec<(Rc<str>, Flags)> = t.scopes[id].symbols.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    // Taken out while the children are analysed (they never read it), put back at the end.
+    let symbols = std::mem::take(&mut t.scopes[id].symbols);
+    let mut res: HashMap<Rc<str>, Res> = HashMap::with_capacity(symbols.len());
     for (name, f) in &symbols {
         let r = if f.global {
             Res::Global
@@ -558,8 +562,8 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
         child_bound.insert(Rc::from("__class__"));
     }
     let mut cells: Vec<Rc<str>> = Vec::new();
-    let children = t.scopes[id].children.clone();
-    for c in children {
+    let children = std::mem::take(&mut t.scopes[id].children);
+    for &c in &children {
         let child_free = analyze_scope(t, c, &child_bound, errors);
         for name in child_free {
             if kind == ScopeKind::Class && &*name == "__class__" {
@@ -605,14 +609,15 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
         }
     }
     // Cells first in parameter order, then others, as CPython orders co_cellvars.
-    let params = t.scopes[id].params.clone();
-    let mut ordered: Vec<Rc<str>> = params.iter().filter(|p| cells.contains(p)).cloned().collect();
+    let s = &mut t.scopes[id];
+    let mut ordered: Vec<Rc<str>> = s.params.iter().filter(|p| cells.contains(p)).cloned().collect();
     for c in cells {
         if !ordered.contains(&c) {
             ordered.push(c);
         }
     }
-    let s = &mut t.scopes[id];
+    s.symbols = symbols;
+    s.children = children;
     s.res = res;
     s.cellvars = ordered;
     s.freevars = free.clone();
