@@ -163,6 +163,17 @@ fn ten_thousand_nested_brackets_and_blocks() {
     fails_with("tabs_10000.coro", tabs.as_bytes(), "IndentationError: too many levels of indentation");
 }
 
+/// Brackets nested 190 deep with an error at the innermost level: every level is parsed
+/// a bounded number of times also when the parse fails (an alternative that re-parsed
+/// its bracket would double the work per level).
+#[test]
+fn nested_brackets_with_an_error_inside() {
+    for (i, (open, close)) in [("(", ")"), ("[", "]"), ("{", "}"), ("x[", "]"), ("-(", ")"), ("(x)**(", ")")].iter().enumerate() {
+        let src = format!("x = {}1 +{}\n", open.repeat(190), close.repeat(190));
+        fails_with(&format!("nested_error_{i}.coro"), src.as_bytes(), "SyntaxError: invalid syntax");
+    }
+}
+
 /// A large valid body with one error at the very end (so both passes read it all).
 #[test]
 fn five_megabytes_with_an_error_at_the_end() {

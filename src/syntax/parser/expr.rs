@@ -5,6 +5,7 @@
 //! over a flat operand list, so a 100,000-term sum neither recurses nor re-parses.
 
 use super::args::{call_args, strings};
+use super::fast;
 use super::targets::{check_target, TargetCtx};
 use super::{kw, name, op, raise, sp, Ctx, Extra, In, PassErr, P};
 use crate::diagnostic::Diagnostic;
@@ -287,7 +288,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .boxed();
 
     // factor: ('+' | '-' | '~') factor | power;  power: await_primary ['**' factor]
-    let factor = recursive(|factor| {
+    let full_factor = recursive(|factor| {
         let power = await_primary
             .clone()
             .then(op(R::DoubleStar).ignore_then(factor).or_not())
@@ -307,6 +308,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         })
     })
     .boxed();
+    let factor = if fast::enabled::<E>() { fast::factor(primary.clone(), full_factor).boxed() } else { full_factor };
 
     // bitwise_or, bitwise_xor, bitwise_and, shift_expr, sum, term: factor (binop factor)*
     let binop = select_ref! {
@@ -443,7 +445,11 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
             }
         }
     });
-    expression.define(lambdef.or(conditional));
+    if fast::enabled::<E>() {
+        expression.define(fast::atom(fast::Level::Expression).or(lambdef).or(conditional).boxed());
+    } else {
+        expression.define(lambdef.or(conditional));
+    }
 
     // named_expression: NAME ':=' expression | expression !':='
     let walrus = name()

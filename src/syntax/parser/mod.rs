@@ -20,6 +20,7 @@ mod args;
 mod compound;
 mod error;
 mod expr;
+mod fast;
 mod recover;
 mod stmt;
 mod targets;

@@ -1,0 +1,131 @@
+//! Shortcuts for the first run of pass 1, the one with chumsky's zero-size error, where
+//! only whether the module parses and its tree count (a failure runs the passes with
+//! [`super::PErr`] again, on the rules as they are, for the messages).
+//!
+//! An operand that is one token (a name, a number, a plain string, `True`...) followed
+//! by a token that cannot continue it is taken at once, instead of descending through
+//! every precedence level to the atom and failing at each level's operator on the way
+//! back. The tree is the one the full rules build: a token that continues no level
+//! between the atom and the rule leaves each level with its single operand.
+
+use super::{Extra, In, PassErr, P};
+use crate::span::Span;
+use crate::syntax::ast::{BinOp, Constant, Expr, ExprKind};
+use crate::syntax::token::{Kw, Lit, RawTok as R, Tok};
+use chumsky::prelude::*;
+
+/// Whether the shortcuts are on: only for chumsky's zero-size error type, where which
+/// alternatives failed where is not recorded (with [`super::PErr`] they would be).
+pub fn enabled<'a, E: PassErr<'a>>() -> bool {
+    std::mem::size_of::<E>() == 0
+}
+
+/// The rule level a shortcut stands in for.
+#[derive(Clone, Copy)]
+pub enum Level {
+    /// `factor`: only trailers, `**` and adjacent string literals continue an atom.
+    Factor,
+    /// `expression`: any operator, comparison, `and`/`or` or `if` also does.
+    Expression,
+}
+
+/// Whether `t` (after a one-token atom) could continue it at `level` or below.
+fn continues(t: Option<&Tok>, level: Level) -> bool {
+    let Some(t) = t else { return false };
+    let below = matches!(
+        t,
+        Tok::Op(R::Dot | R::LParen | R::LBracket | R::DoubleStar) | Tok::Lit(_) | Tok::FStart
+    );
+    below
+        || matches!(level, Level::Expression)
+            && matches!(
+                t,
+                Tok::Op(
+                    R::Pipe | R::Caret | R::Amp | R::LShift | R::RShift | R::Plus | R::Minus | R::Star | R::Slash
+                        | R::DoubleSlash | R::Percent | R::At | R::EqEq | R::NotEq | R::Lt | R::Le | R::Gt | R::Ge
+                ) | Tok::Kw(Kw::In | Kw::Not | Kw::Is | Kw::And | Kw::Or | Kw::If)
+            )
+}
+
+/// The expression a one-token atom is, as the `atom` and `strings` rules build it.
+fn atom_of(t: &Tok, span: Span) -> Option<Expr> {
+    let kind = match t {
+        Tok::Name(n) => ExprKind::Name(n.clone()),
+        Tok::Kw(Kw::True) => ExprKind::Const(Constant::Bool(true)),
+        Tok::Kw(Kw::False) => ExprKind::Const(Constant::Bool(false)),
+        Tok::Kw(Kw::None) => ExprKind::Const(Constant::None),
+        Tok::Int(v) => ExprKind::Const(Constant::Int(*v)),
+        Tok::BigInt(v) => ExprKind::Const(Constant::BigInt(v.clone())),
+        Tok::Float(v) => ExprKind::Const(Constant::Float(*v)),
+        Tok::Op(R::Ellipsis) => ExprKind::Const(Constant::Ellipsis),
+        Tok::Lit(Lit::Str(s)) => ExprKind::Const(Constant::Str(s.clone())),
+        Tok::Lit(Lit::Bytes(b)) => ExprKind::Const(Constant::Bytes(b.clone())),
+        _ => return None,
+    };
+    Some(Expr::new(kind, span))
+}
+
+/// A one-token atom not continued at `level`; fails, consuming nothing, otherwise (the
+/// full rule, tried next, then parses it).
+pub fn atom<'a, E: PassErr<'a>>(level: Level) -> impl Parser<'a, In<'a>, Expr, Extra<'a, E>> + Clone {
+    custom(move |inp| {
+        let before = inp.save();
+        let start = inp.cursor();
+        if let Some(t) = inp.next_ref() {
+            let span = inp.span_since(&start);
+            if !continues(inp.peek_ref(), level) {
+                if let Some(e) = atom_of(t, span) {
+                    return Ok(e);
+                }
+            }
+        }
+        inp.rewind(before);
+        Err(E::at(Span::default(), None))
+    })
+}
+
+/// `factor`, by its first token: a prefix operator (`-`, `+`, `~`, `await`) goes to the
+/// full rule `full`; otherwise it is `primary` (a one-token atom without even parsing
+/// that), then `['**' factor]` as `power` has it, with `full` for the exponent. Each
+/// part is parsed once: a failure is the factor's (the full rule would fail the same
+/// way), so nested brackets stay linear.
+pub fn factor<'a, E: PassErr<'a>>(
+    primary: P<'a, Expr, E>,
+    full: P<'a, Expr, E>,
+) -> impl Parser<'a, In<'a>, Expr, Extra<'a, E>> + Clone {
+    custom(move |inp| {
+        let before = inp.save();
+        let start = inp.cursor();
+        match inp.next_ref() {
+            Some(t @ (Tok::Name(_) | Tok::Int(_) | Tok::Float(_) | Tok::Kw(Kw::True | Kw::False | Kw::None))) => {
+                let span = inp.span_since(&start);
+                if !continues(inp.peek_ref(), Level::Factor) {
+                    if let Some(e) = atom_of(t, span) {
+                        return Ok(e);
+                    }
+                }
+            }
+            Some(Tok::Op(R::LParen | R::LBracket | R::LBrace | R::Ellipsis) | Tok::Lit(_) | Tok::FStart | Tok::BigInt(_)) => {}
+            Some(Tok::Op(R::Minus | R::Plus | R::Tilde) | Tok::Kw(Kw::Await)) => {
+                inp.rewind(before);
+                return inp.parse(&full);
+            }
+            // No primary starts here (the full rule fails too).
+            _ => {
+                inp.rewind(before);
+                return Err(E::at(Span::default(), None));
+            }
+        }
+        inp.rewind(before);
+        let base = inp.parse(&primary)?;
+        if let Some(Tok::Op(R::DoubleStar)) = inp.peek_ref() {
+            let at_op = inp.save();
+            inp.skip();
+            match inp.parse(&full) {
+                Ok(exp) => return Ok(super::expr::bin(base, BinOp::Pow, exp)),
+                Err(_) => inp.rewind(at_op),
+            }
+        }
+        Ok(base)
+    })
+}
