@@ -67,7 +67,7 @@ pub fn comma_list<'a, E: PassErr<'a>>(
 }
 
 /// Fold a flat `operand (op operand)*` list by precedence (all left-associative).
-fn climb(first: Expr, rest: Vec<((BinOp, u8), Expr)>) -> Expr {
+pub(super) fn climb(first: Expr, rest: Vec<((BinOp, u8), Expr)>) -> Expr {
     if rest.len() <= 1 {
         // No operator, or one (the common cases): nothing to order.
         return match rest.into_iter().next() {
@@ -102,7 +102,7 @@ fn climb(first: Expr, rest: Vec<((BinOp, u8), Expr)>) -> Expr {
 
 /// Group `a and b or c and d` as `(a and b) or (c and d)`: each run of `and` is one
 /// `BoolOp` spanning its operands' tokens, the `or`s one around them spanning `span`.
-fn bool_ops(first: (Expr, Span), rest: Vec<(BoolOp, (Expr, Span))>, span: Span) -> Expr {
+pub(super) fn bool_ops(first: (Expr, Span), rest: Vec<(BoolOp, (Expr, Span))>, span: Span) -> Expr {
     if rest.is_empty() {
         return first.0;
     }
@@ -327,7 +327,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     };
     let bor = factor
         .clone()
-        .then(binop.then(factor).repeated().collect::<Vec<_>>())
+        .then(binop.then(factor.clone()).repeated().collect::<Vec<_>>())
         .map(|(first, rest)| climb(first, rest))
         .boxed();
     bitwise_or_r.define(bor.clone());
@@ -378,7 +378,11 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .then(bool_op.then(operand).repeated().collect::<Vec<_>>())
         .map_with(|(first, rest), e| bool_ops(first, rest, sp(e.span())))
         .boxed();
-    disjunction_r.define(disjunction.clone());
+    if fast::enabled::<E>() {
+        disjunction_r.define(fast::disjunction(factor.clone()));
+    } else {
+        disjunction_r.define(disjunction.clone());
+    }
 
     // lambdef: 'lambda' [lambda_params] ':' expression
     let lambdef = kw(Kw::Lambda)
@@ -446,7 +450,8 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         }
     });
     if fast::enabled::<E>() {
-        expression.define(fast::atom(fast::Level::Expression).or(lambdef).or(conditional).boxed());
+        let climb = fast::conditional(factor.clone(), expr.clone());
+        expression.define(fast::atom(fast::Level::Expression).or(lambdef).or(climb).boxed());
     } else {
         expression.define(lambdef.or(conditional));
     }

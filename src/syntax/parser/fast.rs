@@ -10,7 +10,7 @@
 
 use super::{Extra, In, PassErr, P};
 use crate::span::Span;
-use crate::syntax::ast::{BinOp, Constant, Expr, ExprKind};
+use crate::syntax::ast::{BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, UnaryOp};
 use crate::syntax::token::{Kw, Lit, RawTok as R, Tok};
 use chumsky::prelude::*;
 
@@ -127,5 +127,172 @@ pub fn factor<'a, E: PassErr<'a>>(
             }
         }
         Ok(base)
+    })
+}
+
+type Inp<'a, 'p, E> = chumsky::input::InputRef<'a, 'p, In<'a>, Extra<'a, E>>;
+
+/// The binary operators of `bitwise_or` down to `term`, with their precedence (the
+/// table of the `binop` rule in `expr.rs`).
+fn binop_of(t: &Tok) -> Option<(BinOp, u8)> {
+    Some(match t {
+        Tok::Op(R::Pipe) => (BinOp::BitOr, 1),
+        Tok::Op(R::Caret) => (BinOp::BitXor, 2),
+        Tok::Op(R::Amp) => (BinOp::BitAnd, 3),
+        Tok::Op(R::LShift) => (BinOp::LShift, 4),
+        Tok::Op(R::RShift) => (BinOp::RShift, 4),
+        Tok::Op(R::Plus) => (BinOp::Add, 5),
+        Tok::Op(R::Minus) => (BinOp::Sub, 5),
+        Tok::Op(R::Star) => (BinOp::Mul, 6),
+        Tok::Op(R::Slash) => (BinOp::Div, 6),
+        Tok::Op(R::DoubleSlash) => (BinOp::FloorDiv, 6),
+        Tok::Op(R::Percent) => (BinOp::Mod, 6),
+        Tok::Op(R::At) => (BinOp::MatMul, 6),
+        _ => return None,
+    })
+}
+
+/// `bitwise_or`: `factor (binop factor)*`, folded by precedence.
+fn bor<'a, E: PassErr<'a>>(inp: &mut Inp<'a, '_, E>, factor: &P<'a, Expr, E>) -> Result<Expr, E> {
+    let first = inp.parse(factor)?;
+    let mut rest = Vec::new();
+    while let Some(op) = inp.peek_ref().and_then(binop_of) {
+        let save = inp.save();
+        inp.skip();
+        match inp.parse(factor) {
+            Ok(e) => rest.push((op, e)),
+            Err(_) => {
+                inp.rewind(save);
+                break;
+            }
+        }
+    }
+    Ok(super::expr::climb(first, rest))
+}
+
+/// `comparison`: `bitwise_or (compare_op bitwise_or)*`.
+fn comparison<'a, E: PassErr<'a>>(inp: &mut Inp<'a, '_, E>, factor: &P<'a, Expr, E>) -> Result<Expr, E> {
+    let start = inp.cursor();
+    let first = bor(inp, factor)?;
+    let mut rest = Vec::new();
+    loop {
+        let save = inp.save();
+        let op = match inp.next_ref() {
+            Some(Tok::Op(R::EqEq)) => CmpOp::Eq,
+            Some(Tok::Op(R::NotEq)) => CmpOp::NotEq,
+            Some(Tok::Op(R::Lt)) => CmpOp::Lt,
+            Some(Tok::Op(R::Le)) => CmpOp::LtE,
+            Some(Tok::Op(R::Gt)) => CmpOp::Gt,
+            Some(Tok::Op(R::Ge)) => CmpOp::GtE,
+            Some(Tok::Kw(Kw::In)) => CmpOp::In,
+            Some(Tok::Kw(Kw::Not)) if matches!(inp.peek_ref(), Some(Tok::Kw(Kw::In))) => {
+                inp.skip();
+                CmpOp::NotIn
+            }
+            Some(Tok::Kw(Kw::Is)) => {
+                if let Some(Tok::Kw(Kw::Not)) = inp.peek_ref() {
+                    inp.skip();
+                    CmpOp::IsNot
+                } else {
+                    CmpOp::Is
+                }
+            }
+            _ => {
+                inp.rewind(save);
+                break;
+            }
+        };
+        match bor(inp, factor) {
+            Ok(e) => rest.push((op, e)),
+            Err(_) => {
+                inp.rewind(save);
+                break;
+            }
+        }
+    }
+    if rest.is_empty() {
+        return Ok(first);
+    }
+    let span = inp.span_since(&start);
+    Ok(Expr::new(ExprKind::Compare(Box::new(first), rest), span))
+}
+
+/// `inversion`: `'not'* comparison`.
+fn inversion<'a, E: PassErr<'a>>(inp: &mut Inp<'a, '_, E>, factor: &P<'a, Expr, E>) -> Result<Expr, E> {
+    let mut nots = Vec::new();
+    while let Some(Tok::Kw(Kw::Not)) = inp.peek_ref() {
+        let at = inp.cursor();
+        inp.skip();
+        nots.push(inp.span_since(&at));
+    }
+    let mut v = comparison(inp, factor)?;
+    for s in nots.into_iter().rev() {
+        let span = s.to(v.span);
+        v = Expr::new(ExprKind::Unary(UnaryOp::Not, Box::new(v)), span);
+    }
+    Ok(v)
+}
+
+/// `disjunction` (with `conjunction`): `inversion (('and' | 'or') inversion)*`, grouped
+/// by precedence.
+fn disjunction_in<'a, E: PassErr<'a>>(inp: &mut Inp<'a, '_, E>, factor: &P<'a, Expr, E>) -> Result<Expr, E> {
+    let start = inp.cursor();
+    let first = inversion(inp, factor)?;
+    let first = (first, inp.span_since(&start));
+    let mut rest = Vec::new();
+    loop {
+        let op = match inp.peek_ref() {
+            Some(Tok::Kw(Kw::And)) => BoolOp::And,
+            Some(Tok::Kw(Kw::Or)) => BoolOp::Or,
+            _ => break,
+        };
+        let save = inp.save();
+        inp.skip();
+        let at = inp.cursor();
+        match inversion(inp, factor) {
+            Ok(e) => {
+                let s = inp.span_since(&at);
+                rest.push((op, (e, s)));
+            }
+            Err(_) => {
+                inp.rewind(save);
+                break;
+            }
+        }
+    }
+    let span = inp.span_since(&start);
+    Ok(super::expr::bool_ops(first, rest, span))
+}
+
+/// `disjunction` as one loop per level over `factor`, in place of a parser layer per
+/// level (the rules in `expr.rs` build the same tree).
+pub fn disjunction<'a, E: PassErr<'a>>(factor: P<'a, Expr, E>) -> impl Parser<'a, In<'a>, Expr, Extra<'a, E>> + Clone {
+    custom(move |inp| disjunction_in(inp, &factor))
+}
+
+/// `disjunction ['if' disjunction 'else' expression]`, as [`disjunction`].
+pub fn conditional<'a, E: PassErr<'a>>(
+    factor: P<'a, Expr, E>,
+    expression: P<'a, Expr, E>,
+) -> impl Parser<'a, In<'a>, Expr, Extra<'a, E>> + Clone {
+    custom(move |inp| {
+        let start = inp.cursor();
+        let body = disjunction_in(inp, &factor)?;
+        if let Some(Tok::Kw(Kw::If)) = inp.peek_ref() {
+            let save = inp.save();
+            inp.skip();
+            if let Ok(test) = disjunction_in(inp, &factor) {
+                if let Some(Tok::Kw(Kw::Else)) = inp.peek_ref() {
+                    inp.skip();
+                    if let Ok(orelse) = inp.parse(&expression) {
+                        let span = inp.span_since(&start);
+                        let kind = ExprKind::IfExp { test: Box::new(test), body: Box::new(body), orelse: Box::new(orelse) };
+                        return Ok(Expr::new(kind, span));
+                    }
+                }
+            }
+            inp.rewind(save);
+        }
+        Ok(body)
     })
 }
