@@ -359,13 +359,15 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                                 (Value::Int(a), Value::Int(b)) => expr::int_binop(*op, *a, *b),
                                 _ => None,
                             };
-                            let cur = match (t, op, small) {
-                                (Target::Local(i), crate::syntax::ast::BinOp::Add, None) => match append_in_place(f, *i as usize, cur, &rhs) {
-                                    Ok(()) => return Act::Next,
-                                    Err(cur) => cur,
-                                },
-                                _ => cur,
-                            };
+                            let mut cur = cur;
+                            if small.is_none() && matches!(cur, Value::Str(_)) {
+                                if let (Target::Local(i), crate::syntax::ast::BinOp::Add) = (t, op) {
+                                    match append_in_place(f, *i as usize, std::mem::replace(&mut cur, Value::None), &rhs) {
+                                        Ok(()) => return Act::Next,
+                                        Err(c) => cur = c,
+                                    }
+                                }
+                            }
                             if small.is_none() && (super::post::is_user(&cur) || super::post::is_user(&rhs)) {
                                 f.push(cur);
                                 f.push(rhs);
@@ -560,6 +562,7 @@ fn aug_list_item(
 /// `s += t` for a local `s` whose str nobody else holds: `t` is appended in place, as
 /// CPython does, instead of copying both into a new string. `cur` is the local's value
 /// read before `t` was evaluated; `Err(cur)` when the case does not apply.
+#[inline(never)]
 fn append_in_place(f: &mut Frame, i: usize, cur: Value, rhs: &Value) -> Result<(), Value> {
     let (Value::Str(a), Value::Str(b)) = (&cur, rhs) else { return Err(cur) };
     // The local still holds this very string and only `cur` shares it.
