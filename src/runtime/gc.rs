@@ -37,6 +37,7 @@ use super::function::{BoundMethod, CellObj, Function, NativeFn};
 use super::gc_refs::{children, clear};
 use super::iter::{IterObj, IterState};
 use super::object::Object;
+use super::objref::ObjRef;
 use super::generator::{GenState, Generator};
 use super::list::List;
 use super::set::SetObj;
@@ -81,7 +82,7 @@ pub(super) enum Obj {
     Set(Rc<SetObj>),
     Native(Rc<NativeFn>),
     Iter(Rc<IterObj>),
-    Obj(Rc<dyn Object>),
+    Obj(ObjRef),
 }
 
 #[inline]
@@ -104,7 +105,7 @@ impl Tracked {
             Tracked::Set(w) => Obj::Set(w.upgrade()?),
             Tracked::Native(w) => Obj::Native(w.upgrade()?),
             Tracked::Iter(w) => Obj::Iter(w.upgrade()?),
-            Tracked::Obj(w) => Obj::Obj(w.upgrade()?),
+            Tracked::Obj(w) => Obj::Obj(ObjRef::from_dyn(w.upgrade()?)),
         })
     }
 
@@ -142,7 +143,7 @@ impl Obj {
             Obj::Set(r) => addr(r),
             Obj::Native(r) => addr(r),
             Obj::Iter(r) => addr(r),
-            Obj::Obj(r) => addr(r),
+            Obj::Obj(r) => r.as_ptr() as usize,
         }
     }
 
@@ -161,7 +162,7 @@ impl Obj {
             Obj::Set(r) => Rc::strong_count(r),
             Obj::Native(r) => Rc::strong_count(r),
             Obj::Iter(r) => Rc::strong_count(r),
-            Obj::Obj(r) => Rc::strong_count(r),
+            Obj::Obj(r) => r.strong_count(),
         }
         .saturating_sub(1)
     }
@@ -180,7 +181,7 @@ impl Obj {
             Obj::Set(r) => Tracked::Set(Rc::downgrade(r)),
             Obj::Native(r) => Tracked::Native(Rc::downgrade(r)),
             Obj::Iter(r) => Tracked::Iter(Rc::downgrade(r)),
-            Obj::Obj(r) => Tracked::Obj(Rc::downgrade(r)),
+            Obj::Obj(r) => Tracked::Obj(r.downgrade()),
         }
     }
 }
@@ -426,7 +427,12 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
         }
     });
 
-    // Live objects with gc_refs = their strong count.
+    // Live objects with gc_refs = their strong count. The entries' buffer is kept
+    // (cleared: that frees the memory of dead objects) and refilled with the
+    // survivors: a collection of n objects needs about 16 + 4 + 2 bytes of scratch
+    // memory per object besides the entries and the index (it runs at the peak of a
+    // program's memory, so this scratch memory is part of the peak).
+    let mut entries = entries;
     let mut objs: Vec<Obj> = Vec::with_capacity(entries.len());
     for t in &entries {
         if t.alive() {
@@ -435,14 +441,14 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
             }
         }
     }
-    drop(entries); // frees the memory of dead objects
+    entries.clear();
     let n = objs.len();
     let mut index: hashbrown::HashMap<usize, u32, std::hash::BuildHasherDefault<AddrHasher>> =
         hashbrown::HashMap::with_capacity_and_hasher(n, Default::default());
-    let mut refs: Vec<isize> = Vec::with_capacity(n);
+    let mut refs: Vec<i32> = Vec::with_capacity(n);
     for (i, o) in objs.iter().enumerate() {
         index.insert(o.addr(), i as u32);
-        refs.push(o.strong() as isize);
+        refs.push(o.strong().min(i32::MAX as usize) as i32);
     }
     // Subtract references from inside the generation.
     let mut pinned = vec![false; n];
@@ -457,14 +463,15 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
         }
     }
     // Mark what is reachable from outside.
-    let mut reachable = vec![false; n];
+    let mut reachable = pinned;
     let mut work: Vec<u32> = Vec::new();
     for i in 0..n {
-        if refs[i] > 0 || pinned[i] {
+        if refs[i] > 0 || reachable[i] {
             reachable[i] = true;
             work.push(i as u32);
         }
     }
+    drop(refs);
     while let Some(i) = work.pop() {
         children(&objs[i as usize], &mut |a| {
             if let Some(&j) = index.get(&a) {
@@ -477,7 +484,7 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     }
     drop(index);
 
-    let mut survivors: Vec<Tracked> = Vec::with_capacity(n);
+    let mut survivors = entries;
     let mut garbage: Vec<Obj> = Vec::new();
     for (o, r) in objs.into_iter().zip(reachable) {
         if r {
@@ -519,7 +526,13 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
 
     REG.with(|r| {
         let mut r = r.borrow_mut();
-        r.old.extend(survivors);
+        if r.old.is_empty() {
+            // After a full collection (or before the first promotion): the survivors'
+            // buffer becomes the old generation, no copy.
+            r.old = survivors;
+        } else {
+            r.old.extend(survivors);
+        }
         if full {
             r.old_base = r.old.len();
         } else if r.old.len() > 4 * (r.old_base + r.limit) {

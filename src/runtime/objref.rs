@@ -47,10 +47,11 @@ impl ObjRef {
     #[inline]
     pub fn from_dyn(r: Rc<dyn Object>) -> ObjRef {
         let fat: *const dyn Object = Rc::into_raw(r);
-        // SAFETY: a `*const dyn Trait` is a (data pointer, vtable pointer) pair; the
-        // data half is checked against the thin cast below.
+        // SAFETY: a `*const dyn Trait` is a (data pointer, vtable pointer) pair (not
+        // guaranteed by the language, so the data half is checked against the thin
+        // cast below, and the unit test round-trips calls through the vtable).
         let [data, vt]: [usize; 2] = unsafe { std::mem::transmute(fat) };
-        debug_assert_eq!(data, fat as *const u8 as usize);
+        assert_eq!(data, fat as *const u8 as usize, "fat pointer layout is not (data, vtable)");
         let off = vt as isize - anchor();
         let vt = i32::try_from(off).expect("vtable outside the binary's static data");
         // SAFETY: `Rc::into_raw` never gives null.
@@ -75,6 +76,22 @@ impl ObjRef {
             Rc::increment_strong_count(p);
             Rc::from_raw(p)
         }
+    }
+
+    /// A weak reference to the object.
+    #[inline]
+    pub fn downgrade(&self) -> std::rc::Weak<dyn Object> {
+        // SAFETY: borrows the count this handle holds without giving it back.
+        let rc = std::mem::ManuallyDrop::new(unsafe { Rc::from_raw(self.fat()) });
+        Rc::downgrade(&rc)
+    }
+
+    /// The number of strong references to the object.
+    #[inline]
+    pub fn strong_count(&self) -> usize {
+        // SAFETY: as in `downgrade`.
+        let rc = std::mem::ManuallyDrop::new(unsafe { Rc::from_raw(self.fat()) });
+        Rc::strong_count(&rc)
     }
 
     /// The object's address (identity).
@@ -138,3 +155,81 @@ impl<T: Object> From<Rc<T>> for ObjRef {
 }
 
 const _: () = assert!(std::mem::size_of::<ObjRef>() == 12);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::class::Class;
+    use crate::runtime::Runtime;
+    use std::any::Any;
+
+    /// A test object with a method of its own (`len`) and one of the defaults.
+    struct Probe(usize, std::cell::Cell<bool>);
+
+    impl Object for Probe {
+        fn class(&self, _rt: &Runtime) -> Rc<Class> {
+            unreachable!("not called")
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+        fn len(&self) -> Option<usize> {
+            self.1.set(true);
+            Some(self.0)
+        }
+    }
+
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            DROPS.with(|d| d.set(d.get() + 1));
+        }
+    }
+
+    thread_local! {
+        static DROPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    #[test]
+    fn round_trips_through_the_handle() {
+        let typed = Rc::new(Probe(7, std::cell::Cell::new(false)));
+        let h = ObjRef::from_rc(typed.clone());
+        assert_eq!(Rc::strong_count(&typed), 2);
+        assert_eq!(h.strong_count(), 2);
+        // Calls through the vtable reach the object's own method and the default.
+        assert_eq!(h.len(), Some(7));
+        assert!(typed.1.get());
+        assert!(h.dir().is_empty());
+        assert_eq!(h.as_ptr(), Rc::as_ptr(&typed) as *const u8);
+        // Clone and drop move the shared count.
+        let h2 = h.clone();
+        assert!(ObjRef::ptr_eq(&h, &h2));
+        assert_eq!(Rc::strong_count(&typed), 3);
+        drop(h2);
+        assert_eq!(Rc::strong_count(&typed), 2);
+        // Typed and dynamic views of the same allocation.
+        let back: Rc<Probe> = h.downcast_rc::<Probe>().expect("a Probe");
+        assert!(Rc::ptr_eq(&back, &typed));
+        assert_eq!(Rc::strong_count(&typed), 3);
+        drop(back);
+        let d: Rc<dyn Object> = h.to_rc();
+        assert_eq!(Rc::strong_count(&typed), 3);
+        let h3 = ObjRef::from_dyn(d);
+        assert_eq!(h3.len(), Some(7));
+        assert_eq!(Rc::strong_count(&typed), 3);
+        let w = h3.downgrade();
+        assert_eq!(w.strong_count(), 3);
+        drop(h3);
+        drop(h);
+        assert_eq!(Rc::strong_count(&typed), 1);
+        assert_eq!(DROPS.with(|d| d.get()), 0);
+        drop(typed);
+        assert_eq!(DROPS.with(|d| d.get()), 1);
+        assert!(w.upgrade().is_none());
+        // A handle made from a value owns it alone.
+        let h = ObjRef::new(Probe(3, std::cell::Cell::new(false)));
+        assert_eq!(h.len(), Some(3));
+        assert!(h.downcast_rc::<Probe>().is_some());
+        drop(h);
+        assert_eq!(DROPS.with(|d| d.get()), 2);
+    }
+}
