@@ -174,6 +174,20 @@ fn nested_brackets_with_an_error_inside() {
     }
 }
 
+/// Calls nested 190 deep with an error in the innermost argument, and conditional
+/// expressions nested past the bracket limit: the second pass's alternatives re-parse
+/// an argument once per rule they try, so without its fuel limit (`parser::fuel`) the
+/// work doubled per level (minutes at this depth). CPython's messages, in time.
+#[test]
+fn nested_calls_with_an_error_inside() {
+    for (i, open) in ["f(", "f(a, ", "g(k=1, *"].iter().enumerate() {
+        let src = format!("x = {}1 +{}\n", open.repeat(190), ")".repeat(190));
+        fails_with(&format!("nested_call_error_{i}.coro"), src.as_bytes(), "SyntaxError: invalid syntax");
+    }
+    let src = format!("y = {}1{}\n", "(x if ".repeat(250), " else 1)".repeat(250));
+    fails_with("nested_conditional_250.coro", src.as_bytes(), "SyntaxError: too many nested parentheses");
+}
+
 /// A large valid body with one error at the very end (so both passes read it all).
 #[test]
 fn five_megabytes_with_an_error_at_the_end() {

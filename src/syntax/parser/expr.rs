@@ -230,6 +230,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     ))
     .labelled("expression")
     .boxed();
+    let atom = if invalid { super::fuel().ignore_then(atom).boxed() } else { atom };
 
     // slices: slice (',' slice)* [',']
     // slice: [expression] ':' [expression] [':' [expression]] | named_expression | '*' bitwise_or

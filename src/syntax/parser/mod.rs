@@ -68,6 +68,34 @@ pub struct St {
     pub first: Option<First>,
     /// Statements skipped by recovery so far; at [`MAX_ERRORS`] the rest is skipped.
     pub recovered: usize,
+    /// Atoms pass 2 may still try (see [`fuel`]); pass 1 is linear and unlimited.
+    pub fuel: u64,
+    /// Pass 2 ran out of fuel: its errors are dropped and pass 1's are reported.
+    pub starved: bool,
+}
+
+/// Pass 2 may try this many atoms per token (plus [`PASS2_FUEL_BASE`]). Its `invalid_*`
+/// alternatives re-parse what an ordinary rule then parses again, so on some nested
+/// shapes (`f(f(f(... 1 +)))`) the work doubles per level; with fuel the specialised
+/// message is given up there (pass 1's "invalid syntax" at the same place is
+/// reported) instead of hanging for minutes. Ordinary errors use a few atoms per token.
+pub const PASS2_FUEL_PER_TOKEN: u64 = 100;
+/// See [`PASS2_FUEL_PER_TOKEN`].
+pub const PASS2_FUEL_BASE: u64 = 50_000;
+
+/// Pass 2's fuel check, run before each atom: fails (and marks the state starved) once
+/// the fuel is spent, so an exponential backtrack ends quickly.
+pub fn fuel<'a, E: PassErr<'a>>() -> impl Parser<'a, In<'a>, (), Extra<'a, E>> + Clone {
+    empty().try_map_with(|(), e| {
+        let span = sp(e.span());
+        let st: &mut State = e.state();
+        if st.fuel == 0 {
+            st.starved = true;
+            return Err(E::at(span, None));
+        }
+        st.fuel -= 1;
+        Ok(())
+    })
 }
 
 /// What rules may consult while parsing: line numbers, the tokens, and whether the
@@ -381,9 +409,13 @@ fn run_pass<E: for<'b> PassErr<'b>>(
     let ctx = Ctx::new(src, toks, invalid);
     let parser = stmt::module_parser(&ctx);
     let mut state = SimpleState(St::default());
+    state.0.fuel = if invalid { PASS2_FUEL_PER_TOKEN * toks.len() as u64 + PASS2_FUEL_BASE } else { u64::MAX };
     error::track_expected(invalid);
     let (out, errs) = parser.parse_with_state(toks.split_token_span(eoi), &mut state).into_output_errors();
     error::track_expected(true);
+    if state.0.starved {
+        return (None, Vec::new(), None);
+    }
     let mut first = state.0.first;
     if first.is_none() && !invalid {
         // Pass 1 stopping at a lexical error token reports that error.
