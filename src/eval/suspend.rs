@@ -149,9 +149,17 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
         }
     }
     rt.depth = depth;
-    let g = g.clone();
+    let mut fr = unpark_delegate(rt, g.clone());
+    fr.push_sent(v);
+    stack.push(Activation::Script(fr));
+}
+
+/// Takes the frame parked in generator `g` (of a chain [`descend`] walked) to run it
+/// again in `ReturnMode::Delegate`, with the exceptions it was handling back on the
+/// runtime's list.
+fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
     let Some(mut fr) = g.frame.borrow_mut().take() else {
-        unreachable!("a suspended generator without its frame")
+        unreachable!("a generator of a delegation chain without its frame")
     };
     fr.owner = Some(g);
     fr.mode = ReturnMode::Delegate;
@@ -159,8 +167,7 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
     if !fr.saved_handled.is_empty() {
         fr.saved_handled.append_to(&mut rt.handled);
     }
-    fr.push_sent(v);
-    stack.push(Activation::Script(fr));
+    fr
 }
 
 /// The frame parked in generator `g`, read without a borrow guard (the chain walks of
@@ -233,16 +240,7 @@ pub fn surface_parent(rt: &mut Runtime, stack: &mut Vec<Activation>) {
     while let Some(h) = unsafe { parked_frame(p) }.and_then(middle_below) {
         p = h;
     }
-    let p = p.clone();
-    let Some(mut fr) = p.frame.borrow_mut().take() else {
-        unreachable!("a middle generator without its frame")
-    };
-    fr.owner = Some(p);
-    fr.mode = ReturnMode::Delegate;
-    fr.handled_base = rt.handled.len();
-    if !fr.saved_handled.is_empty() {
-        fr.saved_handled.append_to(&mut rt.handled);
-    }
+    let fr = unpark_delegate(rt, p.clone());
     stack.push(Activation::Script(fr));
 }
 
