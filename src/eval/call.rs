@@ -43,6 +43,9 @@ impl From<Ret> for Prep {
 /// `kwnames`).
 pub fn prepare_call(rt: &mut Runtime, callee: &Value, args: &[Value], kwnames: &[Rc<PyStr>]) -> Prep {
     match callee {
+        Value::Func(func) if func.code.simple_call && kwnames.is_empty() && args.len() == func.code.sig.args as usize => {
+            Prep::Push(Activation::Script(simple_frame(rt, func, None, args)))
+        }
         Value::Func(func) => match function_frame(rt, func, args, kwnames) {
             Ok(fr) => match func.code.func_kind {
                 FuncKind::Plain => Prep::Push(Activation::Script(fr)),
@@ -60,6 +63,11 @@ pub fn prepare_call(rt: &mut Runtime, callee: &Value, args: &[Value], kwnames: &
             }
         },
         Value::Method(m) => {
+            if let Value::Func(func) = &m.func {
+                if func.code.simple_call && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize {
+                    return Prep::Push(Activation::Script(simple_frame(rt, func, Some(&m.receiver), args)));
+                }
+            }
             let mut all = Vec::with_capacity(args.len() + 1);
             all.push(m.receiver.clone());
             all.extend_from_slice(args);
@@ -84,6 +92,28 @@ pub fn prepare_call(rt: &mut Runtime, callee: &Value, args: &[Value], kwnames: &
 
 fn not_callable(rt: &Runtime, v: &Value) -> Prep {
     Prep::Raise(rt.type_error(format!("'{}' object is not callable", ops::type_name(rt, v))))
+}
+
+/// A frame for a call of `func` (a `Code::simple_call` function) given exactly its
+/// positional parameters: `recv` (a method's receiver) and `args` are copied into its
+/// locals, with no argument binding.
+#[inline]
+pub fn simple_frame(rt: &mut Runtime, func: &Function, recv: Option<&Value>, args: &[Value]) -> FrameBox {
+    let code = func.code;
+    let mut fr = rt.frame_for(code, &func.globals);
+    if let Some(r) = recv {
+        fr.locals.push(Some(r.clone()));
+    }
+    for a in args {
+        fr.locals.push(Some(a.clone()));
+    }
+    while fr.locals.len() < code.nlocals() {
+        fr.locals.push(None);
+    }
+    if !code.body.is_empty() {
+        fr.work.push(Step::Block(&code.body, 0));
+    }
+    fr
 }
 
 /// Wrap a prepared frame into a generator, coroutine or async generator object.

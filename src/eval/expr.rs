@@ -932,6 +932,15 @@ pub fn cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
             } else {
                 let b = f.pop();
                 let a = f.pop();
+                if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    if let Some(z) = int_binop(*op, *x, *y) {
+                        // `return f(a) + g(b)`: returned at once.
+                        return match super::machine::tail_return(f, Value::Int(z)) {
+                            Some(v) => Act::Return(v),
+                            None => Act::Next,
+                        };
+                    }
+                }
                 super::post::binary(rt, f, *op, a, b, None)
             }
         }

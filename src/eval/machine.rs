@@ -311,24 +311,65 @@ fn mode_of(a: &Activation) -> ReturnMode {
 
 /// The top frame returned `v`.
 #[inline]
-fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
-    // The common case first: a plain function frame whose value goes to its caller.
-    if let Some(Activation::Script(f)) = stack.last() {
-        if f.owner.is_none() && matches!(f.mode, ReturnMode::Value) {
-            let Some(Activation::Script(f)) = stack.pop() else { unreachable!() };
-            rt.depth -= 1;
-            if rt.handled.len() > f.handled_base {
-                rt.handled.truncate(f.handled_base);
+fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option<Outcome> {
+    loop {
+        // The common case first: a plain function frame whose value goes to its caller.
+        if let Some(Activation::Script(f)) = stack.last() {
+            if f.owner.is_none() && matches!(f.mode, ReturnMode::Value) {
+                let Some(Activation::Script(f)) = stack.pop() else { unreachable!() };
+                rt.depth -= 1;
+                if rt.handled.len() > f.handled_base {
+                    rt.handled.truncate(f.handled_base);
+                }
+                rt.recycle(f);
+                match stack.last_mut() {
+                    Some(Activation::Script(f)) => match tail_return(f, v) {
+                        // `return <this call>`: the caller returns the value too.
+                        Some(x) => {
+                            v = x;
+                            continue;
+                        }
+                        None => {}
+                    },
+                    _ => give(stack, v),
+                }
+                return None;
             }
-            rt.recycle(f);
-            match stack.last_mut() {
-                Some(Activation::Script(f)) => f.stack.push(v),
-                _ => give(stack, v),
-            }
+        }
+        return finish_general(rt, stack, v);
+    }
+}
+
+/// Hand `v` to script frame `f`, whose work was waiting for it. Its next step is done
+/// here when it is one that needs no script code, saving a round through the driver:
+/// `return` of the value when nothing runs on the way out (`Code::plain_return`: the
+/// value is returned as the frame's own result, `Some`), a store into a local
+/// (`x = f(...)`), or dropping it (`f(...)` as a statement). Else `v` is pushed on the
+/// frame's value stack for the next step.
+#[inline(always)]
+pub fn tail_return(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
+    match f.work.last() {
+        Some(super::step::Step::Return) if f.code.plain_return => {
+            f.work.clear();
+            return Some(v);
+        }
+        Some(super::step::Step::Store(super::ir::Target::Local(i))) => {
+            let i = *i as usize;
+            f.work.pop();
+            // Dropping the old value may queue a generator's finalization: it runs
+            // after this step, before the next statement.
+            drop(std::mem::replace(&mut f.locals[i], Some(v)));
             return None;
         }
+        Some(super::step::Step::Pop) => {
+            f.work.pop();
+            drop(v);
+            return None;
+        }
+        _ => {}
     }
-    finish_general(rt, stack, v)
+    f.stack.push(v);
+    None
 }
 
 /// [`finish`] for generator frames, native tasks and the other return modes.
@@ -373,6 +414,13 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
                 let tn = crate::ops::type_name(rt, &v);
                 let e = rt.type_error(format!("__init__() should return None, not '{tn}'"));
                 return raise(rt, stack, e);
+            }
+            if let Some(Activation::Script(f)) = stack.last_mut() {
+                // `return Cls(...)`: the caller returns the instance too.
+                if let Some(x) = tail_return(f, inst) {
+                    return finish(rt, stack, x);
+                }
+                return None;
             }
             give(stack, inst)
         }
