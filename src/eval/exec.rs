@@ -204,13 +204,9 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
 fn if_value(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, v: Value) -> Act {
     let StmtKind::If(_, body, orelse) = &s.kind else { unreachable!() };
     match truthy_now(rt, f, &v, s, 2) {
-        Truth::Now(true) => {
-            push_block(f, body);
-            Act::Next
-        }
-        Truth::Now(false) => {
-            push_block(f, orelse);
-            Act::Next
+        Truth::Now(t) => {
+            drop(v);
+            enter_block(rt, f, if t { body } else { orelse })
         }
         Truth::Raise(x) => Act::Raise(x),
         Truth::Later(a) => a,
@@ -402,8 +398,8 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
                     Truth::Later(a) => return a,
                 }
             };
-            push_block(f, if t { body } else { orelse });
-            Act::Next
+            drop(v);
+            enter_block(rt, f, if t { body } else { orelse })
         }
         StmtKind::While(_, body, orelse) => {
             let v = f.pop();
@@ -417,13 +413,13 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
                     Truth::Later(a) => return a,
                 }
             };
+            drop(v);
             if t {
                 f.work.push(Step::While(s, h));
-                push_block(f, body);
+                enter_block(rt, f, body)
             } else {
-                push_block(f, orelse);
+                enter_block(rt, f, orelse)
             }
-            Act::Next
         }
         StmtKind::For(fx) => match st {
             1 if fx.is_iterator => {

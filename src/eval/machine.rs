@@ -616,8 +616,16 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
                     crate::trace::raised(rt, &g, &f, &e);
                 }
             } else {
-                // The traceback keeps the frame's values alive, as in CPython.
-                let keep: Vec<Value> = f.locals.split_off(0).into_iter().flatten().collect();
+                // The traceback keeps the frame's values alive, as in CPython (those
+                // with an identity: a number, bool or None owns nothing).
+                let keep: Vec<Value> = f
+                    .locals
+                    .drain(..)
+                    .flatten()
+                    .filter(|v| {
+                        !matches!(v, Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::NotImplemented | Value::Ellipsis)
+                    })
+                    .collect();
                 if !keep.is_empty() {
                     if let Some(entry) = e.exc_data_mut().traceback.last_mut() {
                         entry.keep = keep;
