@@ -71,6 +71,7 @@ pub fn classes(rt: &Runtime) -> Rc<Classes> {
     super::sleep::install(&c);
     super::event_loop::install(&c);
     super::net::install(&c);
+    super::socket::install(&c);
     super::deque::install(&c);
     c
 }

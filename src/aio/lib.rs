@@ -129,12 +129,12 @@ pub fn build_module(rt: &mut Runtime) -> Result<Value, Exc> {
         ("_set_result_unless_cancelled", super::future::set_result_unless_cancelled),
         ("_release_waiter", super::future::release_waiter),
         ("_new_gathering", super::future::new_gathering),
-        ("_tcp_listen", super::net::tcp_listen),
-        ("_tcp_connect", super::net::tcp_connect),
-        ("_resolve", super::net::py_resolve),
-        ("_os_error", super::net::py_os_error),
-        ("_new_buffer", super::net::new_buffer),
-        ("_bytes_join", super::net::bytes_join),
+        ("_tcp_listen", super::socket::tcp_listen),
+        ("_tcp_connect", super::socket::tcp_connect),
+        ("_resolve", super::address::py_resolve),
+        ("_os_error", super::oserror::py_os_error),
+        ("_new_buffer", super::buffer::new_buffer),
+        ("_bytes_join", super::buffer::bytes_join),
         ("_deque", super::deque::new_deque),
     ];
     for (name, f) in fns {

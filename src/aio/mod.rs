@@ -10,6 +10,8 @@
 //! The evaluator reaches this module through the hooks below (`module`, `construct`,
 //! `native_await`, `native_resume`...).
 
+pub mod address;
+pub mod buffer;
 pub mod classes;
 pub mod deque;
 pub mod event_loop;
@@ -19,8 +21,10 @@ pub mod heap;
 pub mod lib;
 pub mod log;
 pub mod net;
+pub mod oserror;
 pub mod runner;
 pub mod signals;
+pub mod socket;
 pub mod sleep;
 pub mod steer;
 pub mod task;
