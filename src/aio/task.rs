@@ -344,7 +344,7 @@ fn coro_desc(coro: &Value) -> String {
             match g.state.get() {
                 GenState::Finished => format!("{q}() done, defined at {file}:{}", g.code.firstline),
                 _ => {
-                    let line = g.frame.borrow().as_ref().map(|f| f.line).unwrap_or(g.code.firstline);
+                    let line = g.frame().borrow().as_ref().map(|f| f.line).unwrap_or(g.code.firstline);
                     format!("{q}() running at {file}:{line}")
                 }
             }

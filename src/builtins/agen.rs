@@ -150,7 +150,7 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
                 AgOp::Close => {
                     if matches!(g.state.get(), GenState::Created | GenState::Finished) {
                         g.state.set(GenState::Finished);
-                        g.frame.borrow_mut().take();
+                        g.frame().borrow_mut().take();
                         aw.done.set(true);
                         return AwStart::Value(Value::None);
                     }

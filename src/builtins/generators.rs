@@ -119,7 +119,7 @@ fn throw(rt: &mut Runtime, a: Args) -> Ret {
         // Nothing ran yet: the generator ends, raising the exception (as raised in its
         // frame, so PEP 479 turns a StopIteration into RuntimeError).
         g.state.set(GenState::Finished);
-        g.frame.borrow_mut().take();
+        g.frame().borrow_mut().take();
         return raise(crate::eval::suspend::convert_stop(rt, &g, e));
     }
     resume(rt, &g, Resume::Throw(e), ReturnMode::Send)
@@ -131,7 +131,7 @@ fn close(rt: &mut Runtime, a: Args) -> Ret {
         GenState::Finished => Ret::Val(Value::None),
         GenState::Created => {
             g.state.set(GenState::Finished);
-            if let Some(fr) = g.frame.borrow_mut().take() {
+            if let Some(fr) = g.frame().borrow_mut().take() {
                 rt.recycle(fr);
             }
             Ret::Val(Value::None)
@@ -193,7 +193,7 @@ impl Object for FrameView {
     }
     fn get_attr(&self, _rt: &mut Runtime, name: &PyStr, _this: &Value) -> Option<Value> {
         let g = &self.0;
-        let fr = g.frame.borrow();
+        let fr = g.frame().borrow();
         match name.as_str() {
             "f_locals" => {
                 let d = fr.as_ref().map(|f| f.locals_dict()).unwrap_or_else(|| Rc::new(crate::runtime::dict::Dict::new()));
@@ -208,7 +208,7 @@ impl Object for FrameView {
     }
     fn repr(&self, _rt: &mut Runtime, this: &Value) -> Option<String> {
         let g = &self.0;
-        let line = g.frame.borrow().as_ref().map_or(g.code.firstline, |f| f.line);
+        let line = g.frame().borrow().as_ref().map_or(g.code.firstline, |f| f.line);
         Some(format!("<frame at {:#x}, file '{}', line {}, code {}>", this.id(), g.code.source.name, line, g.code.name))
     }
 }
@@ -322,7 +322,7 @@ fn delegate_of(g: &Generator) -> Value {
     if g.state.get() == GenState::Running {
         return Value::None;
     }
-    g.frame.borrow().as_ref().and_then(|f| crate::eval::suspend::delegating_to(f)).unwrap_or(Value::None)
+    g.frame().borrow().as_ref().and_then(|f| crate::eval::suspend::delegating_to(f)).unwrap_or(Value::None)
 }
 
 /// Register generator and coroutine methods.

@@ -65,7 +65,7 @@ pub fn run_pending(rt: &mut Runtime) {
         if g.state.get() == GenState::Suspended {
             // It yielded again: drop it without closing a second time.
             g.state.set(GenState::Finished);
-            g.frame.borrow_mut().take();
+            g.frame().borrow_mut().take();
         }
         if let Err(e) = r {
             let id = Rc::as_ptr(&g) as usize;

@@ -239,7 +239,7 @@ fn push_general(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
                 Activation::Script(mut f) => {
                     if let Some(g) = f.owner.take() {
                         g.state.set(if f.started { GenState::Suspended } else { GenState::Created });
-                        *g.frame.borrow_mut() = Some(f);
+                        *g.frame().borrow_mut() = Some(f);
                     } else {
                         rt.recycle(f);
                     }
@@ -490,7 +490,7 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
             if let Some(g) = f.owner.take() {
                 // The parked frame keeps its mode: `resume_frame` sets it again.
                 f.started = true;
-                *g.frame.borrow_mut() = Some(f);
+                *g.frame().borrow_mut() = Some(f);
                 g.state.set(GenState::Suspended);
             }
             match stack.last_mut() {
@@ -527,7 +527,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
         if rt.trace.is_some() {
             crate::trace::yielded(rt, &g, &f, &mode, &v, stack);
         }
-        *g.frame.borrow_mut() = Some(f);
+        *g.frame().borrow_mut() = Some(f);
         g.state.set(GenState::Suspended);
         match mode {
             ReturnMode::Base => return Some(Outcome::Yield(v)),

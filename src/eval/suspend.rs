@@ -44,7 +44,7 @@ fn kind_word(g: &Generator) -> &'static str {
 pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
     // The common case first: a suspended generator, no tracer.
     if g.state.get() == GenState::Suspended && rt.trace.is_none() {
-        if let Some(mut fr) = g.frame.borrow_mut().take() {
+        if let Some(mut fr) = g.frame().borrow_mut().take() {
             g.state.set(GenState::Running);
             fr.owner = Some(g.clone());
             fr.mode = mode;
@@ -81,7 +81,7 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
     if rt.trace.is_some() {
         crate::trace::resuming(rt, g, &input, &mode);
     }
-    let Some(mut fr) = g.frame.borrow_mut().take() else { return Err(ResumeErr::Finished) };
+    let Some(mut fr) = g.frame().borrow_mut().take() else { return Err(ResumeErr::Finished) };
     g.state.set(GenState::Running);
     fr.owner = Some(g.clone());
     fr.mode = mode;
@@ -158,7 +158,7 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
 /// again in `ReturnMode::Delegate`, with the exceptions it was handling back on the
 /// runtime's list.
 fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
-    let Some(mut fr) = g.frame.borrow_mut().take() else {
+    let Some(mut fr) = g.frame().borrow_mut().take() else {
         unreachable!("a generator of a delegation chain without its frame")
     };
     fr.owner = Some(g);
@@ -178,7 +178,7 @@ fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
 #[inline(always)]
 unsafe fn parked_frame(g: &Generator) -> Option<&Frame> {
     // SAFETY: per the caller, no mutable borrow of the cell is live.
-    unsafe { (*g.frame.as_ptr()).as_deref() }
+    unsafe { (*g.frame().as_ptr()).as_deref() }
 }
 
 /// Whether a frame is parked in a `yield from`/`await` (not finished, not being thrown
@@ -371,7 +371,7 @@ pub fn awaitable_iter(rt: &mut Runtime, v: Value) -> Result<Value, Exc> {
             if g.state.get() == GenState::Finished {
                 return Err(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
             }
-            let delegating = g.frame.borrow().as_ref().is_some_and(|f| delegating_to(f).is_some());
+            let delegating = g.frame().borrow().as_ref().is_some_and(|f| delegating_to(f).is_some());
             if g.state.get() == GenState::Suspended && delegating {
                 return Err(rt.exc_msg(&rt.types.runtime_error, "coroutine is being awaited already"));
             }
@@ -619,7 +619,7 @@ pub fn close_nested(rt: &mut Runtime, g: &Rc<Generator>) -> Result<(), Exc> {
         GenState::Finished => return Ok(()),
         GenState::Created => {
             g.state.set(GenState::Finished);
-            if let Some(fr) = g.frame.borrow_mut().take() {
+            if let Some(fr) = g.frame().borrow_mut().take() {
                 rt.recycle(fr);
             }
             return Ok(());

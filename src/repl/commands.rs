@@ -59,7 +59,7 @@ fn tasks(session: &mut Session) -> String {
                 break;
             };
             lines.push(format!("    {}", where_(g)));
-            let next = g.frame.borrow().as_ref().and_then(|f| crate::eval::suspend::delegating_to(f));
+            let next = g.frame().borrow().as_ref().and_then(|f| crate::eval::suspend::delegating_to(f));
             match next {
                 Some(v) => cur = v,
                 None => {
@@ -81,7 +81,7 @@ fn tasks(session: &mut Session) -> String {
 fn where_(g: &Generator) -> String {
     let q = g.qualname();
     let file = &g.code.source.name;
-    match (g.state.get(), g.frame.borrow().as_ref()) {
+    match (g.state.get(), g.frame().borrow().as_ref()) {
         (GenState::Created, _) => format!("{q}() not started, defined at {file}:{}", g.code.firstline),
         (GenState::Running, _) => format!("{q}() running"),
         (_, Some(f)) => format!("{q}() at {file}:{}", f.line),

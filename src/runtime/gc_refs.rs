@@ -187,7 +187,7 @@ pub(super) fn children(o: &Obj, f: &mut impl FnMut(usize)) -> bool {
             }
         }
         Obj::Gen(g) => {
-            let Ok(fr) = g.frame.try_borrow() else { return false };
+            let Ok(fr) = g.frame().try_borrow() else { return false };
             if let Some(fr) = &*fr {
                 visit_frame(fr, f);
             }
@@ -278,7 +278,7 @@ pub(super) fn clear(rt: &mut Runtime, o: &Obj) {
         }
         Obj::Gen(g) => {
             if g.state.get() == GenState::Created {
-                let fr = g.frame.try_borrow_mut().ok().and_then(|mut f| f.take());
+                let fr = g.frame().try_borrow_mut().ok().and_then(|mut f| f.take());
                 g.state.set(GenState::Finished);
                 if let Some(fr) = fr {
                     rt.recycle(fr);

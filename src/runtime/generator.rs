@@ -4,7 +4,7 @@
 use super::str::PyStr;
 use crate::eval::frame::FrameBox;
 use crate::eval::ir::Code;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, UnsafeCell};
 use std::rc::Rc;
 
 /// Which of the three kinds of suspendable function object this is.
@@ -37,8 +37,12 @@ pub struct Generator {
     pub kind: GenKind,
     /// Its state.
     pub state: Cell<GenState>,
-    /// The parked frame (present while created or suspended).
-    pub frame: RefCell<Option<FrameBox>>,
+    /// The parked frame (present while created or suspended), used through
+    /// [`Generator::frame`].
+    frame_cell: UnsafeCell<Option<FrameBox>>,
+    /// The borrow state of `frame_cell` (as a `RefCell`'s: readers, or -1 while
+    /// borrowed mutably): a byte beside the other flags, so a generator is 32 bytes.
+    frame_flag: Cell<i8>,
     /// The function's code.
     pub code: &'static Code,
     /// `__name__` and `__qualname__` when they differ from the code's (a renamed
@@ -60,7 +64,8 @@ impl Generator {
         Generator {
             kind,
             state: Cell::new(GenState::Created),
-            frame: RefCell::new(Some(frame)),
+            frame_cell: UnsafeCell::new(Some(frame)),
+            frame_flag: Cell::new(0),
             code,
             names: Cell::new(Generator::names_box(code, name, qualname)),
             awaited: Cell::new(false),
@@ -68,6 +73,12 @@ impl Generator {
             ag_closed: Cell::new(false),
             ag_hooked: Cell::new(false),
         }
+    }
+
+    /// The parked frame's slot, with `RefCell`'s borrow methods.
+    #[inline(always)]
+    pub fn frame(&self) -> FrameSlot<'_> {
+        FrameSlot { flag: &self.frame_flag, cell: &self.frame_cell }
     }
 
     fn names_box(code: &'static Code, name: Rc<PyStr>, qualname: Rc<PyStr>) -> Option<Box<(Rc<PyStr>, Rc<PyStr>)>> {
@@ -122,7 +133,7 @@ impl Generator {
         if self.state.get() != GenState::Suspended {
             return false;
         }
-        let Some(frame) = self.frame.try_borrow_mut().ok().and_then(|mut f| f.take()) else { return false };
+        let Some(frame) = self.frame().try_borrow_mut().ok().and_then(|mut f| f.take()) else { return false };
         self.state.set(GenState::Finished);
         let qualname = self.qualname();
         let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
@@ -140,7 +151,7 @@ impl Generator {
 impl Drop for Generator {
     fn drop(&mut self) {
         if self.state.get() == GenState::Suspended {
-            if let Some(frame) = self.frame.get_mut().take() {
+            if let Some(frame) = self.frame_cell.get_mut().take() {
                 // An async generator iterated under an event loop is closed by the loop
                 // (asyncio's finalizer hook), as a task.
                 let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
@@ -155,3 +166,107 @@ impl Drop for Generator {
         }
     }
 }
+
+/// A generator's frame slot: a `RefCell<Option<FrameBox>>` split in two, so its borrow
+/// flag packs with the generator's other one-byte fields. Borrowing twice mutably, or
+/// mutably while read, panics as `RefCell` does; the `try_` forms return `Err(())`.
+pub struct FrameSlot<'a> {
+    flag: &'a Cell<i8>,
+    cell: &'a UnsafeCell<Option<FrameBox>>,
+}
+
+impl<'a> FrameSlot<'a> {
+    /// Read the slot (panics if it is borrowed mutably).
+    #[inline]
+    pub fn borrow(self) -> FrameRef<'a> {
+        self.try_borrow().expect("generator frame already mutably borrowed")
+    }
+
+    /// Change the slot (panics if it is borrowed).
+    #[inline]
+    pub fn borrow_mut(self) -> FrameMut<'a> {
+        self.try_borrow_mut().expect("generator frame already borrowed")
+    }
+
+    /// A raw pointer to the slot's contents (as `RefCell::as_ptr`: no borrow taken).
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut Option<FrameBox> {
+        self.cell.get()
+    }
+
+    /// Read the slot, unless it is borrowed mutably.
+    #[inline]
+    pub fn try_borrow(self) -> Result<FrameRef<'a>, ()> {
+        let n = self.flag.get();
+        if n < 0 || n == i8::MAX {
+            return Err(());
+        }
+        self.flag.set(n + 1);
+        // SAFETY: no mutable borrow is live (flag >= 0) and none can start while this
+        // one is counted.
+        Ok(FrameRef { flag: self.flag, v: unsafe { &*self.cell.get() } })
+    }
+
+    /// Change the slot, unless it is borrowed.
+    #[inline]
+    pub fn try_borrow_mut(self) -> Result<FrameMut<'a>, ()> {
+        if self.flag.get() != 0 {
+            return Err(());
+        }
+        self.flag.set(-1);
+        // SAFETY: no other borrow is live (flag was 0) and none can start while this
+        // one holds the flag at -1.
+        Ok(FrameMut { flag: self.flag, v: unsafe { &mut *self.cell.get() } })
+    }
+}
+
+/// A shared borrow of a generator's frame slot.
+pub struct FrameRef<'a> {
+    flag: &'a Cell<i8>,
+    v: &'a Option<FrameBox>,
+}
+
+impl std::ops::Deref for FrameRef<'_> {
+    type Target = Option<FrameBox>;
+    #[inline(always)]
+    fn deref(&self) -> &Option<FrameBox> {
+        self.v
+    }
+}
+
+impl Drop for FrameRef<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.flag.set(self.flag.get() - 1);
+    }
+}
+
+/// A mutable borrow of a generator's frame slot.
+pub struct FrameMut<'a> {
+    flag: &'a Cell<i8>,
+    v: &'a mut Option<FrameBox>,
+}
+
+impl std::ops::Deref for FrameMut<'_> {
+    type Target = Option<FrameBox>;
+    #[inline(always)]
+    fn deref(&self) -> &Option<FrameBox> {
+        self.v
+    }
+}
+
+impl std::ops::DerefMut for FrameMut<'_> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut Option<FrameBox> {
+        self.v
+    }
+}
+
+impl Drop for FrameMut<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.flag.set(0);
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<Generator>() == 32);
