@@ -1,5 +1,5 @@
 //! `set` and `frozenset`: construction, membership, the set algebra and the methods.
-//! Each Python operation maps onto the table function `runtime::set` documents for it,
+//! Each Python operation maps onto the table function `runtime::setops` documents for it,
 //! so that tables are laid out (and print) exactly as CPython's.
 //!
 //! User `__eq__`/`__hash__` may run during any operation, so the table is never
@@ -11,7 +11,8 @@
 use super::{add_method, check_method, raise, ret};
 use crate::eval::native::{Args, NativeImpl, Ret};
 use crate::ops::{self, Fail, PyResult};
-use crate::runtime::set::{self as st, SetObj, SetTable};
+use crate::runtime::set::{SetObj, SetTable};
+use crate::runtime::setops as st;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use crate::syntax::ast::{BinOp, CmpOp};

@@ -21,6 +21,7 @@ pub mod objref;
 pub mod percent;
 pub mod range;
 pub mod set;
+pub mod setops;
 pub mod str;
 pub mod tuple;
 pub mod types;

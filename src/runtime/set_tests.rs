@@ -3,6 +3,7 @@
 // Expected strings are what CPython 3.11.7 prints for the Python code
 // quoted in each comment.
 use super::*;
+use crate::runtime::setops::*;
 use std::convert::Infallible;
 
 #[derive(Clone, Debug)]
