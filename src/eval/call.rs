@@ -361,10 +361,15 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
         Some(Value::Func(func)) if func.code.simple_call && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize => {
             // The common `__init__(self, a, b)`: the instance and the arguments go
             // straight into the frame's locals.
+            // (`frame_for` keeps a pooled frame's module namespace without a reference
+            // count change; the arguments are pushed one by one, as `extend` did not
+            // inline.)
             let code = func.code;
-            let mut fr = rt.new_frame_empty(code, func.globals.clone());
+            let mut fr = rt.frame_for(code, &func.globals);
             fr.locals.push(Some(obj.clone()));
-            fr.locals.extend(args.iter().cloned().map(Some));
+            for a in args {
+                fr.locals.push(Some(a.clone()));
+            }
             for _ in args.len() + 1..code.nlocals() {
                 fr.locals.push(None);
             }

@@ -37,13 +37,23 @@ pub struct DictTable {
     /// This is a class namespace: adding or removing a key also invalidates every
     /// class's attribute cache (see `class::class_epoch`).
     pub class_ns: bool,
+    /// One bit (`hash & 63`) per key ever added since the last `clear`: a key whose
+    /// bit is clear is absent, so a small table's miss (an instance namespace asked
+    /// for a method name) costs no scan. Removals leave their bit set.
+    bloom: u64,
+}
+
+/// The bit of [`DictTable`]'s key filter for a hash.
+#[inline(always)]
+fn bloom_bit(hash: i64) -> u64 {
+    1u64 << (hash as u64 & 63)
 }
 
 impl DictTable {
     /// An empty table with room for `n` entries.
     pub fn with_capacity(n: usize) -> DictTable {
         let index = if n > SMALL { HashTable::with_capacity(n) } else { HashTable::new() };
-        DictTable { entries: Vec::with_capacity(n), index, len: 0, version: 0, class_ns: false }
+        DictTable { entries: Vec::with_capacity(n), index, len: 0, version: 0, class_ns: false, bloom: 0 }
     }
 
     /// Number of live entries.
@@ -62,6 +72,9 @@ impl DictTable {
     pub fn find(&self, hash: i64, mut eq: impl FnMut(&Value) -> bool) -> Option<usize> {
         let entries = &self.entries;
         if entries.len() <= SMALL {
+            if self.bloom & bloom_bit(hash) == 0 {
+                return None;
+            }
             return entries.iter().position(|e| matches!(e, Some(e) if e.hash == hash && eq(&e.key)));
         }
         self.index
@@ -78,6 +91,9 @@ impl DictTable {
         let mut out = Vec::new();
         let entries = &self.entries;
         if entries.len() <= SMALL {
+            if self.bloom & bloom_bit(hash) == 0 {
+                return out;
+            }
             for (i, e) in entries.iter().enumerate() {
                 if matches!(e, Some(e) if e.hash == hash) {
                     out.push(i);
@@ -118,6 +134,7 @@ impl DictTable {
             self.compact();
         }
         let pos = self.entries.len() as u32;
+        self.bloom |= bloom_bit(hash);
         self.entries.push(Some(Entry { hash, key, value }));
         if self.entries.len() > SMALL + 1 {
             let entries = &self.entries;
@@ -181,6 +198,7 @@ impl DictTable {
         self.entries.clear();
         self.index.clear();
         self.len = 0;
+        self.bloom = 0;
         self.keys_changed();
     }
 
