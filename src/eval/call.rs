@@ -144,12 +144,12 @@ pub fn function_frame(rt: &mut Runtime, func: &Rc<Function>, args: &[Value], kwn
     }
     if code.ncells() > 0 {
         for _ in 0..code.cellvars.len() {
-            fr.cells.push(CellObj::new(None));
+            fr.cells_mut().push(CellObj::new(None));
         }
-        fr.cells.extend(func.closure.iter().cloned());
+        fr.cells_mut().extend(func.closure.iter().cloned());
         for &(slot, cell) in &code.cell_params {
             let v = fr.locals[slot as usize].take();
-            *fr.cells[cell as usize].value.borrow_mut() = v;
+            *fr.cells()[cell as usize].value.borrow_mut() = v;
         }
     }
     if !code.body.is_empty() {
@@ -848,7 +848,7 @@ fn scope_query(f: &Frame, callee: &Value) -> Option<Value> {
 #[cold]
 #[inline(never)]
 fn scope_value(f: &Frame, name: &str) -> Value {
-    let d = match &f.ns {
+    let d = match f.ns() {
         Some(ns) => ns.clone(),
         None if f.code.kind == CodeKind::Module => f.globals.clone(),
         None => f.locals_dict(),

@@ -27,7 +27,7 @@ const BODY_DONE: u32 = 1 << 19;
 
 /// The cells a new function closes over, taken from the defining frame.
 fn closure(f: &Frame, refs: &[CellRef]) -> Box<[Rc<CellObj>]> {
-    refs.iter().map(|r| f.cells[r.0 as usize].clone()).collect()
+    refs.iter().map(|r| f.cells()[r.0 as usize].clone()).collect()
 }
 
 /// Create a function object.
@@ -183,13 +183,13 @@ pub fn class_def(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
     }
     let mut body = rt.new_frame(code, f.globals.clone());
     for _ in 0..code.cellvars.len() {
-        body.cells.push(CellObj::new(None));
+        body.cells_mut().push(CellObj::new(None));
     }
-    body.cells.extend(closure(f, &def.closure).iter().cloned());
+    body.cells_mut().extend(closure(f, &def.closure).iter().cloned());
     if let Some(idx) = def.class_cell {
-        ns.set_str(intern("__classcell__"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassCell(body.cells[idx as usize].clone()))));
+        ns.set_str(intern("__classcell__"), Value::Obj(crate::runtime::objref::ObjRef::new(ClassCell(body.cells()[idx as usize].clone()))));
     }
-    body.ns = Some(ns);
+    body.set_ns(Some(ns));
     body.mode = ReturnMode::Value;
     if !code.body.is_empty() {
         body.work.push(Step::Block(&code.body, 0));
@@ -293,12 +293,12 @@ pub fn comprehension(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'sta
     fr.locals[0] = Some(it);
     if code.ncells() > 0 {
         for _ in 0..code.cellvars.len() {
-            fr.cells.push(CellObj::new(None));
+            fr.cells_mut().push(CellObj::new(None));
         }
-        fr.cells.extend(closure(f, &c.closure).iter().cloned());
+        fr.cells_mut().extend(closure(f, &c.closure).iter().cloned());
         for &(slot, cell) in &code.cell_params {
             let v = fr.locals[slot as usize].take();
-            *fr.cells[cell as usize].value.borrow_mut() = v;
+            *fr.cells()[cell as usize].value.borrow_mut() = v;
         }
     }
     if !code.body.is_empty() {

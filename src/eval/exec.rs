@@ -17,7 +17,7 @@ pub fn step(rt: &mut Runtime, f: &mut Frame) -> Act {
     let Some(s) = f.work.pop() else {
         // Fell off the end of the body.
         let v = match f.code.kind {
-            CodeKind::Class => Value::Dict(f.ns.clone().unwrap()),
+            CodeKind::Class => Value::Dict(f.ns().unwrap().clone()),
             _ => Value::None,
         };
         return Act::Return(v);
@@ -53,18 +53,18 @@ pub fn step(rt: &mut Runtime, f: &mut Frame) -> Act {
         }
         Step::Finally(s, _) => {
             if let StmtKind::Try(t) = &s.kind {
-                f.pending.push(Completion::Normal);
+                f.push_pending(Completion::Normal);
                 f.work.push(Step::EndFinally);
                 push_block(f, &t.finalbody);
             }
             Act::Next
         }
-        Step::EndFinally => match f.pending.pop() {
+        Step::EndFinally => match f.pop_pending() {
             Some(Completion::Normal) | None => Act::Next,
             Some(c) => unwind::resume(rt, f, c),
         },
         Step::ExceptBody(k) => {
-            rt.handled.truncate(f.handled_base + k as usize);
+            rt.handled.truncate(f.handled_base() + k as usize);
             Act::Next
         }
         Step::WithExit(s, h) => super::with::normal_exit(rt, f, s, h),

@@ -249,7 +249,7 @@ pub fn load_global(rt: &Runtime, globals: &Rc<Dict>, g: &GlobalName) -> Result<V
 }
 
 fn load_name(rt: &Runtime, f: &Frame, name: &Rc<PyStr>) -> Result<Value, Exc> {
-    if let Some(ns) = &f.ns {
+    if let Some(ns) = f.ns() {
         if let Some(v) = ns.get_str(name) {
             return Ok(v);
         }
@@ -284,19 +284,19 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             Some(v) => Ok(v.clone()),
             None => Err(unbound_local(rt, f, *i)),
         },
-        ExprKind::Cell(i) => match &*f.cells[*i as usize].value.borrow() {
+        ExprKind::Cell(i) => match &*f.cells()[*i as usize].value.borrow() {
             Some(v) => Ok(v.clone()),
             None => Err(Fail::Raise(unbound_cell(rt, f, *i))),
         },
         ExprKind::Global(g) => load_global(rt, &f.globals, g).map_err(Fail::Raise),
         ExprKind::Name(n) => load_name(rt, f, n).map_err(Fail::Raise),
         ExprKind::ClassDeref(n, c) => {
-            if let Some(ns) = &f.ns {
+            if let Some(ns) = f.ns() {
                 if let Some(v) = ns.get_str(n) {
                     return Ok(v);
                 }
             }
-            match &*f.cells[*c as usize].value.borrow() {
+            match &*f.cells()[*c as usize].value.borrow() {
                 Some(v) => Ok(v.clone()),
                 None => Err(Fail::Raise(unbound_cell(rt, f, *c))),
             }

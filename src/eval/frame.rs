@@ -53,140 +53,63 @@ pub enum Completion {
     Raise(Exc),
 }
 
-/// A vector for a frame's rarely used lists (cells, pending completions, saved
-/// exceptions): one word while empty, with the `Vec` itself boxed on first use, so a
-/// frame (above all a parked generator's) is small. Reads go through the slice it
-/// derefs to.
-pub struct LazyVec<T>(Option<Box<Vec<T>>>);
-
-impl<T> LazyVec<T> {
-    /// An empty vector (no allocation).
-    #[inline]
-    pub const fn new() -> Self {
-        LazyVec(None)
-    }
-
-    /// Append an element.
-    #[inline]
-    pub fn push(&mut self, v: T) {
-        self.0.get_or_insert_with(Box::default).push(v);
-    }
-
-    /// Remove the last element.
-    #[inline]
-    pub fn pop(&mut self) -> Option<T> {
-        self.0.as_mut()?.pop()
-    }
-
-    /// Remove every element (keeping the allocation, as `Vec::clear`).
-    #[inline]
-    pub fn clear(&mut self) {
-        if let Some(v) = &mut self.0 {
-            v.clear();
-        }
-    }
-
-    /// Move every element to the end of `to`.
-    #[inline]
-    pub fn append_to(&mut self, to: &mut Vec<T>) {
-        if let Some(v) = &mut self.0 {
-            to.append(v);
-        }
-    }
-}
-
-impl<T: Clone> LazyVec<T> {
-    /// Append clones of the elements of an iterator.
-    pub fn extend<I: IntoIterator<Item = T>>(&mut self, it: I) {
-        let mut it = it.into_iter().peekable();
-        if it.peek().is_some() {
-            self.0.get_or_insert_with(Box::default).extend(it);
-        }
-    }
-}
-
-impl<T> Default for LazyVec<T> {
-    fn default() -> Self {
-        LazyVec(None)
-    }
-}
-
-impl<T> From<Vec<T>> for LazyVec<T> {
-    fn from(v: Vec<T>) -> Self {
-        if v.is_empty() { LazyVec(None) } else { LazyVec(Some(Box::new(v))) }
-    }
-}
-
-impl<T> std::ops::Deref for LazyVec<T> {
-    type Target = [T];
-    #[inline]
-    fn deref(&self) -> &[T] {
-        match &self.0 {
-            Some(v) => v,
-            None => &[],
-        }
-    }
-}
-
-impl<T> std::ops::DerefMut for LazyVec<T> {
-    #[inline]
-    fn deref_mut(&mut self) -> &mut [T] {
-        match &mut self.0 {
-            Some(v) => v,
-            None => &mut [],
-        }
-    }
-}
-
-impl<'a, T> IntoIterator for &'a LazyVec<T> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
+/// The rarely used parts of a frame (cells, a class body's namespace, pending
+/// completions, saved exceptions, an exception to throw): one word in the header while
+/// absent, boxed on first use, so a frame (above all a parked generator's) is small.
+#[derive(Default)]
+pub struct FrameExtra {
+    /// Cells: the code's own cells, then the closure's.
+    pub cells: Vec<Rc<CellObj>>,
+    /// The class namespace, for class bodies.
+    pub ns: Option<Rc<Dict>>,
+    /// Completions waiting for `finally` blocks or `__exit__` calls.
+    pub pending: Vec<Completion>,
+    /// Exceptions being handled in this frame, saved while a generator is parked.
+    pub saved_handled: Vec<Exc>,
+    /// An exception to raise at the suspension point when the frame next runs
+    /// (`throw()`/`close()` on a generator); [`Frame::throwing`] says whether one is set.
+    pub throw: Option<Exc>,
 }
 
 /// A script frame: locals, cells, a value stack and a work stack. It lives in a
 /// [`FrameBox`]: one allocation holding this header and, after it, the first buffers of
-/// `locals`, `stack` and `work` (see [`FrameVec`]).
+/// `locals`, `stack` and `work` (see [`FrameVec`]). 112 bytes.
 pub struct Frame {
     /// The code being run.
     pub code: &'static Code,
     /// Fast local slots (`None` while unbound).
     pub locals: FrameVec<Option<Value>>,
-    /// Cells: the code's own cells, then the closure's.
-    pub cells: LazyVec<Rc<CellObj>>,
     /// Intermediate values.
     pub stack: FrameVec<Value>,
     /// Pending work; the top is next.
     pub work: FrameVec<Step>,
     /// The module namespace.
     pub globals: Rc<Dict>,
-    /// The class namespace, for class bodies.
-    pub ns: Option<Rc<Dict>>,
-    /// The current line (for tracebacks and `f_lineno`).
-    pub line: u32,
-    /// Size of the rest of this frame's allocation after the header, in 8-byte words
-    /// (its layout on free).
-    pub(super) tail: u16,
+    /// Cells, class namespace, pending completions, saved exceptions and a pending
+    /// throw, boxed while any was used (read through the accessors below).
+    extra: Option<Box<FrameExtra>>,
     /// What to do with the result.
     pub mode: ReturnMode,
     /// The generator that owns this frame, while it runs.
     pub owner: Option<Rc<Generator>>,
-    /// Completions waiting for `finally` blocks or `__exit__` calls.
-    pub pending: LazyVec<Completion>,
-    /// Exceptions being handled in this frame, saved while a generator is parked.
-    pub saved_handled: LazyVec<Exc>,
+    /// The current line (for tracebacks and `f_lineno`).
+    pub line: u32,
+    /// Length of the runtime's handled-exception stack when this frame was (re)entered
+    /// (read and set through [`Frame::handled_base`] and [`Frame::set_handled_base`]).
+    handled_base: u32,
+    /// Size of the rest of this frame's allocation after the header, in 8-byte words
+    /// (its layout on free).
+    pub(super) tail: u16,
     /// Set when an iteration step reports exhaustion instead of pushing an item.
     pub iter_done: bool,
     /// Whether a generator frame has started running.
     pub started: bool,
-    /// Length of the runtime's handled-exception stack when this frame was (re)entered.
-    pub handled_base: usize,
-    /// An exception to raise at the suspension point when the frame next runs
-    /// (`throw()`/`close()` on a generator).
-    pub throw: Option<Exc>,
+    /// Whether an exception is set to be thrown at the suspension point (the exception
+    /// is in the extra part: the driver tests this byte on every step).
+    throwing: bool,
 }
+
+const _: () = assert!(std::mem::size_of::<Frame>() == 112);
 
 /// A native task on the frame stack (one allocation: the task is the unsized last
 /// field, so `Box<TaskFrame<SomeTask>>` coerces to `Box<TaskFrame>`).
@@ -225,7 +148,7 @@ impl Frame {
             }
         }
         let names = self.code.cellvars.iter().chain(self.code.freevars.iter());
-        for (name, cell) in names.zip(self.cells.iter()) {
+        for (name, cell) in names.zip(self.cells().iter()) {
             if let Some(v) = cell.value.borrow().clone() {
                 d.set_str(name.clone(), v);
             }
@@ -246,7 +169,7 @@ impl Frame {
     /// locals: it may stay parked for a long time, so its value and work stacks start
     /// as small as its code's earlier frames needed ([`Hints`]), all in one allocation.
     pub fn new_parked(code: &'static Code, globals: Rc<Dict>) -> FrameBox {
-        let (stack, work) = code.hints.get();
+        let (stack, work) = code.hints.get(code);
         let mut f = FrameBox::alloc(code, globals, stack, work);
         for _ in 0..code.nlocals() {
             f.locals.push(None);
@@ -260,6 +183,168 @@ impl Frame {
     pub fn learn_depths(&self) {
         if (self.stack.spilled() || self.work.spilled()) && self.code.func_kind != crate::syntax::ast::FuncKind::Plain {
             self.code.hints.learn(self.stack.capacity(), self.work.capacity());
+        }
+    }
+
+    /// A frame header's fields as a fresh frame has them (no extra part).
+    #[inline(always)]
+    pub(super) fn fresh(code: &'static Code, globals: Rc<Dict>, locals: FrameVec<Option<Value>>, stack: FrameVec<Value>, work: FrameVec<Step>, tail: u16) -> Frame {
+        Frame {
+            code,
+            locals,
+            stack,
+            work,
+            globals,
+            extra: None,
+            mode: ReturnMode::Value,
+            owner: None,
+            line: code.firstline,
+            handled_base: 0,
+            tail,
+            iter_done: false,
+            started: false,
+            throwing: false,
+        }
+    }
+
+    /// The extra part, boxed on first use.
+    #[inline]
+    fn extra_mut(&mut self) -> &mut FrameExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Length of the runtime's handled-exception stack when this frame was (re)entered.
+    #[inline(always)]
+    pub fn handled_base(&self) -> usize {
+        self.handled_base as usize
+    }
+
+    /// Record the handled-exception stack's length at (re)entry.
+    #[inline(always)]
+    pub fn set_handled_base(&mut self, n: usize) {
+        debug_assert!(n <= u32::MAX as usize);
+        self.handled_base = n as u32;
+    }
+
+    /// The frame's cells: the code's own cells, then the closure's.
+    #[inline(always)]
+    pub fn cells(&self) -> &[Rc<CellObj>] {
+        match &self.extra {
+            Some(x) => &x.cells,
+            None => &[],
+        }
+    }
+
+    /// The cells, to add to (boxes the extra part).
+    #[inline]
+    pub fn cells_mut(&mut self) -> &mut Vec<Rc<CellObj>> {
+        &mut self.extra_mut().cells
+    }
+
+    /// The class namespace of a class body.
+    #[inline(always)]
+    pub fn ns(&self) -> Option<&Rc<Dict>> {
+        self.extra.as_ref().and_then(|x| x.ns.as_ref())
+    }
+
+    /// Set the class namespace.
+    pub fn set_ns(&mut self, ns: Option<Rc<Dict>>) {
+        if ns.is_some() || self.extra.is_some() {
+            self.extra_mut().ns = ns;
+        }
+    }
+
+    /// Completions waiting for `finally` blocks or `__exit__` calls.
+    #[inline(always)]
+    pub fn pending(&self) -> &[Completion] {
+        match &self.extra {
+            Some(x) => &x.pending,
+            None => &[],
+        }
+    }
+
+    /// Add a pending completion.
+    #[inline]
+    pub fn push_pending(&mut self, c: Completion) {
+        self.extra_mut().pending.push(c);
+    }
+
+    /// Take the last pending completion.
+    #[inline]
+    pub fn pop_pending(&mut self) -> Option<Completion> {
+        self.extra.as_mut()?.pending.pop()
+    }
+
+    /// Exceptions being handled in this frame, saved while a generator is parked.
+    #[inline(always)]
+    pub fn saved_handled(&self) -> &[Exc] {
+        match &self.extra {
+            Some(x) => &x.saved_handled,
+            None => &[],
+        }
+    }
+
+    /// Whether no handled exceptions are saved.
+    #[inline(always)]
+    pub fn no_saved_handled(&self) -> bool {
+        self.extra.as_ref().is_none_or(|x| x.saved_handled.is_empty())
+    }
+
+    /// Save the handled exceptions of a parked generator frame.
+    pub fn set_saved_handled(&mut self, v: Vec<Exc>) {
+        if !v.is_empty() || self.extra.is_some() {
+            self.extra_mut().saved_handled = v;
+        }
+    }
+
+    /// Move the saved handled exceptions to the end of `to`.
+    #[inline]
+    pub fn restore_saved_handled(&mut self, to: &mut Vec<Exc>) {
+        if let Some(x) = &mut self.extra {
+            to.append(&mut x.saved_handled);
+        }
+    }
+
+    /// Whether an exception is set to be thrown at the suspension point.
+    #[inline(always)]
+    pub fn throwing(&self) -> bool {
+        self.throwing
+    }
+
+    /// The exception to throw at the suspension point, if any.
+    pub fn throw_ref(&self) -> Option<&Exc> {
+        self.extra.as_ref().and_then(|x| x.throw.as_ref())
+    }
+
+    /// Set (or clear) the exception to throw at the suspension point.
+    pub fn set_throw(&mut self, e: Option<Exc>) {
+        self.throwing = e.is_some();
+        if e.is_some() || self.extra.is_some() {
+            self.extra_mut().throw = e;
+        }
+    }
+
+    /// Take the exception to throw at the suspension point.
+    #[inline(always)]
+    pub fn take_throw(&mut self) -> Option<Exc> {
+        if !self.throwing {
+            return None;
+        }
+        self.throwing = false;
+        self.extra.as_mut().and_then(|x| x.throw.take())
+    }
+
+    /// Drop the extra part's contents (keeping its box), for a frame going back to
+    /// the pool.
+    #[inline]
+    pub fn clear_extra(&mut self) {
+        self.throwing = false;
+        if let Some(x) = &mut self.extra {
+            x.cells.clear();
+            x.ns = None;
+            x.pending.clear();
+            x.saved_handled.clear();
+            x.throw = None;
         }
     }
 

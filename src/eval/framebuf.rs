@@ -3,8 +3,8 @@
 //! pointing into that tail), so a new frame (above all a parked generator's) is one
 //! `malloc`, sized from its code ([`Hints`]).
 
-use super::frame::{Frame, LazyVec, ReturnMode};
-use super::ir::Code;
+use super::frame::Frame;
+use super::ir::{Block, Code, StmtKind};
 use super::step::Step;
 use crate::runtime::dict::Dict;
 use crate::runtime::value::Value;
@@ -281,21 +281,25 @@ impl<'a, T> IntoIterator for &'a mut FrameVec<T> {
 }
 
 /// How much value-stack and work-stack room a new generator frame of a code gets:
-/// learnt from the earlier frames of that code whose stacks outgrew what they had
+/// first estimated from the code's statements ([`Hints::get`]), then raised by the
+/// earlier frames of that code whose stacks outgrew what they had
 /// ([`Frame::learn_depths`], when such a frame is freed), so a parked frame is usually
-/// one allocation.
+/// one allocation. Both zero until the first estimate.
 pub struct Hints(Cell<u8>, Cell<u8>);
 
-/// Room a generator frame of a new code starts with: (values, work items).
-const FIRST_HINTS: (u8, u8) = (2, 4);
 /// At most this much room is learnt (a one-off deep expression should not make every
 /// later frame of its code big).
 const MAX_HINT: usize = 24;
 
 impl Hints {
-    /// (value-stack room, work-stack room).
+    /// (value-stack room, work-stack room) for a new generator frame of `code`.
     #[inline]
-    pub fn get(&self) -> (usize, usize) {
+    pub fn get(&self, code: &Code) -> (usize, usize) {
+        if self.0.get() == 0 {
+            let (s, w) = estimate(&code.body);
+            self.0.set(s.min(MAX_HINT) as u8);
+            self.1.set(w.min(MAX_HINT) as u8);
+        }
         (self.0.get() as usize, self.1.get() as usize)
     }
 
@@ -314,8 +318,48 @@ impl Hints {
 
 impl Default for Hints {
     fn default() -> Self {
-        Hints(Cell::new(FIRST_HINTS.0), Cell::new(FIRST_HINTS.1))
+        Hints(Cell::new(0), Cell::new(0))
     }
+}
+
+/// The room a parked frame of a function with body `b` needs, estimated from its
+/// statements (not its expressions): on the value stack, the value sent in when it
+/// resumes plus what its `for` and `with` statements keep there (their iterator or
+/// context manager) while a yield inside them is parked; on the work stack, two items
+/// plus a loop's or `if`'s step for each level of nesting and two for each `try` or
+/// `with` (their cleanup steps). A yield inside a larger expression may need more: the
+/// frame's stacks then move out of its block, and the hints learn from it when it is
+/// freed.
+fn estimate(b: &Block) -> (usize, usize) {
+    fn walk(b: &Block, kept: usize, nest: usize, best: &mut (usize, usize)) {
+        best.0 = best.0.max(kept);
+        best.1 = best.1.max(nest);
+        for s in b.0.iter() {
+            match &s.kind {
+                StmtKind::If(_, a, e) | StmtKind::While(_, a, e) => {
+                    walk(a, kept, nest + 1, best);
+                    walk(e, kept, nest + 1, best);
+                }
+                StmtKind::For(fx) => {
+                    walk(&fx.body, kept + 1, nest + 1, best);
+                    walk(&fx.orelse, kept, nest + 1, best);
+                }
+                StmtKind::With(wx) => walk(&wx.body, kept + 1, nest + 2, best),
+                StmtKind::Try(tx) => {
+                    walk(&tx.body, kept, nest + 2, best);
+                    for h in tx.handlers.iter() {
+                        walk(&h.body, kept, nest + 2, best);
+                    }
+                    walk(&tx.orelse, kept, nest + 2, best);
+                    walk(&tx.finalbody, kept, nest + 2, best);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut best = (0, 0);
+    walk(b, 0, 0, &mut best);
+    (1 + best.0, 2 + best.1)
 }
 
 /// The size mimalloc hands out for a request of `n` bytes (its size classes: 8-byte
@@ -365,25 +409,14 @@ impl FrameBox {
                 handle_alloc_error(layout);
             }
             let t = p.add(hdr);
-            let frame = Frame {
+            let frame = Frame::fresh(
                 code,
-                locals: FrameVec::inline(t as *mut Option<Value>, nl),
-                cells: LazyVec::new(),
-                stack: FrameVec::inline(t.add(lb) as *mut Value, stack),
-                work: FrameVec::inline(t.add(lb + sb) as *mut Step, work),
                 globals,
-                ns: None,
-                line: code.firstline,
-                tail: ((total - hdr) / 8) as u16,
-                mode: ReturnMode::Value,
-                owner: None,
-                pending: LazyVec::new(),
-                saved_handled: LazyVec::new(),
-                iter_done: false,
-                started: false,
-                handled_base: 0,
-                throw: None,
-            };
+                FrameVec::inline(t as *mut Option<Value>, nl),
+                FrameVec::inline(t.add(lb) as *mut Value, stack),
+                FrameVec::inline(t.add(lb + sb) as *mut Step, work),
+                ((total - hdr) / 8) as u16,
+            );
             (p as *mut Frame).write(frame);
             FrameBox(NonNull::new_unchecked(p as *mut Frame))
         }

@@ -69,9 +69,9 @@ pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
     }
     stack.push(first);
     if let Some(Activation::Script(f)) = stack.last_mut() {
-        f.handled_base = rt.handled.len();
-        if !f.saved_handled.is_empty() {
-            f.saved_handled.append_to(&mut rt.handled);
+        f.set_handled_base(rt.handled.len());
+        if !f.no_saved_handled() {
+            f.restore_saved_handled(&mut rt.handled);
         }
         if f.owner.is_some() && matches!(f.work.last(), Some(super::step::Step::Delegate)) && rt.trace.is_none() {
             super::suspend::descend(rt, &mut stack);
@@ -98,7 +98,7 @@ fn drive(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Outcome {
     loop {
         let act = match stack.last_mut() {
             Some(Activation::Script(f)) => {
-                if let Some(e) = f.throw.take() {
+                if let Some(e) = f.take_throw() {
                     super::suspend::throw_at_suspension(rt, f, e)
                 } else {
                     super::exec::step(rt, f)
@@ -214,9 +214,9 @@ fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, mut a: Activation) {
     if let Activation::Script(f) = &mut a {
         // The common case: a new plain function frame, or a generator's frame resumed
         // (nothing saved to restore, no tracer).
-        if f.saved_handled.is_empty() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
+        if f.no_saved_handled() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
             rt.depth += 1;
-            f.handled_base = rt.handled.len();
+            f.set_handled_base(rt.handled.len());
             let delegating = f.owner.is_some() && matches!(f.work.last(), Some(super::step::Step::Delegate));
             stack.push(a);
             if delegating {
@@ -257,9 +257,9 @@ fn push_general(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
     }
     stack.push(a);
     if let Some(Activation::Script(f)) = stack.last_mut() {
-        f.handled_base = rt.handled.len();
-        if !f.saved_handled.is_empty() {
-            f.saved_handled.append_to(&mut rt.handled);
+        f.set_handled_base(rt.handled.len());
+        if !f.no_saved_handled() {
+            f.restore_saved_handled(&mut rt.handled);
         }
         if f.owner.is_some() && matches!(f.work.last(), Some(super::step::Step::Delegate)) && rt.trace.is_none() {
             super::suspend::descend(rt, stack);
@@ -277,7 +277,7 @@ fn deliver_raise_to_top(_rt: &mut Runtime, stack: &mut [Activation], e: Exc) {
                 f.work.pop();
                 f.stack.pop();
             }
-            f.throw = Some(e)
+            f.set_throw(Some(e))
         }
         Some(Activation::Task(t)) => t.input = Some(Input::Raise(e)),
         None => {}
@@ -291,10 +291,10 @@ fn pop(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Activation {
     let mut a = stack.pop().unwrap();
     if let Activation::Script(f) = &mut a {
         rt.depth -= 1;
-        let base = f.handled_base.min(rt.handled.len());
+        let base = f.handled_base().min(rt.handled.len());
         if f.owner.is_some() && rt.handled.len() > base {
             // A generator frame parks with the exceptions it is handling.
-            f.saved_handled = rt.handled.split_off(base).into();
+            f.set_saved_handled(rt.handled.split_off(base));
         } else {
             rt.handled.truncate(base);
         }
@@ -318,8 +318,8 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
             if f.owner.is_none() && matches!(f.mode, ReturnMode::Value) {
                 let Some(Activation::Script(f)) = stack.pop() else { unreachable!() };
                 rt.depth -= 1;
-                if rt.handled.len() > f.handled_base {
-                    rt.handled.truncate(f.handled_base);
+                if rt.handled.len() > f.handled_base() {
+                    rt.handled.truncate(f.handled_base());
                 }
                 rt.recycle(f);
                 match stack.last_mut() {
@@ -383,7 +383,7 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
             if let Some(g) = g {
                 g.state.set(GenState::Finished);
                 g.ag_running.set(false);
-                f.saved_handled.clear();
+                f.set_saved_handled(Vec::new());
                 if rt.trace.is_some() {
                     crate::trace::returned(rt, &g, &f, &mode, &v);
                 }
@@ -482,7 +482,7 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
     if let Some(Activation::Script(f)) = stack.last() {
         if matches!(f.mode, ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value)
             && f.owner.is_some()
-            && rt.handled.len() <= f.handled_base
+            && rt.handled.len() <= f.handled_base()
             && rt.trace.is_none()
         {
             let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };

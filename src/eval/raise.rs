@@ -168,7 +168,7 @@ pub fn handler_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) 
     // Enter handler i.
     f.pop();
     f.line = h.line;
-    let k = rt.handled.len() - f.handled_base;
+    let k = rt.handled.len() - f.handled_base();
     rt.handled.push(e.clone());
     f.work.push(Step::Stmt(s, 2000 + i as u32));
     f.work.push(Step::ExceptBody(k as u32));
@@ -182,12 +182,12 @@ pub fn handler_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) 
 fn unbind(f: &mut Frame, t: &'static Target) {
     match t {
         Target::Local(i) => f.locals[*i as usize] = None,
-        Target::Cell(i) => *f.cells[*i as usize].value.borrow_mut() = None,
+        Target::Cell(i) => *f.cells()[*i as usize].value.borrow_mut() = None,
         Target::Global(n) => {
             f.globals.del_str(&n.name);
         }
         Target::Name(n) => {
-            if let Some(ns) = &f.ns {
+            if let Some(ns) = f.ns() {
                 ns.del_str(n);
             }
         }

@@ -62,7 +62,7 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
             Act::Next
         }
         Target::Cell(i) => {
-            let old = f.cells[*i as usize].value.borrow_mut().replace(v);
+            let old = f.cells()[*i as usize].value.borrow_mut().replace(v);
             drop(old);
             Act::Next
         }
@@ -71,7 +71,7 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
             Act::Next
         }
         Target::Name(n) => {
-            match &f.ns {
+            match f.ns() {
                 Some(ns) => ns.set_str(n.clone(), v),
                 None => f.globals.set_str(n.clone(), v),
             }
@@ -263,7 +263,7 @@ fn delete(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
             Act::Next
         }
         Target::Cell(i) => {
-            if f.cells[*i as usize].value.borrow_mut().take().is_none() {
+            if f.cells()[*i as usize].value.borrow_mut().take().is_none() {
                 return Act::Raise(expr::unbound_cell(rt, f, *i));
             }
             Act::Next
@@ -275,7 +275,7 @@ fn delete(rt: &mut Runtime, f: &mut Frame, t: &'static Target, st: u32) -> Act {
             Act::Next
         }
         Target::Name(n) => {
-            let ns = f.ns.clone().unwrap_or_else(|| f.globals.clone());
+            let ns = f.ns().cloned().unwrap_or_else(|| f.globals.clone());
             if ns.del_str(n).is_none() {
                 return Act::Raise(expr::name_error(rt, n));
             }
@@ -323,11 +323,10 @@ fn load_simple(rt: &mut Runtime, f: &Frame, t: &'static Target) -> Result<Value,
                 format!("cannot access local variable '{name}' where it is not associated with a value"),
             )
         }),
-        Target::Cell(i) => f.cells[*i as usize].value.borrow().clone().ok_or_else(|| expr::unbound_cell(rt, f, *i)),
+        Target::Cell(i) => f.cells()[*i as usize].value.borrow().clone().ok_or_else(|| expr::unbound_cell(rt, f, *i)),
         Target::Global(g) => expr::load_global(rt, &f.globals, g),
         Target::Name(n) => f
-            .ns
-            .as_ref()
+            .ns()
             .and_then(|ns| ns.get_str(n))
             .or_else(|| f.globals.get_str(n))
             .or_else(|| rt.builtins.get_str(n))

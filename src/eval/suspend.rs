@@ -51,7 +51,7 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
             match input {
                 // A suspended frame has started: the value is the result of its `yield`.
                 Resume::Send(v) => fr.push_sent(v),
-                Resume::Throw(e) => fr.throw = Some(e),
+                Resume::Throw(e) => fr.set_throw(Some(e)),
             }
             return Ok(fr);
         }
@@ -91,7 +91,7 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
                 fr.push_sent(v);
             }
         }
-        Resume::Throw(e) => fr.throw = Some(e),
+        Resume::Throw(e) => fr.set_throw(Some(e)),
     }
     fr.started = true;
     Ok(fr)
@@ -140,7 +140,7 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
         g.state.set(GenState::Running);
         // SAFETY: nothing else touches the parked frames of the chain during the walk.
         let Some(f) = (unsafe { parked_frame(g) }) else { break };
-        if !f.saved_handled.is_empty() || !parked_delegating(f) {
+        if !f.no_saved_handled() || !parked_delegating(f) {
             break;
         }
         match f.stack.last() {
@@ -163,9 +163,9 @@ fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
     };
     fr.owner = Some(g);
     fr.mode = ReturnMode::Delegate;
-    fr.handled_base = rt.handled.len();
-    if !fr.saved_handled.is_empty() {
-        fr.saved_handled.append_to(&mut rt.handled);
+    fr.set_handled_base(rt.handled.len());
+    if !fr.no_saved_handled() {
+        fr.restore_saved_handled(&mut rt.handled);
     }
     fr
 }
@@ -185,7 +185,7 @@ unsafe fn parked_frame(g: &Generator) -> Option<&Frame> {
 /// into): its work ends with `Step::Delegate` and the sub-iterator is on its stack.
 #[inline(always)]
 fn parked_delegating(f: &Frame) -> bool {
-    matches!(f.work.last(), Some(Step::Delegate)) && !f.iter_done && f.throw.is_none()
+    matches!(f.work.last(), Some(Step::Delegate)) && !f.iter_done && !f.throwing()
 }
 
 /// For [`descend`]: whether generator `g` (a frame's delegate) can run now: it is

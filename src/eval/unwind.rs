@@ -59,9 +59,9 @@ pub fn unwind_raise(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Result<Act, Exc>
                 f.stack.truncate(h as usize);
                 // While the `finally` block runs, the exception counts as handled
                 // (for `__context__` of anything raised there).
-                let k = rt.handled.len().saturating_sub(f.handled_base);
+                let k = rt.handled.len().saturating_sub(f.handled_base());
                 rt.handled.push(e.clone());
-                f.pending.push(Completion::Raise(e));
+                f.push_pending(Completion::Raise(e));
                 f.work.push(Step::EndFinally);
                 f.work.push(Step::ExceptBody(k as u32));
                 if let StmtKind::Try(t) = &s.kind {
@@ -84,10 +84,10 @@ pub fn unwind_raise(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Result<Act, Exc>
                     return Ok(Act::Next);
                 }
             }
-            Step::ExceptBody(k) => rt.handled.truncate(f.handled_base + k as usize),
+            Step::ExceptBody(k) => rt.handled.truncate(f.handled_base() + k as usize),
             Step::EndFinally => {
                 // An exception inside a `finally` replaces the completion it was for.
-                f.pending.pop();
+                f.pop_pending();
             }
             _ => {}
         }
@@ -135,7 +135,7 @@ pub fn resume(rt: &mut Runtime, f: &mut Frame, c: Completion) -> Act {
             }
             Step::Finally(s, h) => {
                 f.stack.truncate(h as usize);
-                f.pending.push(c);
+                f.push_pending(c);
                 f.work.push(Step::EndFinally);
                 if let StmtKind::Try(t) = &s.kind {
                     push_block(f, &t.finalbody);
@@ -146,10 +146,10 @@ pub fn resume(rt: &mut Runtime, f: &mut Frame, c: Completion) -> Act {
                 f.stack.truncate(h as usize);
                 return super::with::exit_on_completion(rt, f, s, c);
             }
-            Step::ExceptBody(k) => rt.handled.truncate(f.handled_base + k as usize),
+            Step::ExceptBody(k) => rt.handled.truncate(f.handled_base() + k as usize),
             Step::EndFinally => {
                 // `return`/`break` in a `finally` block drops its pending completion.
-                f.pending.pop();
+                f.pop_pending();
             }
             _ => {}
         }

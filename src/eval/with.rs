@@ -162,7 +162,7 @@ pub fn normal_exit(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, _h: u32) -
 /// An exception left the body: `__exit__(type, value, traceback)`.
 pub fn exit_on_raise(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, e: Exc) -> super::machine::Act {
     let exit = pop_exit(f);
-    let k = rt.handled.len().saturating_sub(f.handled_base);
+    let k = rt.handled.len().saturating_sub(f.handled_base());
     rt.handled.push(e.clone());
     f.work.push(Step::ExceptBody(k as u32));
     f.push(Value::Inst(e.clone()));
@@ -175,7 +175,7 @@ pub fn exit_on_raise(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, e: Exc) 
 /// `return`/`break`/`continue` left the body: `__exit__(None, None, None)`, then carry on.
 pub fn exit_on_completion(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, c: Completion) -> Act {
     let exit = pop_exit(f);
-    f.pending.push(c);
+    f.push_pending(c);
     f.work.push(Step::EndFinally);
     call_exit(rt, f, s, exit, [Value::None, Value::None, Value::None], Step::Pop)
 }

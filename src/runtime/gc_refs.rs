@@ -54,14 +54,14 @@ fn visit_frame(fr: &Frame, f: &mut impl FnMut(usize)) {
     for v in fr.locals.iter().flatten() {
         visit_value(v, f);
     }
-    for c in &fr.cells {
+    for c in fr.cells() {
         f(addr(c));
     }
     for v in &fr.stack {
         visit_value(v, f);
     }
     f(addr(&fr.globals));
-    if let Some(ns) = &fr.ns {
+    if let Some(ns) = fr.ns() {
         f(addr(ns));
     }
     if let ReturnMode::Init(v) = &fr.mode {
@@ -70,17 +70,17 @@ fn visit_frame(fr: &Frame, f: &mut impl FnMut(usize)) {
     if let Some(g) = &fr.owner {
         f(addr(g));
     }
-    for c in &fr.pending {
+    for c in fr.pending() {
         match c {
             Completion::Return(v) => visit_value(v, f),
             Completion::Raise(e) => f(addr(e)),
             _ => {}
         }
     }
-    for e in &fr.saved_handled {
+    for e in fr.saved_handled() {
         f(addr(e));
     }
-    if let Some(e) = &fr.throw {
+    if let Some(e) = fr.throw_ref() {
         f(addr(e));
     }
 }

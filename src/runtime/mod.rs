@@ -269,28 +269,14 @@ impl Runtime {
             if !matches!(f.mode, crate::eval::frame::ReturnMode::Value) {
                 f.mode = crate::eval::frame::ReturnMode::Value;
             }
-            if f.throw.is_some() {
-                f.throw = None;
-            }
+            f.clear_extra();
             f.locals.clear();
-            if !f.cells.is_empty() {
-                f.cells.clear();
-            }
             if !f.stack.is_empty() {
                 f.stack.clear();
             }
             f.work.clear();
-            if f.ns.is_some() {
-                f.ns = None;
-            }
             if f.owner.is_some() {
                 f.owner = None;
-            }
-            if !f.pending.is_empty() {
-                f.pending.clear();
-            }
-            if !f.saved_handled.is_empty() {
-                f.saved_handled.clear();
             }
             if f.stack.capacity() > 256 {
                 f.stack.shrink_to(16);
