@@ -147,6 +147,27 @@ impl Obj {
         }
     }
 
+    /// The object's address and what its `Rc` allocation's weak-count word holds
+    /// (`Rc::weak_count` plus the one weak count all strong references share).
+    fn weak_word(&self) -> (usize, usize) {
+        let w = match self {
+            Obj::List(r) => Rc::weak_count(r),
+            Obj::Dict(r) => Rc::weak_count(r),
+            Obj::Tuple(r) => Rc::weak_count(r),
+            Obj::Inst(r) => Rc::weak_count(r),
+            Obj::Class(r) => Rc::weak_count(r),
+            Obj::Func(r) => Rc::weak_count(r),
+            Obj::Cell(r) => Rc::weak_count(r),
+            Obj::Method(r) => Rc::weak_count(r),
+            Obj::Gen(r) => Rc::weak_count(r),
+            Obj::Set(r) => Rc::weak_count(r),
+            Obj::Native(r) => Rc::weak_count(r),
+            Obj::Iter(r) => Rc::weak_count(r),
+            Obj::Obj(r) => Rc::weak_count(&r.to_rc()),
+        };
+        (self.addr(), w + 1)
+    }
+
     /// References held by the collector's own `Rc` excluded.
     fn strong(&self) -> usize {
         match self {
@@ -429,9 +450,10 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
 
     // Live objects with gc_refs = their strong count. The entries' buffer is kept
     // (cleared: that frees the memory of dead objects) and refilled with the
-    // survivors: a collection of n objects needs about 16 + 4 + 2 bytes of scratch
-    // memory per object besides the entries and the index (it runs at the peak of a
-    // program's memory, so this scratch memory is part of the peak).
+    // survivors: a collection of n objects needs about 16 + 4 + 1 bytes of scratch
+    // memory per object besides the entries, plus 4 per object on the mark stack at
+    // most (it runs at the peak of a program's memory, so this scratch memory is part
+    // of the peak).
     let mut entries = entries;
     let mut objs: Vec<Obj> = Vec::with_capacity(entries.len());
     for t in &entries {
@@ -443,27 +465,31 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     }
     entries.clear();
     let n = objs.len();
-    let mut index: hashbrown::HashMap<usize, u32, std::hash::BuildHasherDefault<AddrHasher>> =
-        hashbrown::HashMap::with_capacity_and_hasher(n, Default::default());
+    // Each object's index in `objs` is kept in its `Rc` allocation's weak count while
+    // the generation is scanned (see `Marks`): an edge is one load instead of a hash
+    // lookup, and there is no index map at the memory peak.
     let mut refs: Vec<i32> = Vec::with_capacity(n);
-    for (i, o) in objs.iter().enumerate() {
-        index.insert(o.addr(), i as u32);
+    let mut reachable = vec![false; n];
+    let marks = Marks::set(&objs, &mut reachable);
+    for o in objs.iter() {
         refs.push(o.strong().min(i32::MAX as usize) as i32);
     }
     // Subtract references from inside the generation.
-    let mut pinned = vec![false; n];
     for (i, o) in objs.iter().enumerate() {
+        if reachable[i] {
+            continue; // a duplicate entry (`Marks::set`)
+        }
         let ok = children(o, &mut |a| {
-            if let Some(&j) = index.get(&a) {
-                refs[j as usize] -= 1;
+            if let Some(j) = Marks::index(a) {
+                refs[j] -= 1;
             }
         });
         if !ok {
-            pinned[i] = true;
+            reachable[i] = true;
         }
     }
-    // Mark what is reachable from outside.
-    let mut reachable = pinned;
+    // Mark what is reachable from outside (a duplicate entry counts as reachable: its
+    // object is scanned through its first entry).
     let mut work: Vec<u32> = Vec::new();
     for i in 0..n {
         if refs[i] > 0 || reachable[i] {
@@ -474,15 +500,16 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     drop(refs);
     while let Some(i) = work.pop() {
         children(&objs[i as usize], &mut |a| {
-            if let Some(&j) = index.get(&a) {
-                if !reachable[j as usize] {
-                    reachable[j as usize] = true;
-                    work.push(j);
+            if let Some(j) = Marks::index(a) {
+                if !reachable[j] {
+                    reachable[j] = true;
+                    work.push(j as u32);
                 }
             }
         });
     }
-    drop(index);
+    drop(work);
+    marks.clear(&objs);
 
     let mut survivors = entries;
     let mut garbage: Vec<Obj> = Vec::new();
@@ -560,21 +587,73 @@ pub fn report_stats() {
     }
 }
 
-/// A hasher for object addresses (already well spread apart from their low bits).
-#[derive(Default)]
-struct AddrHasher(u64);
+/// Tags a word with an index in the generation being collected.
+const MARK: usize = 1 << 63;
+/// Where the weak count is kept in a marked word (the index is in the low 32 bits).
+const WEAK_SHIFT: u32 = 32;
 
-impl std::hash::Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// The collection's index of its objects, kept in their `Rc` allocations: while the
+/// generation is scanned, each object's weak count (the word before the value in an
+/// `Rc`'s block: `RcInner` is `repr(C)` { strong, weak, value }) holds [`MARK`], the
+/// real weak count and the object's index, and is restored before anything can
+/// create or drop a `Weak` (only `children`, which reads, runs in between). An edge
+/// to an object is then one load: marked, it is in the generation. Checked on the
+/// first object of each collection against `Rc::weak_count`.
+struct Marks(());
+
+impl Marks {
+    /// The weak-count word of the `Rc` allocation whose value is at `a`.
+    #[inline(always)]
+    fn word(a: usize) -> *mut usize {
+        (a - std::mem::size_of::<usize>()) as *mut usize
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8 | *b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+
+    /// Mark every object with its index; a second entry of an object already marked
+    /// is flagged reachable (its object is scanned once, through the first).
+    fn set(objs: &[Obj], dup: &mut [bool]) -> Marks {
+        if let Some(o) = objs.first() {
+            let (a, weak) = o.weak_word();
+            // SAFETY: `a` is the value of a live `Rc` allocation (held by `objs`).
+            assert_eq!(unsafe { *Marks::word(a) }, weak, "Rc layout: the weak count is not the word before the value");
         }
+        for (i, o) in objs.iter().enumerate() {
+            let w = Marks::word(o.addr());
+            // SAFETY: the weak count of a live `Rc` allocation (held by `objs`); no
+            // `Weak` of it is made or dropped until `clear`.
+            unsafe {
+                let weak = *w;
+                if weak & MARK != 0 {
+                    dup[i] = true;
+                    continue;
+                }
+                assert!(weak < 1 << 31, "weak count too large to keep beside a mark");
+                *w = MARK | weak << WEAK_SHIFT | i;
+            }
+        }
+        Marks(())
     }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = ((n as u64) >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+
+    /// The index of the object at address `a` (the value of a live `Rc`), if it is in
+    /// the generation.
+    #[inline(always)]
+    fn index(a: usize) -> Option<usize> {
+        // SAFETY: every address `children` reports is the value of a live `Rc`
+        // allocation (objects with an alignment above 16 are refused by `ObjRef`).
+        let w = unsafe { *Marks::word(a) };
+        if w & MARK != 0 { Some(w & 0xFFFF_FFFF) } else { None }
+    }
+
+    /// Restore every object's weak count.
+    fn clear(self, objs: &[Obj]) {
+        for o in objs {
+            let w = Marks::word(o.addr());
+            // SAFETY: as in `set`.
+            unsafe {
+                if *w & MARK != 0 {
+                    *w = (*w & !MARK) >> WEAK_SHIFT;
+                }
+            }
+        }
     }
 }
 
@@ -592,4 +671,39 @@ pub fn new_inst(i: Instance) -> Rc<Instance> {
     let r = Rc::new(i);
     track_inst(&r);
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The collector's index kept in the weak counts: set, read through any `Rc` of
+    /// the object, absent for an object outside the generation, and the counts come
+    /// back exactly (a `Weak` made afterwards still works).
+    #[test]
+    fn marks_keep_the_index_in_the_weak_count() {
+        let a = Rc::new(List::new(vec![]));
+        let b = Rc::new(Dict::new());
+        let outside = Rc::new(List::new(vec![]));
+        let wa = Rc::downgrade(&a);
+        let (wa2, wb) = (Rc::downgrade(&a), Rc::downgrade(&b));
+        let objs = vec![Obj::Dict(b.clone()), Obj::List(a.clone()), Obj::List(a.clone())];
+        let mut dup = vec![false; 3];
+        let marks = Marks::set(&objs, &mut dup);
+        assert_eq!(dup, [false, false, true]);
+        assert_eq!(Marks::index(addr(&b)), Some(0));
+        assert_eq!(Marks::index(addr(&a)), Some(1));
+        assert_eq!(Marks::index(addr(&outside)), None);
+        marks.clear(&objs);
+        assert_eq!(Rc::weak_count(&a), 2);
+        assert_eq!(Rc::weak_count(&b), 1);
+        assert_eq!(Rc::weak_count(&outside), 0);
+        drop((wa2, wb));
+        assert_eq!(Rc::weak_count(&a), 1);
+        drop(objs);
+        assert_eq!(Rc::strong_count(&a), 1);
+        assert!(wa.upgrade().is_some());
+        drop(a);
+        assert!(wa.upgrade().is_none());
+    }
 }

@@ -39,6 +39,9 @@ impl ObjRef {
     /// A handle for an existing typed `Rc` (the count is taken over, not copied).
     #[inline]
     pub fn from_rc<T: Object>(r: Rc<T>) -> ObjRef {
+        // The collector reads the weak count just before an object (gc.rs, `Marks`),
+        // which holds for alignments up to 16.
+        const { assert!(std::mem::align_of::<T>() <= 16) };
         let r: Rc<dyn Object> = r;
         ObjRef::from_dyn(r)
     }
