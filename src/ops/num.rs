@@ -650,7 +650,15 @@ pub fn binary_stage(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: 
             _ => std::rc::Rc::ptr_eq(&super::type_of(rt, a), &super::type_of(rt, b)),
         };
         let fm = attr::lookup_special(rt, a, fwd);
-        let rm = if same { None } else { attr::lookup_special(rt, b, rev) };
+        if same {
+            // Operands of one class: only the forward method (stage 1), no reflected
+            // one, so no order to build.
+            return match fm {
+                Some(method) if stage == 1 => BinStep::Call { method, swapped: false, next: 2 },
+                _ => BinStep::Fallback,
+            };
+        }
+        let rm = attr::lookup_special(rt, b, rev);
         let reflected_first = rm.is_some() && super::type_of(rt, b).is_subclass(&super::type_of(rt, a));
         let order = if reflected_first { [(rm, true), (fm, false)] } else { [(fm, false), (rm, true)] };
         for (i, (m, swapped)) in order.into_iter().enumerate().skip(stage as usize - 1) {
