@@ -188,6 +188,26 @@ fn nested_calls_with_an_error_inside() {
     fails_with("nested_conditional_250.coro", src.as_bytes(), "SyntaxError: too many nested parentheses");
 }
 
+/// The same nesting, 190 deep, around a mistake the second pass names: it parses each
+/// argument and each condition once and decides on the token after it, so CPython's
+/// specialised message comes in time at any depth (the fuel is only a backstop).
+#[test]
+fn nested_calls_keep_specialised_messages() {
+    let cases = [
+        ("f(", "True = 1", ")", "SyntaxError: cannot assign to True"),
+        ("f(a, ", "a.b = 1", ")", "SyntaxError: expression cannot contain assignment, perhaps you meant \"==\"?"),
+        ("f(", "a=x for x in y", ")", "SyntaxError: invalid syntax. Maybe you meant '==' or ':=' instead of '='?"),
+        ("f(k=", "a b", ")", "SyntaxError: invalid syntax. Perhaps you forgot a comma?"),
+        ("f(a := ", "a b", ")", "SyntaxError: invalid syntax. Perhaps you forgot a comma?"),
+        ("f(", "a if b", ")", "SyntaxError: expected 'else' after 'if' expression"),
+        ("(x if ", "a b", " else 1)", "SyntaxError: expected 'else' after 'if' expression"),
+    ];
+    for (i, (open, core, close, want)) in cases.iter().enumerate() {
+        let src = format!("x = {}{core}{}\n", open.repeat(190), close.repeat(190));
+        fails_with(&format!("nested_specialised_{i}.coro"), src.as_bytes(), want);
+    }
+}
+
 /// A large valid body with one error at the very end (so both passes read it all).
 #[test]
 fn five_megabytes_with_an_error_at_the_end() {

@@ -2,7 +2,7 @@
 //! with CPython's second-pass rules for their common mistakes.
 
 use super::targets::leftmost;
-use super::{name, op, raise, sp, Ctx, First, PassErr, State, P};
+use super::{name, op, raise, sp, Ctx, Extra, First, In, PassErr, State, P};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -115,18 +115,28 @@ pub fn displays<'a, E: PassErr<'a>>(
         .boxed();
     let dict_item = if invalid {
         // invalid_kvpair: a key without ':' or a ':' without a value, after a first pair.
-        kvpair
-            .or(expr
-                .clone()
-                .then(op(R::Colon).then(choice((op(R::RBrace), op(R::Comma))).rewind()).or_not())
-                .validate(|(k, colon), e, em| {
+        // The key is parsed once and what follows it decides (a failed pair re-parsing
+        // it doubled the work per nested display).
+        let dstar_pair = op(R::DoubleStar).ignore_then(bor.clone()).map(|v| (None, v));
+        let after_key = choice((
+            op(R::Colon).ignore_then(expr.clone()).map(Ok),
+            op(R::Colon).then(choice((op(R::RBrace), op(R::Comma))).rewind()).or_not().map(Err),
+        ));
+        dstar_pair
+            .or(expr.clone().then(after_key).validate(|(k, tail), e, em| match tail {
+                Ok(v) => (Some(k), v),
+                Err(colon) => {
                     let (msg, label) = match colon {
                         None => ("':' expected after dictionary key", "this key has no ':' and value"),
                         Some(_) => ("expression expected after dictionary key and ':'", "this key has no value"),
                     };
                     raise(e.state(), em, Diagnostic::syntax(k.span, msg).with_label(label));
-                    (Some(k.clone()), k)
-                }))
+                    // A placeholder value: the key again would double the tree per
+                    // nested display (pass 2's trees are only for its messages).
+                    let v = placeholder(k.span);
+                    (Some(k), v)
+                }
+            }))
             .boxed()
     } else {
         kvpair
@@ -185,54 +195,86 @@ pub fn displays<'a, E: PassErr<'a>>(
     (paren, list, brace)
 }
 
-/// Pass 2's `named_expression`: CPython's `invalid_named_expression` after the valid
-/// `NAME ':=' expression` failed: `expression ':=' expression`, `NAME '=' bitwise_or`,
-/// `bitwise_or '=' bitwise_or`, or else a plain `expression`.
-pub fn invalid_named<'a, E: PassErr<'a>>(expr: P<'a, Expr, E>, bor: P<'a, Expr, E>) -> P<'a, Expr, E> {
+/// What follows the first expression of pass 2's `named_expression` (see
+/// [`invalid_named`]).
+#[derive(Clone)]
+pub enum NamedTail {
+    /// `':=' expression`.
+    Walrus(Expr),
+    /// `'=' bitwise_or` not followed by `'='` or `':='`.
+    Assign(Expr),
+}
+
+/// The tail of pass 2's `named_expression` after its first expression: `':=' expression`,
+/// `'=' bitwise_or !('=' | ':=')`, or nothing.
+fn named_tail<'a, E: PassErr<'a>>(
+    expr: P<'a, Expr, E>,
+    bor: P<'a, Expr, E>,
+) -> impl Parser<'a, In<'a>, Option<NamedTail>, Extra<'a, E>> + Clone {
     let not_assign = choice((op(R::Assign), op(R::Walrus))).not();
-    expr.clone()
-        .then(
-            choice((
-                op(R::Walrus).ignore_then(expr).map(Ok),
-                op(R::Assign).ignore_then(bor).then_ignore(not_assign).map(Err),
-            ))
-            .or_not(),
-        )
-        .validate(|(a, tail), e, em| {
-            let st: &mut State = e.state();
-            match tail {
-                None => {}
-                Some(Ok(_)) => {
-                    let msg = format!("cannot use assignment expressions with {}", a.describe());
-                    raise(st, em, Diagnostic::syntax(a.span, msg).with_label("only a name can be assigned with ':='"));
-                }
-                Some(Err(v)) => {
-                    let plain = !matches!(
-                        a.kind,
-                        ExprKind::Compare(..) | ExprKind::BoolOp(..) | ExprKind::Unary(UnaryOp::Not, _) | ExprKind::IfExp { .. } | ExprKind::Lambda(_)
-                    );
-                    let excluded = matches!(
-                        leftmost(&a).kind,
-                        ExprKind::List(_) | ExprKind::Tuple(_) | ExprKind::Const(Constant::None | Constant::Bool(_))
-                    ) || matches!(&leftmost(&a).kind, ExprKind::Comp(c) if c.kind == CompKind::Gen);
-                    if let ExprKind::Name(_) = a.kind {
-                        let d = Diagnostic::syntax(a.span.to(v.span), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
-                            .with_label("'=' assigns; it cannot be used in an expression")
-                            .with_help("use '==' to compare, or ':=' to assign inside an expression");
-                        raise(st, em, d);
-                    } else if plain && !excluded {
-                        let msg = format!("cannot assign to {} here. Maybe you meant '==' instead of '='?", a.describe());
-                        raise(st, em, Diagnostic::syntax(a.span, msg).with_label("'=' assigns; '==' compares"));
-                    } else {
-                        st.first.get_or_insert(First::Generic);
-                        em.emit(E::custom(Diagnostic::syntax(a.span.to(v.span), "invalid syntax")));
-                    }
-                }
+    choice((
+        op(R::Walrus).ignore_then(expr).map(NamedTail::Walrus),
+        op(R::Assign).ignore_then(bor).then_ignore(not_assign).map(NamedTail::Assign),
+    ))
+    .or_not()
+}
+
+/// Pass 2's `named_expression` from its first expression `a` and its tail; `span` is
+/// what the whole took. A name (one token at the start) with `':='` is the valid
+/// `NAME ':=' expression`; the rest is CPython's `invalid_named_expression`.
+fn finish_named<'a, E: PassErr<'a>>(a: Expr, tail: Option<NamedTail>, span: Span, st: &mut State, em: &mut Emitter<E>) -> Expr {
+    match tail {
+        None => a,
+        Some(NamedTail::Walrus(v)) => {
+            if let (ExprKind::Name(n), true) = (&a.kind, a.span.start == span.start) {
+                let target = Ident { name: n.clone(), span: a.span };
+                return Expr::new(ExprKind::NamedExpr(target, Box::new(v)), span);
+            }
+            let msg = format!("cannot use assignment expressions with {}", a.describe());
+            raise(st, em, Diagnostic::syntax(a.span, msg).with_label("only a name can be assigned with ':='"));
+            a
+        }
+        Some(NamedTail::Assign(v)) => {
+            let plain = !matches!(
+                a.kind,
+                ExprKind::Compare(..) | ExprKind::BoolOp(..) | ExprKind::Unary(UnaryOp::Not, _) | ExprKind::IfExp { .. } | ExprKind::Lambda(_)
+            );
+            let excluded = matches!(
+                leftmost(&a).kind,
+                ExprKind::List(_) | ExprKind::Tuple(_) | ExprKind::Const(Constant::None | Constant::Bool(_))
+            ) || matches!(&leftmost(&a).kind, ExprKind::Comp(c) if c.kind == CompKind::Gen);
+            if let ExprKind::Name(_) = a.kind {
+                let d = Diagnostic::syntax(a.span.to(v.span), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
+                    .with_label("'=' assigns; it cannot be used in an expression")
+                    .with_help("use '==' to compare, or ':=' to assign inside an expression");
+                raise(st, em, d);
+            } else if plain && !excluded {
+                let msg = format!("cannot assign to {} here. Maybe you meant '==' instead of '='?", a.describe());
+                raise(st, em, Diagnostic::syntax(a.span, msg).with_label("'=' assigns; '==' compares"));
+            } else {
+                st.first.get_or_insert(First::Generic);
+                em.emit(E::custom(Diagnostic::syntax(a.span.to(v.span), "invalid syntax")));
             }
             a
-        })
+        }
+    }
+}
+
+/// Pass 2's `named_expression`: the valid `NAME ':=' expression`, or CPython's
+/// `invalid_named_expression` (`expression ':=' expression`, `NAME '=' bitwise_or`,
+/// `bitwise_or '=' bitwise_or`), or else a plain `expression`. The first expression is
+/// parsed once and the token after it decides (trying `NAME ':='` first and then
+/// `expression` again would parse a nested walrus's value twice per level).
+pub fn invalid_named<'a, E: PassErr<'a>>(expr: P<'a, Expr, E>, bor: P<'a, Expr, E>) -> P<'a, Expr, E> {
+    expr.clone()
+        .then(named_tail(expr, bor))
+        .validate(|(a, tail), e, em| finish_named(a, tail, sp(e.span()), e.state(), em))
         .boxed()
 }
+
+/// The parse extras of an argument's tail after its first expression, which they carry
+/// (with its span) as their context.
+type ArgExtra<'a, 'p, E> = chumsky::input::MapExtra<'a, 'p, In<'a>, chumsky::extra::Full<E, State, (Expr, Span)>>;
 
 /// `arguments`: positional, `*e`, `NAME=e`, `**e`, or a sole bare generator expression.
 pub fn call_args<'a, E: PassErr<'a>>(
@@ -240,15 +282,11 @@ pub fn call_args<'a, E: PassErr<'a>>(
     invalid: bool,
     expr: P<'a, Expr, E>,
     named: P<'a, Expr, E>,
+    bor: P<'a, Expr, E>,
     for_if_clauses: P<'a, Vec<CompFor>, E>,
 ) -> P<'a, Vec<Arg>, E> {
     let star = op(R::Star).ignore_then(expr.clone()).map(|v| (Arg::Star(v), false));
     let dstar = op(R::DoubleStar).ignore_then(expr.clone()).map(|v| (Arg::DoubleStar(v), false));
-    let kwarg = name().then_ignore(op(R::Assign)).then(expr.clone()).map(|(n, v)| (Arg::Keyword(n, v), false));
-    let positional = named.clone().then(for_if_clauses.clone().or_not()).map_with(move |(elt, gens), e| match gens {
-        None => (Arg::Positional(elt), false),
-        Some(g) => (Arg::Positional(comp(CompKind::Gen, elt, None, g, sp(e.span()))), true),
-    });
     let arg = if invalid {
         // invalid_kwarg
         let keyword_const = select_ref! {
@@ -261,23 +299,53 @@ pub fn call_args<'a, E: PassErr<'a>>(
             raise(e.state(), em, Diagnostic::syntax(s, format!("cannot assign to {k}")));
             (Arg::Positional(placeholder(s)), false)
         });
-        let kwarg_genexp = name()
-            .then_ignore(op(R::Assign))
-            .then(expr.clone())
-            .then_ignore(for_if_clauses.clone())
-            .validate(|(n, v), e, em| {
-                let d = Diagnostic::syntax(n.span.to(v.span), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
-                raise(e.state(), em, d);
+        // NAME '=' expression, then either for_if_clauses (invalid_kwarg's "Maybe you
+        // meant '=='": a keyword argument cannot be a bare generator) or nothing.
+        let kwarg = name().then_ignore(op(R::Assign)).then(expr.clone()).then(for_if_clauses.clone().or_not()).validate(
+            |((n, v), gens), e, em| {
+                if gens.is_some() {
+                    let d = Diagnostic::syntax(n.span.to(v.span), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+                    raise(e.state(), em, d);
+                }
                 (Arg::Keyword(n, v), false)
-            });
-        let expr_assign = expr.clone().then_ignore(op(R::Assign)).then(expr.clone().or_not()).validate(|(a, _), e, em| {
+            },
+        );
+        // Else an expression, parsed once; the token after it decides: '=' is
+        // invalid_kwarg's "expression cannot contain assignment", anything else the
+        // rest of `named_expression` and an optional bare generator. (Trying each rule
+        // with its own parse of the expression doubled the work per nested call.)
+        let assign = op(R::Assign).ignore_then(expr.clone().or_not()).with_ctx(()).validate(|_, e: &mut ArgExtra<'a, '_, E>, em| {
+            let a = e.ctx().0.clone();
             let d = Diagnostic::syntax(a.span, "expression cannot contain assignment, perhaps you meant \"==\"?")
                 .with_label("only a name can be a keyword argument");
             raise(e.state(), em, d);
             (Arg::Positional(a), false)
         });
-        choice((star, dstar, keyword_const, kwarg_genexp, kwarg, expr_assign, positional)).boxed()
+        let rest_of_named = named_tail(expr.clone(), bor)
+            .map_with(|t, e| (t, sp(e.span())))
+            .with_ctx(())
+            .validate(|(tail, s), e: &mut ArgExtra<'a, '_, E>, em| {
+                let (a, a_span) = e.ctx();
+                let span = if tail.is_some() { a_span.to(s) } else { *a_span };
+                finish_named(a.clone(), tail, span, e.state(), em)
+            })
+            .then(for_if_clauses.clone().or_not().with_ctx(()))
+            .map_with(|(elt, gens), e: &mut ArgExtra<'a, '_, E>| match gens {
+                None => (Arg::Positional(elt), false),
+                Some(g) => {
+                    let start = e.ctx().1;
+                    let span = start.to(sp(e.span()));
+                    (Arg::Positional(comp(CompKind::Gen, elt, None, g, span)), true)
+                }
+            });
+        let expr_first = expr.clone().map_with(|a, e| (a, sp(e.span()))).ignore_with_ctx(assign.or(rest_of_named));
+        choice((star, dstar, keyword_const, kwarg, expr_first)).boxed()
     } else {
+        let kwarg = name().then_ignore(op(R::Assign)).then(expr.clone()).map(|(n, v)| (Arg::Keyword(n, v), false));
+        let positional = named.clone().then(for_if_clauses.clone().or_not()).map_with(move |(elt, gens), e| match gens {
+            None => (Arg::Positional(elt), false),
+            Some(g) => (Arg::Positional(comp(CompKind::Gen, elt, None, g, sp(e.span()))), true),
+        });
         choice((star, dstar, kwarg, positional)).boxed()
     };
     arg.separated_by(op(R::Comma))

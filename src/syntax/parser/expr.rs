@@ -66,6 +66,26 @@ pub fn comma_list<'a, E: PassErr<'a>>(
         .map(|((first, rest), comma)| (first, rest, comma.is_some()))
 }
 
+/// The binary operators of `bitwise_or` down to `term`, with their precedence: the one
+/// table of the `binop` rule and of pass 1's loops (`fast.rs`).
+pub(super) fn binop_of(t: &Tok) -> Option<(BinOp, u8)> {
+    Some(match t {
+        Tok::Op(R::Pipe) => (BinOp::BitOr, 1),
+        Tok::Op(R::Caret) => (BinOp::BitXor, 2),
+        Tok::Op(R::Amp) => (BinOp::BitAnd, 3),
+        Tok::Op(R::LShift) => (BinOp::LShift, 4),
+        Tok::Op(R::RShift) => (BinOp::RShift, 4),
+        Tok::Op(R::Plus) => (BinOp::Add, 5),
+        Tok::Op(R::Minus) => (BinOp::Sub, 5),
+        Tok::Op(R::Star) => (BinOp::Mul, 6),
+        Tok::Op(R::Slash) => (BinOp::Div, 6),
+        Tok::Op(R::DoubleSlash) => (BinOp::FloorDiv, 6),
+        Tok::Op(R::Percent) => (BinOp::Mod, 6),
+        Tok::Op(R::At) => (BinOp::MatMul, 6),
+        _ => return None,
+    })
+}
+
 /// Fold a flat `operand (op operand)*` list by precedence (all left-associative).
 pub(super) fn climb(first: Expr, rest: Vec<((BinOp, u8), Expr)>) -> Expr {
     if rest.len() <= 1 {
@@ -254,7 +274,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     .boxed();
     let slices = comma_list(slice).map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span())));
 
-    let call_args = call_args(c, invalid, expr.clone(), named.clone(), for_if_clauses.clone());
+    let call_args = call_args(c, invalid, expr.clone(), named.clone(), bor_b.clone(), for_if_clauses.clone());
 
     enum Trailer {
         Attr(Ident),
@@ -312,20 +332,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     let factor = if fast::enabled::<E>() { fast::factor(primary.clone(), full_factor).boxed() } else { full_factor };
 
     // bitwise_or, bitwise_xor, bitwise_and, shift_expr, sum, term: factor (binop factor)*
-    let binop = select_ref! {
-        Tok::Op(R::Pipe) => (BinOp::BitOr, 1u8),
-        Tok::Op(R::Caret) => (BinOp::BitXor, 2),
-        Tok::Op(R::Amp) => (BinOp::BitAnd, 3),
-        Tok::Op(R::LShift) => (BinOp::LShift, 4),
-        Tok::Op(R::RShift) => (BinOp::RShift, 4),
-        Tok::Op(R::Plus) => (BinOp::Add, 5),
-        Tok::Op(R::Minus) => (BinOp::Sub, 5),
-        Tok::Op(R::Star) => (BinOp::Mul, 6),
-        Tok::Op(R::Slash) => (BinOp::Div, 6),
-        Tok::Op(R::DoubleSlash) => (BinOp::FloorDiv, 6),
-        Tok::Op(R::Percent) => (BinOp::Mod, 6),
-        Tok::Op(R::At) => (BinOp::MatMul, 6),
-    };
+    let binop = chumsky::primitive::select_ref(|t, _| binop_of(t));
     let bor = factor
         .clone()
         .then(binop.then(factor.clone()).repeated().collect::<Vec<_>>())
@@ -417,14 +424,19 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .then(expression.clone())
         .map(|(t, o)| CondTail::IfElse(t, o));
     let tail = match &plain {
-        // Pass 2: invalid_expression and invalid_legacy_expression first.
+        // Pass 2: invalid_expression and invalid_legacy_expression first, then the
+        // condition, parsed once: neither 'else' nor ':' after it is invalid_expression's
+        // missing 'else', else 'else' and an expression. Trying each with its own parse
+        // of the condition doubled the work per nested conditional.
         Some(plain) => choice((
             plain.clone().map(CondTail::Juxtaposed),
-            kw(Kw::If)
-                .ignore_then(disjunction.clone())
-                .then_ignore(choice((kw(Kw::Else), op(R::Colon))).not())
-                .map_with(|_, e| CondTail::MissingElse(sp(e.span()))),
-            if_else,
+            kw(Kw::If).ignore_then(disjunction.clone()).map_with(|t, e| (t, sp(e.span()))).then(
+                choice((kw(Kw::Else), op(R::Colon))).not().to(None).or(kw(Kw::Else).ignore_then(expression.clone()).map(Some)),
+            )
+            .map(|((test, s), orelse)| match orelse {
+                Some(orelse) => CondTail::IfElse(test, orelse),
+                None => CondTail::MissingElse(s),
+            }),
         ))
         .boxed(),
         None => if_else.boxed(),
@@ -463,7 +475,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .then(expr.clone())
         .map_with(|(n, v), e| Expr::new(ExprKind::NamedExpr(n, Box::new(v)), sp(e.span())));
     if invalid {
-        named_r.define(walrus.or(super::args::invalid_named(expr.clone(), bor.clone())));
+        named_r.define(super::args::invalid_named(expr.clone(), bor.clone()));
     } else {
         named_r.define(walrus.or(expr.clone().then_ignore(op(R::Walrus).not())));
     }

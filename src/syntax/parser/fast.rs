@@ -132,31 +132,11 @@ pub fn factor<'a, E: PassErr<'a>>(
 
 type Inp<'a, 'p, E> = chumsky::input::InputRef<'a, 'p, In<'a>, Extra<'a, E>>;
 
-/// The binary operators of `bitwise_or` down to `term`, with their precedence (the
-/// table of the `binop` rule in `expr.rs`).
-fn binop_of(t: &Tok) -> Option<(BinOp, u8)> {
-    Some(match t {
-        Tok::Op(R::Pipe) => (BinOp::BitOr, 1),
-        Tok::Op(R::Caret) => (BinOp::BitXor, 2),
-        Tok::Op(R::Amp) => (BinOp::BitAnd, 3),
-        Tok::Op(R::LShift) => (BinOp::LShift, 4),
-        Tok::Op(R::RShift) => (BinOp::RShift, 4),
-        Tok::Op(R::Plus) => (BinOp::Add, 5),
-        Tok::Op(R::Minus) => (BinOp::Sub, 5),
-        Tok::Op(R::Star) => (BinOp::Mul, 6),
-        Tok::Op(R::Slash) => (BinOp::Div, 6),
-        Tok::Op(R::DoubleSlash) => (BinOp::FloorDiv, 6),
-        Tok::Op(R::Percent) => (BinOp::Mod, 6),
-        Tok::Op(R::At) => (BinOp::MatMul, 6),
-        _ => return None,
-    })
-}
-
 /// `bitwise_or`: `factor (binop factor)*`, folded by precedence.
 fn bor<'a, E: PassErr<'a>>(inp: &mut Inp<'a, '_, E>, factor: &P<'a, Expr, E>) -> Result<Expr, E> {
     let first = inp.parse(factor)?;
     let mut rest = Vec::new();
-    while let Some(op) = inp.peek_ref().and_then(binop_of) {
+    while let Some(op) = inp.peek_ref().and_then(super::expr::binop_of) {
         let save = inp.save();
         inp.skip();
         match inp.parse(factor) {

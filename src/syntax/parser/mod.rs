@@ -74,11 +74,13 @@ pub struct St {
     pub starved: bool,
 }
 
-/// Pass 2 may try this many atoms per token (plus [`PASS2_FUEL_BASE`]). Its `invalid_*`
-/// alternatives re-parse what an ordinary rule then parses again, so on some nested
-/// shapes (`f(f(f(... 1 +)))`) the work doubles per level; with fuel the specialised
-/// message is given up there (pass 1's "invalid syntax" at the same place is
-/// reported) instead of hanging for minutes. Ordinary errors use a few atoms per token.
+/// Pass 2 may try this many atoms per token (plus [`PASS2_FUEL_BASE`]): a backstop. Its
+/// `invalid_*` rules parse a call argument, a named expression's operand and a
+/// conditional's condition once and decide on the token after it (trying each rule with
+/// its own parse doubled the work per nesting level: `f(f(f(... 1 +)))` took minutes at
+/// depth 190). Should some shape still re-parse per level, the specialised message is
+/// given up when the fuel runs out (pass 1's "invalid syntax" at the same place is
+/// reported) instead of hanging. Ordinary errors use a few atoms per token.
 pub const PASS2_FUEL_PER_TOKEN: u64 = 100;
 /// See [`PASS2_FUEL_PER_TOKEN`].
 pub const PASS2_FUEL_BASE: u64 = 50_000;
