@@ -541,7 +541,7 @@ fn for_body(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, fx: &'static ForX
         Target::Local(i) => {
             // Dropping the old value may queue a generator's finalization: `enter_block`
             // leaves the body to the driver then.
-            drop(std::mem::replace(&mut f.locals[*i as usize], Some(item)));
+            expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(item)));
             return enter_block(rt, f, &fx.body);
         }
         Target::Unpack(ts, _, true) => {

@@ -48,11 +48,22 @@ pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev
 /// A local's value (if bound) or a constant, by reference: the operands of the
 /// commonest nodes, read without a clone.
 #[inline(always)]
-fn peek<'a>(f: &'a Frame, e: &'static Expr) -> Option<&'a Value> {
+pub fn peek<'a>(f: &'a Frame, e: &'static Expr) -> Option<&'a Value> {
     match &e.kind {
         ExprKind::Local(i) => f.locals[*i as usize].as_ref(),
         ExprKind::Const(v) => Some(v),
         _ => None,
+    }
+}
+
+/// Drop a value, with the test for the kinds that own nothing (None, bools, small
+/// ints, floats) inline: those need no out-of-line drop call.
+#[inline(always)]
+pub fn drop_value(v: Option<Value>) {
+    if matches!(v, None | Some(Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_))) {
+        std::mem::forget(v);
+    } else {
+        drop(v);
     }
 }
 
@@ -372,6 +383,15 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             if ops::cmp::truthy(rt, &c)? { fast(rt, f, yes) } else { fast(rt, f, no) }
         }
         ExprKind::Attr(x, name, site) => {
+            // `local.name` on an instance whose site cache hits: read by reference (no
+            // count change of the instance).
+            if let ExprKind::Local(s) = &x.kind {
+                if let Some(Value::Inst(i)) = &f.locals[*s as usize] {
+                    if let Some(r) = site.get(i, name) {
+                        return Ok(r);
+                    }
+                }
+            }
             let v = operand(rt, f, x)?;
             if let Value::Inst(i) = &v {
                 if let Some(r) = site.get(i, name) {
@@ -389,6 +409,19 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             ops::attr::getattr(rt, &v, name)
         }
         ExprKind::Subscript(b) => {
+            // A bound local container (`a[i]`) is read by reference: no count change
+            // of the list for the item read.
+            if let ExprKind::Local(s) = &b.0.kind {
+                if let Some(v) = &f.locals[*s as usize] {
+                    let k = operand(rt, f, &b.1)?;
+                    if let (Value::List(l), Value::Int(i)) = (v, &k) {
+                        if let Some(x) = list_item(l, *i) {
+                            return Ok(x);
+                        }
+                    }
+                    return ops::item::getitem(rt, v, &k);
+                }
+            }
             let v = operand(rt, f, &b.0)?;
             let k = operand(rt, f, &b.1)?;
             if let (Value::List(l), Value::Int(i)) = (&v, &k) {
@@ -448,6 +481,18 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
         }
         _ => Err(Fail::Slow),
     }
+}
+
+/// Item `i` of list `l` (a negative `i` counts from the end), None when out of range.
+#[inline(always)]
+pub fn list_item(l: &crate::runtime::list::List, i: i64) -> Option<Value> {
+    let items = l.borrow();
+    let n = items.len() as i64;
+    let j = if i < 0 { i + n } else { i };
+    if j >= 0 && j < n {
+        return Some(items[j as usize].clone());
+    }
+    None
 }
 
 /// `x op y` on two small ints when the result is a small int and nothing can fail

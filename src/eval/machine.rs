@@ -358,7 +358,7 @@ pub fn tail_return(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
             f.work.pop();
             // Dropping the old value may queue a generator's finalization: it runs
             // after this step, before the next statement.
-            drop(std::mem::replace(&mut f.locals[i], Some(v)));
+            super::expr::drop_value(std::mem::replace(&mut f.locals[i], Some(v)));
             return None;
         }
         Some(super::step::Step::Pop) => {

@@ -57,8 +57,7 @@ pub fn store_global(globals: &crate::runtime::dict::Dict, g: &GlobalName, v: Val
 pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> Act {
     match t {
         Target::Local(i) => {
-            let old = std::mem::replace(&mut f.locals[*i as usize], Some(v));
-            drop(old);
+            expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(v)));
             Act::Next
         }
         Target::Cell(i) => {
@@ -94,6 +93,37 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
             Act::Next
         }
         Target::Subscript(obj, idx) => {
+            if let (ExprKind::Local(s), true) = (&obj.kind, idx.fast) {
+                // `l[i] = v` on a local list: the list is read by reference.
+                if let Some(Value::List(l)) = &f.locals[*s as usize] {
+                    let k = match expr::peek(f, idx) {
+                        Some(Value::Int(i)) => Ok(Value::Int(*i)),
+                        _ => expr::fast_value(rt, f, idx),
+                    };
+                    match k {
+                        Ok(Value::Int(i)) => {
+                            let mut items = l.borrow_mut();
+                            let n = items.len() as i64;
+                            let j = if i < 0 { i + n } else { i };
+                            if j >= 0 && j < n {
+                                let old = std::mem::replace(&mut items[j as usize], v);
+                                drop(items);
+                                drop(old);
+                                return Act::Next;
+                            }
+                            drop(items);
+                            let o = Value::List(l.clone());
+                            return setitem(rt, f, o, Value::Int(i), v);
+                        }
+                        Ok(k) => {
+                            let o = Value::List(l.clone());
+                            return setitem(rt, f, o, k, v);
+                        }
+                        Err(Fail::Raise(x)) => return Act::Raise(x),
+                        Err(Fail::Slow) => {}
+                    }
+                }
+            }
             if obj.fast && idx.fast {
                 rt.fast = true;
                 let o = expr::fast(rt, f, obj).and_then(|o| expr::fast(rt, f, idx).map(|k| (o, k)));
@@ -147,7 +177,7 @@ pub fn unpack_locals(rt: &mut Runtime, f: &mut Frame, ts: &'static [Target], v: 
         if items.len() == ts.len() {
             for (t, x) in ts.iter().zip(items) {
                 if let Target::Local(i) = t {
-                    drop(std::mem::replace(&mut f.locals[*i as usize], Some(x.clone())));
+                    expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(x.clone())));
                 }
             }
             return Act::Next;
@@ -157,7 +187,7 @@ pub fn unpack_locals(rt: &mut Runtime, f: &mut Frame, ts: &'static [Target], v: 
         Ok(items) => {
             for (t, x) in ts.iter().zip(items) {
                 if let Target::Local(i) = t {
-                    drop(std::mem::replace(&mut f.locals[*i as usize], Some(x)));
+                    expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(x)));
                 }
             }
             Act::Next
@@ -341,6 +371,19 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
     let StmtKind::AugAssign(t, op, value) = &s.kind else { unreachable!() };
     match st {
         0 => {
+            if let Target::Local(i) = t {
+                // `x op= y` on small ints in a local: computed and written in place (the
+                // old value, an int, owns nothing).
+                if let Some(Value::Int(b)) = expr::peek(f, value) {
+                    let b = *b;
+                    if let Some(Value::Int(a)) = &mut f.locals[*i as usize] {
+                        if let Some(z) = expr::int_binop(*op, *a, b) {
+                            *a = z;
+                            return Act::Next;
+                        }
+                    }
+                }
+            }
             if value.fast {
                 // Fast path: a simple target and a right operand that needs no script code.
                 let cur = match t {
