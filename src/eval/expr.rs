@@ -283,7 +283,39 @@ fn operand(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             None => Err(unbound_local(rt, f, *i)),
         },
         ExprKind::Const(v) => Ok(v.clone()),
+        // `a[i]` and `local.name` in the commonest cases, without a recursive call.
+        ExprKind::Subscript(b) => match local_list_item(f, b) {
+            Some(x) => Ok(x),
+            None => fast(rt, f, e),
+        },
+        ExprKind::Attr(x, name, site) => {
+            if let ExprKind::Local(s) = &x.kind {
+                if let Some(Value::Inst(i)) = &f.locals[*s as usize] {
+                    if let Some(r) = site.get(i, name) {
+                        return Ok(r);
+                    }
+                }
+            }
+            fast(rt, f, e)
+        }
         _ => fast(rt, f, e),
+    }
+}
+
+/// `a[i]` for a local list or tuple `a` and a local or constant int `i` in range (else
+/// None).
+#[inline(always)]
+fn local_list_item(f: &Frame, b: &'static (Expr, Expr)) -> Option<Value> {
+    let ExprKind::Local(s) = &b.0.kind else { return None };
+    match (&f.locals[*s as usize], peek(f, &b.1)) {
+        (Some(Value::List(l)), Some(Value::Int(i))) => list_item(l, *i),
+        (Some(Value::Tuple(t)), Some(Value::Int(i))) => {
+            let items = t.items();
+            let n = items.len() as i64;
+            let j = if *i < 0 { i + n } else { *i };
+            if j >= 0 && j < n { Some(items[j as usize].clone()) } else { None }
+        }
+        _ => None,
     }
 }
 
@@ -328,7 +360,7 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
             ops::num::binary(rt, *op, &a, &b)
         }
         ExprKind::Unary(op, x) => {
-            let v = fast(rt, f, x)?;
+            let v = operand(rt, f, x)?;
             if *op == UnaryOp::Not {
                 return Ok(Value::Bool(!ops::cmp::truthy(rt, &v)?));
             }
@@ -447,14 +479,14 @@ pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
         ExprKind::Tuple(items, _) => {
             let mut v = Vec::with_capacity(items.len());
             for x in items.iter() {
-                v.push(fast(rt, f, x)?);
+                v.push(operand(rt, f, x)?);
             }
             Ok(Value::tuple(v))
         }
         ExprKind::List(items, _) => {
             let mut v = Vec::with_capacity(items.len());
             for x in items.iter() {
-                v.push(fast(rt, f, x)?);
+                v.push(operand(rt, f, x)?);
             }
             Ok(Value::list(v))
         }
