@@ -113,13 +113,14 @@ fn drive(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Outcome {
             std::mem::forget(act);
             None
         } else {
-            // Calls and returns here, the rest through `apply`.
+            // Calls, returns and yields here, the rest through `apply`.
             match act {
                 Act::Call(a) => {
                     push(rt, stack, a);
                     None
                 }
                 Act::Return(v) => finish(rt, stack, v),
+                Act::Yield(v) => yield_(rt, stack, v),
                 act => apply(rt, stack, act),
             }
         };
@@ -478,20 +479,26 @@ fn done_iter(stack: &mut [Activation]) {
 /// The top (generator) frame yields `v`: park it, and pass the value down.
 fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
     // The common case first: a generator resumed by `next`, `send` or a `for` loop
-    // (the value goes to the activation below), handling no exception, no tracer.
+    // (the value goes to the activation below), or a coroutine stepped by a task (the
+    // base of a nested run: the value is the run's outcome), handling no exception, no
+    // tracer.
     if let Some(Activation::Script(f)) = stack.last() {
-        if matches!(f.mode, ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value)
+        if matches!(f.mode, ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value | ReturnMode::Base)
             && f.owner.is_some()
             && rt.handled.len() <= f.handled_base()
             && rt.trace.is_none()
         {
             let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };
             rt.depth -= 1;
+            let base = matches!(f.mode, ReturnMode::Base);
             if let Some(g) = f.owner.take() {
                 // The parked frame keeps its mode: `resume_frame` sets it again.
                 f.started = true;
                 *g.frame().borrow_mut() = Some(f);
                 g.state.set(GenState::Suspended);
+            }
+            if base {
+                return Some(Outcome::Yield(v));
             }
             match stack.last_mut() {
                 Some(Activation::Script(b)) => b.stack.push(v),
