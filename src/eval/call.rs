@@ -502,8 +502,7 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
     };
     let (callee, recv) = match &c.method {
         None => (v, None),
-        // `g.send(v)`: the receiver stands in for the method (see `direct_send`).
-        Some(name) if is_direct_send(rt, &v, c, name) => (v.clone(), Some(v)),
+        Some(name) if is_direct_send(rt, &v, c, name) => return direct_send_now(rt, f, e, c, then, v),
         Some(name) => match ops::attr::load_method(rt, &v, name) {
             Ok((m, true)) => (m, Some(v)),
             Ok((m, false)) => (m, None),
@@ -714,6 +713,40 @@ fn direct_send(rt: &mut Runtime, f: &mut Frame) -> Prep {
     f.stack.pop();
     let Value::Gen(g) = g else { unreachable!("direct send without a generator") };
     crate::builtins::generators::send_to(rt, &g, v).into()
+}
+
+/// `g.send(x)` as a direct call ([`is_direct_send`]; `g` is `recv`): the argument by the
+/// fast path, then the generator resumes with nothing put on the value stack. If the
+/// argument needs script code, the call goes on step by step from it ([`call_cont`],
+/// the receiver standing in for the method as in [`direct_send`]).
+#[inline(never)]
+fn direct_send_now(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step, recv: Value) -> Ev {
+    let x = match super::expr::fast_value(rt, f, &c.args[0]) {
+        Ok(x) => x,
+        Err(Fail::Raise(x)) => return Ev::Raise(x),
+        Err(Fail::Slow) => {
+            f.push(recv.clone());
+            f.push(recv);
+            f.work.push(then);
+            return Ev::Pending(call_cont(rt, f, e, c, 3));
+        }
+    };
+    if let Err(x) = crate::limits::tick(rt) {
+        return Ev::Raise(x);
+    }
+    let Value::Gen(g) = &recv else { unreachable!("direct send without a generator") };
+    match crate::builtins::generators::send_to(rt, g, x) {
+        Ret::Val(v) => Ev::Val(v),
+        Ret::Raise(x) => Ev::Raise(x),
+        Ret::Frame(fr) => {
+            f.work.push(then);
+            Ev::Pending(Act::Call(Activation::Script(fr)))
+        }
+        Ret::Task(t) => {
+            f.work.push(then);
+            Ev::Pending(Act::Call(Activation::Task(t)))
+        }
+    }
 }
 
 /// Push a prepared call's value, or return the act that runs it.
