@@ -576,12 +576,13 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
             }
         };
     }
-    let it = f.stack[h as usize].clone();
     f.work.push(Step::Stmt(s, 3 + h));
     if fx.is_async {
+        let it = f.stack[h as usize].clone();
         return iterate::async_next(rt, f, it);
     }
-    match iterate::next_step(rt, &it) {
+    // The iterator is read in place (no clone): advancing it cannot reach this frame.
+    match iterate::next_step(rt, &f.stack[h as usize]) {
         iterate::Step::Item(v) => {
             f.push(v);
             Act::Next
