@@ -418,11 +418,9 @@ pub fn awaited_value(rt: &mut Runtime, v: &Value) -> String {
 /// Generator `g` (frame `f`, resumed in `mode`) yields `v`; `below` is the stack under it.
 pub fn yielded(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMode, v: &Value, below: &[Activation]) {
     with(rt, |rt, t| {
-        // An async generator's own item travels wrapped (to tell it from awaited values).
-        let sv = match crate::builtins::agen::unwrap_yield(v) {
-            Some(x) => format!("{} (an async generator item)", show(rt, &x)),
-            None => show(rt, v),
-        };
+        // An async generator's own item (not an awaited value passing out).
+        let item = g.kind == crate::runtime::generator::GenKind::AsyncGenerator && crate::eval::suspend::yields_item(f);
+        let sv = if item { format!("{} (an async generator item)", show(rt, v)) } else { show(rt, v) };
         let q = g.qualname().as_str().to_string();
         let first = !std::mem::take(&mut t.in_chain);
         let delegating = matches!(f.work.last(), Some(Step::Delegate));
@@ -437,7 +435,6 @@ pub fn yielded(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMode
         let who = pop_who(t, g);
         let d = t.depth();
         let fl = loc(f);
-        let item = crate::builtins::agen::unwrap_yield(v).is_some();
         match (mode, &who) {
             (ReturnMode::AgenStep(_), Who::Delegator(dq)) if item => {
                 t.emit(rt, d + 1, &fl, "yield", &format!("{head}; suspends, the item is the value of the await in {dq}"));

@@ -15,29 +15,6 @@ use crate::runtime::Runtime;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// A value yielded by `yield` inside an async generator (as opposed to a value an
-/// inner `await` passes out).
-pub struct AgYield(pub Value);
-
-impl Object for AgYield {
-    fn class(&self, rt: &Runtime) -> Rc<Class> {
-        rt.types.other("async_generator_wrapped_value")
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
-/// Mark a value yielded by an async generator.
-pub fn wrap_yield(_rt: &mut Runtime, v: Value) -> Value {
-    Value::Obj(crate::runtime::objref::ObjRef::new(AgYield(v)))
-}
-
-/// The value inside a yield wrapper.
-pub fn unwrap_yield(v: &Value) -> Option<Value> {
-    downcast::<AgYield>(v).map(|w| w.0.clone())
-}
-
 /// Which operation an awaitable performs.
 #[derive(Clone)]
 pub enum AgOp {
@@ -236,8 +213,10 @@ fn aw_drive(rt: &mut Runtime, aw: &AgAwait, input: Resume) -> Ret {
             }
             let out = crate::eval::machine::run(rt, a);
             match out {
-                Outcome::Yield(v) => match unwrap_yield(&v) {
-                    Some(x) => {
+                // The generator's own item, or a value one of its awaits passes out
+                // (its parked frame tells).
+                Outcome::Yield(x) => match g.frame().borrow().as_deref().is_some_and(crate::eval::suspend::yields_item) {
+                    true => {
                         aw.done.set(true);
                         g.ag_running.set(false);
                         if mode == AgMode::Close {
@@ -245,7 +224,7 @@ fn aw_drive(rt: &mut Runtime, aw: &AgAwait, input: Resume) -> Ret {
                         }
                         raise(crate::eval::suspend::stop_iteration(rt, x))
                     }
-                    None => Ret::Val(v),
+                    false => Ret::Val(x),
                 },
                 Outcome::Return(_) => {
                     aw.done.set(true);

@@ -477,17 +477,19 @@ fn done_iter(stack: &mut [Activation]) {
 }
 
 /// The top (generator) frame yields `v`: park it, and pass the value down.
+#[inline(never)]
 fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
     // The common case first: a generator resumed by `next`, `send` or a `for` loop
-    // (the value goes to the activation below), or a coroutine stepped by a task (the
-    // base of a nested run: the value is the run's outcome), handling no exception, no
-    // tracer.
+    // (the value goes to the activation below), a coroutine stepped by a task (the
+    // base of a nested run: the value is the run's outcome), or an async generator's
+    // item under its `__anext__`/`asend` awaitable (the value of the await below),
+    // handling no exception, no tracer.
     if let Some(Activation::Script(f)) = stack.last() {
-        if matches!(f.mode, ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value | ReturnMode::Base)
-            && f.owner.is_some()
-            && rt.handled.len() <= f.handled_base()
-            && rt.trace.is_none()
-        {
+        let plain = matches!(f.mode, ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value | ReturnMode::Base);
+        let agen_item = !plain
+            && matches!(f.mode, ReturnMode::AgenStep(crate::builtins::agen::AgMode::Step))
+            && super::suspend::yields_item(f);
+        if (plain || agen_item) && f.owner.is_some() && rt.handled.len() <= f.handled_base() && rt.trace.is_none() {
             let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };
             rt.depth -= 1;
             let base = matches!(f.mode, ReturnMode::Base);
@@ -496,12 +498,19 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
                 f.started = true;
                 *g.frame().borrow_mut() = Some(f);
                 g.state.set(GenState::Suspended);
+                if agen_item {
+                    g.ag_running.set(false);
+                }
             }
             if base {
                 return Some(Outcome::Yield(v));
             }
             match stack.last_mut() {
-                Some(Activation::Script(b)) => b.stack.push(v),
+                Some(Activation::Script(b)) => {
+                    // An async generator's item ends the await of its awaitable.
+                    b.iter_done |= agen_item;
+                    b.stack.push(v)
+                }
                 _ => give(stack, v),
             }
             return None;
@@ -525,8 +534,10 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
             rt.recycle(f);
             return raise(rt, stack, e);
         };
+        // An async generator's own item (not an awaited value passing out).
+        let item = g.kind == crate::runtime::generator::GenKind::AsyncGenerator && super::suspend::yields_item(&f);
         if let ReturnMode::AgenStep(_) = mode {
-            if crate::builtins::agen::unwrap_yield(&v).is_some() {
+            if item {
                 g.ag_running.set(false);
             }
         }
@@ -564,8 +575,8 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
                 let e = rt.exc_msg(&rt.types.runtime_error, format!("{} ignored GeneratorExit", gen_word(&g)));
                 return raise(rt, stack, e);
             }
-            ReturnMode::AgenStep(m) => match crate::builtins::agen::unwrap_yield(&v) {
-                Some(x) => {
+            ReturnMode::AgenStep(m) => match item {
+                true => {
                     if m == crate::builtins::agen::AgMode::Close {
                         let e = rt.exc_msg(&rt.types.runtime_error, "async generator ignored GeneratorExit");
                         return raise(rt, stack, e);
@@ -573,10 +584,10 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
                     if let Some(Activation::Script(f)) = stack.last_mut() {
                         f.iter_done = true;
                     }
-                    give(stack, x);
+                    give(stack, v);
                     return None;
                 }
-                None => match stack.last() {
+                false => match stack.last() {
                     Some(Activation::Script(_)) => continue,
                     _ => {
                         give(stack, v);

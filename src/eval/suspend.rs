@@ -341,13 +341,20 @@ pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
     }
 }
 
-/// `yield v` in the current frame. In an async generator the value is marked, so the
-/// `__anext__` awaitable can tell it from values its awaits pass out.
-fn yield_value(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
-    if f.code.func_kind == crate::syntax::ast::FuncKind::AsyncGenerator {
-        return Act::Yield(crate::builtins::agen::wrap_yield(rt, v));
-    }
+/// `yield v` in the current frame. In an async generator the `__anext__` awaitable
+/// tells the item from values its awaits pass out by the parked frame
+/// ([`yields_item`]).
+#[inline]
+fn yield_value(_rt: &mut Runtime, _f: &mut Frame, v: Value) -> Act {
     Act::Yield(v)
+}
+
+/// Whether a generator frame that has just yielded (or is parked) gave its own `yield`'s
+/// value, not a value passed out of a `yield from`/`await` (that one parks with its
+/// delegation step on top). In an async generator: an item, not an awaited value.
+#[inline]
+pub fn yields_item(f: &Frame) -> bool {
+    !matches!(f.work.last(), Some(Step::Delegate))
 }
 
 /// `await v`: find the iterator behind the awaitable and delegate to it.
