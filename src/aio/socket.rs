@@ -19,7 +19,7 @@ use mio::net::{TcpListener, TcpStream};
 use mio::{Interest, Token};
 use std::cell::{Cell, RefCell};
 use std::io::{ErrorKind, Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr};
+use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::rc::{Rc, Weak};
 
@@ -370,16 +370,28 @@ fn s_listen(rt: &mut Runtime, a: Args) -> Ret {
 }
 
 
+/// The running loop and the address `name(address)` was given, resolved.
+fn loop_and_address(rt: &Runtime, a: &Args, name: &str) -> Result<(Rc<Loop>, SocketAddr), Exc> {
+    let lp = running_or_err(rt)?;
+    match a.pos.first() {
+        Some(v) => Ok((lp, addr_from(rt, v)?)),
+        None => Err(rt.type_error(format!("{name}() needs an address"))),
+    }
+}
+
+/// An address as CPython's messages show it: `('127.0.0.1', 80)`, `('::1', 80, 0, 0)`.
+fn addr_text(addr: &SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(v) => format!("('{}', {})", v.ip(), v.port()),
+        SocketAddr::V6(v) => format!("('{}', {}, 0, 0)", v.ip(), v.port()),
+    }
+}
+
 /// `_tcp_listen(address)`: a listening socket bound to `(host, port)`.
 pub fn tcp_listen(rt: &mut Runtime, a: Args) -> Ret {
-    let lp = match running_or_err(rt) {
-        Ok(l) => l,
+    let (lp, addr) = match loop_and_address(rt, &a, "_tcp_listen") {
+        Ok(x) => x,
         Err(e) => return raise(e),
-    };
-    let addr = match a.pos.first().map(|v| addr_from(rt, v)) {
-        Some(Ok(x)) => x,
-        Some(Err(e)) => return raise(e),
-        None => return raise(rt.type_error("_tcp_listen() needs an address")),
     };
     match TcpListener::bind(addr) {
         Ok(l) => match Sock::new(rt, &lp, Inner::Listener(l), addr.is_ipv6()) {
@@ -389,10 +401,7 @@ pub fn tcp_listen(rt: &mut Runtime, a: Args) -> Ret {
         Err(e) => {
             let code = e.raw_os_error().unwrap_or(0);
             let what = strerror(code).map(|s| s.to_lowercase()).unwrap_or_else(|| e.to_string());
-            let host = match addr.ip() {
-                IpAddr::V4(ip) => format!("('{ip}', {})", addr.port()),
-                IpAddr::V6(ip) => format!("('{ip}', {}, 0, 0)", addr.port()),
-            };
+            let host = addr_text(&addr);
             raise(os_error_code(rt, code, &format!("error while attempting to bind on address {host}: {what}")))
         }
     }
@@ -400,14 +409,9 @@ pub fn tcp_listen(rt: &mut Runtime, a: Args) -> Ret {
 
 /// `_tcp_connect(address)`: a socket whose connection is in progress.
 pub fn tcp_connect(rt: &mut Runtime, a: Args) -> Ret {
-    let lp = match running_or_err(rt) {
-        Ok(l) => l,
+    let (lp, addr) = match loop_and_address(rt, &a, "_tcp_connect") {
+        Ok(x) => x,
         Err(e) => return raise(e),
-    };
-    let addr = match a.pos.first().map(|v| addr_from(rt, v)) {
-        Some(Ok(x)) => x,
-        Some(Err(e)) => return raise(e),
-        None => return raise(rt.type_error("_tcp_connect() needs an address")),
     };
     match TcpStream::connect(addr) {
         Ok(s) => {
@@ -419,13 +423,7 @@ pub fn tcp_connect(rt: &mut Runtime, a: Args) -> Ret {
         }
         Err(e) => {
             let code = e.raw_os_error().unwrap_or(0);
-            let text = strerror(code).unwrap_or("Connect call failed");
-            let _ = text;
-            let r = match addr {
-                SocketAddr::V4(v) => format!("('{}', {})", v.ip(), v.port()),
-                SocketAddr::V6(v) => format!("('{}', {}, 0, 0)", v.ip(), v.port()),
-            };
-            raise(os_error_code(rt, code, &format!("Connect call failed {r}")))
+            raise(os_error_code(rt, code, &format!("Connect call failed {}", addr_text(&addr))))
         }
     }
 }
