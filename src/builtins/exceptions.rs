@@ -269,6 +269,9 @@ pub fn exc_str(rt: &mut Runtime, e: &Rc<Instance>) -> PyResult<Rc<crate::runtime
         let s = format!("{msg} ({n} sub-exception{})", if n == 1 { "" } else { "s" });
         return Ok(Rc::new(crate::runtime::str::PyStr::from(s)));
     }
+    if (2..=5).contains(&args.len()) && e.class().is_subclass(&rt.types.exc("OSError")) {
+        return os_error_str(rt, &args);
+    }
     match args.len() {
         0 => Ok(Rc::new(crate::runtime::str::PyStr::new(""))),
         1 => {
@@ -280,6 +283,24 @@ pub fn exc_str(rt: &mut Runtime, e: &Rc<Instance>) -> PyResult<Rc<crate::runtime
         }
         _ => ops::repr::to_str(rt, &Value::tuple(args)),
     }
+}
+
+/// `str(e)` of an `OSError` built from 2 to 5 arguments, as CPython's `OSError.__str__`:
+/// `[Errno 111] Connection refused`, with `: 'filename'` (third argument) and
+/// ` -> 'filename2'` (fifth) when given.
+fn os_error_str(rt: &mut Runtime, args: &[Value]) -> PyResult<Rc<crate::runtime::str::PyStr>> {
+    let errno = ops::repr::to_str(rt, &args[0])?;
+    let strerror = ops::repr::to_str(rt, &args[1])?;
+    let mut s = format!("[Errno {}] {}", errno.as_str(), strerror.as_str());
+    if let Some(f) = args.get(2).filter(|f| !matches!(f, Value::None)) {
+        s.push_str(": ");
+        s.push_str(&ops::repr::repr(rt, f)?.as_str());
+        if let Some(f2) = args.get(4).filter(|f| !matches!(f, Value::None)) {
+            s.push_str(" -> ");
+            s.push_str(&ops::repr::repr(rt, f2)?.as_str());
+        }
+    }
+    Ok(Rc::new(crate::runtime::str::PyStr::from(s)))
 }
 
 /// `repr(e)` for an exception without its own `__repr__`.
