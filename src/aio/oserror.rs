@@ -34,17 +34,7 @@ pub(super) fn strerror(code: i32) -> Option<&'static str> {
 }
 
 fn class_for_errno(code: i32) -> &'static str {
-    match code {
-        11 | 115 => "BlockingIOError",
-        4 => "InterruptedError",
-        32 => "BrokenPipeError",
-        103 => "ConnectionAbortedError",
-        104 => "ConnectionResetError",
-        111 => "ConnectionRefusedError",
-        110 => "TimeoutError",
-        1 | 13 => "PermissionError",
-        _ => "OSError",
-    }
+    crate::builtins::exceptions::os_error_class_name(code as i64).unwrap_or("OSError")
 }
 
 /// `OSError(errno, msg)` of the subclass CPython picks for the errno.

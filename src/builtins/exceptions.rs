@@ -4,7 +4,7 @@
 use super::{add_method, raise};
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
-use crate::runtime::class::{Exc, Instance};
+use crate::runtime::class::{Class, Exc, Instance};
 use crate::runtime::object::Object;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
@@ -283,6 +283,42 @@ pub fn exc_str(rt: &mut Runtime, e: &Rc<Instance>) -> PyResult<Rc<crate::runtime
         }
         _ => ops::repr::to_str(rt, &Value::tuple(args)),
     }
+}
+
+/// The `OSError` subclass CPython 3.11 names for an errno (Linux numbers): what
+/// `OSError(errno, strerror)` makes, and what I/O errors are raised as.
+pub fn os_error_class_name(errno: i64) -> Option<&'static str> {
+    Some(match errno {
+        1 | 13 => "PermissionError",
+        2 => "FileNotFoundError",
+        3 => "ProcessLookupError",
+        4 => "InterruptedError",
+        10 => "ChildProcessError",
+        11 | 114 | 115 => "BlockingIOError",
+        17 => "FileExistsError",
+        20 => "NotADirectoryError",
+        21 => "IsADirectoryError",
+        32 | 108 => "BrokenPipeError",
+        103 => "ConnectionAbortedError",
+        104 => "ConnectionResetError",
+        110 => "TimeoutError",
+        111 => "ConnectionRefusedError",
+        _ => return None,
+    })
+}
+
+/// For `OSError(errno, ...)` called on `OSError` itself: the subclass its errno names.
+pub fn os_error_subclass(rt: &Runtime, cls: &Rc<Class>, errno: &Value) -> Option<Rc<Class>> {
+    let n = match errno {
+        Value::Int(n) => *n,
+        Value::Bool(b) => *b as i64,
+        _ => return None,
+    };
+    let os_error = rt.types.exc("OSError");
+    if !Rc::ptr_eq(cls, &os_error) {
+        return None;
+    }
+    os_error_class_name(n).map(|name| rt.types.exc(name))
 }
 
 /// `str(e)` of an `OSError` built from 2 to 5 arguments, as CPython's `OSError.__str__`:

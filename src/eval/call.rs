@@ -335,7 +335,13 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
             Err(Fail::Slow) => unreachable!(),
         }
     } else {
-        let inst = crate::runtime::gc::new_inst(Instance::new(cls.clone()));
+        let class = if cls.kind == Kind::Exception && cls.builtin && (2..=5).contains(&(args.len() - kwnames.len())) {
+            // `OSError(errno, ...)` makes the subclass for the errno, as CPython's `OSError.__new__`.
+            crate::builtins::exceptions::os_error_subclass(rt, cls, &args[0]).unwrap_or_else(|| cls.clone())
+        } else {
+            cls.clone()
+        };
+        let inst = crate::runtime::gc::new_inst(Instance::new(class));
         if cls.kind == Kind::Exception {
             inst.exc_data_mut().args = args[..args.len() - kwnames.len()].to_vec();
         } else if cls.kind != Kind::Object {
