@@ -1,7 +1,8 @@
 //! The REPL in a real pseudo-terminal (rexpect): a multi-line `def` typed line by line,
 //! Tab completion of an attribute, Ctrl-C during `await asyncio.sleep(10)` returning to
 //! the prompt within a second with state intact (and in a busy loop that never awaits),
-//! and history recall with the Up arrow after a restart.
+//! history recall with the Up arrow after a restart, and lines sent all at once (a paste
+//! without bracketed paste, or typing ahead) each run at their own prompt.
 
 use rexpect::session::{spawn_command, PtySession};
 use std::process::Command;
@@ -22,8 +23,7 @@ fn fresh(prompt: &str) -> String {
     format!("{prompt}\r\x1b[4C")
 }
 
-/// Type one line as a user would, then wait for the next empty prompt (lines typed
-/// before rustyline listens again could be lost; a person never types that fast).
+/// Type one line as a user would, then wait for the next empty prompt.
 fn line(p: &mut PtySession, text: &str, prompt: &str) {
     p.send_line(text).unwrap();
     p.exp_string(&fresh(prompt)).unwrap_or_else(|e| panic!("no {prompt:?} after {text:?}: {e}"));
@@ -103,6 +103,13 @@ fn repl_in_a_pseudo_terminal() {
     std::thread::sleep(Duration::from_millis(200));
     p.send_line("").unwrap();
     p.exp_string("15").expect("Up recalled double(5) from the previous session");
+    p.exp_string(&fresh(">>> ")).unwrap();
+
+    // Several lines at once (no bracketed paste): none is lost between prompts.
+    p.send("t1 = 40\rt2 = 2\rdef add(a, b):\r    return a + b\r\rprint('sum', add(t1, t2))\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("sum 42").expect("lines sent together all ran");
+    p.exp_string(&fresh(">>> ")).unwrap();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
