@@ -119,11 +119,17 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
         return Act::Raise(e);
     }
     match &s.kind {
-        StmtKind::Expr(e) => match expr::eval(rt, f, e, Step::Pop) {
-            Ev::Val(_) => Act::Next,
-            Ev::Pending(a) => a,
-            Ev::Raise(x) => Act::Raise(x),
-        },
+        StmtKind::Expr(e) => {
+            if let ExprKind::Yield(_) = &e.kind {
+                return super::suspend::yield_now(rt, f, e, Step::Pop);
+            }
+            match expr::eval(rt, f, e, Step::Pop) {
+                Ev::Val(_) => Act::Next,
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            }
+        }
+        StmtKind::Assign(t, e) if matches!(e.kind, ExprKind::Yield(_)) => super::suspend::yield_now(rt, f, e, Step::Store(t)),
         StmtKind::Assign(t, e) => match expr::eval(rt, f, e, Step::Store(t)) {
             Ev::Val(v) => store::store(rt, f, t, v),
             Ev::Pending(a) => a,

@@ -355,15 +355,23 @@ impl Frame {
     }
 
     /// Hand the value sent into a resumed generator frame to its `yield`: pushed, or
-    /// dropped at once when the `yield` is an expression statement (its next step would
-    /// only pop it: one driver step less per resume of `yield x` statements).
+    /// dropped at once when the `yield` is an expression statement, or stored when it is
+    /// the value of `local = yield ...` (the next step would only pop it: one driver step
+    /// less per resume of such `yield` statements). Dropping a local's old value may
+    /// queue a generator's finalization: the driver runs it before the frame's next step.
     #[inline]
     pub fn push_sent(&mut self, v: Value) {
-        if let Some(Step::Pop) = self.work.last() {
-            self.work.pop();
-            drop(v);
-        } else {
-            self.stack.push(v);
+        match self.work.last() {
+            Some(Step::Pop) => {
+                self.work.pop();
+                super::expr::drop_value(Some(v));
+            }
+            Some(Step::Store(super::ir::Target::Local(i))) => {
+                let i = *i as usize;
+                self.work.pop();
+                super::expr::drop_value(std::mem::replace(&mut self.locals[i], Some(v)));
+            }
+            _ => self.stack.push(v),
         }
     }
 

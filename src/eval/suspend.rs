@@ -341,6 +341,25 @@ pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
     }
 }
 
+/// A `yield` expression whose value a statement takes (`yield x`, `y = yield x`), with
+/// `then` the statement's next work (`Step::Pop`, `Step::Store`): the operand is
+/// evaluated here and the frame yields, without the generic expression levels (`eval`,
+/// `eval_node`, `expand`, [`expr`]). When resumed, the sent value meets `then`
+/// ([`Frame::push_sent`]). An operand that needs script code continues in [`expr`].
+#[inline]
+pub fn yield_now(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Act {
+    f.work.push(then);
+    match &e.kind {
+        ExprKind::Yield(None) => yield_value(rt, f, Value::None),
+        ExprKind::Yield(Some(x)) => match eval(rt, f, x, Step::Cont(e, 1)) {
+            Ev::Val(v) => yield_value(rt, f, v),
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        _ => expr(rt, f, e, 0),
+    }
+}
+
 /// `yield v` in the current frame. In an async generator the `__anext__` awaitable
 /// tells the item from values its awaits pass out by the parked frame
 /// ([`yields_item`]).
