@@ -562,6 +562,17 @@ fn for_body(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, fx: &'static ForX
     store::store(rt, f, &fx.target, item)
 }
 
+/// The next item of `for` loop `s` (iterator at stack height `h`), whose target is
+/// local `i`, came from a generator that yielded it (`machine::yield_`): store it and
+/// push the body, whose first statement is the frame's next step. Dropping the old value
+/// may queue a generator's finalization: the driver runs it before that step.
+#[inline(always)]
+pub fn for_item_local(f: &mut Frame, s: &'static Stmt, fx: &'static ForX, h: u32, i: usize, item: Value) {
+    f.work.push(Step::ForIter(s, h));
+    expr::drop_value(std::mem::replace(&mut f.locals[i], Some(item)));
+    push_block(f, &fx.body);
+}
+
 /// Advance a `for` loop whose iterator is at stack height `h`.
 fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     let StmtKind::For(fx) = &s.kind else { unreachable!() };

@@ -507,9 +507,14 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
             }
             match stack.last_mut() {
                 Some(Activation::Script(b)) => {
-                    // An async generator's item ends the await of its awaitable.
-                    b.iter_done |= agen_item;
-                    b.stack.push(v)
+                    if agen_item {
+                        // An async generator's item ends the await of its awaitable.
+                        b.iter_done = true;
+                        b.stack.push(v);
+                    } else if let Some(x) = yield_to(b, v) {
+                        // `return next(g)`: the frame below returns the item.
+                        return finish(rt, stack, x);
+                    }
                 }
                 _ => give(stack, v),
             }
@@ -517,6 +522,27 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
         }
     }
     yield_general(rt, stack, v)
+}
+
+/// Hand the value a generator yielded to frame `b` below it, which resumed it: the
+/// next item of a `for` loop with a local target is stored there and the loop body
+/// pushed ([`super::exec::for_item_local`]: no step for the loop's continuation), else
+/// the value goes where a call's value would go ([`tail_return`]).
+#[inline(always)]
+fn yield_to(b: &mut super::frame::Frame, v: Value) -> Option<Value> {
+    if let Some(super::step::Step::Stmt(s, st)) = b.work.last() {
+        let (s, st) = (*s, *st);
+        if let super::ir::StmtKind::For(fx) = &s.kind {
+            if st >= 3 && !fx.is_async {
+                if let super::ir::Target::Local(i) = fx.target {
+                    b.work.pop();
+                    super::exec::for_item_local(b, s, fx, st - 3, i as usize, v);
+                    return None;
+                }
+            }
+        }
+    }
+    tail_return(b, v)
 }
 
 /// [`yield_`] for delegation chains, async generators, handled exceptions, the tracer
