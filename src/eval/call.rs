@@ -445,14 +445,14 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
     let (mut i, s) = if st == 1 {
         let mut s = 0;
         if let Some(name) = &c.method {
-            let recv = f.pop();
+            let mut recv = f.pop();
             if is_direct_send(rt, &recv, c, name) {
                 // `g.send(v)`: the receiver stands in for the method (see `direct_send`).
                 f.push(recv.clone());
                 f.push(recv);
                 s = 1;
             } else {
-                match ops::attr::load_method(rt, &recv, name) {
+                match ops::attr::load_method(rt, &mut recv, name) {
                     Ok((m, true)) => {
                         f.push(m);
                         f.push(recv);
@@ -498,7 +498,7 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
             }
         }
     }
-    let v = match super::expr::fast_value(rt, f, &c.func) {
+    let mut v = match super::expr::fast_value(rt, f, &c.func) {
         Ok(v) => v,
         Err(Fail::Raise(x)) => return Ev::Raise(x),
         Err(Fail::Slow) => {
@@ -509,7 +509,7 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
     let (callee, recv) = match &c.method {
         None => (v, None),
         Some(name) if is_direct_send(rt, &v, c, name) => return direct_send_now(rt, f, e, c, then, v),
-        Some(name) => match ops::attr::load_method(rt, &v, name) {
+        Some(name) => match ops::attr::load_method(rt, &mut v, name) {
             Ok((m, true)) => (m, Some(v)),
             Ok((m, false)) => (m, None),
             Err(x) => return Ev::Raise(ops::expect_raise(x)),

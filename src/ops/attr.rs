@@ -374,6 +374,19 @@ fn super_getattr(rt: &mut Runtime, s: &Super, name: &Rc<PyStr>, _this: &Value) -
     raise(rt.exc_msg(&rt.types.attribute_error, format!("'super' object has no attribute '{name}'")))
 }
 
+/// `super().name` for a method call: the script function the lookup finds (what
+/// [`super_getattr`] would bind) and the receiver to pass it, or None for anything
+/// else (a class receiver, a descriptor, a built-in method, no such attribute).
+fn super_method(s: &Super, name: &PyStr) -> Option<(Value, Value)> {
+    if matches!(s.obj, Value::Class(_)) {
+        return None;
+    }
+    let tail = s.obj_type.mro.borrow();
+    let mut after = std::iter::once(&s.obj_type).chain(tail.iter()).skip_while(|c| !Rc::ptr_eq(c, &s.class)).skip(1);
+    let a = after.find_map(|c| c.dict.get_str(name))?;
+    matches!(a, Value::Func(_)).then(|| (a, s.obj.clone()))
+}
+
 /// `obj.name = value`.
 pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) -> PyResult<()> {
     match obj {
@@ -528,9 +541,18 @@ pub fn delattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> 
 
 /// For method calls: find `name` on `obj` without allocating a bound method when it is
 /// a plain function in the class. Returns the callable and whether `obj` must be
-/// passed as the first argument.
+/// passed as the first argument. For `super().name(...)` with a script function
+/// found, `obj` is replaced by the `super` object's receiver (passed first), so the
+/// call allocates no bound method.
 #[inline]
-pub fn load_method(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<(Value, bool)> {
+pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>) -> PyResult<(Value, bool)> {
+    if let Some(s) = downcast::<Super>(obj) {
+        if let Some((f, recv)) = super_method(s, name) {
+            *obj = recv;
+            return Ok((f, true));
+        }
+    }
+    let obj = &*obj;
     match obj {
         Value::Inst(inst) => {
             let cls = inst.class();
