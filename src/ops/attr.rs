@@ -555,8 +555,9 @@ pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>) -> PyRes
     let obj = &*obj;
     match obj {
         Value::Inst(inst) => {
-            let cls = inst.class();
-            if let Some(a) = class_lookup_str(&cls, name) {
+            // (the class is borrowed, not cloned: a cached lookup runs no script code)
+            let found = class_lookup_str(&inst.class.borrow(), name);
+            if let Some(a) = found {
                 if matches!(a, Value::Func(_)) && inst.dict().is_empty_or_lacks(name) {
                     return Ok((a, true));
                 }

@@ -63,18 +63,27 @@ pub fn bump_class_epoch() {
 const CACHE_SLOTS: usize = 128;
 
 /// One cached lookup: where `name` was found (or that it was not).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct CacheSlot {
-    /// The name looked up (None: empty slot).
+    /// The name looked up (None: empty slot); it keeps `text` alive.
     name: Option<Rc<PyStr>>,
-    /// The epoch the slot was filled in.
-    epoch: u64,
-    /// Whether built-in classes were skipped (`lookup_special`'s rule).
-    user_only: bool,
+    /// The address and length of `name`'s text (so a hit compares without looking
+    /// inside the `PyStr`).
+    text: (*const u8, usize),
+    /// `epoch << 1 | user_only`: the class epoch the slot was filled in and whether
+    /// built-in classes were skipped (`lookup_special`'s rule); 0 for an empty slot
+    /// (epochs start at 1).
+    tag: u64,
     /// Index in the full MRO (0: the class itself) of the defining class; u32::MAX: absent.
     at: u32,
     /// Entry position in that class's namespace.
     pos: u32,
+}
+
+impl Default for CacheSlot {
+    fn default() -> CacheSlot {
+        CacheSlot { name: None, text: (std::ptr::null(), 0), tag: 0, at: 0, pos: 0 }
+    }
 }
 
 /// A per-class cache of MRO lookups. It stores positions, not values, so assigning a
@@ -109,7 +118,9 @@ impl InstAttrSite {
     /// site's two ways (a class and a subclass sharing a method's code) applies.
     #[inline]
     fn pos_for(&self, inst: &Instance) -> Option<usize> {
-        let id = inst.class.borrow().attr_cache.1;
+        // SAFETY: only `__class__` assignment borrows the class mutably, and not while
+        // this reads its id.
+        let id = unsafe { inst.class.try_borrow_unguarded() }.ok()?.attr_cache.1;
         let epoch = class_epoch();
         for w in &self.0 {
             let (i, e, pos) = w.get();
@@ -124,7 +135,8 @@ impl InstAttrSite {
     #[inline]
     pub fn get(&self, inst: &Instance, name: &Rc<PyStr>) -> Option<Value> {
         let pos = self.pos_for(inst)?;
-        let t = inst.dict().borrow();
+        // SAFETY: nothing below mutates the namespace (cloning a value runs no code).
+        let t = unsafe { inst.dict().try_borrow_table_unguarded() }?;
         match t.entry_opt(pos) {
             Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)) => Some(e.value.clone()),
             _ => None,
@@ -231,30 +243,37 @@ impl Class {
 
     #[inline]
     fn lookup_at(self: &Rc<Class>, idx: usize, name: &str, user_only: bool) -> Option<Value> {
-        let epoch = class_epoch();
-        {
-            let c = self.attr_cache.0.borrow();
-            // Two-way: the name's slot and its neighbour.
-            for i in [idx, idx ^ 1] {
-                let Some(s) = c.get(i) else { break };
-                if s.epoch != epoch || s.user_only != user_only {
-                    continue;
-                }
-                let Some(n) = &s.name else { continue };
-                if same_text(n.as_str(), name) {
-                    if s.at == u32::MAX {
-                        return None;
+        let tag = class_epoch() << 1 | user_only as u64;
+        // SAFETY: the cache is only mutably borrowed in `lookup_fill`, which does not
+        // run while this shared reference lives (nothing below calls out).
+        if let Ok(c) = unsafe { self.attr_cache.0.try_borrow_unguarded() } {
+            if let Ok(c) = <&[CacheSlot; CACHE_SLOTS]>::try_from(c.as_slice()) {
+                // Two-way: the name's slot and its neighbour.
+                for i in [idx & (CACHE_SLOTS - 1), (idx ^ 1) & (CACHE_SLOTS - 1)] {
+                    let s = &c[i];
+                    if s.tag == tag && s.text.1 == name.len() {
+                        // SAFETY: `text` is the text of `s.name`, which the slot holds.
+                        let t = unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(s.text.0, s.text.1)) };
+                        if same_text(t, name) {
+                            return self.cached_value(s.at, s.pos);
+                        }
                     }
-                    let v = if s.at == 0 {
-                        self.dict.borrow().entry(s.pos as usize).value.clone()
-                    } else {
-                        self.mro.borrow()[s.at as usize - 1].dict.borrow().entry(s.pos as usize).value.clone()
-                    };
-                    return Some(v);
                 }
             }
         }
-        self.lookup_fill(name, user_only, epoch, idx)
+        self.lookup_fill(name, user_only, tag >> 1, idx)
+    }
+
+    /// The value a cache slot points at (`at`: index in the full MRO, u32::MAX: absent).
+    #[inline]
+    fn cached_value(self: &Rc<Class>, at: u32, pos: u32) -> Option<Value> {
+        if at == 0 {
+            return Some(self.dict.borrow().entry(pos as usize).value.clone());
+        }
+        if at == u32::MAX {
+            return None;
+        }
+        Some(self.mro.borrow()[at as usize - 1].dict.borrow().entry(pos as usize).value.clone())
     }
 
     #[inline(never)]
@@ -284,8 +303,11 @@ impl Class {
         };
         // The newest entry takes the name's slot; what was there moves to the neighbour
         // unless that is free or stale.
-        let slot = CacheSlot { name: Some(super::intern::intern(name)), epoch, user_only, at, pos };
-        if c[idx].epoch == epoch && c[idx].name.is_some() {
+        let name = super::intern::intern(name);
+        let text = (name.as_str().as_ptr(), name.as_str().len());
+        let tag = epoch << 1 | user_only as u64;
+        let slot = CacheSlot { name: Some(name), text, tag, at, pos };
+        if c[idx].tag >> 1 == epoch && c[idx].name.is_some() {
             let old = std::mem::replace(&mut c[idx], slot);
             c[idx ^ 1] = old;
         } else {

@@ -303,6 +303,18 @@ impl Dict {
         self.table.try_borrow()
     }
 
+    /// The table without a borrow guard (None while it is mutably borrowed), for
+    /// hot read paths.
+    ///
+    /// # Safety
+    /// The caller must not let the table be borrowed mutably (no script code, no
+    /// dict mutation) while the reference lives.
+    #[inline]
+    pub unsafe fn try_borrow_table_unguarded(&self) -> Option<&DictTable> {
+        // SAFETY: forwarded to the caller.
+        unsafe { self.table.try_borrow_unguarded() }.ok()
+    }
+
     /// Borrow the table to change it, unless it is borrowed.
     pub fn try_borrow_table_mut(&self) -> Result<RefMut<'_, DictTable>, std::cell::BorrowMutError> {
         self.table.try_borrow_mut()
