@@ -571,15 +571,18 @@ pub fn inplace(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> PyResult {
 }
 
 fn binary_impl(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult {
-    if let Some(r) = numeric(rt, op, a, b) {
-        return r;
-    }
-    if let Some(v) = sequence_op(rt, op, a, b)? {
-        return Ok(v);
-    }
-    if matches!(a, Value::Obj(_)) || matches!(b, Value::Obj(_)) {
-        if let Some(r) = crate::builtins::dictviews::view_binop(rt, op, a, b) {
+    // (a user instance on the left: its dunders first, as in `binary_builtin`)
+    if !matches!(a, Value::Inst(_)) {
+        if let Some(r) = numeric(rt, op, a, b) {
             return r;
+        }
+        if let Some(v) = sequence_op(rt, op, a, b)? {
+            return Ok(v);
+        }
+        if matches!(a, Value::Obj(_)) || matches!(b, Value::Obj(_)) {
+            if let Some(r) = crate::builtins::dictviews::view_binop(rt, op, a, b) {
+                return r;
+            }
         }
     }
     if inplace && !matches!(a, Value::Inst(_) | Value::Class(_)) && !matches!(b, Value::Inst(_) | Value::Class(_)) {
@@ -679,6 +682,12 @@ pub fn binary_fallback(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplac
 /// The built-in part of `a op b` (numbers, sequences, dict views): `None` when the
 /// operands' dunders must decide.
 pub fn binary_builtin(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> Option<PyResult> {
+    if let Value::Inst(_) = a {
+        // A user instance on the left: its dunders come first. No number or sequence
+        // rule has an instance as left operand, and a dict view on the right is the
+        // reflected side, tried after them (`fallback_base`).
+        return None;
+    }
     if let Some(r) = numeric(rt, op, a, b) {
         return Some(r);
     }
@@ -708,6 +717,12 @@ fn fallback_base(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value, inplace: boo
             return Ok(if r.is(&x) && !x.is(a) && matches!(x, Value::List(_) | Value::Dict(_) | Value::Set(_)) { a.clone() } else { r });
         }
         return binary(rt, op, &x, &y);
+    }
+    // A dict view's reflected operator, after the left instance's dunders declined.
+    if matches!(b, Value::Obj(_)) {
+        if let Some(r) = crate::builtins::dictviews::view_binop(rt, op, a, b) {
+            return r;
+        }
     }
     Err(unsupported_msg(rt, op, a, b, inplace))
 }
