@@ -179,7 +179,13 @@ fn exc_state_name(name: &str) -> bool {
 /// `obj.name`. An `AttributeError` gets the name and the object recorded (for the
 /// traceback's "Did you mean" suggestion), as CPython does.
 pub fn getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
-    match getattr_inner(rt, obj, name) {
+    let r = getattr_inner(rt, obj, name);
+    note_attr_error(rt, r, obj, name)
+}
+
+/// `getattr`'s result with an `AttributeError` given the name and the object.
+fn note_attr_error(rt: &Runtime, r: PyResult, obj: &Value, name: &Rc<PyStr>) -> PyResult {
+    match r {
         Err(super::Fail::Raise(e)) if e.is_exception() && e.class().is_subclass(&rt.types.attribute_error) => {
             {
                 let mut d = e.exc_data_mut();
@@ -344,47 +350,38 @@ fn builtin_getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult 
     raise(no_attr(rt, obj, name))
 }
 
-fn super_getattr(rt: &mut Runtime, s: &Super, name: &Rc<PyStr>, _this: &Value) -> PyResult {
-    // The classes after `s.class` in the MRO of `s.obj_type` (none if it is absent).
-    let found = {
-        let tail = s.obj_type.mro.borrow();
-        let mut after = std::iter::once(&s.obj_type).chain(tail.iter()).skip_while(|c| !Rc::ptr_eq(c, &s.class)).skip(1);
-        after.find_map(|c| c.dict.get_str(name).map(|a| (c.clone(), a)))
-    };
-    if let Some((c, a)) = found {
-        let c = &c;
-        {
-            if let Value::Class(_) = &s.obj {
-                if let Some(cm) = downcast::<ClassMethod>(&a) {
-                    return Ok(bind_class(cm.0.clone(), s.obj.clone()));
-                }
-                if let Value::Native(n) = &a {
-                    if n.owner.is_some() && n.bound.is_none() {
-                        return Ok(crate::builtins::descr::method_descr(c, n.name, n.func));
-                    }
-                }
-                return Ok(a);
-            }
-            return bind(rt, a, &s.obj, &s.obj_type);
+/// `super().name`'s lookup: the first class after `s.class` in the MRO of
+/// `s.obj_type` whose namespace has `name` (none if `s.class` is absent), and the value.
+fn super_find(s: &Super, name: &PyStr) -> Option<(Rc<Class>, Value)> {
+    let tail = s.obj_type.mro.borrow();
+    let mut after = std::iter::once(&s.obj_type).chain(tail.iter()).skip_while(|c| !Rc::ptr_eq(c, &s.class)).skip(1);
+    after.find_map(|c| c.dict.get_str(name).map(|a| (c.clone(), a)))
+}
+
+/// The value of `super().name` for an attribute `a` that `super_find` found in `c`.
+fn super_bind(rt: &mut Runtime, s: &Super, c: &Rc<Class>, a: Value) -> PyResult {
+    if let Value::Class(_) = &s.obj {
+        if let Some(cm) = downcast::<ClassMethod>(&a) {
+            return Ok(bind_class(cm.0.clone(), s.obj.clone()));
         }
+        if let Value::Native(n) = &a {
+            if n.owner.is_some() && n.bound.is_none() {
+                return Ok(crate::builtins::descr::method_descr(c, n.name, n.func));
+            }
+        }
+        return Ok(a);
+    }
+    bind(rt, a, &s.obj, &s.obj_type)
+}
+
+fn super_getattr(rt: &mut Runtime, s: &Super, name: &Rc<PyStr>, _this: &Value) -> PyResult {
+    if let Some((c, a)) = super_find(s, name) {
+        return super_bind(rt, s, &c, a);
     }
     if name.as_str() == "__class__" {
         return Ok(Value::Class(rt.types.other("super")));
     }
     raise(rt.exc_msg(&rt.types.attribute_error, format!("'super' object has no attribute '{name}'")))
-}
-
-/// `super().name` for a method call: the script function the lookup finds (what
-/// [`super_getattr`] would bind) and the receiver to pass it, or None for anything
-/// else (a class receiver, a descriptor, a built-in method, no such attribute).
-fn super_method(s: &Super, name: &PyStr) -> Option<(Value, Value)> {
-    if matches!(s.obj, Value::Class(_)) {
-        return None;
-    }
-    let tail = s.obj_type.mro.borrow();
-    let mut after = std::iter::once(&s.obj_type).chain(tail.iter()).skip_while(|c| !Rc::ptr_eq(c, &s.class)).skip(1);
-    let a = after.find_map(|c| c.dict.get_str(name))?;
-    matches!(a, Value::Func(_)).then(|| (a, s.obj.clone()))
 }
 
 /// `obj.name = value`.
@@ -547,9 +544,17 @@ pub fn delattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> 
 #[inline]
 pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>) -> PyResult<(Value, bool)> {
     if let Some(s) = downcast::<Super>(obj) {
-        if let Some((f, recv)) = super_method(s, name) {
-            *obj = recv;
-            return Ok((f, true));
+        // One lookup: a script function is called with the receiver; anything else
+        // is bound as `super_getattr` binds it.
+        // (`__class__` is the super object's own, as `builtin_getattr` answers it)
+        if let Some((c, a)) = super_find(s, name).filter(|_| name.as_str() != "__class__") {
+            if matches!(a, Value::Func(_)) && !matches!(s.obj, Value::Class(_)) {
+                let recv = s.obj.clone();
+                *obj = recv;
+                return Ok((a, true));
+            }
+            let r = super_bind(rt, s, &c, a);
+            return Ok((note_attr_error(rt, r, obj, name)?, false));
         }
     }
     let obj = &*obj;
