@@ -2,6 +2,9 @@
 //! run with the `coro` binary and compared with the expectations CPython 3.11 produced
 //! (`tests/regen`): stdout byte for byte (addresses normalised), and for failing
 //! programs the exit status and the last line of stderr.
+//!
+//! `CORO_BIN=path` runs another build of `coro` over the same cases (for example the
+//! profile-guided one from `bench/pgo-build`) instead of the one cargo just built.
 
 use datatest_stable::Utf8Path;
 use std::io::Read;
@@ -11,10 +14,19 @@ use std::time::{Duration, Instant};
 mod common;
 use common::normalise;
 
+/// The binary under test: `CORO_BIN` if set (made absolute, as cases run in their own
+/// directory), else the one cargo built.
+fn coro_bin() -> std::path::PathBuf {
+    match std::env::var_os("CORO_BIN") {
+        Some(p) => std::path::absolute(p).expect("CORO_BIN names a path"),
+        None => env!("CARGO_BIN_EXE_coro").into(),
+    }
+}
+
 /// Run the binary on a file, with a time limit.
 fn run(path: &Utf8Path, limit: Duration) -> Result<(Vec<u8>, String, i32), String> {
     let dir = path.parent().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coro"))
+    let mut child = Command::new(coro_bin())
         .arg("run")
         .arg(path.file_name().unwrap())
         .current_dir(dir)
