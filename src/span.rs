@@ -50,32 +50,39 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// A named source text with a table of line starts, for line/column lookups.
+/// A named source text with a table of line starts, for line/column lookups. The table
+/// is built on the first lookup (`coro check` of a valid file never needs it).
 #[derive(Debug)]
 pub struct SourceFile {
     /// The name shown in diagnostics and tracebacks (a path, `<stdin>`, `<string>`).
     pub name: String,
     /// The whole text.
     pub text: String,
-    line_starts: Vec<u32>,
+    line_starts: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl SourceFile {
-    /// Index a source text under a display name.
+    /// A source text under a display name.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
+        SourceFile { name: name.into(), text: text.into(), line_starts: std::cell::OnceCell::new() }
+    }
+
+    /// Byte offsets of the line starts, indexed on first use.
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            for (i, b) in self.text.bytes().enumerate() {
+                if b == b'\n' {
+                    starts.push(i as u32 + 1);
+                }
             }
-        }
-        SourceFile { name: name.into(), text, line_starts }
+            starts
+        })
     }
 
     /// 1-based line number of a byte offset.
     pub fn line_of(&self, offset: u32) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
@@ -84,7 +91,7 @@ impl SourceFile {
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let line = self.line_of(offset);
-        let start = self.line_starts[line - 1] as usize;
+        let start = self.line_starts()[line - 1] as usize;
         let end = (offset as usize).min(self.text.len());
         let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count());
         (line, col + 1)
@@ -92,11 +99,12 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        if line == 0 || line > self.line_starts.len() {
+        let starts = self.line_starts();
+        if line == 0 || line > starts.len() {
             return "";
         }
-        let start = self.line_starts[line - 1] as usize;
-        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e as usize);
+        let start = starts[line - 1] as usize;
+        let end = starts.get(line).map_or(self.text.len(), |&e| e as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 }
