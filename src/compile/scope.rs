@@ -545,24 +545,28 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
         };
         res.insert(name.clone(), r);
     }
-    // Names visible to children as enclosing-function bindings.
-    let mut child_bound = bound.clone();
-    if is_fn {
-        for (name, r) in &res {
-            if matches!(r, Res::Local) {
+    // Names visible to children as enclosing-function bindings: built only when there
+    // are children (most functions have none).
+    let children = std::mem::take(&mut t.scopes[id].children);
+    let mut child_bound = HashSet::new();
+    if !children.is_empty() {
+        child_bound = bound.clone();
+        if is_fn {
+            for (name, r) in &res {
+                if matches!(r, Res::Local) {
+                    child_bound.insert(name.clone());
+                }
+            }
+            for name in &free {
                 child_bound.insert(name.clone());
             }
         }
-        for name in &free {
-            child_bound.insert(name.clone());
+        if kind == ScopeKind::Class {
+            // Methods see the implicit `__class__` cell.
+            child_bound.insert(Rc::from("__class__"));
         }
     }
-    if kind == ScopeKind::Class {
-        // Methods see the implicit `__class__` cell.
-        child_bound.insert(Rc::from("__class__"));
-    }
     let mut cells: Vec<Rc<str>> = Vec::new();
-    let children = std::mem::take(&mut t.scopes[id].children);
     for &c in &children {
         let child_free = analyze_scope(t, c, &child_bound, errors);
         for name in child_free {
