@@ -101,6 +101,8 @@ impl<'a> Lexer<'a> {
         let mut raw = RawTok::lexer(text).spanned();
         let mut indents: Vec<(usize, usize)> = vec![(0, 0)];
         let mut at_line_start = !nested;
+        // Where the current physical line starts (after the last newline or continuation).
+        let mut line_start = start;
         let mut line_has_tokens = false;
         let base_depth = self.brackets.len();
         while let Some((res, range)) = raw.next() {
@@ -112,7 +114,7 @@ impl<'a> Lexer<'a> {
                     let line = self.newlines_before(upto.len()) + 1 - usize::from(upto.ends_with('\n'));
                     let what = if triple { "unterminated triple-quoted string literal" } else { "unterminated string literal" };
                     let at = Span::new(span.start as usize, span.start as usize + 1);
-                    if at_line_start && !self.indent(&mut indents, start, at) {
+                    if at_line_start && !self.indent(&mut indents, line_start, at) {
                         return false;
                     }
                     at_line_start = false;
@@ -130,7 +132,7 @@ impl<'a> Lexer<'a> {
                     } else {
                         format!("invalid character '{c}' (U+{:04X})", c as u32)
                     };
-                    if at_line_start && !self.indent(&mut indents, start, span) {
+                    if at_line_start && !self.indent(&mut indents, line_start, span) {
                         return false;
                     }
                     at_line_start = false;
@@ -152,6 +154,7 @@ impl<'a> Lexer<'a> {
                     continue;
                 }
                 RawTok::Continuation => {
+                    line_start = span.end as usize;
                     if nested {
                         self.error(DiagKind::Syntax, span, "f-string expression part cannot include a backslash");
                         return false;
@@ -173,6 +176,7 @@ impl<'a> Lexer<'a> {
                     continue;
                 }
                 RawTok::Newline => {
+                    line_start = span.end as usize;
                     if nested || self.brackets.len() > base_depth {
                         continue;
                     }
@@ -187,7 +191,7 @@ impl<'a> Lexer<'a> {
             }
             if at_line_start {
                 at_line_start = false;
-                if !self.indent(&mut indents, start, span) {
+                if !self.indent(&mut indents, line_start, span) {
                     return false;
                 }
             }
@@ -218,9 +222,9 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    /// Handle the indentation of the first token of a logical line.
-    fn indent(&mut self, indents: &mut Vec<(usize, usize)>, start: usize, tok: Span) -> bool {
-        let line_start = self.src[..tok.start as usize].rfind(['\n', '\r']).map_or(0, |i| i + 1).max(start);
+    /// Handle the indentation of the first token of a logical line, on the physical line
+    /// starting at `line_start`.
+    fn indent(&mut self, indents: &mut Vec<(usize, usize)>, line_start: usize, tok: Span) -> bool {
         let (mut col, mut alt) = (0usize, 0usize);
         for b in self.src[line_start..tok.start as usize].bytes() {
             match b {
