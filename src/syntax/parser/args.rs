@@ -346,24 +346,33 @@ pub fn call_args<'a, E: PassErr<'a>>(
             None => (Arg::Positional(elt), false),
             Some(g) => (Arg::Positional(comp(CompKind::Gen, elt, None, g, sp(e.span()))), true),
         });
+        if super::fast::enabled::<E>() {
+            // Pass 1's first run: each argument by its first tokens (`fast_expr.rs`).
+            let list = super::fast_expr::call_args(star.boxed(), dstar.boxed(), kwarg.boxed(), positional.boxed());
+            return list.validate(|args, e, em| check_bare_generators(args, e, em)).boxed();
+        }
         choice((star, dstar, kwarg, positional)).boxed()
     };
-    arg.separated_by(op(R::Comma))
-        .allow_trailing()
-        .collect::<Vec<_>>()
-        .validate(|args, e, em| {
-            if args.len() > 1 {
-                for (a, bare) in &args {
-                    if let (Arg::Positional(g), true) = (a, bare) {
-                        let d = Diagnostic::syntax(g.span, "Generator expression must be parenthesized")
-                            .with_label("this generator expression is not the only argument");
-                        raise(e.state(), em, d);
-                    }
-                }
+    arg.separated_by(op(R::Comma)).allow_trailing().collect::<Vec<_>>().validate(|args, e, em| check_bare_generators(args, e, em)).boxed()
+}
+
+/// A bare generator expression must be a call's only argument; the arguments without
+/// that flag.
+fn check_bare_generators<'a, 'p, E: PassErr<'a>>(
+    args: Vec<(Arg, bool)>,
+    e: &mut chumsky::input::MapExtra<'a, 'p, In<'a>, Extra<'a, E>>,
+    em: &mut Emitter<E>,
+) -> Vec<Arg> {
+    if args.len() > 1 {
+        for (a, bare) in &args {
+            if let (Arg::Positional(g), true) = (a, bare) {
+                let d = Diagnostic::syntax(g.span, "Generator expression must be parenthesized")
+                    .with_label("this generator expression is not the only argument");
+                raise(e.state(), em, d);
             }
-            args.into_iter().map(|(a, _)| a).collect::<Vec<_>>()
-        })
-        .boxed()
+        }
+    }
+    args.into_iter().map(|(a, _)| a).collect::<Vec<_>>()
 }
 
 /// One parameter slot while parsing a parameter list.

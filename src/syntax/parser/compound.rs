@@ -303,7 +303,10 @@ pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>
         })
         .boxed();
 
-    choice((if_stmt, while_stmt, for_stmt, with_stmt, try_stmt, definition))
-        .map_with(|kind, e| Stmt { kind, span: sp(e.span()) })
-        .boxed()
+    let kinds = if super::fast::enabled::<E>() {
+        super::fast_stmt::compound([if_stmt, while_stmt, for_stmt, with_stmt, try_stmt, definition]).boxed()
+    } else {
+        choice((if_stmt, while_stmt, for_stmt, with_stmt, try_stmt, definition)).boxed()
+    };
+    kinds.map_with(|kind, e| Stmt { kind, span: sp(e.span()) }).boxed()
 }

@@ -179,9 +179,11 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .map_with(|v, e| Expr::new(ExprKind::Starred(Box::new(v)), sp(e.span())))
         .or(expr.clone())
         .boxed();
-    let star_expressions = comma_list(star_expression)
-        .map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span())))
-        .boxed();
+    let star_expressions = if fast::enabled::<E>() {
+        super::fast_expr::comma_list(star_expression).boxed()
+    } else {
+        comma_list(star_expression).map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span()))).boxed()
+    };
 
     // yield_expr: 'yield' 'from' expression | 'yield' [star_expressions]
     let yield_expr = kw(Kw::Yield)
@@ -272,7 +274,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         }
     })
     .boxed();
-    let slices = comma_list(slice).map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span())));
+    let slices = comma_list(slice).map_with(|(first, rest, trailing), e| tuple_or_single(first, rest, trailing, sp(e.span()))).boxed();
 
     let call_args = call_args(c, invalid, expr.clone(), named.clone(), bor_b.clone(), for_if_clauses.clone());
 
@@ -285,10 +287,11 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     let trailer = starts_trailer.rewind().ignore_then(choice((
         op(R::Dot).ignore_then(name()).map(Trailer::Attr),
         call_args.clone().delimited_by(op(R::LParen), op(R::RParen)).map(Trailer::Call),
-        slices.delimited_by(op(R::LBracket), op(R::RBracket)).map(Trailer::Index),
+        slices.clone().delimited_by(op(R::LBracket), op(R::RBracket)).map(Trailer::Index),
     )));
 
     // primary: atom ('.' NAME | '(' [arguments] ')' | '[' slices ']')*
+    let fast_primary = fast::enabled::<E>().then(|| super::fast_expr::primary(atom.clone(), call_args.clone(), slices.clone()).boxed());
     let primary = atom
         .foldl_with(trailer.repeated(), |a, t, e| {
             let span = sp(e.span());
@@ -300,6 +303,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
             Expr::new(kind, span)
         })
         .boxed();
+    let primary = fast_primary.unwrap_or(primary);
 
     // await_primary: 'await' primary | primary
     let await_primary = kw(Kw::Await)
@@ -464,7 +468,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     });
     if fast::enabled::<E>() {
         let climb = fast::conditional(factor.clone(), expr.clone());
-        expression.define(fast::atom(fast::Level::Expression).or(lambdef).or(climb).boxed());
+        expression.define(super::fast_expr::expression(lambdef.boxed(), climb.boxed()));
     } else {
         expression.define(lambdef.or(conditional));
     }
@@ -476,6 +480,8 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .map_with(|(n, v), e| Expr::new(ExprKind::NamedExpr(n, Box::new(v)), sp(e.span())));
     if invalid {
         named_r.define(super::args::invalid_named(expr.clone(), bor.clone()));
+    } else if fast::enabled::<E>() {
+        named_r.define(super::fast_expr::named(walrus.boxed(), expr.clone()));
     } else {
         named_r.define(walrus.or(expr.clone().then_ignore(op(R::Walrus).not())));
     }

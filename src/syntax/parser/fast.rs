@@ -30,7 +30,7 @@ pub enum Level {
 }
 
 /// Whether `t` (after a one-token atom) could continue it at `level` or below.
-fn continues(t: Option<&Tok>, level: Level) -> bool {
+pub(super) fn continues(t: Option<&Tok>, level: Level) -> bool {
     let Some(t) = t else { return false };
     let below = matches!(
         t,
@@ -48,7 +48,7 @@ fn continues(t: Option<&Tok>, level: Level) -> bool {
 }
 
 /// The expression a one-token atom is, as the `atom` and `strings` rules build it.
-fn atom_of(t: &Tok, span: Span) -> Option<Expr> {
+pub(super) fn atom_of(t: &Tok, span: Span) -> Option<Expr> {
     let kind = match t {
         Tok::Name(n) => ExprKind::Name(n.clone()),
         Tok::Kw(Kw::True) => ExprKind::Const(Constant::Bool(true)),
@@ -63,25 +63,6 @@ fn atom_of(t: &Tok, span: Span) -> Option<Expr> {
         _ => return None,
     };
     Some(Expr::new(kind, span))
-}
-
-/// A one-token atom not continued at `level`; fails, consuming nothing, otherwise (the
-/// full rule, tried next, then parses it).
-pub fn atom<'a, E: PassErr<'a>>(level: Level) -> impl Parser<'a, In<'a>, Expr, Extra<'a, E>> + Clone {
-    custom(move |inp| {
-        let before = inp.save();
-        let start = inp.cursor();
-        if let Some(t) = inp.next_ref() {
-            let span = inp.span_since(&start);
-            if !continues(inp.peek_ref(), level) {
-                if let Some(e) = atom_of(t, span) {
-                    return Ok(e);
-                }
-            }
-        }
-        inp.rewind(before);
-        Err(E::at(Span::default(), None))
-    })
 }
 
 /// `factor`, by its first token: a prefix operator (`-`, `+`, `~`, `await`) goes to the
@@ -276,3 +257,4 @@ pub fn conditional<'a, E: PassErr<'a>>(
         Ok(body)
     })
 }
+

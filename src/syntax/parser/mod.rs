@@ -21,6 +21,8 @@ mod compound;
 mod error;
 mod expr;
 mod fast;
+mod fast_expr;
+mod fast_stmt;
 mod recover;
 mod stmt;
 mod targets;
@@ -72,6 +74,9 @@ pub struct St {
     pub fuel: u64,
     /// Pass 2 ran out of fuel: its errors are dropped and pass 1's are reported.
     pub starved: bool,
+    /// Statements of the blocks being parsed by pass 1's first run, innermost last
+    /// (`fast_stmt.rs`): each block's are moved out into a vector of their exact number.
+    pub stmts: Vec<super::ast::Stmt>,
 }
 
 /// Pass 2 may try this many atoms per token (plus [`PASS2_FUEL_BASE`]): a backstop. Its

@@ -33,11 +33,21 @@ pub type MaybeBlock = Result<Block, Span>;
 pub fn module_parser<'a, E: PassErr<'a>>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>, E> {
     let invalid = c.invalid;
     let ex = expr_parsers(c, invalid);
+    let fast = super::fast::enabled::<E>();
     let mut stmt: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Vec<Stmt>, Extra<'a, E>>> =
         Recursive::declare();
-    let stmts = stmt.clone().repeated().at_least(1).collect::<Vec<Vec<Stmt>>>().map(flatten).boxed();
+    // Pass 1's first run: a block's statements by one loop (`fast_stmt.rs`), defined
+    // once the compound rules exist.
+    let mut fast_stmts: Recursive<chumsky::recursive::Indirect<'a, 'a, In<'a>, Vec<Stmt>, Extra<'a, E>>> =
+        Recursive::declare();
+    let stmts = if fast {
+        fast_stmts.clone().boxed()
+    } else {
+        stmt.clone().repeated().at_least(1).collect::<Vec<Vec<Stmt>>>().map(flatten).boxed()
+    };
 
-    let simple = simple_stmts(&ex, invalid);
+    let simple_one = simple_stmt(&ex, invalid);
+    let simple = simple_stmts(simple_one.clone());
     // block: NEWLINE INDENT statements DEDENT | simple_stmts
     let block: P<'a, MaybeBlock, E> = just(Tok::Newline)
         .ignore_then(
@@ -55,6 +65,14 @@ pub fn module_parser<'a, E: PassErr<'a>>(c: &'a Ctx<'a>) -> P<'a, Vec<Stmt>, E> 
         .boxed();
 
     let compound = compound_stmt(c, &ex, block);
+    if fast {
+        fast_stmts.define(super::fast_stmt::statements(compound.clone(), simple_one.clone(), 1));
+        return just(Tok::Newline)
+            .repeated()
+            .ignore_then(super::fast_stmt::statements(compound, simple_one, 0))
+            .then_ignore(end())
+            .boxed();
+    }
     // One token of lookahead picks the kind of statement (cheaper than trying each).
     let starts_compound = select_ref! {
         Tok::Kw(Kw::If | Kw::While | Kw::For | Kw::With | Kw::Try | Kw::Def | Kw::Class | Kw::Async) => (),
@@ -83,8 +101,8 @@ fn flatten(v: Vec<Vec<Stmt>>) -> Vec<Stmt> {
 }
 
 /// `simple_stmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE`
-fn simple_stmts<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<'a, Vec<Stmt>, E> {
-    simple_stmt(ex, invalid)
+fn simple_stmts<'a, E: PassErr<'a>>(simple_stmt: P<'a, Stmt, E>) -> P<'a, Vec<Stmt>, E> {
+    simple_stmt
         .separated_by(op(R::Semi))
         .at_least(1)
         .allow_trailing()
