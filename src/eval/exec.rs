@@ -598,6 +598,23 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
         let it = f.stack[h as usize].clone();
         return iterate::async_next(rt, f, it);
     }
+    // A generator is resumed here, without the trip through `next_step`.
+    if let Value::Gen(g) = &f.stack[h as usize] {
+        if g.kind == crate::runtime::generator::GenKind::Generator {
+            use super::suspend::{resume_frame, Resume, ResumeErr};
+            return match resume_frame(rt, g, Resume::Send(Value::None), super::frame::ReturnMode::Iter) {
+                Ok(fr) => Act::Call(super::frame::Activation::Script(fr)),
+                Err(ResumeErr::Finished) => {
+                    f.iter_done = true;
+                    Act::Next
+                }
+                Err(ResumeErr::Raise(e)) => {
+                    f.work.pop();
+                    Act::Raise(e)
+                }
+            };
+        }
+    }
     // The iterator is read in place (no clone): advancing it cannot reach this frame.
     match iterate::next_step(rt, &f.stack[h as usize]) {
         iterate::Step::Item(v) => {
