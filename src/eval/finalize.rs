@@ -17,9 +17,20 @@ thread_local! {
     static RUNNING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Whether the parked frame of a suspended generator being dropped can simply be freed
+/// now instead of queued: closing it could run no code ([`can_run_code_on_close`]: no
+/// handler, `finally`, `__exit__` or sub-iterator), and freeing it frees only values
+/// whose drop is shallow ([`Frame::drop_is_shallow`]: no `Drop` of another generator
+/// can recurse from here). Closing such a frame only throws `GeneratorExit` through
+/// it, which is not observable. 100,000 suspended generators dropped at once no longer
+/// make a queue of 100,000 frames at a program's end.
+#[inline]
+pub fn closes_quietly(frame: &Frame) -> bool {
+    !can_run_code_on_close(frame) && frame.drop_is_shallow()
+}
+
 /// Queue the frame of a suspended generator that was just dropped.
 pub fn queue_orphan(frame: FrameBox, kind: GenKind, qualname: Rc<PyStr>) {
-    // A frame with nothing left that could run code needs no closing.
     QUEUE.with(|q| q.borrow_mut().push_back((frame, kind, qualname)));
     PENDING.with(|p| p.set(true));
 }

@@ -186,6 +186,23 @@ impl Frame {
         }
     }
 
+    /// Whether dropping this (parked) frame frees nothing but its own block and values
+    /// whose drop is shallow ([`Value::drop_is_shallow`]): no extra part (cells,
+    /// pending completions, saved exceptions), no owner, and a module namespace that
+    /// something else keeps. Dropping such a frame runs no code and cannot recurse.
+    pub fn drop_is_shallow(&self) -> bool {
+        let mode = match &self.mode {
+            ReturnMode::Init(v) => v.drop_is_shallow(),
+            ReturnMode::AgenStep(_) => false,
+            _ => true,
+        };
+        mode && self.extra.is_none()
+            && self.owner.is_none()
+            && Rc::strong_count(&self.globals) > 1
+            && self.locals.iter().all(|v| v.as_ref().is_none_or(Value::drop_is_shallow))
+            && self.stack.iter().all(Value::drop_is_shallow)
+    }
+
     /// A frame header's fields as a fresh frame has them (no extra part).
     #[inline(always)]
     pub(super) fn fresh(code: &'static Code, globals: Rc<Dict>, locals: FrameVec<Option<Value>>, stack: FrameVec<Value>, work: FrameVec<Step>, tail: u16) -> Frame {

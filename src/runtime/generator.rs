@@ -135,6 +135,11 @@ impl Generator {
         }
         let Some(frame) = self.frame().try_borrow_mut().ok().and_then(|mut f| f.take()) else { return false };
         self.state.set(GenState::Finished);
+        if self.kind != GenKind::AsyncGenerator && crate::eval::finalize::closes_quietly(&frame) {
+            // Nothing to close: freed now, as closing it would have.
+            drop(frame);
+            return false;
+        }
         let qualname = self.qualname();
         let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
             crate::aio::asyncgen_dropped(frame, qualname.clone())
@@ -152,6 +157,10 @@ impl Drop for Generator {
     fn drop(&mut self) {
         if self.state.get() == GenState::Suspended {
             if let Some(frame) = self.frame_cell.get_mut().take() {
+                if self.kind != GenKind::AsyncGenerator && crate::eval::finalize::closes_quietly(&frame) {
+                    // Nothing to close and nothing that could recurse: freed now.
+                    return;
+                }
                 // An async generator iterated under an event loop is closed by the loop
                 // (asyncio's finalizer hook), as a task.
                 let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {

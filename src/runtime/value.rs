@@ -116,6 +116,31 @@ impl Value {
         }
     }
 
+    /// Whether dropping this value (this reference) frees nothing that holds other
+    /// objects: a number, a string or bytes, a range, a singleton, or a shared object
+    /// (another reference keeps it alive, so dropping only decrements its count). Such
+    /// a drop cannot run a finalizer or recurse into other objects' drops.
+    #[inline]
+    pub fn drop_is_shallow(&self) -> bool {
+        match self {
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::NotImplemented | Value::Ellipsis => true,
+            Value::BigInt(_) | Value::Str(_) | Value::Bytes(_) | Value::Range(_) => true,
+            Value::Tuple(r) => Rc::strong_count(r) > 1,
+            Value::List(r) => Rc::strong_count(r) > 1,
+            Value::Dict(r) => Rc::strong_count(r) > 1,
+            Value::Set(r) => Rc::strong_count(r) > 1,
+            Value::Slice(r) => Rc::strong_count(r) > 1,
+            Value::Func(r) => Rc::strong_count(r) > 1,
+            Value::Native(r) => Rc::strong_count(r) > 1,
+            Value::Method(r) => Rc::strong_count(r) > 1,
+            Value::Class(r) => Rc::strong_count(r) > 1,
+            Value::Inst(r) => Rc::strong_count(r) > 1,
+            Value::Gen(r) => Rc::strong_count(r) > 1,
+            Value::Iter(r) => Rc::strong_count(r) > 1,
+            Value::Obj(r) => r.strong_count() > 1,
+        }
+    }
+
     /// A `str` value from Rust text.
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::new(PyStr::new(s)))
