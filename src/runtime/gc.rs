@@ -37,7 +37,7 @@ use super::function::{BoundMethod, CellObj, Function, NativeFn};
 use super::gc_refs::{children, clear};
 use super::iter::{IterObj, IterState};
 use super::object::Object;
-use super::objref::ObjRef;
+use super::objref::{ObjRef, WeakObj};
 use super::generator::{GenState, Generator};
 use super::list::List;
 use super::set::SetObj;
@@ -51,7 +51,7 @@ use std::rc::{Rc, Weak};
 /// environment variable `CORO_GC_THRESHOLD` overrides it, for tests).
 const YOUNG_LIMIT: usize = 2000;
 
-/// A registered object.
+/// A registered object (16 bytes: built-in objects' weak references are thin).
 enum Tracked {
     List(Weak<List>),
     Dict(Weak<Dict>),
@@ -65,7 +65,7 @@ enum Tracked {
     Set(Weak<SetObj>),
     Native(Weak<NativeFn>),
     Iter(Weak<IterObj>),
-    Obj(Weak<dyn Object>),
+    Obj(WeakObj),
 }
 
 /// A registered object held strongly during a collection.
@@ -105,7 +105,7 @@ impl Tracked {
             Tracked::Set(w) => Obj::Set(w.upgrade()?),
             Tracked::Native(w) => Obj::Native(w.upgrade()?),
             Tracked::Iter(w) => Obj::Iter(w.upgrade()?),
-            Tracked::Obj(w) => Obj::Obj(ObjRef::from_dyn(w.upgrade()?)),
+            Tracked::Obj(w) => Obj::Obj(w.upgrade()?),
         })
     }
 
@@ -202,7 +202,7 @@ impl Obj {
             Obj::Set(r) => Tracked::Set(Rc::downgrade(r)),
             Obj::Native(r) => Tracked::Native(Rc::downgrade(r)),
             Obj::Iter(r) => Tracked::Iter(Rc::downgrade(r)),
-            Obj::Obj(r) => Tracked::Obj(r.downgrade()),
+            Obj::Obj(r) => Tracked::Obj(r.downgrade_thin()),
         }
     }
 }
@@ -354,7 +354,7 @@ pub fn track_iter(it: &Rc<IterObj>) {
 pub fn track_obj<T: Object>(o: &Rc<T>) {
     let w: Weak<T> = Rc::downgrade(o);
     let w: Weak<dyn Object> = w;
-    track(Tracked::Obj(w));
+    track(Tracked::Obj(WeakObj::new(w)));
 }
 
 /// A new registered built-in object, as a value.
@@ -448,22 +448,13 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
         }
     });
 
-    // Live objects with gc_refs = their strong count. The entries' buffer is kept
-    // (cleared: that frees the memory of dead objects) and refilled with the
-    // survivors: a collection of n objects needs about 16 + 4 + 1 bytes of scratch
-    // memory per object besides the entries, plus 4 per object on the mark stack at
-    // most (it runs at the peak of a program's memory, so this scratch memory is part
-    // of the peak).
-    let mut entries = entries;
-    let mut objs: Vec<Obj> = Vec::with_capacity(entries.len());
-    for t in &entries {
-        if t.alive() {
-            if let Some(o) = t.upgrade() {
-                objs.push(o);
-            }
-        }
-    }
-    entries.clear();
+    // Live objects with gc_refs = their strong count. The entries are upgraded in
+    // their own buffer (`Tracked` and `Obj` are both 16 bytes: `upgrade_in_place`),
+    // dead ones dropped (which frees dead objects' memory), and the survivors go back
+    // into it: a collection of n objects needs about 4 + 1 bytes of scratch memory per
+    // object besides the entries, plus the mark stack of one root at a time (it runs
+    // at the peak of a program's memory, so this scratch memory is part of the peak).
+    let objs = upgrade_in_place(entries);
     let n = objs.len();
     // Each object's index in `objs` is kept in its `Rc` allocation's weak count while
     // the generation is scanned (see `Marks`): an edge is one load instead of a hash
@@ -488,38 +479,41 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
             reachable[i] = true;
         }
     }
-    // Mark what is reachable from outside (a duplicate entry counts as reachable: its
-    // object is scanned through its first entry).
+    // A duplicate entry (its object is scanned through its first entry) and an object
+    // whose references could not be read count as referenced from outside.
+    for i in 0..n {
+        if reachable[i] {
+            refs[i] = 1;
+            reachable[i] = false;
+        }
+    }
+    // Mark what is reachable from outside, one root at a time: the mark stack holds
+    // what is found from that root, not every root at once.
     let mut work: Vec<u32> = Vec::new();
     for i in 0..n {
-        if refs[i] > 0 || reachable[i] {
-            reachable[i] = true;
-            work.push(i as u32);
+        if refs[i] <= 0 || reachable[i] {
+            continue;
+        }
+        reachable[i] = true;
+        work.push(i as u32);
+        while let Some(k) = work.pop() {
+            children(&objs[k as usize], &mut |a| {
+                if let Some(j) = Marks::index(a) {
+                    if !reachable[j] {
+                        reachable[j] = true;
+                        work.push(j as u32);
+                    }
+                }
+            });
         }
     }
     drop(refs);
-    while let Some(i) = work.pop() {
-        children(&objs[i as usize], &mut |a| {
-            if let Some(j) = Marks::index(a) {
-                if !reachable[j] {
-                    reachable[j] = true;
-                    work.push(j as u32);
-                }
-            }
-        });
-    }
     drop(work);
     marks.clear(&objs);
 
-    let mut survivors = entries;
     let mut garbage: Vec<Obj> = Vec::new();
-    for (o, r) in objs.into_iter().zip(reachable) {
-        if r {
-            survivors.push(o.downgrade());
-        } else {
-            garbage.push(o);
-        }
-    }
+    let survivors = survivors_in_place(objs, &reachable, &mut garbage);
+    drop(reachable);
 
     // Suspended generators first: their `finally` blocks run before anything is
     // cleared (they may use the other unreachable objects).
@@ -578,6 +572,31 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     });
     collected
 }
+
+/// The live objects of a generation's entries, held strongly, in the entries' own
+/// buffer (std's in-place `collect`: `Tracked` and `Obj` have one size and alignment).
+fn upgrade_in_place(entries: Vec<Tracked>) -> Vec<Obj> {
+    entries.into_iter().filter_map(|t| if t.alive() { t.upgrade() } else { None }).collect()
+}
+
+/// The reachable objects' entries, in `objs`'s own buffer (as [`upgrade_in_place`]);
+/// the others go to `garbage`.
+fn survivors_in_place(objs: Vec<Obj>, reachable: &[bool], garbage: &mut Vec<Obj>) -> Vec<Tracked> {
+    objs.into_iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            if reachable[i] {
+                Some(o.downgrade())
+            } else {
+                garbage.push(o);
+                None
+            }
+        })
+        .collect()
+}
+
+const _: () = assert!(std::mem::size_of::<Tracked>() == 16 && std::mem::size_of::<Obj>() == 16);
+const _: () = assert!(std::mem::align_of::<Tracked>() == std::mem::align_of::<Obj>());
 
 /// Print the collector's counters on stderr if `CORO_GC_STATS` is set (at exit).
 pub fn report_stats() {
@@ -705,5 +724,41 @@ mod tests {
         assert!(wa.upgrade().is_some());
         drop(a);
         assert!(wa.upgrade().is_none());
+    }
+
+    /// A collection's scratch memory: the entries are upgraded and downgraded again in
+    /// their own buffer (no second buffer of 16 bytes per object at the memory peak);
+    /// dead entries are dropped, unreachable objects set aside; built-in objects'
+    /// thin weak references work both ways.
+    #[test]
+    fn entries_are_upgraded_and_kept_in_place() {
+        let a = Rc::new(List::new(vec![]));
+        let b = Rc::new(Dict::new());
+        let dead = Rc::new(List::new(vec![]));
+        let o = ObjRef::new(crate::runtime::descr::StaticMethod(Value::None));
+        let entries = vec![
+            Tracked::List(Rc::downgrade(&a)),
+            Tracked::List(Rc::downgrade(&dead)),
+            Tracked::Obj(o.downgrade_thin()),
+            Tracked::Dict(Rc::downgrade(&b)),
+        ];
+        drop(dead);
+        let buf = entries.as_ptr() as usize;
+        let objs = upgrade_in_place(entries);
+        assert_eq!(objs.as_ptr() as usize, buf);
+        assert_eq!(objs.len(), 3);
+        assert_eq!(o.strong_count(), 2);
+        let mut garbage = Vec::new();
+        let survivors = survivors_in_place(objs, &[true, true, false], &mut garbage);
+        assert_eq!(survivors.as_ptr() as usize, buf);
+        assert_eq!((survivors.len(), garbage.len()), (2, 1));
+        drop(garbage);
+        assert_eq!((Rc::strong_count(&a), o.strong_count(), Rc::strong_count(&b)), (1, 1, 1));
+        assert!(survivors.iter().all(Tracked::alive));
+        drop(o);
+        assert!(!survivors[1].alive());
+        assert!(survivors[1].upgrade().is_none());
+        drop(survivors);
+        assert_eq!(Rc::weak_count(&a), 0);
     }
 }

@@ -124,6 +124,79 @@ impl ObjRef {
     }
 }
 
+/// A weak reference to a built-in object in 12 bytes (a `Weak<dyn Object>` with its
+/// vtable pointer kept as [`ObjRef`] keeps it), for the cycle collector's registry.
+#[repr(C, packed(4))]
+pub struct WeakObj {
+    /// The vtable's address minus `ANCHOR`'s.
+    vt: i32,
+    /// What `Weak::into_raw` gave: the object's place in its `Rc` allocation.
+    ptr: std::ptr::NonNull<u8>,
+}
+
+impl WeakObj {
+    /// The 12-byte form of a `Weak` (its count is taken over). The `Weak` must come from
+    /// an `Rc` (not `Weak::new()`).
+    #[inline]
+    pub fn new(w: std::rc::Weak<dyn Object>) -> WeakObj {
+        let fat: *const dyn Object = std::rc::Weak::into_raw(w);
+        // SAFETY: as in `ObjRef::from_dyn` (the layout is checked the same way).
+        let [data, vt]: [usize; 2] = unsafe { std::mem::transmute(fat) };
+        assert_eq!(data, fat as *const u8 as usize, "fat pointer layout is not (data, vtable)");
+        let vt = i32::try_from(vt as isize - anchor()).expect("vtable outside the binary's static data");
+        // SAFETY: a `Weak` made from an `Rc` points at its value, never null.
+        WeakObj { vt, ptr: unsafe { std::ptr::NonNull::new_unchecked(data as *mut u8) } }
+    }
+
+    /// The fat pointer this handle stands for.
+    #[inline(always)]
+    fn fat(&self) -> *const dyn Object {
+        let data = self.ptr.as_ptr() as usize;
+        let vt = (anchor() + self.vt as isize) as usize;
+        // SAFETY: the inverse of the split in `ObjRef::downgrade_thin`.
+        unsafe { std::mem::transmute::<[usize; 2], *const dyn Object>([data, vt]) }
+    }
+
+    /// The `Weak` this handle holds, borrowed (not dropped when done).
+    #[inline(always)]
+    fn weak(&self) -> std::mem::ManuallyDrop<std::rc::Weak<dyn Object>> {
+        // SAFETY: `fat()` came from `Weak::into_raw` and this handle holds that weak count.
+        std::mem::ManuallyDrop::new(unsafe { std::rc::Weak::from_raw(self.fat()) })
+    }
+
+    /// A counted handle, if the object is alive.
+    #[inline]
+    pub fn upgrade(&self) -> Option<ObjRef> {
+        let rc = self.weak().upgrade()?;
+        // The same allocation and vtable: no layout check needed again.
+        let ptr = self.ptr;
+        std::mem::forget(rc);
+        Some(ObjRef { vt: self.vt, ptr })
+    }
+
+    /// The number of strong references to the object (0 once it is dropped).
+    #[inline]
+    pub fn strong_count(&self) -> usize {
+        self.weak().strong_count()
+    }
+}
+
+impl Drop for WeakObj {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: gives back the weak count this handle held.
+        unsafe { drop(std::rc::Weak::from_raw(self.fat())) }
+    }
+}
+
+impl ObjRef {
+    /// A 12-byte weak reference to the object.
+    #[inline]
+    pub fn downgrade_thin(&self) -> WeakObj {
+        WeakObj::new(self.downgrade())
+    }
+}
+
 impl std::ops::Deref for ObjRef {
     type Target = dyn Object;
     #[inline(always)]
@@ -158,6 +231,7 @@ impl<T: Object> From<Rc<T>> for ObjRef {
 }
 
 const _: () = assert!(std::mem::size_of::<ObjRef>() == 12);
+const _: () = assert!(std::mem::size_of::<WeakObj>() == 12);
 
 #[cfg(test)]
 mod tests {
