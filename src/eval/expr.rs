@@ -17,6 +17,9 @@ use crate::runtime::Runtime;
 use crate::syntax::ast::{CmpOp, UnaryOp};
 use std::rc::Rc;
 
+pub use super::fast::{fast, int_binop, list_item};
+use super::fast::operand;
+
 /// The value of an expression: now, later (an act to return; the value will be on the
 /// stack when `then` runs), or an exception.
 pub enum Ev {
@@ -69,7 +72,7 @@ pub fn drop_value(v: Option<Value>) {
 
 /// `x op y` for a comparison of two small ints (None for `is`, `in` and their negations).
 #[inline(always)]
-fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
+pub(super) fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
     Some(match op {
         CmpOp::Lt => x < y,
         CmpOp::LtE => x <= y,
@@ -196,7 +199,9 @@ pub fn eval_step(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
     expand(rt, f, e)
 }
 
-fn unbound_local(rt: &Runtime, f: &Frame, slot: u32) -> Fail {
+#[cold]
+#[inline(never)]
+pub(super) fn unbound_local(rt: &Runtime, f: &Frame, slot: u32) -> Fail {
     let name = &f.code.varnames[slot as usize];
     Fail::Raise(rt.exc_msg(
         &rt.types.unbound_local_error,
@@ -259,7 +264,7 @@ pub fn load_global(rt: &Runtime, globals: &Rc<Dict>, g: &GlobalName) -> Result<V
     Err(name_error(rt, &g.name))
 }
 
-fn load_name(rt: &Runtime, f: &Frame, name: &Rc<PyStr>) -> Result<Value, Exc> {
+pub(super) fn load_name(rt: &Runtime, f: &Frame, name: &Rc<PyStr>) -> Result<Value, Exc> {
     if let Some(ns) = f.ns() {
         if let Some(v) = ns.get_str(name) {
             return Ok(v);
@@ -272,305 +277,6 @@ fn load_name(rt: &Runtime, f: &Frame, name: &Rc<PyStr>) -> Result<Value, Exc> {
         return Ok(v);
     }
     Err(name_error(rt, name))
-}
-
-/// An operand of a fast node: locals and constants without a full recursive call.
-#[inline(always)]
-fn operand(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
-    match &e.kind {
-        ExprKind::Local(i) => match &f.locals[*i as usize] {
-            Some(v) => Ok(v.clone()),
-            None => Err(unbound_local(rt, f, *i)),
-        },
-        ExprKind::Const(v) => Ok(v.clone()),
-        // `a[i]` and `local.name` in the commonest cases, without a recursive call.
-        ExprKind::Subscript(b) => match local_list_item(f, b) {
-            Some(x) => Ok(x),
-            None => fast(rt, f, e),
-        },
-        ExprKind::Attr(x, name, site) => {
-            if let ExprKind::Local(s) = &x.kind {
-                if let Some(Value::Inst(i)) = &f.locals[*s as usize] {
-                    if let Some(r) = site.get(i, name) {
-                        return Ok(r);
-                    }
-                }
-            }
-            fast(rt, f, e)
-        }
-        _ => fast(rt, f, e),
-    }
-}
-
-/// `a[i]` for a local list or tuple `a` and a local or constant int `i` in range (else
-/// None).
-#[inline(always)]
-fn local_list_item(f: &Frame, b: &'static (Expr, Expr)) -> Option<Value> {
-    let ExprKind::Local(s) = &b.0.kind else { return None };
-    match (&f.locals[*s as usize], peek(f, &b.1)) {
-        (Some(Value::List(l)), Some(Value::Int(i))) => list_item(l, *i),
-        (Some(Value::Tuple(t)), Some(Value::Int(i))) => {
-            let items = t.items();
-            let n = items.len() as i64;
-            let j = if *i < 0 { i + n } else { *i };
-            if j >= 0 && j < n { Some(items[j as usize].clone()) } else { None }
-        }
-        _ => None,
-    }
-}
-
-/// Compute a fast node directly.
-pub fn fast(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult {
-    match &e.kind {
-        ExprKind::Const(v) => Ok(v.clone()),
-        ExprKind::Local(i) => match &f.locals[*i as usize] {
-            Some(v) => Ok(v.clone()),
-            None => Err(unbound_local(rt, f, *i)),
-        },
-        ExprKind::Cell(i) => match &*f.cells()[*i as usize].value.borrow() {
-            Some(v) => Ok(v.clone()),
-            None => Err(Fail::Raise(unbound_cell(rt, f, *i))),
-        },
-        ExprKind::Global(g) => load_global(rt, &f.globals, g).map_err(Fail::Raise),
-        ExprKind::Name(n) => load_name(rt, f, n).map_err(Fail::Raise),
-        ExprKind::ClassDeref(n, c) => {
-            if let Some(ns) = f.ns() {
-                if let Some(v) = ns.get_str(n) {
-                    return Ok(v);
-                }
-            }
-            match &*f.cells()[*c as usize].value.borrow() {
-                Some(v) => Ok(v.clone()),
-                None => Err(Fail::Raise(unbound_cell(rt, f, *c))),
-            }
-        }
-        ExprKind::Binary(l, op, r) => {
-            if let (Some(Value::Int(x)), Some(Value::Int(y))) = (peek(f, l), peek(f, r)) {
-                if let Some(z) = int_binop(*op, *x, *y) {
-                    return Ok(Value::Int(z));
-                }
-            }
-            let a = operand(rt, f, l)?;
-            let b = operand(rt, f, r)?;
-            if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                if let Some(z) = int_binop(*op, *x, *y) {
-                    return Ok(Value::Int(z));
-                }
-            }
-            ops::num::binary(rt, *op, &a, &b)
-        }
-        ExprKind::Unary(op, x) => {
-            let v = operand(rt, f, x)?;
-            if *op == UnaryOp::Not {
-                return Ok(Value::Bool(!ops::cmp::truthy(rt, &v)?));
-            }
-            ops::num::unary(rt, *op, &v)
-        }
-        ExprKind::Compare(l, rest) => {
-            if rest.len() == 1 {
-                if let (Some(Value::Int(x)), Some(Value::Int(y))) = (peek(f, l), peek(f, &rest[0].1)) {
-                    if let Some(b) = int_compare(rest[0].0, *x, *y) {
-                        return Ok(Value::Bool(b));
-                    }
-                }
-            }
-            let mut a = operand(rt, f, l)?;
-            let n = rest.len();
-            for (i, (op, r)) in rest.iter().enumerate() {
-                let b = operand(rt, f, r)?;
-                let res = compare(rt, *op, &a, &b)?;
-                if i + 1 == n {
-                    return Ok(res);
-                }
-                if !ops::cmp::truthy(rt, &res)? {
-                    return Ok(res);
-                }
-                a = b;
-            }
-            unreachable!()
-        }
-        ExprKind::And(items) => {
-            let mut v = Value::None;
-            for (i, x) in items.iter().enumerate() {
-                v = fast(rt, f, x)?;
-                if i + 1 < items.len() && !ops::cmp::truthy(rt, &v)? {
-                    return Ok(v);
-                }
-            }
-            Ok(v)
-        }
-        ExprKind::Or(items) => {
-            let mut v = Value::None;
-            for (i, x) in items.iter().enumerate() {
-                v = fast(rt, f, x)?;
-                if i + 1 < items.len() && ops::cmp::truthy(rt, &v)? {
-                    return Ok(v);
-                }
-            }
-            Ok(v)
-        }
-        ExprKind::IfExp(b) => {
-            let (t, yes, no) = &**b;
-            let c = fast(rt, f, t)?;
-            if ops::cmp::truthy(rt, &c)? { fast(rt, f, yes) } else { fast(rt, f, no) }
-        }
-        ExprKind::Attr(x, name, site) => {
-            // `local.name` on an instance whose site cache hits: read by reference (no
-            // count change of the instance).
-            if let ExprKind::Local(s) = &x.kind {
-                if let Some(Value::Inst(i)) = &f.locals[*s as usize] {
-                    if let Some(r) = site.get(i, name) {
-                        return Ok(r);
-                    }
-                }
-            }
-            let v = operand(rt, f, x)?;
-            if let Value::Inst(i) = &v {
-                if let Some(r) = site.get(i, name) {
-                    return Ok(r);
-                }
-                return ops::attr::getattr_at(rt, &v, name, site);
-            }
-            if let Value::Obj(_) = &v {
-                match crate::builtins::generators::running_frame_attr(&v, f, name) {
-                    Some(Ok(r)) => return Ok(r),
-                    Some(Err(_)) => return Err(Fail::Slow),
-                    None => {}
-                }
-            }
-            ops::attr::getattr(rt, &v, name)
-        }
-        ExprKind::Subscript(b) => {
-            // A bound local container (`a[i]`) is read by reference: no count change
-            // of the list for the item read.
-            if let ExprKind::Local(s) = &b.0.kind {
-                if let Some(v) = &f.locals[*s as usize] {
-                    let k = operand(rt, f, &b.1)?;
-                    if let (Value::List(l), Value::Int(i)) = (v, &k) {
-                        if let Some(x) = list_item(l, *i) {
-                            return Ok(x);
-                        }
-                    }
-                    return ops::item::getitem(rt, v, &k);
-                }
-            }
-            let v = operand(rt, f, &b.0)?;
-            let k = operand(rt, f, &b.1)?;
-            if let (Value::List(l), Value::Int(i)) = (&v, &k) {
-                let items = l.borrow();
-                let n = items.len() as i64;
-                let j = if *i < 0 { i + n } else { *i };
-                if j >= 0 && j < n {
-                    return Ok(items[j as usize].clone());
-                }
-            }
-            ops::item::getitem(rt, &v, &k)
-        }
-        ExprKind::Slice(parts) => {
-            let mut vals = [Value::None, Value::None, Value::None];
-            for (i, p) in parts.iter().enumerate() {
-                if let Some(p) = p {
-                    vals[i] = fast(rt, f, p)?;
-                }
-            }
-            let [a, b, c] = vals;
-            Ok(Value::Slice(Rc::new(crate::runtime::range::SliceObj { start: a, stop: b, step: c })))
-        }
-        ExprKind::Tuple(items, _) => {
-            let mut v = Vec::with_capacity(items.len());
-            for x in items.iter() {
-                v.push(operand(rt, f, x)?);
-            }
-            Ok(Value::tuple(v))
-        }
-        ExprKind::List(items, _) => {
-            let mut v = Vec::with_capacity(items.len());
-            for x in items.iter() {
-                v.push(operand(rt, f, x)?);
-            }
-            Ok(Value::list(v))
-        }
-        ExprKind::Set(items, _) => {
-            let mut v = Vec::with_capacity(items.len());
-            for x in items.iter() {
-                v.push(fast(rt, f, x)?);
-            }
-            crate::builtins::sets::set_display(rt, v, items.iter().all(folds_to_constant))
-        }
-        ExprKind::Dict(items) => {
-            let d = crate::runtime::gc::new_dict(Dict::new());
-            for (k, v) in items.iter() {
-                let key = fast(rt, f, k.as_ref().unwrap())?;
-                let val = fast(rt, f, v)?;
-                crate::builtins::dicts::dict_set(rt, &d, key, val)?;
-            }
-            Ok(Value::Dict(d))
-        }
-        ExprKind::FString(parts) => {
-            let mut out = String::new();
-            fstring_fast(rt, f, parts, &mut out)?;
-            Ok(Value::string(out))
-        }
-        _ => Err(Fail::Slow),
-    }
-}
-
-/// Item `i` of list `l` (a negative `i` counts from the end), None when out of range.
-#[inline(always)]
-pub fn list_item(l: &crate::runtime::list::List, i: i64) -> Option<Value> {
-    let items = l.borrow();
-    let n = items.len() as i64;
-    let j = if i < 0 { i + n } else { i };
-    if j >= 0 && j < n {
-        return Some(items[j as usize].clone());
-    }
-    None
-}
-
-/// `x op y` on two small ints when the result is a small int and nothing can fail
-/// (None: overflow, division by zero, shifts, `/` and `**` take the general path).
-#[inline(always)]
-pub fn int_binop(op: crate::syntax::ast::BinOp, x: i64, y: i64) -> Option<i64> {
-    use crate::syntax::ast::BinOp;
-    match op {
-        BinOp::Add => x.checked_add(y),
-        BinOp::Sub => x.checked_sub(y),
-        BinOp::Mul => x.checked_mul(y),
-        BinOp::Mod => {
-            let r = x.checked_rem(y)?;
-            Some(if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r })
-        }
-        BinOp::FloorDiv => {
-            let q = x.checked_div(y)?;
-            Some(if x % y != 0 && ((x < 0) != (y < 0)) { q - 1 } else { q })
-        }
-        BinOp::BitAnd => Some(x & y),
-        BinOp::BitOr => Some(x | y),
-        BinOp::BitXor => Some(x ^ y),
-        BinOp::RShift if y >= 0 => Some(x >> y.min(63)),
-        _ => None,
-    }
-}
-
-fn fstring_fast(rt: &mut Runtime, f: &Frame, parts: &'static [FPartX], out: &mut String) -> PyResult<()> {
-    for p in parts {
-        match p {
-            FPartX::Text(t) => out.push_str(t.as_str()),
-            FPartX::Field { value, conv, spec } => {
-                let v = fast(rt, f, value)?;
-                let spec_s = match spec {
-                    Some(sp) => {
-                        let mut s = String::new();
-                        fstring_fast(rt, f, sp, &mut s)?;
-                        s
-                    }
-                    None => String::new(),
-                };
-                out.push_str(&format_field(rt, v, *conv, &spec_s)?);
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Format one f-string field: conversion, then `format(value, spec)`.

@@ -5,6 +5,7 @@ pub mod define;
 pub mod display;
 pub mod exec;
 pub mod expr;
+pub mod fast;
 pub mod finalize;
 pub mod frame;
 pub mod framebuf;

@@ -436,6 +436,25 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                     Ev::Raise(x) => return Act::Raise(x),
                 },
                 Target::Subscript(obj, idx) => {
+                    // `l[i] op= v` on a local list at a local or constant index: the
+                    // list is read by reference (no count change) unless the statement
+                    // has to go on step by step.
+                    if value.fast {
+                        if let ExprKind::Local(slot) = &obj.kind {
+                            if let (Some(Value::List(l)), Some(Value::Int(i))) = (&f.locals[*slot as usize], expr::peek(f, idx)) {
+                                let i = *i;
+                                match aug_list_item(rt, f, l, i, *op, value) {
+                                    ListAug::Done(a) => return a,
+                                    r => {
+                                        let l = Value::List(l.clone());
+                                        if let Some(a) = list_item_after(rt, f, s, r, l, i, value) {
+                                            return a;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     if obj.fast && idx.fast {
                         rt.fast = true;
                         let r = expr::fast(rt, f, obj).and_then(|o| expr::fast(rt, f, idx).map(|k| (o, k)));
@@ -444,8 +463,14 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                             Ok((o, k)) => {
                                 if value.fast {
                                     if let (Value::List(l), Value::Int(i)) = (&o, &k) {
-                                        if let Some(a) = aug_list_item(rt, f, s, l, *i, *op, value) {
-                                            return a;
+                                        let i = *i;
+                                        match aug_list_item(rt, f, l, i, *op, value) {
+                                            ListAug::Done(a) => return a,
+                                            r => {
+                                                if let Some(a) = list_item_after(rt, f, s, r, o.clone(), i, value) {
+                                                    return a;
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -539,27 +564,36 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
     }
 }
 
-/// `l[i] op= value` on a list with `i` in range and a fast right operand: the item is
-/// read, combined and written back in place (small ints) with nothing on the stack.
-/// Otherwise the list, index, item and operand go onto the stack and the statement
-/// goes on at state 2 (or evaluates the operand step by step). None when `i` is out
-/// of range (the general path raises the error).
-#[allow(clippy::too_many_arguments)]
+/// What [`aug_list_item`] did.
+enum ListAug {
+    /// Done in place, or raised.
+    Done(Act),
+    /// The right operand needs script code; the item read so far.
+    Slow(Value),
+    /// The item and the right operand, to be combined by the general path.
+    Operands(Value, Value),
+    /// The index is out of range (the general path raises the error).
+    OutOfRange,
+}
+
+/// `l[i] op= value` on a list with a fast right operand, the list read by reference:
+/// the item is read, combined and written back in place (small ints). Otherwise what
+/// was computed is handed back for [`list_item_after`].
+#[inline]
 fn aug_list_item(
     rt: &mut Runtime,
-    f: &mut Frame,
-    s: &'static Stmt,
-    l: &std::rc::Rc<crate::runtime::list::List>,
+    f: &Frame,
+    l: &crate::runtime::list::List,
     i: i64,
     op: crate::syntax::ast::BinOp,
     value: &'static Expr,
-) -> Option<Act> {
+) -> ListAug {
     let (j, cur) = {
         let items = l.borrow();
         let n = items.len() as i64;
         let j = if i < 0 { i + n } else { i };
         if j < 0 || j >= n {
-            return None;
+            return ListAug::OutOfRange;
         }
         (j as usize, items[j as usize].clone())
     };
@@ -568,20 +602,8 @@ fn aug_list_item(
     rt.fast = false;
     let rhs = match r {
         Ok(rhs) => rhs,
-        Err(Fail::Raise(x)) => return Some(Act::Raise(x)),
-        Err(Fail::Slow) => {
-            f.push(Value::List(l.clone()));
-            f.push(Value::Int(i));
-            f.push(cur);
-            return Some(match eval(rt, f, value, Step::Stmt(s, 2)) {
-                Ev::Val(v) => {
-                    f.push(v);
-                    augassign(rt, f, s, 2)
-                }
-                Ev::Pending(a) => a,
-                Ev::Raise(x) => Act::Raise(x),
-            });
-        }
+        Err(Fail::Raise(x)) => return ListAug::Done(Act::Raise(x)),
+        Err(Fail::Slow) => return ListAug::Slow(cur),
     };
     if let (Value::Int(a), Value::Int(b)) = (&cur, &rhs) {
         if let Some(z) = expr::int_binop(op, *a, *b) {
@@ -589,16 +611,43 @@ fn aug_list_item(
             if j < items.len() {
                 let old = std::mem::replace(&mut items[j], Value::Int(z));
                 drop(items);
-                drop(old);
-                return Some(Act::Next);
+                expr::drop_value(Some(old));
+                return ListAug::Done(Act::Next);
             }
         }
     }
-    f.push(Value::List(l.clone()));
-    f.push(Value::Int(i));
-    f.push(cur);
-    f.push(rhs);
-    Some(augassign(rt, f, s, 2))
+    ListAug::Operands(cur, rhs)
+}
+
+/// Go on after [`aug_list_item`] on list `l`: the list, index, item (and operand) go
+/// onto the stack and the statement goes on at state 2 (or evaluates the operand step
+/// by step). None when the index was out of range.
+#[inline(never)]
+fn list_item_after(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, r: ListAug, l: Value, i: i64, value: &'static Expr) -> Option<Act> {
+    match r {
+        ListAug::Done(a) => Some(a),
+        ListAug::OutOfRange => None,
+        ListAug::Slow(cur) => {
+            f.push(l);
+            f.push(Value::Int(i));
+            f.push(cur);
+            Some(match eval(rt, f, value, Step::Stmt(s, 2)) {
+                Ev::Val(v) => {
+                    f.push(v);
+                    augassign(rt, f, s, 2)
+                }
+                Ev::Pending(a) => a,
+                Ev::Raise(x) => Act::Raise(x),
+            })
+        }
+        ListAug::Operands(cur, rhs) => {
+            f.push(l);
+            f.push(Value::Int(i));
+            f.push(cur);
+            f.push(rhs);
+            Some(augassign(rt, f, s, 2))
+        }
+    }
 }
 
 /// `s += t` for a local `s` whose str nobody else holds: `t` is appended in place, as
