@@ -233,22 +233,32 @@ pub fn name_error(rt: &Runtime, name: &PyStr) -> Exc {
     rt.exc_msg(&rt.types.name_error, format!("name '{name}' is not defined"))
 }
 
-/// Read a global (module namespace, then builtins), using the node's cache.
+/// Read a global (module namespace, then builtins), using the node's cache: a cache
+/// hit here, the lookup in [`load_global_slow`].
 #[inline]
 pub fn load_global(rt: &Runtime, globals: &Rc<Dict>, g: &GlobalName) -> Result<Value, Exc> {
-    let t = globals.borrow();
-    let (ver, bver, pos) = g.cache.get();
-    if ver == t.version {
-        if bver == u32::MAX {
-            return Ok(t.entry(pos).value.clone());
-        }
-        let bt = rt.builtins.borrow();
-        if bt.version as u32 == bver {
-            if let Some(e) = bt.entry_opt(pos) {
-                return Ok(e.value.clone());
+    {
+        let t = globals.borrow();
+        let (ver, bver, pos) = g.cache.get();
+        if ver == t.version {
+            if bver == u32::MAX {
+                return Ok(t.entry(pos).value.clone());
+            }
+            let bt = rt.builtins.borrow();
+            if bt.version as u32 == bver {
+                if let Some(e) = bt.entry_opt(pos) {
+                    return Ok(e.value.clone());
+                }
             }
         }
     }
+    load_global_slow(rt, globals, g)
+}
+
+/// [`load_global`] past a cache miss: look the name up and fill the cache.
+#[inline(never)]
+fn load_global_slow(rt: &Runtime, globals: &Rc<Dict>, g: &GlobalName) -> Result<Value, Exc> {
+    let t = globals.borrow();
     let h = g.name.hash();
     let key = &g.name;
     let eqk = |k: &Value| matches!(k, Value::Str(s) if Rc::ptr_eq(s, key) || s.as_str() == key.as_str());

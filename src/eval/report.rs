@@ -34,7 +34,7 @@ fn traceback_lines(e: &Exc, out: &mut String) {
     let mut last: Option<&crate::runtime::class::TbEntry> = None;
     let mut count = 0;
     for entry in d.traceback.iter().rev() {
-        let same = last.is_some_and(|l| l.line == entry.line && l.source.name == entry.source.name && l.name == entry.name);
+        let same = last.is_some_and(|l| l.line == entry.line && l.source().name == entry.source().name && l.name() == entry.name());
         if !same {
             repeated(out, count);
             count = 0;
@@ -44,8 +44,8 @@ fn traceback_lines(e: &Exc, out: &mut String) {
         if count > CUTOFF {
             continue;
         }
-        out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.source.name, entry.line, entry.name));
-        let text = entry.source.line_text(entry.line as usize).trim();
+        out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.source().name, entry.line, entry.name()));
+        let text = entry.source().line_text(entry.line as usize).trim();
         if !text.is_empty() {
             out.push_str(&format!("    {text}\n"));
         }

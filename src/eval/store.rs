@@ -108,7 +108,7 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
                             if j >= 0 && j < n {
                                 let old = std::mem::replace(&mut items[j as usize], v);
                                 drop(items);
-                                drop(old);
+                                expr::drop_value(Some(old));
                                 return Act::Next;
                             }
                             drop(items);
@@ -137,7 +137,7 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
                             if j >= 0 && j < n {
                                 let old = std::mem::replace(&mut items[j as usize], v);
                                 drop(items);
-                                drop(old);
+                                expr::drop_value(Some(old));
                                 return Act::Next;
                             }
                         }

@@ -32,11 +32,11 @@ pub fn add_traceback(_rt: &mut Runtime, f: &Frame, e: &Exc) {
         let mut d = exc.borrow_mut();
         let frame = f as *const Frame as usize;
         if let Some(last) = d.traceback.last() {
-            if last.frame == frame && last.line == f.line && std::rc::Rc::ptr_eq(&last.name, &f.code.name) {
+            if last.frame == frame && last.line == f.line && std::ptr::eq(last.code, f.code) {
                 return;
             }
         }
-        d.traceback.push(TbEntry { source: f.code.source.clone(), line: f.line, name: f.code.name.clone(), frame, keep: Vec::new() });
+        d.traceback.push(TbEntry { code: f.code, line: f.line, frame, keep: Vec::new() });
     }
 }
 

@@ -394,18 +394,29 @@ impl Class {
 /// One traceback entry: where an exception passed through.
 #[derive(Clone)]
 pub struct TbEntry {
-    /// The source (file name and text).
-    pub source: Rc<crate::span::SourceFile>,
+    /// The code that was running (its source file and function name, read through
+    /// [`TbEntry::source`] and [`TbEntry::name`]): no reference count per entry.
+    pub code: &'static crate::eval::ir::Code,
     /// 1-based line.
     pub line: u32,
-    /// The function (or `<module>`).
-    pub name: Rc<PyStr>,
     /// The address of the frame it was recorded in (recursive calls of one function
     /// at one line are separate entries; one frame is recorded once).
     pub frame: usize,
     /// The frame's local values, kept alive by the traceback as CPython's frame
     /// objects are (objects a failed call held die when the exception does).
     pub keep: Vec<Value>,
+}
+
+impl TbEntry {
+    /// The source (file name and text).
+    pub fn source(&self) -> &crate::span::SourceFile {
+        &self.code.source
+    }
+
+    /// The function (or `<module>`).
+    pub fn name(&self) -> &Rc<PyStr> {
+        &self.code.name
+    }
 }
 
 /// The state of an exception instance.
