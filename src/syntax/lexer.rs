@@ -53,8 +53,9 @@ struct Lexer<'a> {
     src: &'a str,
     out: Lexed,
     brackets: Vec<(char, Span)>,
-    /// Names seen so far: each distinct name is allocated once.
-    names: hashbrown::HashMap<&'a str, Rc<str>>,
+    /// Identifiers seen so far, as their tokens: each distinct name is allocated once,
+    /// and whether it is a keyword is decided once.
+    names: hashbrown::HashMap<&'a str, Tok>,
     /// Offsets of the newlines in the source, built when an error first needs a line.
     newlines: Option<Vec<u32>>,
 }
@@ -281,18 +282,18 @@ impl<'a> Lexer<'a> {
 
     /// Convert one raw token (not a newline, comment or continuation).
     fn token(&mut self, tok: RawTok, span: Span, nested: bool) -> bool {
-        let text = &self.src[span.range()];
         match tok {
             RawTok::Name => {
-                let t = match Kw::from_str(text) {
-                    Some(k) => Tok::Kw(k),
-                    None => {
-                        let src: &'a str = self.src;
-                        let text = &src[span.range()];
-                        let n = self.names.entry(text).or_insert_with(|| Rc::from(text));
-                        Tok::Name(n.clone())
-                    }
-                };
+                let src: &'a str = self.src;
+                let text = &src[span.range()];
+                let t = self
+                    .names
+                    .entry(text)
+                    .or_insert_with(|| match Kw::from_str(text) {
+                        Some(k) => Tok::Kw(k),
+                        None => Tok::Name(Rc::from(text)),
+                    })
+                    .clone();
                 self.push(t, span);
             }
             RawTok::Int | RawTok::RadixInt | RawTok::Float => return self.number(tok, span),
@@ -302,11 +303,11 @@ impl<'a> Lexer<'a> {
                     self.error_tok(DiagKind::Syntax, span, "too many nested parentheses", true);
                     return false;
                 }
-                self.brackets.push((text.chars().next().unwrap(), span));
+                self.brackets.push((bracket_char(tok), span));
                 self.push(Tok::Op(tok), span);
             }
             RawTok::RParen | RawTok::RBracket | RawTok::RBrace => {
-                let close = text.chars().next().unwrap();
+                let close = bracket_char(tok);
                 match self.brackets.pop() {
                     None => {
                         self.error_tok(DiagKind::Syntax, span, format!("unmatched '{close}'"), true);
@@ -672,6 +673,18 @@ impl<'a> Lexer<'a> {
         }
         self.push(Tok::FFieldEnd, Span::new(stop, stop + 1));
         Some(stop + 1)
+    }
+}
+
+/// The character of a bracket token.
+fn bracket_char(tok: RawTok) -> char {
+    match tok {
+        RawTok::LParen => '(',
+        RawTok::RParen => ')',
+        RawTok::LBracket => '[',
+        RawTok::RBracket => ']',
+        RawTok::LBrace => '{',
+        _ => '}',
     }
 }
 
