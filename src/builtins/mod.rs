@@ -4,6 +4,7 @@
 pub mod agen;
 pub mod attrs;
 pub mod bytes;
+mod bytes_case;
 pub mod codecs;
 pub mod consume;
 pub mod descr;
