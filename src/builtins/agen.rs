@@ -190,6 +190,27 @@ pub fn delegate_step(rt: &mut Runtime, f: &mut Frame, it: &Value, sent: Resume) 
     })
 }
 
+/// `async for` over an async generator: its `__anext__` awaitable is made, put on the
+/// frame's stack and started here, as `await` of it would do through
+/// `suspend::await_now`, `delegate` and [`delegate_step`] (without their generic
+/// checks). Not for the tracer (it reports the await).
+pub fn anext_now(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>) -> Act {
+    let aw = Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(AgOp::Send(Value::None))), done: Cell::new(false), throwing: false, mode: Cell::new(AgMode::Step) });
+    let r = aw_resume(rt, &aw, Resume::Send(Value::None));
+    match r {
+        AwStart::Frame(fr) => {
+            f.push(Value::Obj(crate::runtime::objref::ObjRef::from_rc(aw)));
+            f.work.push(crate::eval::step::Step::Delegate);
+            Act::Call(Activation::Script(fr))
+        }
+        AwStart::Value(v) => {
+            f.push(v);
+            Act::Next
+        }
+        AwStart::Raise(e) => Act::Raise(e),
+    }
+}
+
 /// Mark the awaitable a frame was delegating to as finished.
 pub fn finish_awaitable(it: &Value) {
     if let Some(aw) = downcast::<AgAwait>(it) {

@@ -143,6 +143,11 @@ pub fn async_next(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
     // await (and from `__anext__` itself, when it raises before returning an awaitable).
     let Some(super::step::Step::Stmt(s, st)) = f.work.last().copied() else { unreachable!() };
     f.work.push(super::step::Step::AsyncForEnd(s, st - 3));
+    if let Value::Gen(g) = &it {
+        if g.kind == GenKind::AsyncGenerator && rt.trace.is_none() {
+            return crate::builtins::agen::anext_now(rt, f, g);
+        }
+    }
     let awaitable = match &it {
         Value::Gen(g) if g.kind == GenKind::AsyncGenerator => crate::builtins::agen::anext_awaitable(rt, g),
         _ => match ops::attr::lookup_special(rt, &it, "__anext__") {

@@ -523,9 +523,7 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
             match stack.last_mut() {
                 Some(Activation::Script(b)) => {
                     if agen_item {
-                        // An async generator's item ends the await of its awaitable.
-                        b.iter_done = true;
-                        b.stack.push(v);
+                        agen_item_to(b, v);
                     } else if let Some(x) = yield_to(b, v) {
                         // `return next(g)`: the frame below returns the item.
                         return finish(rt, stack, x);
@@ -558,6 +556,40 @@ fn yield_to(b: &mut super::frame::Frame, v: Value) -> Option<Value> {
         }
     }
     tail_return(b, v)
+}
+
+/// Hand an async generator's item to frame `b` below it, which awaits the generator's
+/// `__anext__`/`asend` awaitable (on top of its stack): the item ends that await. When
+/// the await is an `async for`'s (`Delegate` over `AsyncForEnd` over the loop's
+/// continuation), the awaitable is finished and taken off here and the item goes to
+/// the loop (a local target is stored and the body pushed, as [`yield_to`] does): no
+/// steps for the delegation's end and the loop's continuation. Else the item waits on
+/// `b`'s stack for its delegation step.
+#[inline(always)]
+fn agen_item_to(b: &mut super::frame::Frame, v: Value) {
+    use super::step::Step;
+    let n = b.work.len();
+    if n >= 3 {
+        if let (Step::Delegate, Step::AsyncForEnd(s, h), Step::Stmt(_, st)) = (b.work[n - 1], b.work[n - 2], b.work[n - 3]) {
+            if let super::ir::StmtKind::For(fx) = &s.kind {
+                if st == h + 3 && b.stack.len() == h as usize + 2 {
+                    b.work.truncate(n - 2);
+                    let aw = b.stack.pop().unwrap_or(Value::None);
+                    crate::builtins::agen::finish_awaitable(&aw);
+                    drop(aw);
+                    if let super::ir::Target::Local(i) = fx.target {
+                        b.work.pop();
+                        super::exec::for_item_local(b, s, fx, h, i as usize, v);
+                    } else {
+                        b.stack.push(v);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+    b.iter_done = true;
+    b.stack.push(v);
 }
 
 /// [`yield_`] for delegation chains, async generators, handled exceptions, the tracer
