@@ -390,6 +390,11 @@ pub fn tail_return(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
 
 /// [`finish`] for generator frames, native tasks and the other return modes.
 fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
+    if let Some(Activation::Script(f)) = stack.last() {
+        if matches!(f.mode, ReturnMode::Delegate) && f.owner.is_some() && rt.trace.is_none() {
+            return delegate_return(rt, stack, v);
+        }
+    }
     let done = pop(rt, stack);
     let mode = mode_of(&done);
     let was_gen = match done {
@@ -463,6 +468,50 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
                 return raise(rt, stack, e);
             }
         }
+    }
+    None
+}
+
+/// The top frame, a generator's run in `ReturnMode::Delegate` (for the `yield from` or
+/// `await` of the frame below), returned `v`: the generator finishes and `v` is the
+/// value of that `yield from`/`await`. When the frame below (its parent, pushed again
+/// if `descend` skipped a chain's middle) waits in its delegation step, that step is
+/// done here: the sub-generator comes off its stack and `v` goes where a call's value
+/// would go ([`tail_return`]: a local's store, a dropped statement value), without a
+/// driver step. No tracer.
+#[inline(never)]
+fn delegate_return(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
+    let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };
+    rt.depth -= 1;
+    // The exceptions the frame was handling end with it.
+    if rt.handled.len() > f.handled_base() {
+        rt.handled.truncate(f.handled_base());
+    }
+    if let Some(g) = f.owner.take() {
+        g.state.set(GenState::Finished);
+        g.ag_running.set(false);
+        drop(f);
+    }
+    super::suspend::surface_parent(rt, stack);
+    match stack.last_mut() {
+        Some(Activation::Script(b)) => {
+            if matches!(b.work.last(), Some(super::step::Step::Delegate)) && !b.stack.is_empty() {
+                b.work.pop();
+                let it = b.stack.pop();
+                drop(it);
+                // `return await ...` returns in the frame's own step (no Rust recursion
+                // down a chain of such returns).
+                if matches!(b.work.last(), Some(super::step::Step::Return)) {
+                    b.stack.push(v);
+                } else {
+                    let _ = tail_return(b, v);
+                }
+            } else {
+                b.iter_done = true;
+                b.stack.push(v);
+            }
+        }
+        _ => give(stack, v),
     }
     None
 }

@@ -378,6 +378,22 @@ pub fn yields_item(f: &Frame) -> bool {
 
 /// `await v`: find the iterator behind the awaitable and delegate to it.
 pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
+    // The common case first: a coroutine that has not started (`await f(x)`) runs at
+    // once, as `start_delegation` would start it, without the generic checks.
+    if let Value::Gen(g) = &v {
+        if g.kind == GenKind::Coroutine && g.state.get() == GenState::Created && rt.trace.is_none() {
+            g.awaited.set(true);
+            return match resume_frame(rt, g, Resume::Send(Value::None), ReturnMode::Delegate) {
+                Ok(fr) => {
+                    f.push(v);
+                    f.work.push(Step::Delegate);
+                    Act::Call(Activation::Script(fr))
+                }
+                Err(ResumeErr::Finished) => Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine")),
+                Err(ResumeErr::Raise(x)) => Act::Raise(x),
+            };
+        }
+    }
     let shown = if rt.trace.is_some() { Some(crate::trace::awaited_value(rt, &v)) } else { None };
     match awaitable_iter(rt, v) {
         Ok(it) => {
