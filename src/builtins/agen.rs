@@ -195,19 +195,23 @@ pub fn delegate_step(rt: &mut Runtime, f: &mut Frame, it: &Value, sent: Resume) 
 /// `suspend::await_now`, `delegate` and [`delegate_step`] (without their generic
 /// checks). Not for the tracer (it reports the await).
 pub fn anext_now(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>) -> Act {
-    let aw = Rc::new(AgAwait { owner: g.clone(), op: RefCell::new(Some(AgOp::Send(Value::None))), done: Cell::new(false), throwing: false, mode: Cell::new(AgMode::Step) });
-    let r = aw_resume(rt, &aw, Resume::Send(Value::None));
-    match r {
-        AwStart::Frame(fr) => {
-            f.push(Value::Obj(crate::runtime::objref::ObjRef::from_rc(aw)));
+    // What `aw_resume` does for a new `__anext__` awaitable, which starts at once.
+    if !g.ag_hooked.get() {
+        crate::aio::asyncgen_first_iter(rt, g);
+    }
+    if g.ag_running.get() {
+        return Act::Raise(rt.exc_msg(&rt.types.runtime_error, "anext(): asynchronous generator is already running"));
+    }
+    match resume_frame(rt, g, Resume::Send(Value::None), ReturnMode::AgenStep(AgMode::Step)) {
+        Ok(fr) => {
+            g.ag_running.set(true);
+            let aw = AgAwait { owner: g.clone(), op: RefCell::new(None), done: Cell::new(false), throwing: false, mode: Cell::new(AgMode::Step) };
+            f.push(Value::Obj(crate::runtime::objref::ObjRef::new(aw)));
             f.work.push(crate::eval::step::Step::Delegate);
             Act::Call(Activation::Script(fr))
         }
-        AwStart::Value(v) => {
-            f.push(v);
-            Act::Next
-        }
-        AwStart::Raise(e) => Act::Raise(e),
+        Err(ResumeErr::Finished) => Act::Raise(rt.new_exc(&rt.types.stop_async_iteration, vec![])),
+        Err(ResumeErr::Raise(e)) => Act::Raise(e),
     }
 }
 
