@@ -330,6 +330,8 @@ pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
             if rt.trace.is_some() {
                 let shown = crate::trace::awaited_value(rt, &v);
                 crate::trace::awaited(rt, f, &shown, &it, true);
+            } else if matches!(&it, Value::Gen(g) if g.state.get() == GenState::Created) {
+                return start_created(rt, f, it);
             }
             start_delegation(rt, f, it)
         }
@@ -379,19 +381,11 @@ pub fn yields_item(f: &Frame) -> bool {
 /// `await v`: find the iterator behind the awaitable and delegate to it.
 pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
     // The common case first: a coroutine that has not started (`await f(x)`) runs at
-    // once, as `start_delegation` would start it, without the generic checks.
+    // once, without the generic checks.
     if let Value::Gen(g) = &v {
         if g.kind == GenKind::Coroutine && g.state.get() == GenState::Created && rt.trace.is_none() {
             g.awaited.set(true);
-            return match resume_frame(rt, g, Resume::Send(Value::None), ReturnMode::Delegate) {
-                Ok(fr) => {
-                    f.push(v);
-                    f.work.push(Step::Delegate);
-                    Act::Call(Activation::Script(fr))
-                }
-                Err(ResumeErr::Finished) => Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine")),
-                Err(ResumeErr::Raise(x)) => Act::Raise(x),
-            };
+            return start_created(rt, f, v);
         }
     }
     let shown = if rt.trace.is_some() { Some(crate::trace::awaited_value(rt, &v)) } else { None };
@@ -400,9 +394,33 @@ pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
             if let Some(s) = shown {
                 crate::trace::awaited(rt, f, &s, &it, false);
             }
+            // A generator-function `__await__` made a generator that has not started.
+            if matches!(&it, Value::Gen(g) if g.state.get() == GenState::Created) && rt.trace.is_none() {
+                return start_created(rt, f, it);
+            }
             start_delegation(rt, f, it)
         }
         Err(x) => Act::Raise(x),
+    }
+}
+
+/// Delegate to generator `it` (a `Value::Gen`), which has not started: its frame runs
+/// at once in `ReturnMode::Delegate`, as [`start_delegation`] would start it (the first
+/// `None` sent) without the trip through [`delegate`].
+fn start_created(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
+    let Value::Gen(g) = &it else { return start_delegation(rt, f, it) };
+    match resume_frame(rt, g, Resume::Send(Value::None), ReturnMode::Delegate) {
+        Ok(fr) => {
+            f.push(it);
+            f.work.push(Step::Delegate);
+            Act::Call(Activation::Script(fr))
+        }
+        Err(ResumeErr::Finished) if g.kind != GenKind::Coroutine => {
+            f.push(Value::None);
+            Act::Next
+        }
+        Err(ResumeErr::Finished) => Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine")),
+        Err(ResumeErr::Raise(x)) => Act::Raise(x),
     }
 }
 
