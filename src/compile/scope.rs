@@ -298,7 +298,7 @@ impl Builder {
                 }
             }
             StmtKind::Raise { exc, cause } => {
-                exc.iter().chain(cause.iter()).for_each(|e| self.expr(e));
+                exc.iter().chain(cause.as_deref()).for_each(|e| self.expr(e));
             }
             StmtKind::Global(names) => self.declare(names, true),
             StmtKind::Nonlocal(names) => self.declare(names, false),

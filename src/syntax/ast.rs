@@ -35,7 +35,9 @@ pub struct Stmt {
 /// A block of statements (the body of a compound statement).
 pub type Block = Vec<Stmt>;
 
-/// The kinds of statement.
+/// The kinds of statement. Expressions beside blocks or other expressions are boxed
+/// (the large variants), so a statement is at most 96 bytes instead of 160: parsing
+/// moves statements by value through every combinator, and a module holds many.
 #[derive(Debug, Clone)]
 pub enum StmtKind {
     /// An expression evaluated for its effect.
@@ -43,9 +45,9 @@ pub enum StmtKind {
     /// `a = b = value`.
     Assign { targets: Vec<Expr>, value: Expr },
     /// `target op= value`.
-    AugAssign { target: Expr, op: BinOp, value: Expr },
+    AugAssign { target: Expr, op: BinOp, value: Box<Expr> },
     /// `target: annotation = value` (annotation parsed and ignored).
-    AnnAssign { target: Expr, annotation: Expr, value: Option<Expr> },
+    AnnAssign { target: Box<Expr>, annotation: Box<Expr>, value: Option<Box<Expr>> },
     /// `del a, b[0]`.
     Del(Vec<Expr>),
     /// `pass`.
@@ -57,25 +59,25 @@ pub enum StmtKind {
     /// `return [value]`.
     Return(Option<Expr>),
     /// `raise [exc [from cause]]`.
-    Raise { exc: Option<Expr>, cause: Option<Expr> },
+    Raise { exc: Option<Expr>, cause: Option<Box<Expr>> },
     /// `global a, b`.
     Global(Vec<Ident>),
     /// `nonlocal a, b`.
     Nonlocal(Vec<Ident>),
     /// `assert test[, msg]`.
-    Assert { test: Expr, msg: Option<Expr> },
+    Assert { test: Expr, msg: Option<Box<Expr>> },
     /// `import a.b as c, d`.
     Import(Vec<Alias>),
     /// `from module import a as b, c` (or `*`: `names` empty).
     ImportFrom { module: Ident, names: Vec<Alias> },
     /// `if test: body [elif ...] [else: orelse]` (elif chains nest in `orelse`).
-    If { test: Expr, body: Block, orelse: Block },
+    If { test: Box<Expr>, body: Block, orelse: Block },
     /// `while test: body [else: orelse]`.
-    While { test: Expr, body: Block, orelse: Block },
+    While { test: Box<Expr>, body: Block, orelse: Block },
     /// `[async] for target in iter: body [else: orelse]`.
-    For { is_async: bool, target: Expr, iter: Expr, body: Block, orelse: Block },
+    For { is_async: bool, target: Box<Expr>, iter: Box<Expr>, body: Block, orelse: Block },
     /// `try` with handlers, `else` and `finally`.
-    Try { body: Block, handlers: Vec<Handler>, orelse: Block, finalbody: Block },
+    Try { body: Block, handlers: Vec<Handler>, orelse: Block, finalbody: Box<Block> },
     /// `[async] with a as b, c: body`.
     With { is_async: bool, items: Vec<WithItem>, body: Block },
     /// `def` / `async def`.
@@ -83,6 +85,9 @@ pub enum StmtKind {
     /// `class`.
     ClassDef(Rc<ClassDef>),
 }
+
+// Kept small: see `StmtKind`.
+const _: () = assert!(std::mem::size_of::<Stmt>() <= 96);
 
 /// `name [as asname]` in an import.
 #[derive(Debug, Clone)]

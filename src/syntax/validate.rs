@@ -173,7 +173,7 @@ impl Validator {
                 }
             }
             StmtKind::Raise { exc, cause } => {
-                for e in exc.iter().chain(cause.iter()) {
+                for e in exc.iter().chain(cause.as_deref()) {
                     self.expr(e);
                 }
             }

@@ -89,9 +89,9 @@ pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>
             }
             for (eat, etest, ebody) in done.into_iter().rev() {
                 let s = Span { start: eat.start, end: span.end };
-                orelse = vec![Stmt { kind: StmtKind::If { test: etest, body: ebody, orelse }, span: s }];
+                orelse = vec![Stmt { kind: StmtKind::If { test: Box::new(etest), body: ebody, orelse }, span: s }];
             }
-            StmtKind::If { test, body, orelse }
+            StmtKind::If { test: Box::new(test), body, orelse }
         })
         .boxed();
 
@@ -102,7 +102,7 @@ pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>
         .then(block.clone())
         .then(else_block.clone().or_not())
         .validate(move |(((at, test), body), orelse), e, em| StmtKind::While {
-            test,
+            test: Box::new(test),
             body: need(body, "'while' statement", at, e.state(), em),
             orelse: orelse.unwrap_or_default(),
         })
@@ -125,8 +125,8 @@ pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>
             }
             StmtKind::For {
                 is_async: is_async.is_some(),
-                target,
-                iter,
+                target: Box::new(target),
+                iter: Box::new(iter),
                 body: need(body, "'for' statement", at, st, em),
                 orelse: orelse.unwrap_or_default(),
             }
@@ -249,7 +249,7 @@ pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>
             body,
             handlers,
             orelse: orelse.unwrap_or_default(),
-            finalbody: finalbody.unwrap_or_default(),
+            finalbody: Box::new(finalbody.unwrap_or_default()),
         })
         .boxed();
 

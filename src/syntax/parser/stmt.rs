@@ -161,7 +161,7 @@ fn simple_stmt<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<
                 if let Err((s, msg)) = check_target(&first, TargetCtx::Aug) {
                     fail(s, msg);
                 }
-                StmtKind::AugAssign { target: first, op: o, value }
+                StmtKind::AugAssign { target: first, op: o, value: Box::new(value) }
             }
             Tail::Ann(annotation, value) => {
                 let ok = matches!(first.kind, ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..));
@@ -173,7 +173,7 @@ fn simple_stmt<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<
                     };
                     fail(first.span, what.into());
                 }
-                StmtKind::AnnAssign { target: first, annotation, value }
+                StmtKind::AnnAssign { target: Box::new(first), annotation: Box::new(annotation), value: value.map(Box::new) }
             }
         };
         Stmt { kind, span }
@@ -228,7 +228,7 @@ fn simple_stmt<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<
             .ignore_then(ex.expression.clone().then(kw(Kw::From).ignore_then(ex.expression.clone()).or_not()).or_not())
             .map(|v| match v {
                 None => StmtKind::Raise { exc: None, cause: None },
-                Some((e, c)) => StmtKind::Raise { exc: Some(e), cause: c },
+                Some((e, c)) => StmtKind::Raise { exc: Some(e), cause: c.map(Box::new) },
             }),
         // global_stmt: 'global' NAME (',' NAME)*;  nonlocal_stmt: 'nonlocal' NAME (',' NAME)*
         kw(Kw::Global).ignore_then(names.clone()).map(StmtKind::Global),
@@ -250,7 +250,7 @@ fn simple_stmt<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<
         kw(Kw::Assert)
             .ignore_then(ex.expression.clone())
             .then(op(R::Comma).ignore_then(ex.expression.clone()).or_not())
-            .map(|(test, msg)| StmtKind::Assert { test, msg }),
+            .map(|(test, msg)| StmtKind::Assert { test, msg: msg.map(Box::new) }),
         // import_name: 'import' dotted_as_names
         kw(Kw::Import).ignore_then(alias.separated_by(op(R::Comma)).at_least(1).collect::<Vec<_>>()).map(StmtKind::Import),
         // import_from: 'from' dotted_name 'import' import_from_targets
