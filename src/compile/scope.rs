@@ -53,6 +53,8 @@ struct Flags {
     decl_span: Option<Span>,
     first_bind: Option<Span>,
     first_use: Option<Span>,
+    /// The name's resolution, set by `analyze_scope`.
+    res: Option<Res>,
 }
 
 /// One analysed scope.
@@ -64,9 +66,9 @@ pub struct Scope {
     pub name: Rc<str>,
     /// Parameters in CPython's `co_varnames` order.
     pub params: Vec<Rc<str>>,
+    /// Each name's flags and, after analysis, its resolution (one table: a name is
+    /// hashed once per scope).
     symbols: IndexMap<Rc<str>, Flags>,
-    /// Each name's resolution.
-    pub res: HashMap<Rc<str>, Res>,
     /// Names of cells this scope creates, in order.
     pub cellvars: Vec<Rc<str>>,
     /// Names of free variables this scope receives, in order.
@@ -86,15 +88,15 @@ impl Scope {
     pub fn locals(&self) -> Vec<Rc<str>> {
         self.symbols
             .iter()
-            .filter(|(n, f)| f.bound && !f.param && matches!(self.res.get(*n), Some(Res::Local | Res::Cell)))
+            .filter(|(_, f)| f.bound && !f.param && matches!(f.res, Some(Res::Local | Res::Cell)))
             .map(|(n, _)| n.clone())
             .collect()
     }
 
     /// How `name` resolves here.
     pub fn resolve(&self, name: &str) -> Res {
-        match self.res.get(name) {
-            Some(r) => *r,
+        match self.symbols.get(name).and_then(|f| f.res) {
+            Some(r) => r,
             None => match self.kind {
                 ScopeKind::Module | ScopeKind::Class => Res::Name,
                 _ => Res::Global,
@@ -142,7 +144,6 @@ impl Builder {
             name,
             params: Vec::new(),
             symbols: IndexMap::default(),
-            res: HashMap::new(),
             cellvars: Vec::new(),
             freevars: Vec::new(),
             children: Vec::new(),
@@ -522,9 +523,8 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
     let is_fn = matches!(kind, ScopeKind::Function | ScopeKind::Comprehension);
     let mut free: Vec<Rc<str>> = Vec::new();
     // Taken out while the children are analysed (they never read it), put back at the end.
-    let symbols = std::mem::take(&mut t.scopes[id].symbols);
-    let mut res: HashMap<Rc<str>, Res> = HashMap::with_capacity(symbols.len());
-    for (name, f) in &symbols {
+    let mut symbols = std::mem::take(&mut t.scopes[id].symbols);
+    for (name, f) in symbols.iter_mut() {
         let r = if f.global {
             Res::Global
         } else if f.nonlocal {
@@ -543,7 +543,7 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
         } else {
             Res::Name
         };
-        res.insert(name.clone(), r);
+        f.res = Some(r);
     }
     // Names visible to children as enclosing-function bindings: built only when there
     // are children (most functions have none).
@@ -552,8 +552,8 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
     if !children.is_empty() {
         child_bound = bound.clone();
         if is_fn {
-            for (name, r) in &res {
-                if matches!(r, Res::Local) {
+            for (name, f) in &symbols {
+                if matches!(f.res, Some(Res::Local)) {
                     child_bound.insert(name.clone());
                 }
             }
@@ -577,9 +577,10 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
                 }
                 continue;
             }
-            match res.get(&name) {
+            let res = symbols.get(&name).and_then(|f| f.res);
+            match res {
                 Some(Res::Local) if is_fn => {
-                    res.insert(name.clone(), Res::Cell);
+                    symbols.entry(name.clone()).or_default().res = Some(Res::Cell);
                     if !cells.contains(&name) {
                         cells.push(name);
                     }
@@ -593,11 +594,11 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
                     }
                     if kind == ScopeKind::Class {
                         // Bound in the class is invisible to children: keep the class's own view.
-                        if !res.contains_key(&name) {
-                            res.insert(name.clone(), Res::ClassDeref);
+                        if res.is_none() {
+                            symbols.entry(name.clone()).or_default().res = Some(Res::ClassDeref);
                         }
-                    } else if !matches!(res.get(&name), Some(Res::Local | Res::Cell)) {
-                        res.insert(name.clone(), Res::Free);
+                    } else if !matches!(res, Some(Res::Local | Res::Cell)) {
+                        symbols.entry(name.clone()).or_default().res = Some(Res::Free);
                     }
                 }
             }
@@ -608,7 +609,7 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
         if let Some(p) = t.scopes[id].parent {
             if t.scopes[p].kind == ScopeKind::Class && !free.iter().any(|n| &**n == "__class__") {
                 free.push(Rc::from("__class__"));
-                res.insert(Rc::from("__class__"), Res::Free);
+                symbols.entry(Rc::from("__class__")).or_default().res = Some(Res::Free);
             }
         }
     }
@@ -622,7 +623,6 @@ fn analyze_scope(t: &mut ScopeTable, id: usize, bound: &HashSet<Rc<str>>, errors
     }
     s.symbols = symbols;
     s.children = children;
-    s.res = res;
     s.cellvars = ordered;
     s.freevars = free.clone();
     free
