@@ -340,11 +340,11 @@ fn coro_desc(coro: &Value) -> String {
     match coro {
         Value::Gen(g) => {
             let q = g.qualname();
-            let file = g.code.source.name.clone();
+            let file = g.code().source.name.clone();
             match g.state.get() {
-                GenState::Finished => format!("{q}() done, defined at {file}:{}", g.code.firstline),
+                GenState::Finished => format!("{q}() done, defined at {file}:{}", g.code().firstline),
                 _ => {
-                    let line = g.frame().borrow().as_ref().map(|f| f.line).unwrap_or(g.code.firstline);
+                    let line = g.frame().borrow().as_ref().map(|f| f.line).unwrap_or(g.code().firstline);
                     format!("{q}() running at {file}:{line}")
                 }
             }

@@ -199,8 +199,8 @@ impl Object for FrameView {
                 let d = fr.as_ref().map(|f| f.locals_dict()).unwrap_or_else(|| Rc::new(crate::runtime::dict::Dict::new()));
                 Some(Value::Dict(d))
             }
-            "f_lineno" => Some(Value::Int(fr.as_ref().map_or(g.code.firstline, |f| f.line) as i64)),
-            "f_code" => Some(code_value(g.code)),
+            "f_lineno" => Some(Value::Int(fr.as_ref().map_or(g.code().firstline, |f| f.line) as i64)),
+            "f_code" => Some(code_value(g.code())),
             "f_globals" => fr.as_ref().map(|f| Value::Dict(f.globals.clone())),
             "f_back" => Some(Value::None),
             _ => None,
@@ -208,8 +208,8 @@ impl Object for FrameView {
     }
     fn repr(&self, _rt: &mut Runtime, this: &Value) -> Option<String> {
         let g = &self.0;
-        let line = g.frame().borrow().as_ref().map_or(g.code.firstline, |f| f.line);
-        Some(format!("<frame at {:#x}, file '{}', line {}, code {}>", this.id(), g.code.source.name, line, g.code.name))
+        let line = g.frame().borrow().as_ref().map_or(g.code().firstline, |f| f.line);
+        Some(format!("<frame at {:#x}, file '{}', line {}, code {}>", this.id(), g.code().source.name, line, g.code().name))
     }
 }
 
@@ -302,7 +302,7 @@ pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
             }
             "running" => Value::Bool(state == GenState::Running || (g.kind == GenKind::AsyncGenerator && g.ag_running.get())),
             "suspended" if g.kind != GenKind::AsyncGenerator => Value::Bool(state == GenState::Suspended),
-            "code" => code_value(g.code),
+            "code" => code_value(g.code()),
             "yieldfrom" if g.kind == GenKind::Generator => delegate_of(g),
             "await" if g.kind != GenKind::Generator => delegate_of(g),
             "origin" if g.kind == GenKind::Coroutine => Value::None,

@@ -255,7 +255,7 @@ pub fn stop_iteration(rt: &Runtime, v: Value) -> Exc {
 /// `create_task` works; `python3 -m asyncio` runs it as a plain function, so the
 /// StopIteration itself is reported.
 pub fn convert_stop(rt: &mut Runtime, g: &Generator, e: Exc) -> Exc {
-    if g.code.func_kind == crate::syntax::ast::FuncKind::Plain {
+    if g.code().func_kind == crate::syntax::ast::FuncKind::Plain {
         return e;
     }
     let stop_async = ops::exc_matches(&e, &rt.types.stop_async_iteration);

@@ -80,9 +80,9 @@ fn tasks(session: &mut Session) -> String {
 /// `qualname() at FILE:LINE` (or its state when it has no frame to point at).
 fn where_(g: &Generator) -> String {
     let q = g.qualname();
-    let file = &g.code.source.name;
+    let file = &g.code().source.name;
     match (g.state.get(), g.frame().borrow().as_ref()) {
-        (GenState::Created, _) => format!("{q}() not started, defined at {file}:{}", g.code.firstline),
+        (GenState::Created, _) => format!("{q}() not started, defined at {file}:{}", g.code().firstline),
         (GenState::Running, _) => format!("{q}() running"),
         (_, Some(f)) => format!("{q}() at {file}:{}", f.line),
         (_, None) => format!("{q}() done"),
