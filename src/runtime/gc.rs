@@ -51,21 +51,166 @@ use std::rc::{Rc, Weak};
 /// environment variable `CORO_GC_THRESHOLD` overrides it, for tests).
 const YOUNG_LIMIT: usize = 2000;
 
-/// A registered object (16 bytes: built-in objects' weak references are thin).
-enum Tracked {
-    List(Weak<List>),
-    Dict(Weak<Dict>),
-    Tuple(Weak<Tuple>),
-    Inst(Weak<Instance>),
-    Class(Weak<Class>),
-    Func(Weak<Function>),
-    Cell(Weak<CellObj>),
-    Method(Weak<BoundMethod>),
-    Gen(Weak<Generator>),
-    Set(Weak<SetObj>),
-    Native(Weak<NativeFn>),
-    Iter(Weak<IterObj>),
-    Obj(WeakObj),
+/// The kinds of registered objects with a typed `Rc` (built-in objects of the
+/// `Object` trait are registered apart, as [`WeakObj`]s: they need their vtable).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+enum Kind {
+    List = 1,
+    Dict,
+    Tuple,
+    Inst,
+    Class,
+    Func,
+    Cell,
+    Method,
+    Gen,
+    Set,
+    Native,
+    Iter,
+}
+
+/// Where an entry keeps its kind: above the address (user-space addresses are below
+/// 2^48 on every 64-bit target we run on; checked when an entry is made).
+const KIND_SHIFT: u32 = 56;
+/// The address bits of an entry.
+const ADDR_MASK: usize = (1 << KIND_SHIFT) - 1;
+
+/// `match` on a [`Kind`] with `$T` the Rust type of its objects (and `$V`, if given,
+/// its [`Obj`] variant).
+macro_rules! by_kind {
+    ($k:expr, |$T:ident| $body:expr) => {
+        by_kind!(@arms $k, $T, {}, $body)
+    };
+    ($k:expr, |$T:ident, $V:ident| $body:expr) => {
+        by_kind!(@arms $k, $T, { $V }, $body)
+    };
+    (@arms $k:expr, $T:ident, { $($V:ident)? }, $body:expr) => {
+        match $k {
+            Kind::List => { type $T = List; $(use self::Obj::List as $V;)? $body }
+            Kind::Dict => { type $T = Dict; $(use self::Obj::Dict as $V;)? $body }
+            Kind::Tuple => { type $T = Tuple; $(use self::Obj::Tuple as $V;)? $body }
+            Kind::Inst => { type $T = Instance; $(use self::Obj::Inst as $V;)? $body }
+            Kind::Class => { type $T = Class; $(use self::Obj::Class as $V;)? $body }
+            Kind::Func => { type $T = Function; $(use self::Obj::Func as $V;)? $body }
+            Kind::Cell => { type $T = CellObj; $(use self::Obj::Cell as $V;)? $body }
+            Kind::Method => { type $T = BoundMethod; $(use self::Obj::Method as $V;)? $body }
+            Kind::Gen => { type $T = Generator; $(use self::Obj::Gen as $V;)? $body }
+            Kind::Set => { type $T = SetObj; $(use self::Obj::Set as $V;)? $body }
+            Kind::Native => { type $T = NativeFn; $(use self::Obj::Native as $V;)? $body }
+            Kind::Iter => { type $T = IterObj; $(use self::Obj::Iter as $V;)? $body }
+        }
+    };
+}
+
+/// The Rust types of the typed kinds, with their [`Kind`] (so an entry's tag always
+/// matches the type its pointer came from).
+trait Kinded {
+    const KIND: Kind;
+}
+
+macro_rules! kinded {
+    ($($T:ty => $K:ident),*) => { $(impl Kinded for $T { const KIND: Kind = Kind::$K; })* };
+}
+
+kinded!(List => List, Dict => Dict, Tuple => Tuple, Instance => Inst, Class => Class, Function => Func, CellObj => Cell, BoundMethod => Method, Generator => Gen, SetObj => Set, NativeFn => Native, IterObj => Iter);
+
+/// A registered object of a typed kind: what `Weak::into_raw` gave, with its
+/// [`Kind`] in the top byte (8 bytes). It owns that weak count.
+struct Tracked(usize);
+
+/// A registered object held strongly during a collection: what `Rc::into_raw` gave,
+/// tagged as [`Tracked`] is (8 bytes, so a generation is upgraded in its own buffer).
+/// It owns that strong count.
+struct Held(usize);
+
+/// The kind in an entry's word.
+#[inline(always)]
+fn kind_of(w: usize) -> Kind {
+    // SAFETY: words are only made by `tag`, whose top byte is a `Kind`'s value.
+    unsafe { std::mem::transmute::<u8, Kind>((w >> KIND_SHIFT) as u8) }
+}
+
+/// An address tagged with its kind.
+#[inline(always)]
+fn tag(k: Kind, p: usize) -> usize {
+    assert!(p & !ADDR_MASK == 0, "address above 2^56: cannot tag a collector entry");
+    p | (k as usize) << KIND_SHIFT
+}
+
+#[inline]
+pub(super) fn addr<T: ?Sized>(r: &Rc<T>) -> usize {
+    Rc::as_ptr(r) as *const u8 as usize
+}
+
+impl Tracked {
+    /// The entry for a weak reference (its count is taken over).
+    #[inline(always)]
+    fn new<T: Kinded>(w: Weak<T>) -> Tracked {
+        Tracked(tag(T::KIND, Weak::into_raw(w) as usize))
+    }
+
+    /// The object, held strongly, if it is alive (the entry is consumed).
+    #[inline]
+    fn upgrade(self) -> Option<Held> {
+        let t = std::mem::ManuallyDrop::new(self);
+        let (k, p) = (kind_of(t.0), t.0 & ADDR_MASK);
+        // SAFETY: `p` came from `Weak::<T>::into_raw` for this kind's `T` and the entry
+        // owned that weak count, which `from_raw` takes back (the entry is not dropped).
+        by_kind!(k, |T| {
+            let w = unsafe { Weak::from_raw(p as *const T) };
+            w.upgrade().map(Held::new::<T>)
+        })
+    }
+
+    /// Whether the object is alive.
+    #[inline]
+    fn alive(&self) -> bool {
+        let (k, p) = (kind_of(self.0), self.0 & ADDR_MASK);
+        // SAFETY: as in `upgrade`; the `Weak` is borrowed, not dropped.
+        by_kind!(k, |T| std::mem::ManuallyDrop::new(unsafe { Weak::from_raw(p as *const T) }).strong_count() > 0)
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        let (k, p) = (kind_of(self.0), self.0 & ADDR_MASK);
+        // SAFETY: gives back the weak count this entry owns (as in `upgrade`).
+        by_kind!(k, |T| drop(unsafe { Weak::from_raw(p as *const T) }))
+    }
+}
+
+impl Held {
+    /// A strong reference held for a collection (its count is taken over).
+    #[inline(always)]
+    fn new<T: Kinded>(r: Rc<T>) -> Held {
+        Held(tag(T::KIND, Rc::into_raw(r) as usize))
+    }
+
+    /// The object as an [`Obj`] that does not own a count (never drop it: the
+    /// `ManuallyDrop` keeps it so).
+    #[inline]
+    fn view(&self) -> std::mem::ManuallyDrop<Obj> {
+        let (k, p) = (kind_of(self.0), self.0 & ADDR_MASK);
+        // SAFETY: `p` came from `Rc::<T>::into_raw` for this kind's `T` and this
+        // `Held` owns that count for as long as the view (borrowing it) lives; the
+        // view is never dropped, so the count is not given back twice.
+        by_kind!(k, |T, V| std::mem::ManuallyDrop::new(V(unsafe { Rc::from_raw(p as *const T) })))
+    }
+
+    /// The object as an owned [`Obj`] (the count moves to it).
+    #[inline]
+    fn into_obj(self) -> Obj {
+        let h = std::mem::ManuallyDrop::new(self);
+        std::mem::ManuallyDrop::into_inner(h.view())
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        // SAFETY: the count this `Held` owns goes to the view, dropped once here.
+        drop(std::mem::ManuallyDrop::into_inner(self.view()));
+    }
 }
 
 /// A registered object held strongly during a collection.
@@ -85,50 +230,33 @@ pub(super) enum Obj {
     Obj(ObjRef),
 }
 
-#[inline]
-pub(super) fn addr<T: ?Sized>(r: &Rc<T>) -> usize {
-    Rc::as_ptr(r) as *const u8 as usize
-}
-
-impl Tracked {
-    fn upgrade(&self) -> Option<Obj> {
-        Some(match self {
-            Tracked::List(w) => Obj::List(w.upgrade()?),
-            Tracked::Dict(w) => Obj::Dict(w.upgrade()?),
-            Tracked::Tuple(w) => Obj::Tuple(w.upgrade()?),
-            Tracked::Inst(w) => Obj::Inst(w.upgrade()?),
-            Tracked::Class(w) => Obj::Class(w.upgrade()?),
-            Tracked::Func(w) => Obj::Func(w.upgrade()?),
-            Tracked::Cell(w) => Obj::Cell(w.upgrade()?),
-            Tracked::Method(w) => Obj::Method(w.upgrade()?),
-            Tracked::Gen(w) => Obj::Gen(w.upgrade()?),
-            Tracked::Set(w) => Obj::Set(w.upgrade()?),
-            Tracked::Native(w) => Obj::Native(w.upgrade()?),
-            Tracked::Iter(w) => Obj::Iter(w.upgrade()?),
-            Tracked::Obj(w) => Obj::Obj(w.upgrade()?),
-        })
-    }
-
-    fn alive(&self) -> bool {
-        match self {
-            Tracked::List(w) => w.strong_count() > 0,
-            Tracked::Dict(w) => w.strong_count() > 0,
-            Tracked::Tuple(w) => w.strong_count() > 0,
-            Tracked::Inst(w) => w.strong_count() > 0,
-            Tracked::Class(w) => w.strong_count() > 0,
-            Tracked::Func(w) => w.strong_count() > 0,
-            Tracked::Cell(w) => w.strong_count() > 0,
-            Tracked::Method(w) => w.strong_count() > 0,
-            Tracked::Gen(w) => w.strong_count() > 0,
-            Tracked::Set(w) => w.strong_count() > 0,
-            Tracked::Native(w) => w.strong_count() > 0,
-            Tracked::Iter(w) => w.strong_count() > 0,
-            Tracked::Obj(w) => w.strong_count() > 0,
-        }
-    }
+/// A registry entry of either form.
+enum Entry {
+    Typed(Tracked),
+    Dyn(WeakObj),
 }
 
 impl Obj {
+    /// The kind of a typed object (`None` for a built-in object of the `Object` trait).
+    #[inline]
+    fn kind(&self) -> Option<Kind> {
+        Some(match self {
+            Obj::List(_) => Kind::List,
+            Obj::Dict(_) => Kind::Dict,
+            Obj::Tuple(_) => Kind::Tuple,
+            Obj::Inst(_) => Kind::Inst,
+            Obj::Class(_) => Kind::Class,
+            Obj::Func(_) => Kind::Func,
+            Obj::Cell(_) => Kind::Cell,
+            Obj::Method(_) => Kind::Method,
+            Obj::Gen(_) => Kind::Gen,
+            Obj::Set(_) => Kind::Set,
+            Obj::Native(_) => Kind::Native,
+            Obj::Iter(_) => Kind::Iter,
+            Obj::Obj(_) => return None,
+        })
+    }
+
     fn addr(&self) -> usize {
         match self {
             Obj::List(r) => addr(r),
@@ -188,21 +316,20 @@ impl Obj {
         .saturating_sub(1)
     }
 
-    fn downgrade(&self) -> Tracked {
+    /// A registry entry for the object.
+    fn downgrade(&self) -> Entry {
         match self {
-            Obj::List(r) => Tracked::List(Rc::downgrade(r)),
-            Obj::Dict(r) => Tracked::Dict(Rc::downgrade(r)),
-            Obj::Tuple(r) => Tracked::Tuple(Rc::downgrade(r)),
-            Obj::Inst(r) => Tracked::Inst(Rc::downgrade(r)),
-            Obj::Class(r) => Tracked::Class(Rc::downgrade(r)),
-            Obj::Func(r) => Tracked::Func(Rc::downgrade(r)),
-            Obj::Cell(r) => Tracked::Cell(Rc::downgrade(r)),
-            Obj::Method(r) => Tracked::Method(Rc::downgrade(r)),
-            Obj::Gen(r) => Tracked::Gen(Rc::downgrade(r)),
-            Obj::Set(r) => Tracked::Set(Rc::downgrade(r)),
-            Obj::Native(r) => Tracked::Native(Rc::downgrade(r)),
-            Obj::Iter(r) => Tracked::Iter(Rc::downgrade(r)),
-            Obj::Obj(r) => Tracked::Obj(r.downgrade_thin()),
+            Obj::Obj(r) => Entry::Dyn(r.downgrade_thin()),
+            _ => {
+                let k = self.kind().expect("a typed object");
+                by_kind!(k, |T| {
+                    let p = self.addr() as *const T;
+                    // SAFETY: `p` is the value of the `Rc<T>` this `Obj` holds; the
+                    // copy borrows its count for the downgrade only (never dropped).
+                    let r = std::mem::ManuallyDrop::new(unsafe { Rc::from_raw(p) });
+                    Entry::Typed(Tracked::new::<T>(Rc::downgrade(&r)))
+                })
+            }
         }
     }
 }
@@ -213,6 +340,11 @@ struct Registry {
     young: Vec<Tracked>,
     /// Survivors of collections (dead entries stay until the next full collection).
     old: Vec<Tracked>,
+    /// Built-in objects of the `Object` trait registered since the last collection
+    /// (their weak references carry a vtable: 12 bytes, so a list of their own).
+    young_dyn: Vec<WeakObj>,
+    /// Survivors of collections among built-in objects of the `Object` trait.
+    old_dyn: Vec<WeakObj>,
     /// Live old objects after the last full collection.
     old_base: usize,
     /// The young collection threshold (0 until the first collection reads it).
@@ -221,7 +353,7 @@ struct Registry {
 
 thread_local! {
     static REG: RefCell<Registry> = const {
-        RefCell::new(Registry { young: Vec::new(), old: Vec::new(), old_base: 0, limit: 0 })
+        RefCell::new(Registry { young: Vec::new(), old: Vec::new(), young_dyn: Vec::new(), old_dyn: Vec::new(), old_base: 0, limit: 0 })
     };
     static DUE: Cell<bool> = const { Cell::new(false) };
     static STATS: Cell<Stats> = const { Cell::new(Stats { collections: 0, full: 0, collected: 0, finalized: 0 }) };
@@ -247,15 +379,18 @@ pub fn stats() -> Stats {
 
 /// Number of entries in the registry (live or not yet pruned), for tests.
 pub fn tracked() -> usize {
-    REG.with(|r| r.try_borrow().map(|r| r.young.len() + r.old.len()).unwrap_or(0))
+    REG.with(|r| r.try_borrow().map(|r| r.young.len() + r.old.len() + r.young_dyn.len() + r.old_dyn.len()).unwrap_or(0))
 }
 
 #[inline]
-fn track(t: Tracked) {
+fn track(t: Entry) {
     REG.with(|r| {
         if let Ok(mut r) = r.try_borrow_mut() {
-            r.young.push(t);
-            if r.young.len() >= r.limit {
+            match t {
+                Entry::Typed(t) => r.young.push(t),
+                Entry::Dyn(t) => r.young_dyn.push(t),
+            }
+            if r.young.len() + r.young_dyn.len() >= r.limit {
                 DUE.with(|d| d.set(true));
                 crate::eval::finalize::wake();
             }
@@ -266,62 +401,62 @@ fn track(t: Tracked) {
 /// Register a new list.
 #[inline]
 pub fn track_list(l: &Rc<List>) {
-    track(Tracked::List(Rc::downgrade(l)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(l))));
 }
 
 /// Register a new dict (one script code can reach as a value).
 #[inline]
 pub fn track_dict(d: &Rc<Dict>) {
-    track(Tracked::Dict(Rc::downgrade(d)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(d))));
 }
 
 /// Register a new tuple if it holds a value that could lead back to it.
 #[inline]
 pub fn track_tuple(t: &Rc<Tuple>) {
     if t.items().iter().any(may_hold_cycle) {
-        track(Tracked::Tuple(Rc::downgrade(t)));
+        track(Entry::Typed(Tracked::new(Rc::downgrade(t))));
     }
 }
 
 /// Register a new instance (or exception).
 #[inline]
 pub fn track_inst(i: &Rc<Instance>) {
-    track(Tracked::Inst(Rc::downgrade(i)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(i))));
 }
 
 /// Register a new user class.
 pub fn track_class(c: &Rc<Class>) {
-    track(Tracked::Class(Rc::downgrade(c)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(c))));
 }
 
 /// Register a new function.
 #[inline]
 pub fn track_func(f: &Rc<Function>) {
-    track(Tracked::Func(Rc::downgrade(f)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(f))));
 }
 
 /// Register a new closure cell.
 #[inline]
 pub fn track_cell(c: &Rc<CellObj>) {
-    track(Tracked::Cell(Rc::downgrade(c)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(c))));
 }
 
 /// Register a new bound method.
 #[inline]
 pub fn track_method(m: &Rc<BoundMethod>) {
-    track(Tracked::Method(Rc::downgrade(m)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(m))));
 }
 
 /// Register a new generator, coroutine or async generator.
 #[inline]
 pub fn track_gen(g: &Rc<Generator>) {
-    track(Tracked::Gen(Rc::downgrade(g)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(g))));
 }
 
 /// Register a new set or frozenset.
 #[inline]
 pub fn track_set(s: &Rc<SetObj>) {
-    track(Tracked::Set(Rc::downgrade(s)));
+    track(Entry::Typed(Tracked::new(Rc::downgrade(s))));
 }
 
 /// Register a new built-in function bound to a receiver (`l.append`) if the receiver
@@ -329,7 +464,7 @@ pub fn track_set(s: &Rc<SetObj>) {
 #[inline]
 pub fn track_native(n: &Rc<NativeFn>) {
     if n.bound.as_ref().is_some_and(may_hold_cycle) {
-        track(Tracked::Native(Rc::downgrade(n)));
+        track(Entry::Typed(Tracked::new(Rc::downgrade(n))));
     }
 }
 
@@ -344,7 +479,7 @@ pub fn track_iter(it: &Rc<IterObj>) {
         _ => false,
     };
     if holds {
-        track(Tracked::Iter(Rc::downgrade(it)));
+        track(Entry::Typed(Tracked::new(Rc::downgrade(it))));
     }
 }
 
@@ -354,7 +489,7 @@ pub fn track_iter(it: &Rc<IterObj>) {
 pub fn track_obj<T: Object>(o: &Rc<T>) {
     let w: Weak<T> = Rc::downgrade(o);
     let w: Weak<dyn Object> = w;
-    track(Tracked::Obj(WeakObj::new(w)));
+    track(Entry::Dyn(WeakObj::new(w)));
 }
 
 /// A new registered built-in object, as a value.
@@ -426,9 +561,33 @@ pub fn collect_if_due(rt: &mut Runtime) {
         if r.limit == 0 {
             r.limit = std::env::var("CORO_GC_THRESHOLD").ok().and_then(|s| s.parse().ok()).filter(|&n| n > 0).unwrap_or(YOUNG_LIMIT);
         }
-        r.old.len().saturating_sub(r.old_base) > r.old_base / 4 + r.limit
+        (r.old.len() + r.old_dyn.len()).saturating_sub(r.old_base) > r.old_base / 4 + r.limit
     });
     collect(rt, full);
+}
+
+/// A generation being collected, held strongly: the typed objects, then the built-in
+/// objects of the `Object` trait, numbered in that order.
+struct Scan {
+    held: Vec<Held>,
+    dyns: Vec<ObjRef>,
+}
+
+impl Scan {
+    fn len(&self) -> usize {
+        self.held.len() + self.dyns.len()
+    }
+
+    /// Object `i` as an [`Obj`] that borrows the scan's count (never dropped).
+    #[inline]
+    fn view(&self, i: usize) -> std::mem::ManuallyDrop<Obj> {
+        match self.held.get(i) {
+            Some(h) => h.view(),
+            // SAFETY: a bitwise copy of a handle the scan keeps; the copy is never
+            // dropped, so the count is not given back twice.
+            None => std::mem::ManuallyDrop::new(Obj::Obj(unsafe { std::ptr::read(&self.dyns[i - self.held.len()]) })),
+        }
+    }
 }
 
 /// Collect the young generation, or everything when `full`. Returns the number of
@@ -436,25 +595,29 @@ pub fn collect_if_due(rt: &mut Runtime) {
 pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     // Take the generation out so that no borrow of the registry is held while objects
     // are dropped (dropping never registers, but finalizer hooks might).
-    let entries = REG.with(|r| {
+    let (entries, dyn_entries) = REG.with(|r| {
         let mut r = r.borrow_mut();
         let young = std::mem::take(&mut r.young);
+        let young_dyn = std::mem::take(&mut r.young_dyn);
         if full {
             let mut old = std::mem::take(&mut r.old);
             old.extend(young);
-            old
+            let mut old_dyn = std::mem::take(&mut r.old_dyn);
+            old_dyn.extend(young_dyn);
+            (old, old_dyn)
         } else {
-            young
+            (young, young_dyn)
         }
     });
 
     // Live objects with gc_refs = their strong count. The entries are upgraded in
-    // their own buffer (`Tracked` and `Obj` are both 16 bytes: `upgrade_in_place`),
-    // dead ones dropped (which frees dead objects' memory), and the survivors go back
-    // into it: a collection of n objects needs about 4 + 1 bytes of scratch memory per
-    // object besides the entries, plus the mark stack of one root at a time (it runs
-    // at the peak of a program's memory, so this scratch memory is part of the peak).
-    let objs = upgrade_in_place(entries);
+    // their own buffers (`Tracked` and `Held` are both 8 bytes, `WeakObj` and `ObjRef`
+    // both 12: `upgrade_in_place`), dead ones dropped (which frees dead objects'
+    // memory), and the survivors go back into them: a collection of n objects needs
+    // about 4 + 1 bytes of scratch memory per object besides the entries, plus the
+    // mark stack of one root at a time (it runs at the peak of a program's memory, so
+    // this scratch memory is part of the peak).
+    let objs = Scan { held: upgrade_in_place(entries), dyns: upgrade_dyn_in_place(dyn_entries) };
     let n = objs.len();
     // Each object's index in `objs` is kept in its `Rc` allocation's weak count while
     // the generation is scanned (see `Marks`): an edge is one load instead of a hash
@@ -462,15 +625,15 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     let mut refs: Vec<i32> = Vec::with_capacity(n);
     let mut reachable = vec![false; n];
     let marks = Marks::set(&objs, &mut reachable);
-    for o in objs.iter() {
-        refs.push(o.strong().min(i32::MAX as usize) as i32);
+    for i in 0..n {
+        refs.push(objs.view(i).strong().min(i32::MAX as usize) as i32);
     }
     // Subtract references from inside the generation.
-    for (i, o) in objs.iter().enumerate() {
+    for i in 0..n {
         if reachable[i] {
             continue; // a duplicate entry (`Marks::set`)
         }
-        let ok = children(o, &mut |a| {
+        let ok = children(&objs.view(i), &mut |a| {
             if let Some(j) = Marks::index(a) {
                 refs[j] -= 1;
             }
@@ -497,7 +660,7 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
         reachable[i] = true;
         work.push(i as u32);
         while let Some(k) = work.pop() {
-            children(&objs[k as usize], &mut |a| {
+            children(&objs.view(k as usize), &mut |a| {
                 if let Some(j) = Marks::index(a) {
                     if !reachable[j] {
                         reachable[j] = true;
@@ -512,7 +675,7 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     marks.clear(&objs);
 
     let mut garbage: Vec<Obj> = Vec::new();
-    let survivors = survivors_in_place(objs, &reachable, &mut garbage);
+    let (survivors, survivors_dyn) = survivors_in_place(objs, &reachable, &mut garbage);
     drop(reachable);
 
     // Suspended generators first: their `finally` blocks run before anything is
@@ -531,7 +694,12 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
             let mut r = r.borrow_mut();
             // Unreachable objects only refer to each other and to old objects: the
             // next young collection sees them whole again.
-            r.young.extend(garbage.iter().map(Obj::downgrade));
+            for o in &garbage {
+                match o.downgrade() {
+                    Entry::Typed(t) => r.young.push(t),
+                    Entry::Dyn(t) => r.young_dyn.push(t),
+                }
+            }
         });
         DUE.with(|d| d.set(true));
         drop(garbage);
@@ -547,19 +715,26 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
 
     REG.with(|r| {
         let mut r = r.borrow_mut();
+        // After a full collection (or before the first promotion): the survivors'
+        // buffer becomes the old generation, no copy.
         if r.old.is_empty() {
-            // After a full collection (or before the first promotion): the survivors'
-            // buffer becomes the old generation, no copy.
             r.old = survivors;
         } else {
             r.old.extend(survivors);
         }
+        if r.old_dyn.is_empty() {
+            r.old_dyn = survivors_dyn;
+        } else {
+            r.old_dyn.extend(survivors_dyn);
+        }
+        let old = r.old.len() + r.old_dyn.len();
         if full {
-            r.old_base = r.old.len();
-        } else if r.old.len() > 4 * (r.old_base + r.limit) {
+            r.old_base = old;
+        } else if old > 4 * (r.old_base + r.limit) {
             // Many promoted objects died since: prune the dead entries of the old
             // generation without a full collection (keeps dead objects' memory bounded).
             r.old.retain(Tracked::alive);
+            r.old_dyn.retain(|w| w.strong_count() > 0);
         }
     });
     STATS.with(|s| {
@@ -573,30 +748,58 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     collected
 }
 
-/// The live objects of a generation's entries, held strongly, in the entries' own
-/// buffer (std's in-place `collect`: `Tracked` and `Obj` have one size and alignment).
-fn upgrade_in_place(entries: Vec<Tracked>) -> Vec<Obj> {
+/// The live objects of a generation's typed entries, held strongly, in the entries'
+/// own buffer (std's in-place `collect`: `Tracked` and `Held` have one size and
+/// alignment).
+fn upgrade_in_place(entries: Vec<Tracked>) -> Vec<Held> {
     entries.into_iter().filter_map(|t| if t.alive() { t.upgrade() } else { None }).collect()
 }
 
-/// The reachable objects' entries, in `objs`'s own buffer (as [`upgrade_in_place`]);
-/// the others go to `garbage`.
-fn survivors_in_place(objs: Vec<Obj>, reachable: &[bool], garbage: &mut Vec<Obj>) -> Vec<Tracked> {
-    objs.into_iter()
+/// The same for the built-in objects of the `Object` trait (`WeakObj` and `ObjRef`).
+fn upgrade_dyn_in_place(entries: Vec<WeakObj>) -> Vec<ObjRef> {
+    entries.into_iter().filter_map(|w| w.upgrade()).collect()
+}
+
+/// The reachable objects' entries, in the scan's own buffers (as
+/// [`upgrade_in_place`]); the others go to `garbage`.
+fn survivors_in_place(objs: Scan, reachable: &[bool], garbage: &mut Vec<Obj>) -> (Vec<Tracked>, Vec<WeakObj>) {
+    let n1 = objs.held.len();
+    let typed = objs
+        .held
+        .into_iter()
         .enumerate()
-        .filter_map(|(i, o)| {
+        .filter_map(|(i, h)| {
             if reachable[i] {
-                Some(o.downgrade())
+                let o = h.view();
+                match o.downgrade() {
+                    Entry::Typed(t) => Some(t),
+                    Entry::Dyn(_) => unreachable!("a typed object"),
+                }
             } else {
-                garbage.push(o);
+                garbage.push(h.into_obj());
                 None
             }
         })
-        .collect()
+        .collect();
+    let dyns = objs
+        .dyns
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            if reachable[n1 + i] {
+                Some(o.downgrade_thin())
+            } else {
+                garbage.push(Obj::Obj(o));
+                None
+            }
+        })
+        .collect();
+    (typed, dyns)
 }
 
-const _: () = assert!(std::mem::size_of::<Tracked>() == 16 && std::mem::size_of::<Obj>() == 16);
-const _: () = assert!(std::mem::align_of::<Tracked>() == std::mem::align_of::<Obj>());
+const _: () = assert!(std::mem::size_of::<Tracked>() == 8 && std::mem::size_of::<Held>() == 8);
+const _: () = assert!(std::mem::align_of::<Tracked>() == std::mem::align_of::<Held>());
+const _: () = assert!(std::mem::size_of::<WeakObj>() == std::mem::size_of::<ObjRef>() && std::mem::align_of::<WeakObj>() == std::mem::align_of::<ObjRef>());
 
 /// Print the collector's counters on stderr if `CORO_GC_STATS` is set (at exit).
 pub fn report_stats() {
@@ -629,14 +832,14 @@ impl Marks {
 
     /// Mark every object with its index; a second entry of an object already marked
     /// is flagged reachable (its object is scanned once, through the first).
-    fn set(objs: &[Obj], dup: &mut [bool]) -> Marks {
-        if let Some(o) = objs.first() {
-            let (a, weak) = o.weak_word();
+    fn set(objs: &Scan, dup: &mut [bool]) -> Marks {
+        if objs.len() > 0 {
+            let (a, weak) = objs.view(0).weak_word();
             // SAFETY: `a` is the value of a live `Rc` allocation (held by `objs`).
             assert_eq!(unsafe { *Marks::word(a) }, weak, "Rc layout: the weak count is not the word before the value");
         }
-        for (i, o) in objs.iter().enumerate() {
-            let w = Marks::word(o.addr());
+        for i in 0..objs.len() {
+            let w = Marks::word(objs.view(i).addr());
             // SAFETY: the weak count of a live `Rc` allocation (held by `objs`); no
             // `Weak` of it is made or dropped until `clear`.
             unsafe {
@@ -663,9 +866,9 @@ impl Marks {
     }
 
     /// Restore every object's weak count.
-    fn clear(self, objs: &[Obj]) {
-        for o in objs {
-            let w = Marks::word(o.addr());
+    fn clear(self, objs: &Scan) {
+        for i in 0..objs.len() {
+            let w = Marks::word(objs.view(i).addr());
             // SAFETY: as in `set`.
             unsafe {
                 if *w & MARK != 0 {
@@ -706,7 +909,7 @@ mod tests {
         let outside = Rc::new(List::new(vec![]));
         let wa = Rc::downgrade(&a);
         let (wa2, wb) = (Rc::downgrade(&a), Rc::downgrade(&b));
-        let objs = vec![Obj::Dict(b.clone()), Obj::List(a.clone()), Obj::List(a.clone())];
+        let objs = Scan { held: vec![Held::new(b.clone()), Held::new(a.clone()), Held::new(a.clone())], dyns: vec![] };
         let mut dup = vec![false; 3];
         let marks = Marks::set(&objs, &mut dup);
         assert_eq!(dup, [false, false, true]);
@@ -727,38 +930,45 @@ mod tests {
     }
 
     /// A collection's scratch memory: the entries are upgraded and downgraded again in
-    /// their own buffer (no second buffer of 16 bytes per object at the memory peak);
-    /// dead entries are dropped, unreachable objects set aside; built-in objects'
-    /// thin weak references work both ways.
+    /// their own buffers (no second buffer per object at the memory peak); dead
+    /// entries are dropped, unreachable objects set aside; typed entries are 8 bytes
+    /// with their kind in the top byte, and built-in objects' thin weak references
+    /// work both ways; every count comes back exactly.
     #[test]
     fn entries_are_upgraded_and_kept_in_place() {
         let a = Rc::new(List::new(vec![]));
         let b = Rc::new(Dict::new());
         let dead = Rc::new(List::new(vec![]));
         let o = ObjRef::new(crate::runtime::descr::StaticMethod(Value::None));
-        let entries = vec![
-            Tracked::List(Rc::downgrade(&a)),
-            Tracked::List(Rc::downgrade(&dead)),
-            Tracked::Obj(o.downgrade_thin()),
-            Tracked::Dict(Rc::downgrade(&b)),
-        ];
+        let o2 = ObjRef::new(crate::runtime::descr::StaticMethod(Value::None));
+        let entries = vec![Tracked::new(Rc::downgrade(&a)), Tracked::new(Rc::downgrade(&dead)), Tracked::new(Rc::downgrade(&b))];
+        assert_eq!(kind_of(entries[2].0), Kind::Dict);
+        assert_eq!(entries[0].0 & ADDR_MASK, addr(&a));
+        let dyn_entries = vec![o.downgrade_thin(), o2.downgrade_thin()];
         drop(dead);
-        let buf = entries.as_ptr() as usize;
-        let objs = upgrade_in_place(entries);
-        assert_eq!(objs.as_ptr() as usize, buf);
-        assert_eq!(objs.len(), 3);
-        assert_eq!(o.strong_count(), 2);
+        let (buf, dbuf) = (entries.as_ptr() as usize, dyn_entries.as_ptr() as usize);
+        let objs = Scan { held: upgrade_in_place(entries), dyns: upgrade_dyn_in_place(dyn_entries) };
+        assert_eq!(objs.held.as_ptr() as usize, buf);
+        assert_eq!(objs.dyns.as_ptr() as usize, dbuf);
+        assert_eq!(objs.len(), 4);
+        assert!(matches!(&*objs.view(1), Obj::Dict(d) if Rc::ptr_eq(d, &b)));
+        assert!(matches!(&*objs.view(3), Obj::Obj(r) if ObjRef::ptr_eq(r, &o2)));
+        assert_eq!((Rc::strong_count(&a), o.strong_count(), Rc::strong_count(&b)), (2, 2, 2));
         let mut garbage = Vec::new();
-        let survivors = survivors_in_place(objs, &[true, true, false], &mut garbage);
+        let (survivors, survivors_dyn) = survivors_in_place(objs, &[true, false, true, false], &mut garbage);
         assert_eq!(survivors.as_ptr() as usize, buf);
-        assert_eq!((survivors.len(), garbage.len()), (2, 1));
+        assert_eq!(survivors_dyn.as_ptr() as usize, dbuf);
+        assert_eq!((survivors.len(), survivors_dyn.len(), garbage.len()), (1, 1, 2));
         drop(garbage);
-        assert_eq!((Rc::strong_count(&a), o.strong_count(), Rc::strong_count(&b)), (1, 1, 1));
+        assert_eq!((Rc::strong_count(&a), o.strong_count(), Rc::strong_count(&b), o2.strong_count()), (1, 1, 1, 1));
         assert!(survivors.iter().all(Tracked::alive));
+        assert_eq!(Rc::weak_count(&b), 0);
+        drop(a);
+        assert!(!survivors[0].alive());
         drop(o);
-        assert!(!survivors[1].alive());
-        assert!(survivors[1].upgrade().is_none());
-        drop(survivors);
-        assert_eq!(Rc::weak_count(&a), 0);
+        assert_eq!(survivors_dyn[0].strong_count(), 0);
+        let mut survivors = survivors;
+        assert!(survivors.pop().unwrap().upgrade().is_none());
+        drop((survivors, survivors_dyn));
     }
 }
