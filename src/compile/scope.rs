@@ -143,7 +143,9 @@ impl Builder {
             kind,
             name,
             params: Vec::new(),
-            symbols: IndexMap::default(),
+            // Room for a typical function's names at once (grown from empty, a table is
+            // rehashed at 3, 7 and 14 names).
+            symbols: IndexMap::with_capacity_and_hasher(if kind == ScopeKind::Comprehension { 4 } else { 8 }, DefaultHashBuilder::default()),
             cellvars: Vec::new(),
             freevars: Vec::new(),
             children: Vec::new(),
