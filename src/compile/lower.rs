@@ -220,7 +220,7 @@ impl<'t> Ctx<'t> {
                         None => (Rc::from(a.name.name.split('.').next().unwrap()), Rc::from(a.name.name.split('.').next().unwrap())),
                     };
                     let t = self.store(&bound);
-                    out.push(Stmt { kind: StmtKind::Import(intern(&module), t), line });
+                    out.push(Stmt::new(StmtKind::Import(intern(&module), t), line));
                 }
                 return;
             }
@@ -267,7 +267,7 @@ impl<'t> Ctx<'t> {
                         body: inner,
                         is_async: *is_async,
                     };
-                    let st = Stmt { kind: StmtKind::With(Box::new(w)), line };
+                    let st = Stmt::new(StmtKind::With(Box::new(w)), line);
                     if i == 0 {
                         out.push(st);
                         return;
@@ -285,7 +285,7 @@ impl<'t> Ctx<'t> {
                 StmtKind::ClassDef(def, self.store(&c.name.name))
             }
         };
-        out.push(Stmt { kind, line });
+        out.push(Stmt::new(kind, line));
     }
 
     fn child_qualname(&self, name: &str) -> String {
@@ -426,33 +426,28 @@ impl<'t> Ctx<'t> {
         // The innermost statement: add the element, or yield it.
         let elt = cx.expr(&c.elt);
         let mut inner = match result {
-            Some(slot) => Stmt { kind: StmtKind::CompAppend(slot, elt, c.value.as_ref().map(|v| cx.expr(v))), line },
-            None => Stmt {
-                kind: StmtKind::Expr(Expr { kind: ExprKind::Yield(Some(Box::new(elt))), fast: false, line }),
-                line,
-            },
+            Some(slot) => Stmt::new(StmtKind::CompAppend(slot, elt, c.value.as_ref().map(|v| cx.expr(v))), line),
+            None => Stmt::new(StmtKind::Expr(Expr { kind: ExprKind::Yield(Some(Box::new(elt))), fast: false, line }), line),
         };
         for (i, g) in c.generators.iter().enumerate().rev() {
             for cond in g.ifs.iter().rev() {
                 let test = cx.expr(cond);
-                inner = Stmt { kind: StmtKind::If(test, Block(vec![inner].into_boxed_slice()), Block::empty()), line };
+                inner = Stmt::new(StmtKind::If(test, Block(vec![inner].into_boxed_slice()), Block::empty()), line);
             }
             let iter = if i == 0 {
                 Expr { kind: ExprKind::Local(0), fast: true, line }
             } else {
                 cx.expr(&g.iter)
             };
-            inner = Stmt {
-                kind: StmtKind::For(Box::new(ForX {
-                    target: cx.target(&g.target),
-                    iter,
-                    body: Block(vec![inner].into_boxed_slice()),
-                    orelse: Block::empty(),
-                    is_async: g.is_async,
-                    is_iterator: i == 0,
-                })),
-                line,
+            let fx = ForX {
+                target: cx.target(&g.target),
+                iter,
+                body: Block(vec![inner].into_boxed_slice()),
+                orelse: Block::empty(),
+                is_async: g.is_async,
+                is_iterator: i == 0,
             };
+            inner = Stmt::new(StmtKind::For(Box::new(fx)), line);
         }
         let mut body = Vec::new();
         if let Some(slot) = result {
@@ -461,11 +456,11 @@ impl<'t> Ctx<'t> {
                 CompKindX::Set => ExprKind::Set(Box::new([]), false),
                 _ => ExprKind::Dict(Box::new([])),
             };
-            body.push(Stmt { kind: StmtKind::Assign(Target::Local(slot), Expr { kind: empty, fast: true, line }), line });
+            body.push(Stmt::new(StmtKind::Assign(Target::Local(slot), Expr { kind: empty, fast: true, line }), line));
         }
         body.push(inner);
         if let Some(slot) = result {
-            body.push(Stmt { kind: StmtKind::Return(Some(Expr { kind: ExprKind::Local(slot), fast: true, line })), line });
+            body.push(Stmt::new(StmtKind::Return(Some(Expr { kind: ExprKind::Local(slot), fast: true, line })), line));
         }
         let is_async = c.generators.iter().any(|g| g.is_async) || contains_await(c);
         let func_kind = match (kind, is_async) {

@@ -28,6 +28,8 @@ pub fn step(rt: &mut Runtime, f: &mut Frame) -> Act {
         Step::Eval(e) => expr::eval_step(rt, f, e),
         Step::EvalSlow(e) => expr::expand(rt, f, e),
         Step::Cont(e, st) => expr::cont(rt, f, e, st),
+        Step::BinRight(e) => expr::bin_right(rt, f, e),
+        Step::BinApply(e) => expr::bin_apply(rt, f, e),
         Step::Return => {
             let v = f.pop();
             unwind::ret(rt, f, v)
@@ -145,16 +147,10 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
+        StmtKind::If(..) if s.quick_test => if_quick(rt, f, s),
         StmtKind::If(test, body, orelse) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
-            Ev::Val(v) => {
-                if let Value::Bool(b) = &v {
-                    let b = *b;
-                    // A bool owns nothing: no drop call on this path.
-                    std::mem::forget(v);
-                    return enter_block(rt, f, if b { body } else { orelse });
-                }
-                if_value(rt, f, s, v)
-            }
+            Ev::Val(Value::Bool(b)) => enter_block(rt, f, if b { body } else { orelse }),
+            Ev::Val(v) => if_value(rt, f, s, v),
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
@@ -202,6 +198,57 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
         StmtKind::Raise(..) => super::raise::raise_stmt(rt, f, s, 0),
         StmtKind::With(_) => super::with::start(rt, f, s, 0),
         _ => exec_rare(rt, f, s),
+    }
+}
+
+/// An `if` statement whose test has one of [`quick_test`]'s shapes (`Stmt::quick_test`):
+/// the test in place when its values allow, then the chosen block's first statement.
+#[inline(never)]
+fn if_quick(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
+    let StmtKind::If(test, body, orelse) = &s.kind else { unreachable!() };
+    let t = match quick_test(f, test) {
+        Some(t) => t,
+        None => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
+            Ev::Val(Value::Bool(b)) => b,
+            Ev::Val(v) => return if_value(rt, f, s, v),
+            Ev::Pending(a) => return a,
+            Ev::Raise(x) => return Act::Raise(x),
+        },
+    };
+    enter_block(rt, f, if t { body } else { orelse })
+}
+
+/// The truth value of an `if`/`while` test in its commonest shapes, computed in place
+/// without entering the expression evaluator: one comparison of two small ints (locals
+/// or constants), or `a[i]` of a local list at a local or constant index in range whose
+/// item is a bool, a small int or None. None for anything else, with nothing computed:
+/// the test is then evaluated the general way (which raises any error).
+#[inline(always)]
+fn quick_test(f: &Frame, e: &'static Expr) -> Option<bool> {
+    match &e.kind {
+        ExprKind::Compare(l, rest) if rest.len() == 1 => match (expr::peek(f, l), expr::peek(f, &rest[0].1)) {
+            (Some(Value::Int(x)), Some(Value::Int(y))) => expr::int_compare(rest[0].0, *x, *y),
+            _ => None,
+        },
+        ExprKind::Subscript(b) => {
+            let ExprKind::Local(a) = &b.0.kind else { return None };
+            let (Some(Value::List(l)), Some(Value::Int(i))) = (&f.locals[*a as usize], expr::peek(f, &b.1)) else {
+                return None;
+            };
+            let items = l.borrow();
+            let n = items.len() as i64;
+            let j = if *i < 0 { i + n } else { *i };
+            if j < 0 || j >= n {
+                return None;
+            }
+            match &items[j as usize] {
+                Value::Bool(t) => Some(*t),
+                Value::Int(x) => Some(*x != 0),
+                Value::None => Some(false),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -514,25 +561,27 @@ fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act 
     if let Err(e) = crate::limits::tick(rt) {
         return Act::Raise(e);
     }
-    match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
-        Ev::Val(v) => {
-            let t = match &v {
+    let quick = if s.quick_test { quick_test(f, test) } else { None };
+    let t = match quick {
+        Some(t) => t,
+        None => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
+            Ev::Val(v) => match &v {
                 Value::Bool(b) => *b,
                 _ => match truthy_now(rt, f, &v, s, 2) {
                     Truth::Now(b) => b,
                     Truth::Raise(x) => return Act::Raise(x),
                     Truth::Later(a) => return a,
                 },
-            };
-            if t {
-                f.work.push(Step::While(s, h));
-                enter_block(rt, f, body)
-            } else {
-                enter_block(rt, f, orelse)
-            }
-        }
-        Ev::Pending(a) => a,
-        Ev::Raise(x) => Act::Raise(x),
+            },
+            Ev::Pending(a) => return a,
+            Ev::Raise(x) => return Act::Raise(x),
+        },
+    };
+    if t {
+        f.work.push(Step::While(s, h));
+        enter_block(rt, f, body)
+    } else {
+        enter_block(rt, f, orelse)
     }
 }
 

@@ -43,9 +43,30 @@ pub fn eval(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> Ev
         }
         ExprKind::Const(v) => return Ev::Val(v.clone()),
         ExprKind::Call(c) if c.direct => return call::direct(rt, f, e, c, then),
+        ExprKind::Binary(l, op, r) if matches!(&l.kind, ExprKind::Call(c) if c.direct) => {
+            return binary_call(rt, f, e, l, *op, r, then);
+        }
         _ => {}
     }
     eval_node(rt, f, e, then)
+}
+
+/// A binary node whose left operand is a direct call (`f(a) + g(b)`): the call is made
+/// from here, its value awaited by `Step::BinRight`, with no trip through the general
+/// node path (a binary node with a call is never a fast node).
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn binary_call(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, l: &'static Expr, op: crate::syntax::ast::BinOp, r: &'static Expr, then: Step) -> Ev {
+    let ExprKind::Call(c) = &l.kind else { unreachable!() };
+    f.work.push(then);
+    Ev::Pending(match call::direct(rt, f, l, c, Step::BinRight(e)) {
+        Ev::Val(a) => {
+            f.push(a);
+            binary_right(rt, f, e, op, r)
+        }
+        Ev::Pending(a) => a,
+        Ev::Raise(x) => Act::Raise(x),
+    })
 }
 
 /// A local's value (if bound) or a constant, by reference: the operands of the
@@ -438,7 +459,7 @@ pub fn expand(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
-        ExprKind::Binary(l, op, r) => match eval(rt, f, l, Step::Cont(e, 1)) {
+        ExprKind::Binary(l, op, r) => match eval(rt, f, l, Step::BinRight(e)) {
             Ev::Val(a) => {
                 f.push(a);
                 binary_right(rt, f, e, *op, r)
@@ -465,10 +486,10 @@ pub fn expand(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
 }
 
 /// A binary node stepped with its left operand on the stack: the right operand, then
-/// the operator (at `Cont(e, 2)` with both on the stack if the right one is pending).
+/// the operator (at `Step::BinApply` with both on the stack if the right one is pending).
 #[inline]
 fn binary_right(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, op: crate::syntax::ast::BinOp, r: &'static Expr) -> Act {
-    match eval(rt, f, r, Step::Cont(e, 2)) {
+    match eval(rt, f, r, Step::BinApply(e)) {
         Ev::Val(b) => {
             let a = f.pop();
             super::post::binary(rt, f, op, a, b, None)
@@ -476,6 +497,29 @@ fn binary_right(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, op: crate::sy
         Ev::Pending(x) => x,
         Ev::Raise(x) => Act::Raise(x),
     }
+}
+
+/// `Step::BinRight`: binary node `e`'s left operand is on the stack.
+pub fn bin_right(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
+    let ExprKind::Binary(_, op, r) = &e.kind else { unreachable!("BinRight on a node that is not binary") };
+    binary_right(rt, f, e, *op, r)
+}
+
+/// `Step::BinApply`: both operands of binary node `e` are on the stack.
+pub fn bin_apply(rt: &mut Runtime, f: &mut Frame, e: &'static Expr) -> Act {
+    let ExprKind::Binary(_, op, _) = &e.kind else { unreachable!("BinApply on a node that is not binary") };
+    let b = f.pop();
+    let a = f.pop();
+    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+        if let Some(z) = int_binop(*op, *x, *y) {
+            // `return x + g(b)`: returned at once.
+            return match super::machine::tail_return(f, Value::Int(z)) {
+                Some(v) => Act::Return(v),
+                None => Act::Next,
+            };
+        }
+    }
+    super::post::binary(rt, f, *op, a, b, None)
 }
 
 /// Whether CPython's compiler folds this expression to a constant (literals, unary
@@ -718,24 +762,6 @@ pub fn cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
         ExprKind::Named(b) => {
             let v = f.stack.last().cloned().unwrap_or(Value::None);
             store::store(rt, f, &b.0, v)
-        }
-        ExprKind::Binary(_, op, r) => {
-            if st == 1 {
-                binary_right(rt, f, e, *op, r)
-            } else {
-                let b = f.pop();
-                let a = f.pop();
-                if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                    if let Some(z) = int_binop(*op, *x, *y) {
-                        // `return f(a) + g(b)`: returned at once.
-                        return match super::machine::tail_return(f, Value::Int(z)) {
-                            Some(v) => Act::Return(v),
-                            None => Act::Next,
-                        };
-                    }
-                }
-                super::post::binary(rt, f, *op, a, b, None)
-            }
         }
         ExprKind::Dict(_) if st >= 100_000 => super::display::dict_key_done(rt, f, e, st - 100_000),
         ExprKind::Dict(_) => super::display::dict_cont(rt, f, e, st),

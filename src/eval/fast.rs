@@ -23,10 +23,12 @@ pub(super) fn operand(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult
             None => Err(unbound_local(rt, f, *i)),
         },
         ExprKind::Const(v) => Ok(v.clone()),
-        // `a[i]` and `local.name` in the commonest cases, without a recursive call.
+        // `a[i]`, `local.name` and small-int arithmetic in the commonest cases without
+        // a call; past them, straight to the node kind's function (not through the
+        // dispatcher, which would test the same cases again).
         ExprKind::Subscript(b) => match local_list_item(f, b) {
             Some(x) => Ok(x),
-            None => fast(rt, f, e),
+            None => fast_subscript(rt, f, b),
         },
         ExprKind::Attr(x, name, site) => {
             if let ExprKind::Local(s) = &x.kind {
@@ -36,7 +38,15 @@ pub(super) fn operand(rt: &mut Runtime, f: &Frame, e: &'static Expr) -> PyResult
                     }
                 }
             }
-            fast(rt, f, e)
+            fast_attr(rt, f, x, name, site)
+        }
+        ExprKind::Binary(l, op, r) => {
+            if let (Some(Value::Int(x)), Some(Value::Int(y))) = (peek(f, l), peek(f, r)) {
+                if let Some(z) = int_binop(*op, *x, *y) {
+                    return Ok(Value::Int(z));
+                }
+            }
+            fast_binary(rt, f, l, *op, r)
         }
         _ => fast(rt, f, e),
     }

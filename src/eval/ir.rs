@@ -141,6 +141,31 @@ pub struct Stmt {
     pub kind: StmtKind,
     /// 1-based source line (for tracebacks).
     pub line: u32,
+    /// An `if` or `while` whose test has a shape the statement code computes in place
+    /// when its values allow (`eval::exec`'s `quick_test`): one comparison of two
+    /// locals or constants, or `a[i]` of a local at a local or constant index.
+    pub quick_test: bool,
+}
+
+impl Stmt {
+    /// A statement of `kind` at `line`, its flags decided from its shape.
+    pub fn new(kind: StmtKind, line: u32) -> Stmt {
+        let quick_test = match &kind {
+            StmtKind::If(t, ..) | StmtKind::While(t, ..) => test_shape(t),
+            _ => false,
+        };
+        Stmt { kind, line, quick_test }
+    }
+}
+
+/// Whether a test is one of the shapes of [`Stmt::quick_test`].
+fn test_shape(e: &Expr) -> bool {
+    let simple = |e: &Expr| matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(_));
+    match &e.kind {
+        ExprKind::Compare(l, rest) => rest.len() == 1 && simple(l) && simple(&rest[0].1),
+        ExprKind::Subscript(b) => matches!(b.0.kind, ExprKind::Local(_)) && simple(&b.1),
+        _ => false,
+    }
 }
 
 /// Statement kinds.

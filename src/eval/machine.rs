@@ -362,8 +362,19 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
 /// value is returned as the frame's own result, `Some`), a store into a local
 /// (`x = f(...)`), or dropping it (`f(...)` as a statement). Else `v` is pushed on the
 /// frame's value stack for the next step.
+/// A binary operator waiting for this value as its right operand is applied here
+/// ([`bin_apply_return`]).
 #[inline(always)]
 pub fn tail_return(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
+    if let Some(super::step::Step::BinApply(e)) = f.work.last() {
+        return bin_apply_return(f, e, v);
+    }
+    route(f, v)
+}
+
+/// [`tail_return`] past a binary operator: `v` where a call's value goes.
+#[inline(always)]
+fn route(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
     match f.work.last() {
         Some(super::step::Step::Return) if f.code.plain_return => {
             f.work.clear();
@@ -383,6 +394,24 @@ pub fn tail_return(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
             return None;
         }
         _ => {}
+    }
+    f.stack.push(v);
+    None
+}
+
+/// `v` is the right operand of binary node `e`, whose left operand is on the stack
+/// (`x + g(b)`, `f(a) + g(b)`): with two small ints and a small-int result the
+/// operator is applied now and the result goes on as [`route`] says; otherwise `v` is
+/// pushed for `Step::BinApply`.
+#[inline(never)]
+fn bin_apply_return(f: &mut super::frame::Frame, e: &'static super::ir::Expr, v: Value) -> Option<Value> {
+    if let (super::ir::ExprKind::Binary(_, op, _), Value::Int(y), Some(Value::Int(x))) = (&e.kind, &v, f.stack.last()) {
+        if let Some(z) = super::expr::int_binop(*op, *x, *y) {
+            // The left operand is an int: nothing to drop.
+            std::mem::forget(f.stack.pop());
+            f.work.pop();
+            return route(f, Value::Int(z));
+        }
     }
     f.stack.push(v);
     None
@@ -503,8 +532,11 @@ fn delegate_return(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> O
                 // down a chain of such returns).
                 if matches!(b.work.last(), Some(super::step::Step::Return)) {
                     b.stack.push(v);
-                } else {
-                    let _ = tail_return(b, v);
+                } else if let Some(x) = tail_return(b, v) {
+                    // `return y + await ...`: the operator was applied at the return
+                    // and the frame returns the result, in its own step as above.
+                    b.stack.push(x);
+                    b.work.push(super::step::Step::Return);
                 }
             } else {
                 b.iter_done = true;

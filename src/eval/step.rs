@@ -17,6 +17,13 @@ pub enum Step {
     EvalSlow(&'static Expr),
     /// Continue an expression at the given state.
     Cont(&'static Expr, u32),
+    /// A binary node whose left operand is on the stack: its right operand, then the
+    /// operator.
+    BinRight(&'static Expr),
+    /// A binary node whose operands are on the stack (the right one on top): apply the
+    /// operator. A call's value arriving for the right operand is combined at the
+    /// return (`machine::tail_return`) when both are small ints.
+    BinApply(&'static Expr),
     /// `return <expr>` whose value came later: pop it and return.
     Return,
     /// Pop a value and store it into a target.
