@@ -524,7 +524,7 @@ fn object_setattr(rt: &mut Runtime, a: Args) -> Ret {
     let (Some(Value::Inst(i)), Some(Value::Str(n)), Some(v)) = (a.pos.first(), a.pos.get(1), a.pos.get(2)) else {
         return raise(rt.type_error("__setattr__ expected 2 arguments"));
     };
-    i.dict().set_str(intern(n.as_str()), v.clone());
+    drop(i.set_attr(&intern(n.as_str()), v.clone()));
     Ret::Val(Value::None)
 }
 

@@ -130,10 +130,9 @@ pub fn getattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, site: &InstAt
         }
         let cls = inst.class();
         if class_lookup_str(&cls, name).is_none() {
-            let t = inst.dict().borrow();
-            if let Some(pos) = t.find(name.hash(), |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name))) {
+            if let Some((pos, v)) = inst.find_attr(name) {
                 site.set(&cls, pos);
-                return Ok(t.entry(pos).value.clone());
+                return Ok(v);
             }
         }
     }
@@ -162,9 +161,8 @@ pub fn setattr_at(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value,
     if !plain {
         return setattr(rt, obj, name, value);
     }
-    inst.dict().set_str(name.clone(), value);
-    let pos = inst.dict().borrow().find(name.hash(), |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name)));
-    if let Some(pos) = pos {
+    drop(inst.set_attr(name, value));
+    if let Some(pos) = inst.attr_pos(name) {
         site.set(&cls, pos);
     }
     Ok(())
@@ -233,7 +231,7 @@ fn getattr_inner(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
                     };
                 }
             }
-            if let Some(v) = inst.dict().get_str(name) {
+            if let Some(v) = inst.get_attr(name) {
                 return Ok(v);
             }
             if let Some(a) = cattr {
@@ -410,6 +408,8 @@ pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) ->
             }
             if name.as_str() == "__class__" {
                 if let Value::Class(c) = value {
+                    // (the values are laid out by the old class's keys)
+                    inst.materialize();
                     *inst.class.borrow_mut() = c;
                     return Ok(());
                 }
@@ -418,7 +418,7 @@ pub fn setattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, value: Value) ->
                 // A bare `object()` has no `__dict__`.
                 return raise(no_attr(rt, obj, name));
             }
-            inst.dict().set_str(name.clone(), value);
+            drop(inst.set_attr(name, value));
             Ok(())
         }
         Value::Class(cls) => {
@@ -563,7 +563,7 @@ pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>) -> PyRes
             // (the class is borrowed, not cloned: a cached lookup runs no script code)
             let found = class_lookup_str(&inst.class.borrow(), name);
             if let Some(a) = found {
-                if matches!(a, Value::Func(_)) && inst.dict().is_empty_or_lacks(name) {
+                if matches!(a, Value::Func(_)) && inst.lacks_attr(name) {
                     return Ok((a, true));
                 }
             }

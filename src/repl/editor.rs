@@ -52,7 +52,7 @@ impl CoroHelper {
             let k = crate::runtime::intern::intern(p);
             // Only plain namespace lookups: completion must not run user code.
             let next = match &v {
-                crate::runtime::value::Value::Inst(i) => i.dict().get_str(&k).or_else(|| crate::ops::attr::class_lookup_str(&i.class(), &k)),
+                crate::runtime::value::Value::Inst(i) => i.get_attr(&k).or_else(|| crate::ops::attr::class_lookup_str(&i.class(), &k)),
                 crate::runtime::value::Value::Class(c) => crate::ops::attr::class_lookup_str(c, &k),
                 crate::runtime::value::Value::Obj(_) => match crate::runtime::object::downcast::<crate::runtime::descr::Module>(&v) {
                     Some(m) => m.dict.get_str(&k),

@@ -3,6 +3,7 @@
 
 use super::dict::Dict;
 use super::str::PyStr;
+use super::layout::DICT_POS;
 use super::value::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -89,10 +90,10 @@ impl Default for CacheSlot {
 /// A per-class cache of MRO lookups. It stores positions, not values, so assigning a
 /// new value to an existing class attribute needs no invalidation; adding or removing
 /// a key in any class namespace bumps the global epoch and empties every cache.
-/// Also: the class's id, the most attributes an instance's namespace was seen to get
-/// through a store site (the room new instances' dicts start with), and where the
-/// class's `__init__` is for [`Class::plain_init`] (epoch, MRO index, position).
-pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64, Cell<u32>, Cell<(u64, u32, u32)>);
+/// Also: the class's id, the shared attribute names of its instances
+/// ([`super::layout::Keys`]), and where the class's `__init__` is for
+/// [`Class::plain_init`] (epoch, MRO index, position).
+pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64, pub RefCell<super::layout::Keys>, Cell<(u64, u32, u32)>);
 
 /// Source of [`AttrCache`] ids: every class gets a number no other class of the
 /// process has (unlike its address, which a later class may reuse).
@@ -100,16 +101,17 @@ static NEXT_CLASS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 
 impl Default for AttrCache {
     fn default() -> AttrCache {
-        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), Cell::new(0), Cell::new((0, 0, 0)))
+        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), RefCell::default(), Cell::new((0, 0, 0)))
     }
 }
 
 /// A cache at one `obj.name` site (an attribute load in the evaluator's tree): the
 /// class (by id) and class epoch for which `name` is in no class namespace of the
-/// MRO, and the entry position where an instance dict of that class held `name`.
-/// Instances of a class usually set their attributes in the same order, so the
-/// position fits the next instance too; the key there is checked by pointer (names
-/// are interned), so a dict laid out differently just misses.
+/// MRO, and where instances of that class hold `name`: a position in the class's
+/// shared keys (`super::layout`), valid for every split instance holding more values
+/// than that, or (with `layout::DICT_POS` set) an entry position where an instance
+/// dict held it (the key there is checked by pointer: a dict laid out differently
+/// just misses).
 #[derive(Default)]
 pub struct InstAttrSite([Cell<(u64, u64, u32)>; 2]);
 
@@ -117,7 +119,7 @@ impl InstAttrSite {
     /// The remembered dict position for instances of `inst`'s class, if one of the
     /// site's two ways (a class and a subclass sharing a method's code) applies.
     #[inline]
-    fn pos_for(&self, inst: &Instance) -> Option<usize> {
+    fn pos_for(&self, inst: &Instance) -> Option<u32> {
         // SAFETY: only `__class__` assignment borrows the class mutably, and not while
         // this reads its id.
         let id = unsafe { inst.class.try_borrow_unguarded() }.ok()?.attr_cache.1;
@@ -125,7 +127,7 @@ impl InstAttrSite {
         for w in &self.0 {
             let (i, e, pos) = w.get();
             if i == id && e == epoch {
-                return Some(pos as usize);
+                return Some(pos);
             }
         }
         None
@@ -135,11 +137,23 @@ impl InstAttrSite {
     #[inline]
     pub fn get(&self, inst: &Instance, name: &Rc<PyStr>) -> Option<Value> {
         let pos = self.pos_for(inst)?;
-        // SAFETY: nothing below mutates the namespace (cloning a value runs no code).
-        let t = unsafe { inst.dict().try_borrow_table_unguarded() }?;
-        match t.entry_opt(pos) {
-            Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)) => Some(e.value.clone()),
-            _ => None,
+        match inst.shared.get() {
+            None => {
+                if pos & DICT_POS != 0 {
+                    return None;
+                }
+                // SAFETY: nothing below mutates the values (cloning a value runs no code).
+                let vals = unsafe { inst.vals.try_borrow_unguarded() }.ok()?;
+                vals.get(pos as usize).cloned()
+            }
+            Some(d) => {
+                // SAFETY: nothing below mutates the namespace (cloning a value runs no code).
+                let t = unsafe { d.try_borrow_table_unguarded() }?;
+                match t.entry_opt((pos & !DICT_POS) as usize) {
+                    Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name)) => Some(e.value.clone()),
+                    _ => None,
+                }
+            }
         }
     }
 
@@ -150,31 +164,38 @@ impl InstAttrSite {
     #[inline]
     pub fn store(&self, inst: &Instance, name: &Rc<PyStr>, v: Value) -> Result<Option<Value>, Value> {
         let Some(pos) = self.pos_for(inst) else { return Err(v) };
-        let mut t = inst.dict().borrow_mut();
-        if matches!(t.entry_opt(pos), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name))) {
-            return Ok(Some(t.set_value(pos, v)));
+        match inst.shared.get() {
+            None => {
+                if pos & DICT_POS == 0 {
+                    let mut vals = inst.vals.borrow_mut();
+                    let p = pos as usize;
+                    if p < vals.len() {
+                        return Ok(Some(std::mem::replace(&mut vals[p], v)));
+                    }
+                    // The key at `pos` is `name`: with `pos` values held, this one is next.
+                    if p == vals.len() {
+                        vals.push(v);
+                        return Ok(None);
+                    }
+                }
+                Ok(inst.set_attr(name, v))
+            }
+            Some(d) => {
+                let mut t = d.borrow_mut();
+                let p = (pos & !DICT_POS) as usize;
+                if matches!(t.entry_opt(p), Some(e) if matches!(&e.key, Value::Str(k) if Rc::ptr_eq(k, name))) {
+                    return Ok(Some(t.set_value(p, v)));
+                }
+                drop(t);
+                Ok(inst.set_attr(name, v))
+            }
         }
-        // Elsewhere in the dict, or (a fresh instance) not there yet: one probe, under
-        // the one borrow.
-        let h = name.hash();
-        if let Some(p) = t.find(h, |k| matches!(k, Value::Str(s) if Rc::ptr_eq(s, name) || s.as_str() == name.as_str())) {
-            return Ok(Some(t.set_value(p, v)));
-        }
-        t.push(h, Value::Str(name.clone()), v);
-        let n = t.len() as u32;
-        drop(t);
-        let hint = &inst.class.borrow().attr_cache.2;
-        if n > hint.get() && n <= MAX_ROOM {
-            hint.set(n);
-        }
-        Ok(None)
     }
 
     /// Remember that instances of `cls` (which has no attribute of this name) hold
     /// it at dict position `pos`. The way already holding `cls` is replaced; else the
     /// newest class takes the first way and the one there moves to the second.
-    pub fn set(&self, cls: &Class, pos: usize) {
-        let Ok(pos) = u32::try_from(pos) else { return };
+    pub fn set(&self, cls: &Class, pos: u32) {
         let id = cls.attr_cache.1;
         let new = (id, class_epoch(), pos);
         if self.0[0].get().0 == id {
@@ -187,9 +208,6 @@ impl InstAttrSite {
         }
     }
 }
-
-/// The most room a new instance's namespace is given from its class's hint.
-const MAX_ROOM: u32 = 16;
 
 /// Whether two names have the same text: by address first (an interned name), then
 /// inline for names of 4 to 16 bytes (dunders), else by `memcmp`.
@@ -444,12 +462,12 @@ pub struct ExcData {
 pub struct Instance {
     /// Its class.
     pub class: RefCell<Rc<Class>>,
-    /// Its attributes, in place (one allocation per instance, not two) until
-    /// `__dict__` is asked for: see [`Instance::dict`].
-    ns: Dict,
-    /// The namespace as a dict object of its own, once `__dict__` was read (`ns` is
-    /// empty and unused from then on).
-    shared: std::cell::OnceCell<Rc<Dict>>,
+    /// Its attributes' values while it is split (`shared` unset): value `i` is that of
+    /// its class's shared key `i` (see `super::layout`).
+    pub(super) vals: RefCell<Vec<Value>>,
+    /// The namespace as a dict object of its own, once the instance left its class's
+    /// shared keys (`vals` is empty and unused from then on).
+    pub(super) shared: std::cell::OnceCell<Rc<Dict>>,
     /// Exception state, for instances of exception classes (boxed: most instances
     /// are not exceptions, and an instance is copied into its `Rc` when created).
     pub exc: Option<Box<RefCell<ExcData>>>,
@@ -462,24 +480,21 @@ impl Instance {
     /// A new instance with an empty namespace.
     pub fn new(class: Rc<Class>) -> Instance {
         let exc = (class.kind == Kind::Exception).then(|| Box::new(RefCell::new(ExcData::default())));
-        let room = class.attr_cache.2.get() as usize;
-        let dict = if room == 0 { Dict::new() } else { Dict::from_table(super::dict::DictTable::with_capacity(room)) };
-        Instance { class: RefCell::new(class), ns: dict, shared: std::cell::OnceCell::new(), exc, base: RefCell::new(None) }
+        let vals = Instance::new_values(&class.attr_cache.2.borrow());
+        Instance { class: RefCell::new(class), vals: RefCell::new(vals), shared: std::cell::OnceCell::new(), exc, base: RefCell::new(None) }
     }
 
-    /// Its attributes (`__dict__`).
+    /// Its attributes (`__dict__`) as a dict: an instance still split moves to a dict
+    /// of its own (see [`Instance::materialize`]). Hot paths use the attribute
+    /// methods of `super::layout` instead.
     #[inline]
     pub fn dict(&self) -> &Dict {
-        match self.shared.get() {
-            Some(d) => d,
-            None => &self.ns,
-        }
+        self.materialize()
     }
 
-    /// Its attributes as a dict object (`obj.__dict__`): the namespace moves out of the
-    /// instance into a dict of its own the first time (entry positions unchanged).
+    /// Its attributes as a dict object (`obj.__dict__`), the same object every time.
     pub fn dict_obj(&self) -> Rc<Dict> {
-        self.shared.get_or_init(|| Rc::new(Dict::from_table(std::mem::take(&mut *self.ns.borrow_mut())))).clone()
+        self.materialize().clone()
     }
 
     /// The namespace's dict object, if `__dict__` made one (for the cycle collector).

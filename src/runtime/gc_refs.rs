@@ -117,10 +117,9 @@ pub(super) fn children(o: &Obj, f: &mut impl FnMut(usize)) -> bool {
                     }
                 }
                 None => {
-                    let Ok(t) = i.dict().try_borrow_table() else { return false };
-                    for e in t.iter() {
-                        visit_value(&e.key, f);
-                        visit_value(&e.value, f);
+                    let Some(vals) = i.try_values() else { return false };
+                    for v in vals.iter() {
+                        visit_value(v, f);
                     }
                 }
             }
@@ -251,7 +250,7 @@ pub(super) fn clear(rt: &mut Runtime, o: &Obj) {
             match i.shared_dict() {
                 Some(d) if Rc::strong_count(d) == 1 => drop(take_table(d)),
                 Some(_) => {}
-                None => drop(take_table(i.dict())),
+                None => drop(i.take_values()),
             }
             if let Some(x) = &i.exc {
                 let data = x.try_borrow_mut().map(|mut x| std::mem::take(&mut *x));

@@ -14,6 +14,7 @@ pub mod generator;
 pub mod hash;
 pub mod intern;
 pub mod iter;
+pub mod layout;
 pub mod list;
 pub mod mro;
 pub mod object;
