@@ -426,6 +426,14 @@ pub fn user_attr(cls: &Rc<Class>, name: &str) -> Option<Value> {
 
 /// Start evaluating a call expression.
 pub fn call_start(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX) -> Act {
+    if let (Some(name), ExprKind::Call(sc)) = (&c.method, &c.func.kind) {
+        if let Some((m, recv)) = super_method_call(rt, f, sc, name) {
+            // As state 1 leaves a method found on its receiver: no `super` object made.
+            f.push(m);
+            f.push(recv);
+            return call_cont(rt, f, e, c, 3);
+        }
+    }
     match eval(rt, f, &c.func, Step::Cont(e, 1)) {
         Ev::Val(v) => {
             f.push(v);
@@ -434,6 +442,28 @@ pub fn call_start(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static
         Ev::Pending(a) => a,
         Ev::Raise(x) => Act::Raise(x),
     }
+}
+
+/// `super(cls, obj).name(...)` (also the lowered `super()`) where `super` is the
+/// built-in type and `cls`, `obj` are plain loads: the callable (a script function or
+/// a built-in type's method) and the receiver to pass first, found without making the
+/// `super` object ([`ops::attr::super_method`]). `None` for anything else; the caller
+/// then evaluates the receiver as usual (the two loads again, which changes nothing).
+fn super_method_call(rt: &mut Runtime, f: &Frame, sc: &'static CallX, name: &PyStr) -> Option<(Value, Value)> {
+    let ExprKind::Global(g) = &sc.func.kind else { return None };
+    if sc.method.is_some() || sc.general.is_some() || !sc.kwnames.is_empty() || sc.args.len() != 2 {
+        return None;
+    }
+    if !sc.args.iter().all(|a| matches!(a.kind, ExprKind::Local(_) | ExprKind::Cell(_))) {
+        return None;
+    }
+    let Ok(Value::Class(sup)) = super::expr::load_global(rt, &f.globals, g) else { return None };
+    if !(sup.builtin && sup.kind == Kind::Other && sup.name.borrow().as_str() == "super") {
+        return None;
+    }
+    let cls = super::expr::fast_value(rt, f, &sc.args[0]).ok()?;
+    let obj = super::expr::fast_value(rt, f, &sc.args[1]).ok()?;
+    ops::attr::super_method(&cls, &obj, name)
 }
 
 /// Continue a call expression: state 1 has the callee (or receiver) on the stack;

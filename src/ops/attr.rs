@@ -356,6 +356,27 @@ fn super_find(s: &Super, name: &PyStr) -> Option<(Rc<Class>, Value)> {
     after.find_map(|c| c.dict.get_str(name).map(|a| (c.clone(), a)))
 }
 
+/// `super(cls, obj).name(...)` without making the `super` object: for an instance
+/// `obj` of a subclass of `cls` where the lookup after `cls` in its class's MRO finds a
+/// script function or a built-in type's method, that callable and the receiver to
+/// pass first (`obj`, as `load_method` does for a `super` object; for a built-in
+/// method the value `bind` would bind). `None` for anything else: the caller makes the
+/// `super` object and goes the usual way (which also raises the errors).
+pub fn super_method(cls: &Value, obj: &Value, name: &PyStr) -> Option<(Value, Value)> {
+    let (Value::Class(cls), Value::Inst(inst)) = (cls, obj) else { return None };
+    if name.as_str() == "__class__" {
+        return None;
+    }
+    let t = inst.class.borrow();
+    let tail = t.mro.borrow();
+    let mut after = std::iter::once(&*t).chain(tail.iter()).skip_while(|c| !Rc::ptr_eq(c, cls)).skip(1);
+    match after.find_map(|c| c.dict.get_str(name))? {
+        a @ Value::Func(_) => Some((a, obj.clone())),
+        Value::Native(n) if n.bound.is_none() && n.owner.is_some() => Some((Value::Native(n), receiver_for_native(obj))),
+        _ => None,
+    }
+}
+
 /// The value of `super().name` for an attribute `a` that `super_find` found in `c`.
 fn super_bind(rt: &mut Runtime, s: &Super, c: &Rc<Class>, a: Value) -> PyResult {
     if let Value::Class(_) = &s.obj {
