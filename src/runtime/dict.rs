@@ -14,6 +14,16 @@ use std::cell::{Ref, RefCell, RefMut};
 /// the table grows, for the many small dicts (instance namespaces, keyword arguments).
 const SMALL: usize = 8;
 
+/// The index's hash for a key's Python hash. hashbrown takes its 7-bit slot tag from
+/// the top bits, and Python's hash of a small int is the int itself (top bits all
+/// zero): every slot of a probed group matched the tag, so an int-keyed lookup compared
+/// up to 16 entries per group. An odd multiply spreads the low bits over the top ones
+/// (and maps the low bits, which pick the slot, one to one).
+#[inline(always)]
+fn ix(hash: i64) -> u64 {
+    (hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 /// One key/value pair with the key's hash.
 #[derive(Clone)]
 pub struct Entry {
@@ -78,7 +88,7 @@ impl DictTable {
             return entries.iter().position(|e| matches!(e, Some(e) if e.hash == hash && eq(&e.key)));
         }
         self.index
-            .find(hash as u64, |&i| {
+            .find(ix(hash), |&i| {
                 let e = entries[i as usize].as_ref().unwrap();
                 e.hash == hash && eq(&e.key)
             })
@@ -102,7 +112,7 @@ impl DictTable {
             return out;
         }
         // HashTable has no multi-find; probe with a predicate that records matches.
-        let _ = self.index.find(hash as u64, |&i| {
+        let _ = self.index.find(ix(hash), |&i| {
             if entries[i as usize].as_ref().unwrap().hash == hash {
                 out.push(i as usize);
             }
@@ -138,7 +148,7 @@ impl DictTable {
         self.entries.push(Some(Entry { hash, key, value }));
         if self.entries.len() > SMALL + 1 {
             let entries = &self.entries;
-            self.index.insert_unique(hash as u64, pos, |&i| entries[i as usize].as_ref().unwrap().hash as u64);
+            self.index.insert_unique(ix(hash), pos, |&i| ix(entries[i as usize].as_ref().unwrap().hash));
         } else if self.entries.len() == SMALL + 1 {
             self.build_index();
         }
@@ -159,7 +169,7 @@ impl DictTable {
     pub fn remove_at(&mut self, pos: usize) -> Entry {
         let hash = self.entries[pos].as_ref().unwrap().hash;
         if self.entries.len() > SMALL {
-            if let Ok(slot) = self.index.find_entry(hash as u64, |&i| i as usize == pos) {
+            if let Ok(slot) = self.index.find_entry(ix(hash), |&i| i as usize == pos) {
                 slot.remove();
             }
         }
@@ -188,7 +198,7 @@ impl DictTable {
         self.index.reserve(self.entries.len(), |_| unreachable!());
         for (i, e) in self.entries.iter().enumerate() {
             if let Some(e) = e {
-                self.index.insert_unique(e.hash as u64, i as u32, |_| unreachable!());
+                self.index.insert_unique(ix(e.hash), i as u32, |_| unreachable!());
             }
         }
     }
