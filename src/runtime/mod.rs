@@ -9,6 +9,7 @@ pub mod floatrepr;
 pub mod format;
 pub mod function;
 pub mod gc;
+mod gc_entry;
 pub mod gc_refs;
 pub mod generator;
 pub mod hash;
