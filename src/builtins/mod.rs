@@ -22,6 +22,7 @@ pub mod lists;
 pub mod modules;
 pub mod numbers;
 pub mod prelude;
+pub mod set_methods;
 pub mod sets;
 pub mod slots;
 pub mod sorting;
@@ -215,7 +216,7 @@ pub fn install(rt: &mut Runtime) {
     bytes::install(rt);
     dicts::install(rt);
     dictviews::install(rt);
-    sets::install(rt);
+    set_methods::install(rt);
     numbers::install(rt);
     exceptions::install(rt);
     generators::install(rt);
