@@ -29,6 +29,7 @@ pub mod sorting;
 pub mod strcase;
 pub mod strfmt;
 pub mod strings;
+pub mod object_methods;
 pub mod types;
 
 use crate::eval::native::{Args, NativeImpl, Ret};
@@ -209,7 +210,7 @@ pub fn install(rt: &mut Runtime) {
     rt.builtins.set_str(intern("NotImplemented"), Value::NotImplemented);
     rt.builtins.set_str(intern("__name__"), Value::str("builtins"));
     functions::install(rt);
-    types::install(rt);
+    object_methods::install(rt);
     slots::install(rt);
     strings::install(rt);
     lists::install(rt);

@@ -300,7 +300,7 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
         "mro" => return Ok(crate::runtime::gc::new_native(NativeFn {
             name: "mro",
             owner: Some("type"),
-            func: crate::builtins::types::type_mro,
+            func: crate::builtins::object_methods::type_mro,
             bound: Some(obj.clone()),
         })),
         _ => {
