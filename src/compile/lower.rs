@@ -718,6 +718,7 @@ impl<'t> Ctx<'t> {
                         kwnames: Box::new([]),
                         general: None,
                         direct: true,
+                        site: Default::default(),
                     };
                     return (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, line }, 1);
                 }
@@ -743,7 +744,7 @@ impl<'t> Ctx<'t> {
                     A::DoubleStar(e) => ArgX::DoubleStar(self.expr(e)),
                 })
                 .collect();
-            CallX { func, method, args: Box::new([]), kwnames: Box::new([]), general: Some(items), direct: false }
+            CallX { func, method, args: Box::new([]), kwnames: Box::new([]), general: Some(items), direct: false, site: Default::default() }
         } else {
             let mut vals = Vec::new();
             let mut names = Vec::new();
@@ -758,7 +759,7 @@ impl<'t> Ctx<'t> {
                 }
             }
             let direct = func.fast && vals.iter().all(|a| a.fast);
-            CallX { func, method, args: vals.into_boxed_slice(), kwnames: names.into_boxed_slice(), general: None, direct }
+            CallX { func, method, args: vals.into_boxed_slice(), kwnames: names.into_boxed_slice(), general: None, direct, site: Default::default() }
         };
         (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, line }, 1)
     }

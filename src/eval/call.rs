@@ -482,7 +482,7 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
                 f.push(recv);
                 s = 1;
             } else {
-                match ops::attr::load_method(rt, &mut recv, name) {
+                match ops::attr::load_method(rt, &mut recv, name, &c.site) {
                     Ok((m, true)) => {
                         f.push(m);
                         f.push(recv);
@@ -539,7 +539,7 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
     let (callee, recv) = match &c.method {
         None => (v, None),
         Some(name) if is_direct_send(rt, &v, c, name) => return direct_send_now(rt, f, e, c, then, v),
-        Some(name) => match ops::attr::load_method(rt, &mut v, name) {
+        Some(name) => match ops::attr::load_method(rt, &mut v, name, &c.site) {
             Ok((m, true)) => (m, Some(v)),
             Ok((m, false)) => (m, None),
             Err(x) => return Ev::Raise(ops::expect_raise(x)),

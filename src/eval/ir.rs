@@ -406,6 +406,9 @@ pub struct CallX {
     /// nodes: the call is made straight from the expression (`call::direct`), its
     /// operands computed by the fast path, without a step per operand.
     pub direct: bool,
+    /// For method calls: where the receiver's class had the method last time
+    /// (`ops::attr::load_method`'s cache, kept by the objects code).
+    pub site: crate::runtime::class::MethodSite,
 }
 
 /// One argument of a general call.

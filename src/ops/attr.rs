@@ -3,7 +3,7 @@
 //! `__getattr__`, and the special attributes of built-in objects.
 
 use super::{call, no_attr, raise, type_name, type_of, PyResult};
-use crate::runtime::class::{Class, InstAttrSite, Kind};
+use crate::runtime::class::{Class, InstAttrSite, Kind, MethodSite};
 use crate::runtime::descr::{ClassMethod, Module, Property, StaticMethod, Super};
 use crate::runtime::function::{BoundMethod, NativeFn};
 use crate::runtime::object::downcast;
@@ -562,8 +562,16 @@ pub fn delattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> 
 /// passed as the first argument. For `super().name(...)` with a script function
 /// found, `obj` is replaced by the `super` object's receiver (passed first), so the
 /// call allocates no bound method.
+///
+/// `site` is the call site's cache: an instance whose class it applies to gets the
+/// function without the MRO lookup (filled here when the lookup finds one).
 #[inline]
-pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>) -> PyResult<(Value, bool)> {
+pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>, site: &MethodSite) -> PyResult<(Value, bool)> {
+    if let Value::Inst(inst) = &*obj {
+        if let Some(m) = site.method(inst, name) {
+            return Ok((m, true));
+        }
+    }
     if let Some(s) = downcast::<Super>(obj) {
         // One lookup: a script function is called with the receiver; anything else
         // is bound as `super_getattr` binds it.
@@ -582,12 +590,15 @@ pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>) -> PyRes
     match obj {
         Value::Inst(inst) => {
             // (the class is borrowed, not cloned: a cached lookup runs no script code)
-            let found = class_lookup_str(&inst.class.borrow(), name);
+            let cls = inst.class.borrow();
+            let found = class_lookup_str(&cls, name);
             if let Some(a) = found {
                 if matches!(a, Value::Func(_)) && inst.lacks_attr(name) {
+                    site.fill(&cls, name);
                     return Ok((a, true));
                 }
             }
+            drop(cls);
             Ok((getattr(rt, obj, name)?, false))
         }
         Value::Class(_) | Value::Obj(_) | Value::Func(_) => Ok((getattr(rt, obj, name)?, false)),

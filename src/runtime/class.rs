@@ -209,6 +209,63 @@ impl InstAttrSite {
     }
 }
 
+/// A cache at one method call site `obj.name(...)`: the class (by id) and class epoch
+/// for which the MRO lookup of `name` found a script function, and where (MRO index,
+/// 0 for the class itself, and entry position, as [`AttrCache`] keeps them). Two ways,
+/// as [`InstAttrSite`]: a class and a subclass calling through the same code.
+#[derive(Default)]
+pub struct MethodSite([Cell<(u64, u64, u32, u32)>; 2]);
+
+impl MethodSite {
+    /// The script function `inst.name` finds in its class's MRO, when the site applies
+    /// (same class and epoch), the entry there still holds a function (assigning a new
+    /// value to a class attribute bumps no epoch) and the instance has no attribute of
+    /// that name shadowing it. `None`: ask the usual way.
+    #[inline]
+    pub fn method(&self, inst: &Instance, name: &PyStr) -> Option<Value> {
+        // SAFETY: only `__class__` assignment borrows the class mutably, and nothing
+        // below assigns it (reading a namespace entry and cloning a value run no code).
+        let cls = unsafe { inst.class.try_borrow_unguarded() }.ok()?;
+        let id = cls.attr_cache.1;
+        let epoch = class_epoch();
+        for w in &self.0 {
+            let (i, e, at, pos) = w.get();
+            if i == id && e == epoch {
+                let v = cls.cached_value(at, pos)?;
+                return (matches!(v, Value::Func(_)) && inst.lacks_attr(name)).then_some(v);
+            }
+        }
+        None
+    }
+
+    /// Remember where `cls`'s MRO has `name` (a script function the caller found). The
+    /// way already holding `cls` is replaced; else the newest class takes the first
+    /// way and the one there moves to the second. `__hash__` is never remembered (its
+    /// lookup has a rule of its own).
+    pub fn fill(&self, cls: &Rc<Class>, name: &PyStr) {
+        if name.as_str() == "__hash__" {
+            return;
+        }
+        let mro = cls.mro.borrow();
+        let Some((at, pos)) = std::iter::once(cls).chain(mro.iter()).enumerate().find_map(|(at, c)| {
+            c.dict.borrow().find(name.hash(), |k| matches!(k, Value::Str(s) if std::ptr::eq(&**s, name) || s.as_str() == name.as_str())).map(|p| (at, p))
+        }) else {
+            return;
+        };
+        let (Ok(at), Ok(pos)) = (u32::try_from(at), u32::try_from(pos)) else { return };
+        let id = cls.attr_cache.1;
+        let new = (id, class_epoch(), at, pos);
+        if self.0[0].get().0 == id {
+            self.0[0].set(new);
+        } else if self.0[1].get().0 == id {
+            self.0[1].set(new);
+        } else {
+            self.0[1].set(self.0[0].get());
+            self.0[0].set(new);
+        }
+    }
+}
+
 /// Whether two names have the same text: by address first (an interned name), then
 /// inline for names of 4 to 16 bytes (dunders), else by `memcmp`.
 #[inline(always)]
