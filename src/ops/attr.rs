@@ -315,35 +315,47 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
 }
 
 fn builtin_getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
+    Ok(builtin_attr(rt, obj, name, false)?.0)
+}
+
+/// `obj.name` for a built-in object, as [`builtin_getattr`]; with `method` (a method
+/// call's lookup), a script function or built-in method found in the type is given
+/// unbound with `true` (the caller passes `obj` first), as [`load_method`] does,
+/// instead of a bound method allocated for the one call.
+fn builtin_attr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, method: bool) -> PyResult<(Value, bool)> {
     if name.as_str() == "__class__" {
-        return Ok(Value::Class(type_of(rt, obj)));
+        return Ok((Value::Class(type_of(rt, obj)), false));
     }
     if let Some(v) = crate::builtins::attrs::special(rt, obj, name)? {
-        return Ok(v);
+        return Ok((v, false));
     }
     if let Value::Obj(o) = obj {
         if let Some(s) = downcast::<Super>(obj) {
-            return super_getattr(rt, s, name, obj);
+            return Ok((super_getattr(rt, s, name, obj)?, false));
         }
         if let Some(m) = downcast::<Module>(obj) {
             if let Some(v) = m.dict.get_str(name) {
-                return Ok(v);
+                return Ok((v, false));
             }
             // asyncio defines some names on first use.
             if crate::aio::lib::load_deferred(rt, &m.dict).map_err(super::Fail::Raise)? {
                 if let Some(v) = m.dict.get_str(name) {
-                    return Ok(v);
+                    return Ok((v, false));
                 }
             }
             return raise(no_attr(rt, obj, name));
         }
         if let Some(v) = o.get_attr(rt, name, obj) {
-            return Ok(v);
+            return Ok((v, false));
         }
     }
     let cls = type_of(rt, obj);
     if let Some(a) = class_lookup_str(&cls, name) {
-        return bind(rt, a, obj, &cls);
+        // (what `bind` would bind to `obj`: calling it unbound with `obj` first is the same call)
+        if method && (matches!(&a, Value::Func(_)) || matches!(&a, Value::Native(n) if n.bound.is_none() && n.owner.is_some())) {
+            return Ok((a, true));
+        }
+        return Ok((bind(rt, a, obj, &cls)?, false));
     }
     raise(no_attr(rt, obj, name))
 }
@@ -601,7 +613,8 @@ pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>, site: &M
             drop(cls);
             Ok((getattr(rt, obj, name)?, false))
         }
-        Value::Class(_) | Value::Obj(_) | Value::Func(_) => Ok((getattr(rt, obj, name)?, false)),
+        Value::Obj(_) => builtin_attr(rt, obj, name, true).or_else(|e| note_attr_error(rt, Err(e), obj, name).map(|v| (v, false))),
+        Value::Class(_) | Value::Func(_) => Ok((getattr(rt, obj, name)?, false)),
         _ => {
             let cls = type_of(rt, obj);
             if let Some(a) = class_lookup_str(&cls, name) {
