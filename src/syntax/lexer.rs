@@ -291,7 +291,7 @@ impl<'a> Lexer<'a> {
                     .entry(text)
                     .or_insert_with(|| match Kw::from_str(text) {
                         Some(k) => Tok::Kw(k),
-                        None => Tok::Name(Rc::from(text)),
+                        None => Tok::Name(Rc::new(Rc::from(text))),
                     })
                     .clone();
                 self.push(t, span);
@@ -375,7 +375,7 @@ impl<'a> Lexer<'a> {
                 }
                 match digits.parse::<i64>() {
                     Ok(v) => self.push(Tok::Int(v), span),
-                    Err(_) => self.push(Tok::BigInt(Rc::from(digits.trim_start_matches('0'))), span),
+                    Err(_) => self.push(Tok::BigInt(Rc::new(Rc::from(digits.trim_start_matches('0')))), span),
                 }
             }
             RawTok::RadixInt => {
@@ -401,7 +401,7 @@ impl<'a> Lexer<'a> {
                     Ok(v) => self.push(Tok::Int(v), span),
                     Err(_) => {
                         let big = num_bigint::BigUint::parse_bytes(digits.as_bytes(), radix).unwrap_or_default();
-                        self.push(Tok::BigInt(Rc::from(big.to_string())), span)
+                        self.push(Tok::BigInt(Rc::new(Rc::from(big.to_string()))), span)
                     }
                 }
             }
@@ -445,7 +445,7 @@ impl<'a> Lexer<'a> {
         };
         match result {
             Ok(lit) => {
-                self.push(Tok::Lit(lit), span);
+                self.push(Tok::Lit(Rc::new(lit)), span);
                 true
             }
             Err(msg) => {
@@ -525,7 +525,7 @@ impl<'a> Lexer<'a> {
         }
         if !pending.is_empty() {
             let text = std::mem::take(pending);
-            self.push(Tok::FText(Rc::from(text)), Span::new(start, end));
+            self.push(Tok::FText(Rc::new(Rc::from(text))), Span::new(start, end));
         }
         true
     }
@@ -623,7 +623,7 @@ impl<'a> Lexer<'a> {
                 j += 1;
             }
             let debug = &self.src[expr_start..j];
-            self.push(Tok::FDebug(Rc::from(debug)), Span::new(expr_start, j));
+            self.push(Tok::FDebug(Rc::new(Rc::from(debug))), Span::new(expr_start, j));
             stop = j;
         }
         if stop < end && bytes[stop] == b'!' {

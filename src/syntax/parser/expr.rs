@@ -236,12 +236,12 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     // atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | '...' | tuple | group | genexp | list | dict | set
     let atom = choice((
         select_ref! {
-            Tok::Name(n) = e => Expr::new(ExprKind::Name(n.clone()), sp(e.span())),
+            Tok::Name(n) = e => Expr::new(ExprKind::Name(Rc::clone(&**n)), sp(e.span())),
             Tok::Kw(Kw::True) = e => Expr::new(ExprKind::Const(Constant::Bool(true)), sp(e.span())),
             Tok::Kw(Kw::False) = e => Expr::new(ExprKind::Const(Constant::Bool(false)), sp(e.span())),
             Tok::Kw(Kw::None) = e => Expr::new(ExprKind::Const(Constant::None), sp(e.span())),
             Tok::Int(v) = e => Expr::new(ExprKind::Const(Constant::Int(*v)), sp(e.span())),
-            Tok::BigInt(v) = e => Expr::new(ExprKind::Const(Constant::BigInt(v.clone())), sp(e.span())),
+            Tok::BigInt(v) = e => Expr::new(ExprKind::Const(Constant::BigInt(Rc::clone(&**v))), sp(e.span())),
             Tok::Float(v) = e => Expr::new(ExprKind::Const(Constant::Float(*v)), sp(e.span())),
             Tok::Op(R::Ellipsis) = e => Expr::new(ExprKind::Const(Constant::Ellipsis), sp(e.span())),
         },

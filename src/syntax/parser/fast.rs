@@ -13,6 +13,7 @@ use crate::span::Span;
 use crate::syntax::ast::{BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, UnaryOp};
 use crate::syntax::token::{Kw, Lit, RawTok as R, Tok};
 use chumsky::prelude::*;
+use std::rc::Rc;
 
 /// Whether the shortcuts are on: only for chumsky's zero-size error type, where which
 /// alternatives failed where is not recorded (with [`super::PErr`] they would be).
@@ -50,16 +51,18 @@ pub(super) fn continues(t: Option<&Tok>, level: Level) -> bool {
 /// The expression a one-token atom is, as the `atom` and `strings` rules build it.
 pub(super) fn atom_of(t: &Tok, span: Span) -> Option<Expr> {
     let kind = match t {
-        Tok::Name(n) => ExprKind::Name(n.clone()),
+        Tok::Name(n) => ExprKind::Name(Rc::clone(&**n)),
         Tok::Kw(Kw::True) => ExprKind::Const(Constant::Bool(true)),
         Tok::Kw(Kw::False) => ExprKind::Const(Constant::Bool(false)),
         Tok::Kw(Kw::None) => ExprKind::Const(Constant::None),
         Tok::Int(v) => ExprKind::Const(Constant::Int(*v)),
-        Tok::BigInt(v) => ExprKind::Const(Constant::BigInt(v.clone())),
+        Tok::BigInt(v) => ExprKind::Const(Constant::BigInt(Rc::clone(&**v))),
         Tok::Float(v) => ExprKind::Const(Constant::Float(*v)),
         Tok::Op(R::Ellipsis) => ExprKind::Const(Constant::Ellipsis),
-        Tok::Lit(Lit::Str(s)) => ExprKind::Const(Constant::Str(s.clone())),
-        Tok::Lit(Lit::Bytes(b)) => ExprKind::Const(Constant::Bytes(b.clone())),
+        Tok::Lit(l) => match &**l {
+            Lit::Str(s) => ExprKind::Const(Constant::Str(s.clone())),
+            Lit::Bytes(b) => ExprKind::Const(Constant::Bytes(b.clone())),
+        },
         _ => return None,
     };
     Some(Expr::new(kind, span))

@@ -60,7 +60,7 @@ pub fn primary<'a, E: PassErr<'a>>(
                     let at = inp.cursor();
                     match inp.next_ref() {
                         Some(Tok::Name(n)) => {
-                            let name = n.clone();
+                            let name = std::rc::Rc::clone(&**n);
                             Some(Trailer::Attr(Ident { name, span: inp.span_since(&at) }))
                         }
                         _ => None,

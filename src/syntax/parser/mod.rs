@@ -251,7 +251,7 @@ fn token<'a, E: PassErr<'a>>(
 
 /// A name token, as an identifier.
 pub fn name<'a, E: PassErr<'a>>() -> impl Parser<'a, In<'a>, super::ast::Ident, Extra<'a, E>> + Clone {
-    select_ref! { Tok::Name(n) = e => super::ast::Ident { name: n.clone(), span: sp(e.span()) } }
+    select_ref! { Tok::Name(n) = e => super::ast::Ident { name: std::rc::Rc::clone(&**n), span: sp(e.span()) } }
 }
 
 /// Raise a specialised error: it becomes the parse's first error if none came before
