@@ -1,6 +1,7 @@
 //! Displays (`(...)`, `[...]`, `{...}`), strings, call arguments and parameter lists,
 //! with CPython's second-pass rules for their common mistakes.
 
+use super::expr::prepend;
 use super::targets::leftmost;
 use super::{name, op, raise, sp, Ctx, Extra, First, In, PassErr, State, P};
 use crate::diagnostic::Diagnostic;
@@ -24,7 +25,13 @@ enum BraceInner {
     SetComp(Expr, Vec<CompFor>),
 }
 
-fn comp(kind: CompKind, elt: Expr, value: Option<Expr>, generators: Vec<CompFor>, span: Span) -> Expr {
+fn comp(kind: CompKind, elt: Expr, value: Option<Expr>, mut generators: Vec<CompFor>, span: Span) -> Expr {
+    // The tree keeps these vectors: no room for four clauses (or conditions) where one
+    // is typical.
+    generators.shrink_to_fit();
+    for g in &mut generators {
+        g.ifs.shrink_to_fit();
+    }
     Expr::new(ExprKind::Comp(Rc::new(Comprehension { kind, elt, value, generators })), span)
 }
 
@@ -80,9 +87,7 @@ pub fn displays<'a, E: PassErr<'a>>(
                         }
                         first
                     } else {
-                        let mut items = vec![first];
-                        items.extend(rest);
-                        Expr::new(ExprKind::Tuple(items), span)
+                        Expr::new(ExprKind::Tuple(prepend(first, rest)), span)
                     }
                 }
             }
@@ -99,9 +104,7 @@ pub fn displays<'a, E: PassErr<'a>>(
                 None => Expr::new(ExprKind::List(vec![]), span),
                 Some((elt, ListTail::Comp(gens))) => comp(CompKind::List, elt, None, gens, span),
                 Some((first, ListTail::Items(rest, _))) => {
-                    let mut items = vec![first];
-                    items.extend(rest);
-                    Expr::new(ExprKind::List(items), span)
+                    Expr::new(ExprKind::List(prepend(first, rest)), span)
                 }
             }
         })
@@ -150,9 +153,7 @@ pub fn displays<'a, E: PassErr<'a>>(
         .ignore_then(
             choice((
                 op(R::DoubleStar).ignore_then(bor.clone()).then(rest_of_dict.clone()).map(|(v, rest)| {
-                    let mut items = vec![(None, v)];
-                    items.extend(rest);
-                    BraceInner::Dict(items)
+                    BraceInner::Dict(prepend((None, v), rest))
                 }),
                 star_named
                     .clone()
@@ -166,15 +167,11 @@ pub fn displays<'a, E: PassErr<'a>>(
                     .map(|(first, tail)| match tail {
                         Ok((v, Ok(gens))) => BraceInner::DictComp(first, v, gens),
                         Ok((v, Err(rest))) => {
-                            let mut items = vec![(Some(first), v)];
-                            items.extend(rest);
-                            BraceInner::Dict(items)
+                            BraceInner::Dict(prepend((Some(first), v), rest))
                         }
                         Err(ListTail::Comp(gens)) => BraceInner::SetComp(first, gens),
                         Err(ListTail::Items(rest, _)) => {
-                            let mut items = vec![first];
-                            items.extend(rest);
-                            BraceInner::Set(items)
+                            BraceInner::Set(prepend(first, rest))
                         }
                     }),
             ))
@@ -474,6 +471,10 @@ fn build_params<'a, E: PassErr<'a>>(items: Vec<ParamItem>, span: Span, st: &mut 
     if seen_star && p.vararg.is_none() && p.kwonly.is_empty() && n > 0 {
         err(span, "named arguments must follow bare *");
     }
+    // The tree keeps these: no room for four 120-byte parameters where one is used.
+    p.posonly.shrink_to_fit();
+    p.args.shrink_to_fit();
+    p.kwonly.shrink_to_fit();
     p
 }
 

@@ -254,7 +254,17 @@ pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>
         .boxed();
 
     // decorators: ('@' named_expression NEWLINE)*
-    let decorators = op(R::At).ignore_then(ex.named.clone()).then_ignore(just(Tok::Newline)).repeated().collect::<Vec<_>>().boxed();
+    let decorators = op(R::At)
+        .ignore_then(ex.named.clone())
+        .then_ignore(just(Tok::Newline))
+        .repeated()
+        .collect::<Vec<_>>()
+        .map(|mut v| {
+            // The tree keeps the vector: no unused room.
+            v.shrink_to_fit();
+            v
+        })
+        .boxed();
 
     // function_def: decorators ['async'] 'def' NAME &&'(' [params] ')' ['->' expression] &&':' block
     let func = kw(Kw::Async)

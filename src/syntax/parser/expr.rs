@@ -49,10 +49,16 @@ pub fn tuple_or_single(first: Expr, rest: Vec<Expr>, trailing: bool, span: Span)
     if rest.is_empty() && !trailing {
         return first;
     }
+    Expr::new(ExprKind::Tuple(prepend(first, rest)), span)
+}
+
+/// `first` followed by `rest`, in a vector of their exact number (`vec![first]` then
+/// `extend` would keep room for at least four, which the tree then holds).
+pub fn prepend<T>(first: T, rest: Vec<T>) -> Vec<T> {
     let mut items = Vec::with_capacity(rest.len() + 1);
     items.push(first);
     items.extend(rest);
-    Expr::new(ExprKind::Tuple(items), span)
+    items
 }
 
 /// A comma-separated list of `item`: the first item, the others, and whether a comma
@@ -128,7 +134,11 @@ pub(super) fn bool_ops(first: (Expr, Span), rest: Vec<(BoolOp, (Expr, Span))>, s
     }
     let conj = |mut items: Vec<Expr>, span: Span| match items.len() {
         1 => items.pop().unwrap_or_else(|| Expr::new(ExprKind::Tuple(vec![]), span)),
-        _ => Expr::new(ExprKind::BoolOp(BoolOp::And, items), span),
+        _ => {
+            // The tree keeps the vector: no unused room.
+            items.shrink_to_fit();
+            Expr::new(ExprKind::BoolOp(BoolOp::And, items), span)
+        }
     };
     let mut ors = Vec::new();
     let (mut cur, mut cur_span) = (vec![first.0], first.1);
@@ -146,6 +156,7 @@ pub(super) fn bool_ops(first: (Expr, Span), rest: Vec<(BoolOp, (Expr, Span))>, s
         return last;
     }
     ors.push(last);
+    ors.shrink_to_fit();
     Expr::new(ExprKind::BoolOp(BoolOp::Or, ors), span)
 }
 

@@ -77,6 +77,9 @@ pub struct St {
     /// Statements of the blocks being parsed by pass 1's first run, innermost last
     /// (`fast_stmt.rs`): each block's are moved out into a vector of their exact number.
     pub stmts: Vec<super::ast::Stmt>,
+    /// Call arguments being parsed by pass 1's first run, innermost call last
+    /// (`fast_expr.rs`): each call's are moved out into a vector of their exact number.
+    pub args: Vec<(super::ast::Arg, bool)>,
 }
 
 /// Pass 2 may try this many atoms per token (plus [`PASS2_FUEL_BASE`]): a backstop. Its

@@ -142,8 +142,7 @@ fn simple_stmt<'a, E: PassErr<'a>>(ex: &ExprParsers<'a, E>, invalid: bool) -> P<
             Tail::None => StmtKind::Expr(first),
             Tail::Assign(mut values) => {
                 let value = values.pop().unwrap_or_else(|| first.clone());
-                let mut targets = vec![first];
-                targets.extend(values);
+                let targets = super::expr::prepend(first, values);
                 let single = targets.len() == 1;
                 for (i, t) in targets.iter().enumerate() {
                     if let ExprKind::Yield(_) | ExprKind::YieldFrom(_) = t.kind {
