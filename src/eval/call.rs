@@ -651,7 +651,8 @@ fn fill_args(
             }
         }
     }
-    drop(callee);
+    // None for a global callee: no out-of-line drop call for that.
+    super::expr::drop_value(callee);
     if let Err(x) = crate::limits::tick(rt) {
         rt.recycle(fr);
         return Ev::Raise(x);

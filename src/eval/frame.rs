@@ -351,6 +351,13 @@ impl Frame {
         self.extra.as_mut().and_then(|x| x.throw.take())
     }
 
+    /// Whether the frame has an extra part (boxed on first use, kept by a pooled
+    /// frame); without one no pending throw can be set either.
+    #[inline(always)]
+    pub fn has_extra(&self) -> bool {
+        self.extra.is_some()
+    }
+
     /// Drop the extra part's contents (keeping its box), for a frame going back to
     /// the pool.
     #[inline]

@@ -101,6 +101,7 @@ fn drive(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Outcome {
                 // Step the top frame as long as its steps ask for nothing else: the
                 // frame is read off the stack once, not once per step. A generator
                 // finalization queued by a step runs before the next one (below).
+                let mut f = f;
                 loop {
                     let act = if let Some(e) = f.take_throw() {
                         super::suspend::throw_at_suspension(rt, f, e)
@@ -116,7 +117,28 @@ fn drive(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Outcome {
                         }
                         break Act::Next;
                     }
-                    break act;
+                    // Calls and returns are carried out here too, and the loop goes on
+                    // with the new top frame: a script call or return costs no round
+                    // through the outer loop.
+                    match act {
+                        Act::Call(a) => push(rt, stack, a),
+                        Act::Return(v) => {
+                            if let Some(o) = finish(rt, stack, v) {
+                                if super::finalize::pending() {
+                                    super::finalize::run_pending(rt);
+                                }
+                                return o;
+                            }
+                        }
+                        act => break act,
+                    }
+                    if super::finalize::pending() {
+                        break Act::Next;
+                    }
+                    match stack.last_mut() {
+                        Some(Activation::Script(g)) => f = g,
+                        _ => break Act::Next,
+                    }
                 }
             }
             Some(Activation::Task(t)) => task_step(rt, t),

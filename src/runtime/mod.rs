@@ -246,7 +246,7 @@ impl Runtime {
     /// A frame from the pool with no locals yet, for a function whose module namespace
     /// is `globals`: the pooled frame keeps its namespace when it is the same one (no
     /// reference count change; frames of one module's functions share it).
-    #[inline]
+    #[inline(always)]
     pub fn frame_for(&mut self, code: &'static crate::eval::ir::Code, globals: &Rc<Dict>) -> FrameBox {
         match self.frame_pool.pop() {
             Some(mut f) => {
@@ -264,9 +264,31 @@ impl Runtime {
     }
 
     /// Give a finished frame back to the pool (its mode and pending throw reset, so a
-    /// frame taken from the pool needs neither).
-    #[inline]
+    /// frame taken from the pool needs neither). The common case inline: a plain
+    /// function's frame after its return (no owner, mode `Value`, no extra part, an
+    /// empty value stack, small buffers) needs only its locals dropped and its work
+    /// stack emptied; every other frame goes through [`Runtime::recycle_rest`].
+    #[inline(always)]
     pub fn recycle(&mut self, mut f: FrameBox) {
+        if f.owner.is_none()
+            && matches!(f.mode, crate::eval::frame::ReturnMode::Value)
+            && !f.has_extra()
+            && f.stack.is_empty()
+            && f.stack.capacity() <= 256
+            && f.work.capacity() <= 256
+            && self.frame_pool.len() < 64
+        {
+            f.locals.clear();
+            f.work.clear();
+            self.frame_pool.push(f);
+            return;
+        }
+        self.recycle_rest(f)
+    }
+
+    /// [`Runtime::recycle`] for every frame but the common case: every field reset.
+    #[inline(never)]
+    pub fn recycle_rest(&mut self, mut f: FrameBox) {
         if self.frame_pool.len() < 64 {
             if !matches!(f.mode, crate::eval::frame::ReturnMode::Value) {
                 f.mode = crate::eval::frame::ReturnMode::Value;
