@@ -232,7 +232,21 @@ impl MethodSite {
             let (i, e, at, pos) = w.get();
             if i == id && e == epoch {
                 let v = cls.cached_value(at, pos)?;
-                return (matches!(v, Value::Func(_)) && inst.lacks_attr(name)).then_some(v);
+                if !matches!(v, Value::Func(_)) {
+                    return None;
+                }
+                // The shadowing test: a split instance whose class's keys have no bit of
+                // `name` lacks it (the class is already at hand); else the full test.
+                if inst.is_split() {
+                    // SAFETY: the keys are borrowed mutably only by `set_attr`, which does
+                    // not run while this reads.
+                    if let Ok(keys) = unsafe { cls.attr_cache.2.try_borrow_unguarded() } {
+                        if keys.bloom & super::layout::bloom_bit(name.hash()) == 0 {
+                            return Some(v);
+                        }
+                    }
+                }
+                return inst.lacks_attr(name).then_some(v);
             }
         }
         None

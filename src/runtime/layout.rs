@@ -31,7 +31,7 @@ pub struct Keys {
 
 /// The bit of a hash in [`Keys::bloom`].
 #[inline(always)]
-fn bloom_bit(hash: i64) -> u64 {
+pub(super) fn bloom_bit(hash: i64) -> u64 {
     1u64 << (hash as u64 & 63)
 }
 
