@@ -100,7 +100,8 @@ impl<'a> Lexer<'a> {
     fn run(&mut self, start: usize, end: usize, nested: bool) -> bool {
         let text = &self.src[start..end];
         let mut raw = RawTok::lexer(text).spanned();
-        let mut indents: Vec<(usize, usize)> = vec![(0, 0)];
+        // An f-string expression (nested) has no indentation: no stack allocated for it.
+        let mut indents: Vec<(usize, usize)> = if nested { Vec::new() } else { vec![(0, 0)] };
         let mut at_line_start = !nested;
         // Where the current physical line starts (after the last newline or continuation).
         let mut line_start = start;

@@ -33,9 +33,13 @@ fn unicode_error(start: usize, end: usize, what: &str) -> String {
 }
 
 /// Decode the body of a `str` literal (between the quotes).
-pub fn decode_str(body: &str, raw: bool) -> Result<String, String> {
+/// Borrowed when there is nothing to decode (the common case: no copy, no search).
+pub fn decode_str(body: &str, raw: bool) -> Result<std::borrow::Cow<'_, str>, String> {
     if raw || !body.contains('\\') {
-        return Ok(body.replace("\r\n", "\n"));
+        if !body.contains('\r') {
+            return Ok(std::borrow::Cow::Borrowed(body));
+        }
+        return Ok(std::borrow::Cow::Owned(body.replace("\r\n", "\n")));
     }
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices().peekable();
@@ -140,7 +144,7 @@ pub fn decode_str(body: &str, raw: bool) -> Result<String, String> {
             }
         }
     }
-    Ok(out)
+    Ok(std::borrow::Cow::Owned(out))
 }
 
 /// Decode the body of a `bytes` literal.
