@@ -382,7 +382,8 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
             if !code.body.is_empty() {
                 fr.work.push(Step::Block(&code.body, 0));
             }
-            fr.mode = ReturnMode::Init(obj);
+            fr.stack.push(obj);
+            fr.mode = ReturnMode::Init;
             Prep::Push(Activation::Script(fr))
         }
         Some(Value::Func(func)) => {
@@ -391,7 +392,9 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
             all.extend_from_slice(args);
             match function_frame(rt, &func, &all, kwnames) {
                 Ok(mut fr) => {
-                    fr.mode = ReturnMode::Init(obj);
+                    debug_assert!(fr.stack.is_empty());
+                    fr.stack.push(obj);
+                    fr.mode = ReturnMode::Init;
                     Prep::Push(Activation::Script(fr))
                 }
                 Err(e) => Prep::Raise(e),

@@ -12,13 +12,16 @@ use std::rc::Rc;
 
 pub use super::framebuf::{FrameBox, FrameVec, Hints};
 
-/// How a finished (or yielding) frame hands its result to the frame below it.
-#[derive(Clone)]
+/// How a finished (or yielding) frame hands its result to the frame below it. One
+/// byte (checked below), so it sits beside the frame header's other small fields.
+#[derive(Clone, Copy)]
 pub enum ReturnMode {
     /// Push the return value on the caller's value stack.
     Value,
-    /// `__init__`: the call's result is this instance; `__init__` must return None.
-    Init(Value),
+    /// `__init__`: the call's result is the instance at the bottom of the frame's value
+    /// stack (slot 0, pushed before the frame runs, below everything the body pushes);
+    /// `__init__` must return None.
+    Init,
     /// One step of iteration for a `for` loop: a yield or a return value is an item;
     /// a generator's return or a `StopIteration` from `__next__` ends the loop.
     Iter,
@@ -73,7 +76,7 @@ pub struct FrameExtra {
 
 /// A script frame: locals, cells, a value stack and a work stack. It lives in a
 /// [`FrameBox`]: one allocation holding this header and, after it, the first buffers of
-/// `locals`, `stack` and `work` (see [`FrameVec`]). 112 bytes.
+/// `locals`, `stack` and `work` (see [`FrameVec`]). 96 bytes.
 pub struct Frame {
     /// The code being run.
     pub code: &'static Code,
@@ -109,7 +112,8 @@ pub struct Frame {
     throwing: bool,
 }
 
-const _: () = assert!(std::mem::size_of::<Frame>() == 112);
+const _: () = assert!(std::mem::size_of::<ReturnMode>() == 1);
+const _: () = assert!(std::mem::size_of::<Frame>() == 96);
 
 /// A native task on the frame stack (one allocation: the task is the unsized last
 /// field, so `Box<TaskFrame<SomeTask>>` coerces to `Box<TaskFrame>`).
@@ -191,11 +195,7 @@ impl Frame {
     /// pending completions, saved exceptions), no owner, and a module namespace that
     /// something else keeps. Dropping such a frame runs no code and cannot recurse.
     pub fn drop_is_shallow(&self) -> bool {
-        let mode = match &self.mode {
-            ReturnMode::Init(v) => v.drop_is_shallow(),
-            ReturnMode::AgenStep(_) => false,
-            _ => true,
-        };
+        let mode = !matches!(self.mode, ReturnMode::AgenStep(_));
         mode && self.extra.is_none()
             && self.owner.is_none()
             && Rc::strong_count(&self.globals) > 1

@@ -342,9 +342,16 @@ fn pop(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Activation {
 
 fn mode_of(a: &Activation) -> ReturnMode {
     match a {
-        Activation::Script(f) => f.mode.clone(),
-        Activation::Task(t) => t.mode.clone(),
+        Activation::Script(f) => f.mode,
+        Activation::Task(t) => t.mode,
     }
+}
+
+/// The instance an `__init__` frame ([`ReturnMode::Init`]) was called for: its value
+/// stack's bottom slot (what a `return` inside a `for` left above it is dropped).
+fn init_instance(f: &mut super::frame::Frame) -> Value {
+    f.stack.truncate(1);
+    f.stack.pop().expect("__init__ frame without its instance")
 }
 
 /// The top frame returned `v`.
@@ -448,8 +455,12 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
     }
     let done = pop(rt, stack);
     let mode = mode_of(&done);
+    let mut inst = None;
     let was_gen = match done {
         Activation::Script(mut f) => {
+            if matches!(mode, ReturnMode::Init) {
+                inst = Some(init_instance(&mut f));
+            }
             let g = f.owner.take();
             let is_gen = g.is_some();
             if let Some(g) = g {
@@ -481,7 +492,8 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
             give(stack, v)
         }
         ReturnMode::Discard => give_nothing(stack),
-        ReturnMode::Init(inst) => {
+        ReturnMode::Init => {
+            let inst = inst.expect("__init__ frame without its instance");
             if !v.is_none() {
                 let tn = crate::ops::type_name(rt, &v);
                 let e = rt.type_error(format!("__init__() should return None, not '{tn}'"));
@@ -743,7 +755,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
                     }
                 }
             }
-            ReturnMode::Discard | ReturnMode::Init(_) => {
+            ReturnMode::Discard | ReturnMode::Init => {
                 give(stack, v);
                 return None;
             }
@@ -867,18 +879,25 @@ pub fn call_nested(rt: &mut Runtime, f: &Value, args: &[Value], kwnames: &[Rc<Py
         super::call::Prep::Value(v) => Ok(v),
         super::call::Prep::Raise(e) => Err(e),
         super::call::Prep::Push(mut a) => {
+            let mut inst = None;
             let mode = match &mut a {
-                Activation::Script(fr) => std::mem::replace(&mut fr.mode, ReturnMode::Base),
+                Activation::Script(fr) => {
+                    if matches!(fr.mode, ReturnMode::Init) {
+                        inst = fr.stack.first().cloned();
+                    }
+                    std::mem::replace(&mut fr.mode, ReturnMode::Base)
+                }
                 Activation::Task(t) => std::mem::replace(&mut t.mode, ReturnMode::Base),
             };
             let out = run(rt, a);
-            nested_result(rt, mode, out)
+            nested_result(rt, mode, inst, out)
         }
     }
 }
 
-/// What a nested run's outcome means for a frame that was prepared with `mode`.
-fn nested_result(rt: &mut Runtime, mode: ReturnMode, out: Outcome) -> Result<Value, Exc> {
+/// What a nested run's outcome means for a frame that was prepared with `mode` (and,
+/// for `__init__`, the instance `inst`).
+fn nested_result(rt: &mut Runtime, mode: ReturnMode, inst: Option<Value>, out: Outcome) -> Result<Value, Exc> {
     let is = |e: &Exc, cls: &std::rc::Rc<crate::runtime::class::Class>| crate::ops::exc_matches(e, cls);
     match (mode, out) {
         (ReturnMode::Send, Outcome::Yield(v)) | (ReturnMode::Iter, Outcome::Yield(v)) => Ok(v),
@@ -887,9 +906,9 @@ fn nested_result(rt: &mut Runtime, mode: ReturnMode, out: Outcome) -> Result<Val
         (ReturnMode::Close, Outcome::Yield(_)) => Err(rt.exc_msg(&rt.types.runtime_error, "generator ignored GeneratorExit")),
         (ReturnMode::Close, Outcome::Return(_)) => Ok(Value::None),
         (ReturnMode::Close, Outcome::Raise(e)) if is(&e, &rt.types.generator_exit) || is(&e, &rt.types.stop_iteration) => Ok(Value::None),
-        (ReturnMode::Init(inst), Outcome::Return(v)) => {
+        (ReturnMode::Init, Outcome::Return(v)) => {
             if v.is_none() {
-                Ok(inst)
+                Ok(inst.expect("__init__ frame without its instance"))
             } else {
                 let tn = crate::ops::type_name(rt, &v);
                 Err(rt.type_error(format!("__init__() should return None, not '{tn}'")))

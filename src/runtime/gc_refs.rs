@@ -8,7 +8,7 @@ use super::generator::GenState;
 use super::iter::IterState;
 use super::value::Value;
 use super::Runtime;
-use crate::eval::frame::{Completion, Frame, ReturnMode};
+use crate::eval::frame::{Completion, Frame};
 use std::rc::Rc;
 
 /// What a built-in object's [`Object::traverse`](super::object::Object::traverse)
@@ -63,9 +63,6 @@ fn visit_frame(fr: &Frame, f: &mut impl FnMut(usize)) {
     f(addr(&fr.globals));
     if let Some(ns) = fr.ns() {
         f(addr(ns));
-    }
-    if let ReturnMode::Init(v) = &fr.mode {
-        visit_value(v, f);
     }
     if let Some(g) = &fr.owner {
         f(addr(g));
