@@ -362,48 +362,58 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     // the generation is scanned (see `Marks`): an edge is one load instead of a hash
     // lookup, and there is no index map at the memory peak.
     let mut refs: Vec<i32> = Vec::with_capacity(n);
-    let mut reachable = vec![false; n];
-    let marks = Marks::set(&objs, &mut reachable);
+    // One byte of flags per object ([`REACHABLE`], [`LINKED`]).
+    let mut flags = vec![0u8; n];
+    let marks = Marks::set(&objs, &mut flags);
     for i in 0..n {
         refs.push(objs.view(i).strong().min(i32::MAX as usize) as i32);
     }
-    // Subtract references from inside the generation.
+    // Subtract references from inside the generation, noting which objects have any
+    // (the others are leaves of this generation's graph: marking stops at them).
     for i in 0..n {
-        if reachable[i] {
+        if flags[i] != 0 {
             continue; // a duplicate entry (`Marks::set`)
         }
+        let mut linked = false;
         let ok = children(&objs.view(i), &mut |a| {
             if let Some(j) = Marks::index(a) {
                 refs[j] -= 1;
+                linked = true;
             }
         });
-        if !ok {
-            reachable[i] = true;
-        }
+        flags[i] = if !ok { REACHABLE } else if linked { LINKED } else { 0 };
     }
     // A duplicate entry (its object is scanned through its first entry) and an object
-    // whose references could not be read count as referenced from outside.
+    // whose references could not be read count as referenced from outside (and are
+    // walked when marked, as if linked).
     for i in 0..n {
-        if reachable[i] {
+        if flags[i] & REACHABLE != 0 {
             refs[i] = 1;
-            reachable[i] = false;
+            flags[i] = LINKED;
         }
     }
     // Mark what is reachable from outside, one root at a time: the mark stack holds
-    // what is found from that root, not every root at once.
+    // what is found from that root, not every root at once. An object that refers to
+    // nothing in the generation is marked without walking its references again.
     let mut work: Vec<u32> = Vec::new();
     for i in 0..n {
-        if refs[i] <= 0 || reachable[i] {
+        if refs[i] <= 0 || flags[i] & REACHABLE != 0 {
             continue;
         }
-        reachable[i] = true;
+        flags[i] |= REACHABLE;
+        if flags[i] & LINKED == 0 {
+            continue;
+        }
         work.push(i as u32);
         while let Some(k) = work.pop() {
             children(&objs.view(k as usize), &mut |a| {
                 if let Some(j) = Marks::index(a) {
-                    if !reachable[j] {
-                        reachable[j] = true;
-                        work.push(j as u32);
+                    let fj = flags[j];
+                    if fj & REACHABLE == 0 {
+                        flags[j] = fj | REACHABLE;
+                        if fj & LINKED != 0 {
+                            work.push(j as u32);
+                        }
                     }
                 }
             });
@@ -414,8 +424,8 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     marks.clear(&objs);
 
     let mut garbage: Vec<Obj> = Vec::new();
-    let (survivors, survivors_dyn) = survivors_in_place(objs, &reachable, &mut garbage);
-    drop(reachable);
+    let (survivors, survivors_dyn) = survivors_in_place(objs, &flags, &mut garbage);
+    drop(flags);
 
     // Suspended generators first: their `finally` blocks run before anything is
     // cleared (they may use the other unreachable objects).
@@ -500,16 +510,24 @@ fn upgrade_dyn_in_place(entries: Vec<WeakObj>) -> Vec<ObjRef> {
     entries.into_iter().filter_map(|w| w.upgrade()).collect()
 }
 
-/// The reachable objects' entries, in the scan's own buffers (as
-/// [`upgrade_in_place`]); the others go to `garbage`.
-fn survivors_in_place(objs: Scan, reachable: &[bool], garbage: &mut Vec<Obj>) -> (Vec<Tracked>, Vec<WeakObj>) {
+/// A collection's flag: the object is reachable from outside the generation (after
+/// marking; before it, a duplicate entry or an object whose references could not be
+/// read).
+const REACHABLE: u8 = 1;
+/// A collection's flag: the object refers to at least one object of the generation
+/// (found while subtracting), so marking walks its references.
+const LINKED: u8 = 2;
+
+/// The reachable objects' entries ([`REACHABLE`] set in `flags`), in the scan's own
+/// buffers (as [`upgrade_in_place`]); the others go to `garbage`.
+fn survivors_in_place(objs: Scan, flags: &[u8], garbage: &mut Vec<Obj>) -> (Vec<Tracked>, Vec<WeakObj>) {
     let n1 = objs.held.len();
     let typed = objs
         .held
         .into_iter()
         .enumerate()
         .filter_map(|(i, h)| {
-            if reachable[i] {
+            if flags[i] & REACHABLE != 0 {
                 let o = h.view();
                 match o.downgrade() {
                     Entry::Typed(t) => Some(t),
@@ -526,7 +544,7 @@ fn survivors_in_place(objs: Scan, reachable: &[bool], garbage: &mut Vec<Obj>) ->
         .into_iter()
         .enumerate()
         .filter_map(|(i, o)| {
-            if reachable[n1 + i] {
+            if flags[n1 + i] & REACHABLE != 0 {
                 Some(o.downgrade_thin())
             } else {
                 garbage.push(Obj::Obj(o));
@@ -571,8 +589,8 @@ impl Marks {
     }
 
     /// Mark every object with its index; a second entry of an object already marked
-    /// is flagged reachable (its object is scanned once, through the first).
-    fn set(objs: &Scan, dup: &mut [bool]) -> Marks {
+    /// is flagged [`REACHABLE`] (its object is scanned once, through the first).
+    fn set(objs: &Scan, dup: &mut [u8]) -> Marks {
         if objs.len() > 0 {
             let (a, weak) = objs.view(0).weak_word();
             // SAFETY: `a` is the value of a live `Rc` allocation (held by `objs`).
@@ -585,7 +603,7 @@ impl Marks {
             unsafe {
                 let weak = *w;
                 if weak & MARK != 0 {
-                    dup[i] = true;
+                    dup[i] = REACHABLE;
                     continue;
                 }
                 assert!(weak < 1 << 31, "weak count too large to keep beside a mark");
@@ -651,9 +669,9 @@ mod tests {
         let wa = Rc::downgrade(&a);
         let (wa2, wb) = (Rc::downgrade(&a), Rc::downgrade(&b));
         let objs = Scan { held: vec![Held::new(b.clone()), Held::new(a.clone()), Held::new(a.clone())], dyns: vec![] };
-        let mut dup = vec![false; 3];
+        let mut dup = vec![0u8; 3];
         let marks = Marks::set(&objs, &mut dup);
-        assert_eq!(dup, [false, false, true]);
+        assert_eq!(dup, [0, 0, REACHABLE]);
         assert_eq!(Marks::index(addr(&b)), Some(0));
         assert_eq!(Marks::index(addr(&a)), Some(1));
         assert_eq!(Marks::index(addr(&outside)), None);
@@ -696,7 +714,7 @@ mod tests {
         assert!(matches!(&*objs.view(3), Obj::Obj(r) if ObjRef::ptr_eq(r, &o2)));
         assert_eq!((Rc::strong_count(&a), o.strong_count(), Rc::strong_count(&b)), (2, 2, 2));
         let mut garbage = Vec::new();
-        let (survivors, survivors_dyn) = survivors_in_place(objs, &[true, false, true, false], &mut garbage);
+        let (survivors, survivors_dyn) = survivors_in_place(objs, &[REACHABLE, 0, REACHABLE | LINKED, LINKED], &mut garbage);
         assert_eq!(survivors.as_ptr() as usize, buf);
         assert_eq!(survivors_dyn.as_ptr() as usize, dbuf);
         assert_eq!((survivors.len(), survivors_dyn.len(), garbage.len()), (1, 1, 2));
