@@ -256,7 +256,7 @@ fn loc(f: &Frame) -> String {
 }
 
 fn frame_name(f: &Frame) -> String {
-    match &f.owner {
+    match f.owner() {
         Some(g) => g.qualname().as_str().to_string(),
         None => f.code.qualname.as_str().to_string(),
     }
@@ -321,7 +321,7 @@ pub fn resuming(rt: &mut Runtime, g: &Rc<Generator>, input: &crate::eval::suspen
 /// `caller` (None: by Rust, e.g. the loop stepping a task).
 pub fn pushed(rt: &mut Runtime, caller: Option<&Activation>, a: &Activation) {
     let Activation::Script(f) = a else { return };
-    let Some(g) = &f.owner else { return };
+    let Some(g) = f.owner() else { return };
     with(rt, |rt, t| {
         let Some(p) = t.pending.take() else { return };
         if p.g != Rc::as_ptr(g) {

@@ -225,7 +225,7 @@ pub fn running_frame_attr(obj: &Value, frame: &crate::eval::frame::Frame, name: 
     if view.0.state.get() != GenState::Running || !matches!(name.as_str(), "f_locals" | "f_lineno") {
         return None;
     }
-    if frame.owner.as_ref().is_some_and(|g| Rc::ptr_eq(g, &view.0)) {
+    if frame.owner().is_some_and(|g| Rc::ptr_eq(g, &view.0)) {
         return frame_attr_of(frame, name).map(Ok);
     }
     Some(Err(view.0.clone()))

@@ -8,6 +8,7 @@ use crate::runtime::dict::Dict;
 use crate::runtime::function::CellObj;
 use crate::runtime::generator::Generator;
 use crate::runtime::value::Value;
+use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
 pub use super::framebuf::{FrameBox, FrameVec, Hints};
@@ -57,10 +58,13 @@ pub enum Completion {
 }
 
 /// The rarely used parts of a frame (cells, a class body's namespace, pending
-/// completions, saved exceptions, an exception to throw): one word in the header while
-/// absent, boxed on first use, so a frame (above all a parked generator's) is small.
+/// completions, saved exceptions, an exception to throw): boxed on first use, so a
+/// frame (above all a parked generator's) is small. While boxed it also holds the
+/// frame's owner ([`Link`]).
 #[derive(Default)]
 pub struct FrameExtra {
+    /// The generator that owns the frame while it runs (see [`Frame::owner`]).
+    owner: Option<Rc<Generator>>,
     /// Cells: the code's own cells, then the closure's.
     pub cells: Vec<Rc<CellObj>>,
     /// The class namespace, for class bodies.
@@ -74,9 +78,139 @@ pub struct FrameExtra {
     pub throw: Option<Exc>,
 }
 
+/// The word of a [`Link`], one of three states told apart by its bits: 0 (no owner, no
+/// extra part); non-zero with bit 0 clear, an `Rc<Generator>` (the owner only: an
+/// `Rc`'s pointer is 8-aligned and never null); bit 0 set, a `Box<FrameExtra>`'s raw
+/// pointer with that bit added (the extra part, holding the owner if there is one).
+union LinkWord {
+    owner: ManuallyDrop<Rc<Generator>>,
+    extra: *mut FrameExtra,
+    bits: usize,
+}
+
+const _: () = assert!(std::mem::size_of::<Rc<Generator>>() == std::mem::size_of::<usize>());
+const _: () = assert!(std::mem::size_of::<*mut FrameExtra>() == std::mem::size_of::<usize>());
+const _: () = assert!(std::mem::align_of::<FrameExtra>() >= 2);
+
+/// A frame's owner (the generator running it) and its extra part in one word, so the
+/// header is 8 bytes smaller: most frames have neither, a running generator frame
+/// only an owner, and the few with an extra part keep the owner inside it.
+pub(super) struct Link(LinkWord);
+
+impl Link {
+    /// Neither an owner nor an extra part.
+    const NONE: Link = Link(LinkWord { bits: 0 });
+
+    /// The word's bits (which of the three states).
+    #[inline(always)]
+    fn bits(&self) -> usize {
+        // SAFETY: every state of the union is a word whose bits are a valid usize.
+        unsafe { self.0.bits }
+    }
+
+    /// The extra part's pointer, if the word holds one.
+    #[inline(always)]
+    fn extra_ptr(&self) -> Option<*mut FrameExtra> {
+        if self.bits() & 1 != 0 {
+            // SAFETY: bit 0 set: the word was written as `extra` (a tagged box pointer).
+            Some(unsafe { self.0.extra }.map_addr(|a| a & !1))
+        } else {
+            None
+        }
+    }
+
+    /// The extra part, if boxed.
+    #[inline(always)]
+    fn extra(&self) -> Option<&FrameExtra> {
+        // SAFETY: the box is owned by this word and lives as long as it (borrowed
+        // through `&self`).
+        self.extra_ptr().map(|p| unsafe { &*p })
+    }
+
+    /// The extra part, if boxed, to change.
+    #[inline(always)]
+    fn extra_mut(&mut self) -> Option<&mut FrameExtra> {
+        // SAFETY: as in `extra`, and `&mut self` makes the borrow unique.
+        self.extra_ptr().map(|p| unsafe { &mut *p })
+    }
+
+    /// The extra part, boxed now if it was not (taking the owner into it).
+    #[inline]
+    fn extra_or_box(&mut self) -> &mut FrameExtra {
+        if self.bits() & 1 == 0 {
+            let owner = self.take_owner();
+            let b = Box::new(FrameExtra { owner, ..FrameExtra::default() });
+            self.0 = LinkWord { extra: Box::into_raw(b).map_addr(|a| a | 1) };
+        }
+        self.extra_mut().expect("boxed just now")
+    }
+
+    /// The owner, if any.
+    #[inline(always)]
+    fn owner(&self) -> Option<&Rc<Generator>> {
+        let b = self.bits();
+        if b == 0 {
+            None
+        } else if b & 1 == 0 {
+            // SAFETY: non-zero with bit 0 clear: the word was written as `owner`.
+            Some(unsafe { &*self.0.owner })
+        } else {
+            self.extra().and_then(|x| x.owner.as_ref())
+        }
+    }
+
+    /// Whether there is an owner.
+    #[inline(always)]
+    fn has_owner(&self) -> bool {
+        let b = self.bits();
+        b != 0 && (b & 1 == 0 || self.extra().is_some_and(|x| x.owner.is_some()))
+    }
+
+    /// Take the owner out (none left).
+    #[inline(always)]
+    fn take_owner(&mut self) -> Option<Rc<Generator>> {
+        let b = self.bits();
+        if b == 0 {
+            None
+        } else if b & 1 == 0 {
+            // SAFETY: the word was written as `owner`; it is overwritten with 0 at once,
+            // so the `Rc` moves out exactly once.
+            let g = unsafe { ManuallyDrop::take(&mut self.0.owner) };
+            self.0 = LinkWord { bits: 0 };
+            Some(g)
+        } else {
+            self.extra_mut().and_then(|x| x.owner.take())
+        }
+    }
+
+    /// Set the owner (dropping the previous one).
+    #[inline(always)]
+    fn set_owner(&mut self, g: Rc<Generator>) {
+        if let Some(x) = self.extra_mut() {
+            x.owner = Some(g);
+            return;
+        }
+        drop(self.take_owner());
+        self.0 = LinkWord { owner: ManuallyDrop::new(g) };
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        if let Some(p) = self.extra_ptr() {
+            // SAFETY: the pointer came from `Box::into_raw` in `extra_or_box` and is
+            // owned by this word alone.
+            drop(unsafe { Box::from_raw(p) });
+        } else if self.bits() != 0 {
+            // SAFETY: the word holds an `Rc` (written as `owner`), dropped once.
+            unsafe { ManuallyDrop::drop(&mut self.0.owner) };
+        }
+    }
+}
+
 /// A script frame: locals, cells, a value stack and a work stack. It lives in a
 /// [`FrameBox`]: one allocation holding this header and, after it, the first buffers of
-/// `locals`, `stack` and `work` (see [`FrameVec`]). 96 bytes.
+/// `locals`, `stack` and `work` (see [`FrameVec`]). 88 bytes.
 pub struct Frame {
     /// The code being run.
     pub code: &'static Code,
@@ -88,13 +222,12 @@ pub struct Frame {
     pub work: FrameVec<Step>,
     /// The module namespace.
     pub globals: Rc<Dict>,
-    /// Cells, class namespace, pending completions, saved exceptions and a pending
-    /// throw, boxed while any was used (read through the accessors below).
-    extra: Option<Box<FrameExtra>>,
+    /// The generator that owns this frame while it runs, and the cells, class
+    /// namespace, pending completions, saved exceptions and a pending throw, boxed
+    /// while any was used: one word (read through the accessors below).
+    link: Link,
     /// What to do with the result.
     pub mode: ReturnMode,
-    /// The generator that owns this frame, while it runs.
-    pub owner: Option<Rc<Generator>>,
     /// The current line (for tracebacks and `f_lineno`).
     pub line: u32,
     /// Length of the runtime's handled-exception stack when this frame was (re)entered
@@ -113,7 +246,7 @@ pub struct Frame {
 }
 
 const _: () = assert!(std::mem::size_of::<ReturnMode>() == 1);
-const _: () = assert!(std::mem::size_of::<Frame>() == 96);
+const _: () = assert!(std::mem::size_of::<Frame>() == 88);
 
 /// A native task on the frame stack (one allocation: the task is the unsized last
 /// field, so `Box<TaskFrame<SomeTask>>` coerces to `Box<TaskFrame>`).
@@ -196,8 +329,7 @@ impl Frame {
     /// something else keeps. Dropping such a frame runs no code and cannot recurse.
     pub fn drop_is_shallow(&self) -> bool {
         let mode = !matches!(self.mode, ReturnMode::AgenStep(_));
-        mode && self.extra.is_none()
-            && self.owner.is_none()
+        mode && self.link.bits() == 0
             && Rc::strong_count(&self.globals) > 1
             && self.locals.iter().all(|v| v.as_ref().is_none_or(Value::drop_is_shallow))
             && self.stack.iter().all(Value::drop_is_shallow)
@@ -212,9 +344,8 @@ impl Frame {
             stack,
             work,
             globals,
-            extra: None,
+            link: Link::NONE,
             mode: ReturnMode::Value,
-            owner: None,
             line: code.firstline,
             handled_base: 0,
             tail,
@@ -227,7 +358,31 @@ impl Frame {
     /// The extra part, boxed on first use.
     #[inline]
     fn extra_mut(&mut self) -> &mut FrameExtra {
-        self.extra.get_or_insert_with(Box::default)
+        self.link.extra_or_box()
+    }
+
+    /// The generator that owns this frame, while it runs.
+    #[inline(always)]
+    pub fn owner(&self) -> Option<&Rc<Generator>> {
+        self.link.owner()
+    }
+
+    /// Whether a generator owns this frame (it is running as that generator's).
+    #[inline(always)]
+    pub fn has_owner(&self) -> bool {
+        self.link.has_owner()
+    }
+
+    /// Take the owning generator out (the frame is parked or finished).
+    #[inline(always)]
+    pub fn take_owner(&mut self) -> Option<Rc<Generator>> {
+        self.link.take_owner()
+    }
+
+    /// The generator `g` runs this frame.
+    #[inline(always)]
+    pub fn set_owner(&mut self, g: Rc<Generator>) {
+        self.link.set_owner(g)
     }
 
     /// Length of the runtime's handled-exception stack when this frame was (re)entered.
@@ -246,7 +401,7 @@ impl Frame {
     /// The frame's cells: the code's own cells, then the closure's.
     #[inline(always)]
     pub fn cells(&self) -> &[Rc<CellObj>] {
-        match &self.extra {
+        match self.link.extra() {
             Some(x) => &x.cells,
             None => &[],
         }
@@ -261,12 +416,12 @@ impl Frame {
     /// The class namespace of a class body.
     #[inline(always)]
     pub fn ns(&self) -> Option<&Rc<Dict>> {
-        self.extra.as_ref().and_then(|x| x.ns.as_ref())
+        self.link.extra().and_then(|x| x.ns.as_ref())
     }
 
     /// Set the class namespace.
     pub fn set_ns(&mut self, ns: Option<Rc<Dict>>) {
-        if ns.is_some() || self.extra.is_some() {
+        if ns.is_some() || self.link.extra().is_some() {
             self.extra_mut().ns = ns;
         }
     }
@@ -274,7 +429,7 @@ impl Frame {
     /// Completions waiting for `finally` blocks or `__exit__` calls.
     #[inline(always)]
     pub fn pending(&self) -> &[Completion] {
-        match &self.extra {
+        match self.link.extra() {
             Some(x) => &x.pending,
             None => &[],
         }
@@ -289,13 +444,13 @@ impl Frame {
     /// Take the last pending completion.
     #[inline]
     pub fn pop_pending(&mut self) -> Option<Completion> {
-        self.extra.as_mut()?.pending.pop()
+        self.link.extra_mut()?.pending.pop()
     }
 
     /// Exceptions being handled in this frame, saved while a generator is parked.
     #[inline(always)]
     pub fn saved_handled(&self) -> &[Exc] {
-        match &self.extra {
+        match self.link.extra() {
             Some(x) => &x.saved_handled,
             None => &[],
         }
@@ -304,12 +459,12 @@ impl Frame {
     /// Whether no handled exceptions are saved.
     #[inline(always)]
     pub fn no_saved_handled(&self) -> bool {
-        self.extra.as_ref().is_none_or(|x| x.saved_handled.is_empty())
+        self.link.extra().is_none_or(|x| x.saved_handled.is_empty())
     }
 
     /// Save the handled exceptions of a parked generator frame.
     pub fn set_saved_handled(&mut self, v: Vec<Exc>) {
-        if !v.is_empty() || self.extra.is_some() {
+        if !v.is_empty() || self.link.extra().is_some() {
             self.extra_mut().saved_handled = v;
         }
     }
@@ -317,7 +472,7 @@ impl Frame {
     /// Move the saved handled exceptions to the end of `to`.
     #[inline]
     pub fn restore_saved_handled(&mut self, to: &mut Vec<Exc>) {
-        if let Some(x) = &mut self.extra {
+        if let Some(x) = self.link.extra_mut() {
             to.append(&mut x.saved_handled);
         }
     }
@@ -330,13 +485,13 @@ impl Frame {
 
     /// The exception to throw at the suspension point, if any.
     pub fn throw_ref(&self) -> Option<&Exc> {
-        self.extra.as_ref().and_then(|x| x.throw.as_ref())
+        self.link.extra().and_then(|x| x.throw.as_ref())
     }
 
     /// Set (or clear) the exception to throw at the suspension point.
     pub fn set_throw(&mut self, e: Option<Exc>) {
         self.throwing = e.is_some();
-        if e.is_some() || self.extra.is_some() {
+        if e.is_some() || self.link.extra().is_some() {
             self.extra_mut().throw = e;
         }
     }
@@ -348,22 +503,22 @@ impl Frame {
             return None;
         }
         self.throwing = false;
-        self.extra.as_mut().and_then(|x| x.throw.take())
+        self.link.extra_mut().and_then(|x| x.throw.take())
     }
 
     /// Whether the frame has an extra part (boxed on first use, kept by a pooled
     /// frame); without one no pending throw can be set either.
     #[inline(always)]
     pub fn has_extra(&self) -> bool {
-        self.extra.is_some()
+        self.link.extra().is_some()
     }
 
-    /// Drop the extra part's contents (keeping its box), for a frame going back to
-    /// the pool.
+    /// Drop the extra part's contents but the owner (keeping its box), for a frame
+    /// going back to the pool.
     #[inline]
     pub fn clear_extra(&mut self) {
         self.throwing = false;
-        if let Some(x) = &mut self.extra {
+        if let Some(x) = self.link.extra_mut() {
             x.cells.clear();
             x.ns = None;
             x.pending.clear();
@@ -403,5 +558,67 @@ impl Frame {
     #[inline]
     pub fn pop(&mut self) -> Value {
         self.stack.pop().unwrap_or(Value::None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::generator::GenKind;
+
+    /// A frame's owner and extra part in one word: the owner alone, then moved into the
+    /// extra part when that is boxed, taken and set again through the box, cleared for
+    /// the pool, and the frame dropped in each state; the generator's reference count
+    /// comes back exactly each time (an owner dropped twice or leaked would show in it),
+    /// and the box's other contents stay where they were put.
+    #[test]
+    fn owner_and_extra_share_a_word() {
+        let src = Rc::new(crate::span::SourceFile::new("<test>", "x = 1\n"));
+        let code = crate::compile::compile(src, Default::default()).expect("compiles");
+        let globals = Rc::new(Dict::new());
+        let g = Rc::new(Generator::new(GenKind::Generator, code, Frame::new(code, globals.clone()), code.name.clone(), code.qualname.clone()));
+        let count = || Rc::strong_count(&g);
+        let mut f = Frame::new(code, globals.clone());
+        assert!(!f.has_owner() && f.owner().is_none() && f.link.extra().is_none() && f.link.bits() == 0);
+        f.set_owner(g.clone());
+        assert_eq!(count(), 2);
+        assert!(f.has_owner() && Rc::ptr_eq(f.owner().unwrap(), &g) && f.link.extra().is_none());
+        f.set_owner(g.clone());
+        assert_eq!(count(), 2);
+        // Boxing the extra part keeps the owner (now inside the box).
+        let cell = CellObj::new(None);
+        f.cells_mut().push(cell.clone());
+        assert!(f.link.bits() & 1 == 1 && f.cells().len() == 1 && Rc::ptr_eq(&f.cells()[0], &cell));
+        assert!(f.has_owner() && Rc::ptr_eq(f.owner().unwrap(), &g));
+        assert_eq!(count(), 2);
+        let t = f.take_owner().expect("owner");
+        assert!(!f.has_owner() && f.owner().is_none() && f.cells().len() == 1);
+        f.set_owner(t);
+        assert_eq!(count(), 2);
+        f.clear_extra();
+        assert!(f.has_owner() && f.cells().is_empty() && f.link.bits() & 1 == 1);
+        assert_eq!((count(), Rc::strong_count(&cell)), (2, 1));
+        drop(f.take_owner());
+        assert!(!f.has_owner());
+        assert_eq!(count(), 1);
+        f.set_owner(g.clone());
+        drop(f);
+        assert_eq!(count(), 1);
+        // An owner only, dropped with its frame; then taken out.
+        let mut f = Frame::new(code, globals.clone());
+        f.set_owner(g.clone());
+        drop(f);
+        assert_eq!(count(), 1);
+        let mut f = Frame::new(code, globals);
+        f.set_owner(g.clone());
+        let t = f.take_owner();
+        assert!(f.link.bits() == 0 && t.is_some());
+        drop(t);
+        f.cells_mut();
+        assert!(f.link.bits() & 1 == 1 && !f.has_owner());
+        f.set_owner(g.clone());
+        assert_eq!(count(), 2);
+        drop(f);
+        assert_eq!(count(), 1);
     }
 }

@@ -73,7 +73,7 @@ pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
         if !f.no_saved_handled() {
             f.restore_saved_handled(&mut rt.handled);
         }
-        if f.owner.is_some() && matches!(f.work.last(), Some(super::step::Step::Delegate)) && rt.trace.is_none() {
+        if f.has_owner() && matches!(f.work.last(), Some(super::step::Step::Delegate)) && rt.trace.is_none() {
             super::suspend::descend(rt, &mut stack);
         }
     }
@@ -88,7 +88,7 @@ pub fn run(rt: &mut Runtime, first: Activation) -> Outcome {
 
 fn discard(rt: &mut Runtime, a: Activation) {
     if let Activation::Script(f) = a {
-        if f.owner.is_none() {
+        if !f.has_owner() {
             rt.recycle(f);
         }
     }
@@ -196,7 +196,7 @@ fn apply(rt: &mut Runtime, stack: &mut Vec<Activation>, act: Act) -> Option<Outc
 #[cold]
 fn frame_attr(rt: &mut Runtime, stack: &mut Vec<Activation>, g: &Rc<crate::runtime::generator::Generator>, name: &Rc<PyStr>) -> Option<Outcome> {
     let found = stack.iter().rev().find_map(|a| match a {
-        Activation::Script(f) if f.owner.as_ref().is_some_and(|o| Rc::ptr_eq(o, g)) => {
+        Activation::Script(f) if f.owner().is_some_and(|o| Rc::ptr_eq(o, g)) => {
             crate::builtins::generators::frame_attr_of(f, name)
         }
         _ => None,
@@ -255,7 +255,7 @@ fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, mut a: Activation) {
         if f.no_saved_handled() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
             rt.depth += 1;
             f.set_handled_base(rt.handled.len());
-            let delegating = f.owner.is_some() && matches!(f.work.last(), Some(super::step::Step::Delegate));
+            let delegating = f.has_owner() && matches!(f.work.last(), Some(super::step::Step::Delegate));
             stack.push(a);
             if delegating {
                 super::suspend::descend(rt, stack);
@@ -275,7 +275,7 @@ fn push_general(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
             // The frame never ran: give a generator back its frame, drop others.
             match a {
                 Activation::Script(mut f) => {
-                    if let Some(g) = f.owner.take() {
+                    if let Some(g) = f.take_owner() {
                         g.state.set(if f.started { GenState::Suspended } else { GenState::Created });
                         *g.frame().borrow_mut() = Some(f);
                     } else {
@@ -299,7 +299,7 @@ fn push_general(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
         if !f.no_saved_handled() {
             f.restore_saved_handled(&mut rt.handled);
         }
-        if f.owner.is_some() && matches!(f.work.last(), Some(super::step::Step::Delegate)) && rt.trace.is_none() {
+        if f.has_owner() && matches!(f.work.last(), Some(super::step::Step::Delegate)) && rt.trace.is_none() {
             super::suspend::descend(rt, stack);
         }
     }
@@ -330,7 +330,7 @@ fn pop(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Activation {
     if let Activation::Script(f) = &mut a {
         rt.depth -= 1;
         let base = f.handled_base().min(rt.handled.len());
-        if f.owner.is_some() && rt.handled.len() > base {
+        if f.has_owner() && rt.handled.len() > base {
             // A generator frame parks with the exceptions it is handling.
             f.set_saved_handled(rt.handled.split_off(base));
         } else {
@@ -360,7 +360,7 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
     loop {
         // The common case first: a plain function frame whose value goes to its caller.
         if let Some(Activation::Script(f)) = stack.last() {
-            if f.owner.is_none() && matches!(f.mode, ReturnMode::Value) {
+            if !f.has_owner() && matches!(f.mode, ReturnMode::Value) {
                 let Some(Activation::Script(f)) = stack.pop() else { unreachable!() };
                 rt.depth -= 1;
                 if rt.handled.len() > f.handled_base() {
@@ -449,7 +449,7 @@ fn bin_apply_return(f: &mut super::frame::Frame, e: &'static super::ir::Expr, v:
 /// [`finish`] for generator frames, native tasks and the other return modes.
 fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
     if let Some(Activation::Script(f)) = stack.last() {
-        if matches!(f.mode, ReturnMode::Delegate) && f.owner.is_some() && rt.trace.is_none() {
+        if matches!(f.mode, ReturnMode::Delegate) && f.has_owner() && rt.trace.is_none() {
             return delegate_return(rt, stack, v);
         }
     }
@@ -461,7 +461,7 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
             if matches!(mode, ReturnMode::Init) {
                 inst = Some(init_instance(&mut f));
             }
-            let g = f.owner.take();
+            let g = f.take_owner();
             let is_gen = g.is_some();
             if let Some(g) = g {
                 g.state.set(GenState::Finished);
@@ -550,7 +550,7 @@ fn delegate_return(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> O
     if rt.handled.len() > f.handled_base() {
         rt.handled.truncate(f.handled_base());
     }
-    if let Some(g) = f.owner.take() {
+    if let Some(g) = f.take_owner() {
         g.state.set(GenState::Finished);
         g.ag_running.set(false);
         drop(f);
@@ -619,11 +619,11 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
         let agen_item = !plain
             && matches!(f.mode, ReturnMode::AgenStep(crate::builtins::agen::AgMode::Step))
             && super::suspend::yields_item(f);
-        if (plain || agen_item) && f.owner.is_some() && rt.handled.len() <= f.handled_base() && rt.trace.is_none() {
+        if (plain || agen_item) && f.has_owner() && rt.handled.len() <= f.handled_base() && rt.trace.is_none() {
             let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };
             rt.depth -= 1;
             let base = matches!(f.mode, ReturnMode::Base);
-            if let Some(g) = f.owner.take() {
+            if let Some(g) = f.take_owner() {
                 // The parked frame keeps its mode: `resume_frame` sets it again.
                 f.started = true;
                 *g.frame().borrow_mut() = Some(f);
@@ -716,7 +716,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
         let Activation::Script(mut f) = a else { unreachable!("a native task cannot yield") };
         // A parked frame's mode is never read: `resume_frame` sets it again.
         let mode = std::mem::replace(&mut f.mode, ReturnMode::Value);
-        let Some(g) = f.owner.take() else {
+        let Some(g) = f.take_owner() else {
             // Only generator frames can yield; anything else is an internal error.
             let e = rt.exc_msg(&rt.types.runtime_error, "internal error: yield outside a generator frame");
             rt.recycle(f);
@@ -814,7 +814,7 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
         let done = pop(rt, stack);
         let mode = mode_of(&done);
         if let Activation::Script(mut f) = done {
-            if let Some(g) = f.owner.take() {
+            if let Some(g) = f.take_owner() {
                 g.state.set(GenState::Finished);
                 g.ag_running.set(false);
                 e = super::suspend::convert_stop(rt, &g, e);

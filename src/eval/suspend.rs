@@ -46,7 +46,7 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
     if g.state.get() == GenState::Suspended && rt.trace.is_none() {
         if let Some(mut fr) = g.frame().borrow_mut().take() {
             g.state.set(GenState::Running);
-            fr.owner = Some(g.clone());
+            fr.set_owner(g.clone());
             fr.mode = mode;
             match input {
                 // A suspended frame has started: the value is the result of its `yield`.
@@ -83,7 +83,7 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
     }
     let Some(mut fr) = g.frame().borrow_mut().take() else { return Err(ResumeErr::Finished) };
     g.state.set(GenState::Running);
-    fr.owner = Some(g.clone());
+    fr.set_owner(g.clone());
     fr.mode = mode;
     match input {
         Resume::Send(v) => {
@@ -161,7 +161,7 @@ fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
     let Some(mut fr) = g.frame().borrow_mut().take() else {
         unreachable!("a generator of a delegation chain without its frame")
     };
-    fr.owner = Some(g);
+    fr.set_owner(g);
     fr.mode = ReturnMode::Delegate;
     fr.set_handled_base(rt.handled.len());
     if !fr.no_saved_handled() {

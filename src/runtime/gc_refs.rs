@@ -64,7 +64,7 @@ fn visit_frame(fr: &Frame, f: &mut impl FnMut(usize)) {
     if let Some(ns) = fr.ns() {
         f(addr(ns));
     }
-    if let Some(g) = &fr.owner {
+    if let Some(g) = fr.owner() {
         f(addr(g));
     }
     for c in fr.pending() {

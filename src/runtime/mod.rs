@@ -270,7 +270,7 @@ impl Runtime {
     /// stack emptied; every other frame goes through [`Runtime::recycle_rest`].
     #[inline(always)]
     pub fn recycle(&mut self, mut f: FrameBox) {
-        if f.owner.is_none()
+        if !f.has_owner()
             && matches!(f.mode, crate::eval::frame::ReturnMode::Value)
             && !f.has_extra()
             && f.stack.is_empty()
@@ -299,8 +299,8 @@ impl Runtime {
                 f.stack.clear();
             }
             f.work.clear();
-            if f.owner.is_some() {
-                f.owner = None;
+            if f.has_owner() {
+                drop(f.take_owner());
             }
             if f.stack.capacity() > 256 {
                 f.stack.shrink_to(16);
