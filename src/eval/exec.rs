@@ -218,17 +218,63 @@ fn if_quick(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     enter_block(rt, f, if t { body } else { orelse })
 }
 
-/// The truth value of an `if`/`while` test in its commonest shapes, computed in place
-/// without entering the expression evaluator: one comparison of two small ints (locals
-/// or constants), or `a[i]` of a local list at a local or constant index in range whose
-/// item is a bool, a small int or None. None for anything else, with nothing computed:
-/// the test is then evaluated the general way (which raises any error).
+/// The truth value of an `if`/`while` test in its commonest shapes (those
+/// `ir::Stmt::quick_test` marks at lowering), computed in place without entering the
+/// expression evaluator. None for anything else, with nothing computed: the test is
+/// then evaluated the general way (which raises any error). The commonest two shapes
+/// inline: one comparison of two small ints that are locals or constants, `a[i]` of a
+/// local list; the others (see [`quick_rest`]) out of line.
 #[inline(always)]
 fn quick_test(f: &Frame, e: &'static Expr) -> Option<bool> {
     match &e.kind {
         ExprKind::Compare(l, rest) if rest.len() == 1 => match (expr::peek(f, l), expr::peek(f, &rest[0].1)) {
             (Some(Value::Int(x)), Some(Value::Int(y))) => expr::int_compare(rest[0].0, *x, *y),
-            _ => None,
+            _ => quick_rest(f, e),
+        },
+        ExprKind::Subscript(_) => quick_atom(f, e),
+        _ => quick_rest(f, e),
+    }
+}
+
+/// [`quick_test`] past its inline shapes: a [`quick_atom`], `not` of one, or
+/// `and`/`or` of them. The shapes read locals and constants only, so giving up after
+/// part of an `and`/`or` was computed has no effect to undo.
+#[inline(never)]
+fn quick_rest(f: &Frame, e: &'static Expr) -> Option<bool> {
+    match &e.kind {
+        ExprKind::Unary(crate::syntax::ast::UnaryOp::Not, x) => quick_atom(f, x).map(|t| !t),
+        ExprKind::And(items) => {
+            for x in items.iter() {
+                if !quick_atom(f, x)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        }
+        ExprKind::Or(items) => {
+            for x in items.iter() {
+                if quick_atom(f, x)? {
+                    return Some(true);
+                }
+            }
+            Some(false)
+        }
+        _ => quick_atom(f, e),
+    }
+}
+
+/// One test of [`quick_test`]: a comparison of two small ints (each a local, a
+/// constant or a small-int operator on two of them: `i % 3 == 0`), `x is None` /
+/// `x is not None`, `a[i]` of a local list at a local or constant index in range whose
+/// item is a bool, a small int, None or a list, a local or constant of those kinds,
+/// or a small-int operator on two locals/constants (`x & 1`).
+#[inline(always)]
+fn quick_atom(f: &Frame, e: &'static Expr) -> Option<bool> {
+    match &e.kind {
+        ExprKind::Compare(l, rest) if rest.len() == 1 => match rest[0].0 {
+            crate::syntax::ast::CmpOp::Is => expr::peek(f, l).map(|v| matches!(v, Value::None)),
+            crate::syntax::ast::CmpOp::IsNot => expr::peek(f, l).map(|v| !matches!(v, Value::None)),
+            op => expr::int_compare(op, quick_int(f, l)?, quick_int(f, &rest[0].1)?),
         },
         ExprKind::Subscript(b) => {
             let ExprKind::Local(a) = &b.0.kind else { return None };
@@ -241,13 +287,37 @@ fn quick_test(f: &Frame, e: &'static Expr) -> Option<bool> {
             if j < 0 || j >= n {
                 return None;
             }
-            match &items[j as usize] {
-                Value::Bool(t) => Some(*t),
-                Value::Int(x) => Some(*x != 0),
-                Value::None => Some(false),
-                _ => None,
-            }
+            simple_truth(&items[j as usize])
         }
+        ExprKind::Binary(..) => quick_int(f, e).map(|x| x != 0),
+        _ => simple_truth(expr::peek(f, e)?),
+    }
+}
+
+/// A small-int operand of [`quick_atom`]: a local or constant, or a small-int
+/// operator on two of them (None if not a small int, unbound, or the result is not one).
+#[inline(always)]
+fn quick_int(f: &Frame, e: &'static Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Binary(l, op, r) => match (expr::peek(f, l), expr::peek(f, r)) {
+            (Some(Value::Int(x)), Some(Value::Int(y))) => expr::int_binop(*op, *x, *y),
+            _ => None,
+        },
+        _ => match expr::peek(f, e) {
+            Some(Value::Int(x)) => Some(*x),
+            _ => None,
+        },
+    }
+}
+
+/// The truth value of a bool, a small int, None or a list (None for other kinds).
+#[inline(always)]
+fn simple_truth(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(t) => Some(*t),
+        Value::Int(x) => Some(*x != 0),
+        Value::None => Some(false),
+        Value::List(l) => Some(!l.borrow().is_empty()),
         _ => None,
     }
 }

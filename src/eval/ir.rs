@@ -142,8 +142,8 @@ pub struct Stmt {
     /// 1-based source line (for tracebacks).
     pub line: u32,
     /// An `if` or `while` whose test has a shape the statement code computes in place
-    /// when its values allow (`eval::exec`'s `quick_test`): one comparison of two
-    /// locals or constants, or `a[i]` of a local at a local or constant index.
+    /// when its values allow (`eval::exec`'s `quick_test`; [`test_atom`] lists them):
+    /// small-int comparisons, `is None`, `a[i]`, a local, `not` / `and` / `or` of these.
     pub quick_test: bool,
 }
 
@@ -158,13 +158,35 @@ impl Stmt {
     }
 }
 
-/// Whether a test is one of the shapes of [`Stmt::quick_test`].
+/// Whether a test is one of the shapes of [`Stmt::quick_test`]: a test atom, `not` of
+/// one, or `and`/`or` of them.
 fn test_shape(e: &Expr) -> bool {
-    let simple = |e: &Expr| matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(_));
     match &e.kind {
-        ExprKind::Compare(l, rest) => rest.len() == 1 && simple(l) && simple(&rest[0].1),
+        ExprKind::Unary(UnaryOp::Not, x) => test_atom(x),
+        ExprKind::And(items) | ExprKind::Or(items) => items.iter().all(test_atom),
+        _ => test_atom(e),
+    }
+}
+
+/// A test atom (`eval::exec`'s `quick_atom`): a comparison of two small-int operands
+/// (a local, a constant, or a binary operator on two of them), `x is None` or
+/// `x is not None` of a local or constant, `a[i]` of a local at a local or constant
+/// index, a local or constant alone, or a binary operator on two locals/constants.
+fn test_atom(e: &Expr) -> bool {
+    let simple = |e: &Expr| matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(_));
+    let operand = |e: &Expr| match &e.kind {
+        ExprKind::Binary(l, _, r) => simple(l) && simple(r),
+        _ => simple(e),
+    };
+    match &e.kind {
+        ExprKind::Compare(l, rest) if rest.len() == 1 => match rest[0].0 {
+            CmpOp::Is | CmpOp::IsNot => simple(l) && matches!(rest[0].1.kind, ExprKind::Const(Value::None)),
+            CmpOp::In | CmpOp::NotIn => false,
+            _ => operand(l) && operand(&rest[0].1),
+        },
         ExprKind::Subscript(b) => matches!(b.0.kind, ExprKind::Local(_)) && simple(&b.1),
-        _ => false,
+        ExprKind::Binary(..) => operand(e),
+        _ => simple(e),
     }
 }
 

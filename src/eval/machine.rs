@@ -247,7 +247,7 @@ fn task_step(rt: &mut Runtime, t: &mut TaskFrame) -> Act {
 }
 
 /// Push an activation, enforcing the recursion limit.
-#[inline]
+#[inline(always)]
 fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, mut a: Activation) {
     if let Activation::Script(f) = &mut a {
         // The common case: a new plain function frame, or a generator's frame resumed
