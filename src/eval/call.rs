@@ -386,7 +386,7 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
             fr.mode = ReturnMode::Init;
             Prep::Push(Activation::Script(fr))
         }
-        Some(Value::Func(func)) => {
+        Some(Value::Func(func)) if func.code.func_kind == FuncKind::Plain => {
             let mut all = Vec::with_capacity(args.len() + 1);
             all.push(obj.clone());
             all.extend_from_slice(args);
@@ -404,8 +404,14 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
             let mut all = Vec::with_capacity(args.len() + 1);
             all.push(obj.clone());
             all.extend_from_slice(args);
+            // A generator or coroutine `__init__` lands here too: calling it makes the
+            // generator, which is then the wrong return value, as in CPython.
             match ops::call::call_with(rt, &other, &all, kwnames) {
-                Ok(_) => Prep::Value(obj),
+                Ok(Value::None) => Prep::Value(obj),
+                Ok(v) => {
+                    let tn = ops::type_name(rt, &v);
+                    Prep::Raise(rt.type_error(format!("__init__() should return None, not '{tn}'")))
+                }
                 Err(Fail::Raise(e)) => Prep::Raise(e),
                 Err(Fail::Slow) => unreachable!(),
             }
