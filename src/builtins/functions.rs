@@ -50,10 +50,46 @@ fn str_of(rt: &mut Runtime, v: &Value) -> Result<Rc<PyStr>, crate::runtime::clas
     ops::repr::to_str(rt, v).map_err(ops::expect_raise)
 }
 
+/// Where `print` writes: the program's standard output, or a `file=` object's `write`.
+enum Sink {
+    Stdout(String),
+    File(Value),
+}
+
+impl Sink {
+    /// Write one piece: as CPython, a `file=` object gets one `write` call per argument,
+    /// separator and end.
+    fn emit(&mut self, rt: &mut Runtime, piece: &str) -> Result<(), crate::runtime::class::Exc> {
+        match self {
+            Sink::Stdout(out) => {
+                out.push_str(piece);
+                Ok(())
+            }
+            Sink::File(write) => {
+                ops::call::call_value(rt, write.clone(), vec![Value::string(piece.to_string())]).map(|_| ()).map_err(ops::expect_raise)
+            }
+        }
+    }
+
+    /// Hand what was buffered for standard output to it (also before an error
+    /// propagates: CPython has written the earlier pieces by then).
+    fn finish(&mut self, rt: &mut Runtime) -> Result<(), crate::runtime::class::Exc> {
+        match self {
+            Sink::Stdout(out) if !out.is_empty() => {
+                let r = rt.write_out(out);
+                out.clear();
+                r.map_err(|e| rt.exc_named("OSError", e.to_string()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 fn print(rt: &mut Runtime, a: Args) -> Ret {
     let mut sep = " ".to_string();
     let mut end = "\n".to_string();
     let mut flush = false;
+    let mut file = Value::None;
     for (name, v) in a.names.iter().zip(a.kw) {
         match (name.as_str(), v) {
             ("sep", Value::Str(s)) => sep = s.as_str().to_string(),
@@ -63,30 +99,49 @@ fn print(rt: &mut Runtime, a: Args) -> Ret {
             ("end", Value::None) => {}
             ("end", other) => return raise(rt.type_error(format!("end must be None or a string, not {}", ops::type_name(rt, other)))),
             ("flush", v) => flush = ops::cmp::truthy(rt, v).unwrap_or(false),
-            ("file", _) => {}
+            ("file", v) => file = v.clone(),
             (n, _) => return raise(rt.type_error(format!("'{n}' is an invalid keyword argument for print()"))),
         }
     }
-    let mut out = String::new();
-    for (i, v) in a.pos.iter().enumerate() {
-        if i > 0 {
-            out.push_str(&sep);
+    let mut sink = if file.is_none() {
+        Sink::Stdout(String::new())
+    } else {
+        match ops::attr::getattr(rt, &file, &crate::runtime::intern::intern("write")) {
+            Ok(w) => Sink::File(w),
+            Err(e) => return raise(ops::expect_raise(e)),
         }
-        match v {
-            Value::Str(s) => out.push_str(s.as_str()),
-            Value::Int(n) => out.push_str(&n.to_string()),
-            _ => match str_of(rt, v) {
-                Ok(s) => out.push_str(s.as_str()),
-                Err(e) => return raise(e),
-            },
+    };
+    let r = (|| {
+        for (i, v) in a.pos.iter().enumerate() {
+            if i > 0 {
+                sink.emit(rt, &sep)?;
+            }
+            match v {
+                Value::Str(s) => sink.emit(rt, s.as_str())?,
+                Value::Int(n) => sink.emit(rt, &n.to_string())?,
+                _ => {
+                    let s = str_of(rt, v)?;
+                    sink.emit(rt, s.as_str())?
+                }
+            }
         }
-    }
-    out.push_str(&end);
-    if let Err(e) = rt.write_out(&out) {
-        return raise(rt.exc_named("OSError", e.to_string()));
+        sink.emit(rt, &end)
+    })();
+    // The buffered output goes out also when a piece failed (the error wins).
+    let written = sink.finish(rt);
+    if let Err(e) = r.and(written) {
+        return raise(e);
     }
     if flush {
-        rt.flush_out();
+        if file.is_none() {
+            rt.flush_out();
+        } else {
+            let f = ops::attr::getattr(rt, &file, &crate::runtime::intern::intern("flush"))
+                .and_then(|f| ops::call::call_value(rt, f, vec![]));
+            if let Err(e) = f {
+                return raise(ops::expect_raise(e));
+            }
+        }
     }
     Ret::Val(Value::None)
 }
