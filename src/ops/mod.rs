@@ -139,6 +139,16 @@ pub fn to_index(rt: &mut Runtime, v: &Value) -> PyResult<Option<num_bigint::BigI
                 None => {
                     if let Some(m) = attr::lookup_special(rt, v, "__index__") {
                         let r = call::call_value(rt, m, vec![v.clone()])?;
+                        // An int (or int subclass) result only: `__index__` is not applied twice.
+                        let int_like = match &r {
+                            Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => true,
+                            Value::Inst(ri) => ri.base.borrow().as_ref().is_some_and(|b| matches!(b, Value::Int(_) | Value::BigInt(_))),
+                            _ => false,
+                        };
+                        if !int_like {
+                            let tn = type_name(rt, &r);
+                            return Err(Fail::Raise(rt.type_error(format!("__index__ returned non-int (type {tn})"))));
+                        }
                         return to_index(rt, &r);
                     }
                     Ok(None)
