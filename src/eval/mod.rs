@@ -1,6 +1,7 @@
 //! The evaluator: heap frames stepped by one driver loop.
 
 pub mod call;
+pub mod chain;
 pub mod define;
 pub mod display;
 pub mod exec;

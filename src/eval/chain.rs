@@ -1,0 +1,159 @@
+//! Delegation chains (`yield from`, `await`) resumed without their middle: a frame
+//! resumed while it delegates to a suspended generator hands the sent value straight to
+//! the innermost generator of the chain, whose frame alone is pushed ([`descend`]); the
+//! skipped middle frames stay parked and are suspended again when the innermost yields
+//! ([`park_middle`]) or pushed one by one as the chain returns ([`surface_parent`]).
+
+use super::frame::{Activation, Frame, FrameBox, ReturnMode};
+use super::step::Step;
+use crate::runtime::generator::{GenState, Generator};
+use crate::runtime::value::Value;
+use crate::runtime::Runtime;
+use std::rc::Rc;
+
+/// A generator frame was just pushed, resumed by `send(v)` while it delegates
+/// (`yield from`, `await`) to a suspended generator: hand `v` straight to the innermost
+/// generator of the chain and push only that one's frame. The frames in between (the
+/// chain's *middle*) stay parked in their generators, which are marked running (so a
+/// `send` into one of them is "already executing", as in CPython) and counted in
+/// `rt.depth` (the recursion limit sees the whole chain). Nothing in between needs to
+/// run: a delegating frame that is resumed by `send` only passes the value on, and when
+/// the innermost generator yields, each passes the value out. So a value travels down
+/// and up a chain of any depth with one frame push and one park, plus one cheap pass
+/// over the middle generators each way (their state); [`park_middle`] ends the pass when
+/// the innermost frame yields, [`surface_parent`] pushes its parent's frame when it
+/// returns or raises (the parent then takes the result as its `yield from` value).
+///
+/// A frame is a middle only when it delegates to a suspended generator, is not being
+/// thrown into, and handles no exception (an empty `saved_handled`: the exceptions a
+/// parked frame is handling must be on `rt.handled` while anything below it runs). The
+/// first generator that is not a middle gets `v`, its frame pushed in
+/// `ReturnMode::Delegate`; when it delegates to something else (an iterator, an
+/// awaitable object), its own `Step::Delegate` passes `v` on. The walk also stops where
+/// one more frame would pass the recursion limit: that frame then fails to push its
+/// delegate in the normal step, as it would have step by step. A loop, not a recursion:
+/// a 10,000-deep chain costs no Rust stack.
+pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
+    let Some(Activation::Script(top)) = stack.last_mut() else { return };
+    // The top frame has the sent value above the sub-generator on its stack.
+    let n = top.stack.len();
+    if n < 2 || !parked_delegating(top) {
+        return;
+    }
+    let limit = rt.opts.recursion_limit;
+    let mut depth = rt.depth;
+    let first = match &top.stack[n - 2] {
+        Value::Gen(g) if can_run(g, depth, limit) => g.clone(),
+        _ => return,
+    };
+    let v = top.stack.pop().unwrap_or(Value::None);
+    let mut g = &first;
+    loop {
+        // `g` is suspended with its frame parked: it runs (as a middle, or it gets `v`).
+        depth += 1;
+        g.state.set(GenState::Running);
+        // SAFETY: nothing else touches the parked frames of the chain during the walk.
+        let Some(f) = (unsafe { parked_frame(g) }) else { break };
+        if !f.no_saved_handled() || !parked_delegating(f) {
+            break;
+        }
+        match f.stack.last() {
+            Some(Value::Gen(h)) if can_run(h, depth, limit) => g = h,
+            _ => break,
+        }
+    }
+    rt.depth = depth;
+    let mut fr = unpark_delegate(rt, g.clone());
+    fr.push_sent(v);
+    stack.push(Activation::Script(fr));
+}
+
+/// Takes the frame parked in generator `g` (of a chain [`descend`] walked) to run it
+/// again in `ReturnMode::Delegate`, with the exceptions it was handling back on the
+/// runtime's list.
+fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
+    let Some(mut fr) = g.frame().borrow_mut().take() else {
+        unreachable!("a generator of a delegation chain without its frame")
+    };
+    fr.set_owner(g);
+    fr.mode = ReturnMode::Delegate;
+    fr.set_handled_base(rt.handled.len());
+    if !fr.no_saved_handled() {
+        fr.restore_saved_handled(&mut rt.handled);
+    }
+    fr
+}
+
+/// The frame parked in generator `g`, read without a borrow guard (the chain walks of
+/// [`descend`], [`park_middle`] and [`surface_parent`] read one pointer per level).
+///
+/// # Safety
+/// Nothing may take or change `g`'s frame while the reference is in use.
+#[inline(always)]
+unsafe fn parked_frame(g: &Generator) -> Option<&Frame> {
+    // SAFETY: per the caller, no mutable borrow of the cell is live.
+    unsafe { (*g.frame().as_ptr()).as_deref() }
+}
+
+/// Whether a frame is parked in a `yield from`/`await` (not finished, not being thrown
+/// into): its work ends with `Step::Delegate` and the sub-iterator is on its stack.
+#[inline(always)]
+fn parked_delegating(f: &Frame) -> bool {
+    matches!(f.work.last(), Some(Step::Delegate)) && !f.iter_done && !f.throwing()
+}
+
+/// For [`descend`]: whether generator `g` (a frame's delegate) can run now: it is
+/// suspended with its frame parked, and the recursion limit allows one more frame.
+#[inline(always)]
+fn can_run(g: &Generator, depth: usize, limit: usize) -> bool {
+    // SAFETY: only whether a frame is there is read.
+    g.state.get() == GenState::Suspended && depth < limit && unsafe { parked_frame(g) }.is_some()
+}
+
+/// The middle generator a parked frame delegates to, if any: a running generator whose
+/// frame is parked (a generator running on the driver's stack has no frame in it).
+#[inline(always)]
+fn middle_below(f: &Frame) -> Option<&Rc<Generator>> {
+    match f.stack.last() {
+        Some(Value::Gen(h)) if h.state.get() == GenState::Running => Some(h),
+        _ => None,
+    }
+}
+
+/// The delegating frame `below` is on top of the driver's stack again after the frame
+/// it was running for (in `ReturnMode::Delegate`) yielded: if a chain's middle was
+/// skipped between them ([`descend`]), the middle generators are suspended again and
+/// leave `rt.depth`. Nothing to do when `below` ran its sub-generator itself: that
+/// generator has just been parked, so it is not running.
+#[inline]
+pub fn park_middle(rt: &mut Runtime, below: &Frame) {
+    let Some(mut g) = middle_below(below) else { return };
+    let mut n = 0;
+    loop {
+        g.state.set(GenState::Suspended);
+        n += 1;
+        // SAFETY: the middle's frames stay parked during the walk.
+        match unsafe { parked_frame(g) }.and_then(middle_below) {
+            Some(h) => g = h,
+            None => break,
+        }
+    }
+    rt.depth -= n;
+}
+
+/// A frame running in `ReturnMode::Delegate` has just ended (returned or raised, its
+/// generator finished) and is off the stack: if the frame now on top reaches it through
+/// a skipped middle ([`descend`]), push the frame of its parent (the last middle
+/// generator, which stays running and counted in `rt.depth`) so the `yield from` that
+/// waited for it takes the result, as if every level had been on the stack.
+#[inline]
+pub fn surface_parent(rt: &mut Runtime, stack: &mut Vec<Activation>) {
+    let Some(Activation::Script(below)) = stack.last() else { return };
+    let Some(mut p) = middle_below(below) else { return };
+    // SAFETY: the middle's frames stay parked during the walk.
+    while let Some(h) = unsafe { parked_frame(p) }.and_then(middle_below) {
+        p = h;
+    }
+    let fr = unpark_delegate(rt, p.clone());
+    stack.push(Activation::Script(fr));
+}
