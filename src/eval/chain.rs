@@ -47,7 +47,9 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
         _ => return,
     };
     let v = top.stack.pop().unwrap_or(Value::None);
+    let below: *const Frame = &**top;
     let mut g = &first;
+    let mut parent: Option<&Rc<Generator>> = None;
     loop {
         // `g` is suspended with its frame parked: it runs (as a middle, or it gets `v`).
         depth += 1;
@@ -58,11 +60,17 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
             break;
         }
         match f.stack.last() {
-            Some(Value::Gen(h)) if can_run(h, depth, limit) => g = h,
+            Some(Value::Gen(h)) if can_run(h, depth, limit) => {
+                parent = Some(g);
+                g = h;
+            }
             _ => break,
         }
     }
     rt.depth = depth;
+    if let Some(p) = parent {
+        rt.chain.remember(below, &first, p);
+    }
     let mut fr = unpark_delegate(rt, g.clone());
     fr.push_sent(v);
     stack.push(Activation::Script(fr));
@@ -139,6 +147,9 @@ pub fn park_middle(rt: &mut Runtime, below: &Frame) {
         }
     }
     rt.depth -= n;
+    if std::ptr::eq(rt.chain.below, below) {
+        rt.chain.below = std::ptr::null();
+    }
 }
 
 /// A frame running in `ReturnMode::Delegate` has just ended (returned or raised, its
@@ -146,14 +157,77 @@ pub fn park_middle(rt: &mut Runtime, below: &Frame) {
 /// a skipped middle ([`descend`]), push the frame of its parent (the last middle
 /// generator, which stays running and counted in `rt.depth`) so the `yield from` that
 /// waited for it takes the result, as if every level had been on the stack.
+///
+/// The parent comes from [`ChainMemo`] when it holds this chain (the one [`descend`]
+/// recorded, then each further one in turn), else from a walk down the middle that
+/// records the levels above the parent: a chain of any depth returns level by level in
+/// linear time.
 #[inline]
 pub fn surface_parent(rt: &mut Runtime, stack: &mut Vec<Activation>) {
     let Some(Activation::Script(below)) = stack.last() else { return };
-    let Some(mut p) = middle_below(below) else { return };
-    // SAFETY: the middle's frames stay parked during the walk.
-    while let Some(h) = unsafe { parked_frame(p) }.and_then(middle_below) {
-        p = h;
-    }
-    let fr = unpark_delegate(rt, p.clone());
+    let Some(first) = middle_below(below) else { return };
+    let below: *const Frame = &**below;
+    let memo = &mut rt.chain;
+    let p = match memo.parents.last() {
+        Some(&p) if std::ptr::eq(memo.below, below) && std::ptr::eq(memo.first, Rc::as_ptr(first)) => {
+            memo.parents.pop();
+            // SAFETY: the memo holds this chain (its `below` frame is on the stack and
+            // delegates to `first`), whose parked frames own its generators.
+            unsafe {
+                Rc::increment_strong_count(p);
+                Rc::from_raw(p)
+            }
+        }
+        _ => {
+            memo.below = below;
+            memo.first = Rc::as_ptr(first);
+            memo.parents.clear();
+            let mut p = first;
+            // SAFETY: the middle's frames stay parked during the walk.
+            while let Some(h) = unsafe { parked_frame(p) }.and_then(middle_below) {
+                memo.parents.push(Rc::as_ptr(p));
+                p = h;
+            }
+            p.clone()
+        }
+    };
+    let fr = unpark_delegate(rt, p);
     stack.push(Activation::Script(fr));
+}
+
+/// The middle of the delegation chain [`descend`] skipped last, for [`surface_parent`]:
+/// the frame on the driver's stack the chain hangs from (`below`), the first middle
+/// generator (`below`'s delegate), and the middle generators still parked above the
+/// next one to surface, outermost first. The pointers are not counted references: a
+/// memo is only read when `below` and `first` match the chain on the stack, and every
+/// chain with a middle is made by [`descend`], which writes the memo, so a matching memo
+/// is this chain's and its generators are owned by the chain's parked frames. A memo
+/// another chain overwrote is simply not used (the walk writes it again).
+pub struct ChainMemo {
+    below: *const Frame,
+    first: *const Generator,
+    parents: Vec<*const Generator>,
+}
+
+impl ChainMemo {
+    /// An empty memo (matches no chain).
+    pub fn new() -> ChainMemo {
+        ChainMemo { below: std::ptr::null(), first: std::ptr::null(), parents: Vec::new() }
+    }
+
+    /// [`descend`] skipped the middle of the chain from frame `below` through `first`;
+    /// `parent` is the innermost generator's parent.
+    #[inline]
+    fn remember(&mut self, below: *const Frame, first: &Rc<Generator>, parent: &Rc<Generator>) {
+        self.below = below;
+        self.first = Rc::as_ptr(first);
+        self.parents.clear();
+        self.parents.push(Rc::as_ptr(parent));
+    }
+}
+
+impl Default for ChainMemo {
+    fn default() -> ChainMemo {
+        ChainMemo::new()
+    }
 }

@@ -128,6 +128,8 @@ pub struct Runtime {
     pub fast: bool,
     /// The control-transfer trace (`--trace`), when on; hooks check `is_some()`.
     pub trace: Option<Box<crate::trace::Tracer>>,
+    /// The delegation chain whose middle was skipped last (`eval::chain`).
+    pub chain: crate::eval::chain::ChainMemo,
 }
 
 impl Runtime {
@@ -154,6 +156,7 @@ impl Runtime {
             stdout_closed: false,
             fast: false,
             trace: None,
+            chain: crate::eval::chain::ChainMemo::new(),
         };
         crate::builtins::install(&mut rt);
         crate::aio::steer::configure(rt.opts.steer.virtual_time, rt.opts.steer.schedule_seed);
