@@ -11,8 +11,9 @@ use crate::ops::{self, Fail};
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 
-/// Run the next step of a frame.
-#[inline]
+/// Run the next step of a frame (inlined into the driver loops: `machine::drive` and
+/// the one `machine::yield_` runs for the frame below a yield).
+#[inline(always)]
 pub fn step(rt: &mut Runtime, f: &mut Frame) -> Act {
     let Some(s) = f.work.pop() else {
         // Fell off the end of the body.

@@ -607,14 +607,19 @@ fn done_iter(stack: &mut [Activation]) {
 }
 
 /// The top (generator) frame yields `v`: park it, and pass the value down.
+///
+/// When the value went to a script frame below, that frame goes on here, step by step,
+/// as long as its steps ask for nothing else ([`step_below`]); when it yields in turn
+/// (the next stage of a generator pipeline) it is parked by the same loop, so a chain of
+/// yields through a pipeline takes one round through the driver, not one per stage.
 #[inline(never)]
-fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Outcome> {
+fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option<Outcome> {
     // The common case first: a generator resumed by `next`, `send` or a `for` loop
     // (the value goes to the activation below), a coroutine stepped by a task (the
     // base of a nested run: the value is the run's outcome), or an async generator's
     // item under its `__anext__`/`asend` awaitable (the value of the await below),
     // handling no exception, no tracer.
-    if let Some(Activation::Script(f)) = stack.last() {
+    while let Some(Activation::Script(f)) = stack.last() {
         let plain = matches!(f.mode, ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value | ReturnMode::Base);
         let agen_item = !plain
             && matches!(f.mode, ReturnMode::AgenStep(crate::builtins::agen::AgMode::Step))
@@ -635,21 +640,49 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Option<Out
             if base {
                 return Some(Outcome::Yield(v));
             }
-            match stack.last_mut() {
-                Some(Activation::Script(b)) => {
-                    if agen_item {
-                        agen_item_to(b, v);
-                    } else if let Some(x) = yield_to(b, v) {
-                        // `return next(g)`: the frame below returns the item.
-                        return finish(rt, stack, x);
-                    }
-                }
-                _ => give(stack, v),
+            let Some(Activation::Script(b)) = stack.last_mut() else {
+                give(stack, v);
+                return None;
+            };
+            if agen_item {
+                agen_item_to(b, v);
+            } else if let Some(x) = yield_to(b, v) {
+                // `return next(g)`: the frame below returns the item.
+                return finish(rt, stack, x);
             }
-            return None;
+            match step_below(rt, b) {
+                Act::Yield(w) => v = w,
+                act => return apply(rt, stack, act),
+            }
+            continue;
         }
+        break;
     }
     yield_general(rt, stack, v)
+}
+
+/// Step frame `b` (on top of the driver's stack, given a yielded value by [`yield_`])
+/// as the driver would, until a step asks for something else: that `Act` is returned.
+/// `Act::Next` when a generator's finalization is queued: the driver runs it before
+/// `b`'s next step.
+#[inline(always)]
+fn step_below(rt: &mut Runtime, b: &mut super::frame::Frame) -> Act {
+    loop {
+        if super::finalize::pending() {
+            return Act::Next;
+        }
+        let act = if let Some(e) = b.take_throw() {
+            super::suspend::throw_at_suspension(rt, b, e)
+        } else {
+            super::exec::step(rt, b)
+        };
+        if let Act::Next = act {
+            // Nothing to drop (as in `drive`).
+            std::mem::forget(act);
+            continue;
+        }
+        return act;
+    }
 }
 
 /// Hand the value a generator yielded to frame `b` below it, which resumed it: the
