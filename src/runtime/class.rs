@@ -105,6 +105,20 @@ impl Default for AttrCache {
     }
 }
 
+/// Store `new` in a two-way site cache: over the way already holding class `id`, else in
+/// the first way, the entry there moving to the second.
+#[inline]
+fn two_way_set<T: Copy>(ways: &[Cell<T>; 2], id: u64, class_of: impl Fn(&T) -> u64, new: T) {
+    if class_of(&ways[0].get()) == id {
+        ways[0].set(new);
+    } else if class_of(&ways[1].get()) == id {
+        ways[1].set(new);
+    } else {
+        ways[1].set(ways[0].get());
+        ways[0].set(new);
+    }
+}
+
 /// A cache at one `obj.name` site (an attribute load in the evaluator's tree): the
 /// class (by id) and class epoch for which `name` is in no class namespace of the
 /// MRO, and where instances of that class hold `name`: a position in the class's
@@ -197,15 +211,7 @@ impl InstAttrSite {
     /// newest class takes the first way and the one there moves to the second.
     pub fn set(&self, cls: &Class, pos: u32) {
         let id = cls.attr_cache.1;
-        let new = (id, class_epoch(), pos);
-        if self.0[0].get().0 == id {
-            self.0[0].set(new);
-        } else if self.0[1].get().0 == id {
-            self.0[1].set(new);
-        } else {
-            self.0[1].set(self.0[0].get());
-            self.0[0].set(new);
-        }
+        two_way_set(&self.0, id, |w| w.0, (id, class_epoch(), pos));
     }
 }
 
@@ -268,15 +274,7 @@ impl MethodSite {
         };
         let (Ok(at), Ok(pos)) = (u32::try_from(at), u32::try_from(pos)) else { return };
         let id = cls.attr_cache.1;
-        let new = (id, class_epoch(), at, pos);
-        if self.0[0].get().0 == id {
-            self.0[0].set(new);
-        } else if self.0[1].get().0 == id {
-            self.0[1].set(new);
-        } else {
-            self.0[1].set(self.0[0].get());
-            self.0[0].set(new);
-        }
+        two_way_set(&self.0, id, |w| w.0, (id, class_epoch(), at, pos));
     }
 }
 
