@@ -217,10 +217,17 @@ impl InstAttrSite {
 
 /// A cache at one method call site `obj.name(...)`: the class (by id) and class epoch
 /// for which the MRO lookup of `name` found a script function, and where (MRO index,
-/// 0 for the class itself, and entry position, as [`AttrCache`] keeps them). Two ways,
-/// as [`InstAttrSite`]: a class and a subclass calling through the same code.
+/// 0 for the class itself, and entry position, as [`AttrCache`] keeps them), with the
+/// shadowing bound: every split instance of the class holding at most that many values
+/// lacks `name` (its position among the class's shared keys, or their number when it
+/// is none of them: keys only ever get appended). Two ways, as [`InstAttrSite`]: a
+/// class and a subclass calling through the same code.
 #[derive(Default)]
 pub struct MethodSite([Cell<(u64, u64, u32, u32)>; 2]);
+
+/// Bits of a [`MethodSite`] way's third field holding the shadowing bound (the MRO
+/// index is above them).
+const BOUND_BITS: u32 = 8;
 
 impl MethodSite {
     /// The script function `inst.name` finds in its class's MRO, when the site applies
@@ -237,22 +244,21 @@ impl MethodSite {
         for w in &self.0 {
             let (i, e, at, pos) = w.get();
             if i == id && e == epoch {
-                let v = cls.cached_value(at, pos)?;
-                if !matches!(v, Value::Func(_)) {
-                    return None;
+                let f = cls.cached_func(at >> BOUND_BITS, pos)?;
+                if !inst.is_split() {
+                    return inst.lacks_attr(name).then_some(Value::Func(f));
                 }
-                // The shadowing test: a split instance whose class's keys have no bit of
-                // `name` lacks it (the class is already at hand); else the full test.
-                if inst.is_split() {
-                    // SAFETY: the keys are borrowed mutably only by `set_attr`, which does
-                    // not run while this reads.
-                    if let Ok(keys) = unsafe { cls.attr_cache.2.try_borrow_unguarded() } {
-                        if keys.bloom & super::layout::bloom_bit(name.hash()) == 0 {
-                            return Some(v);
-                        }
-                    }
+                // SAFETY: the values are borrowed mutably only by attribute stores,
+                // which do not run while this reads their number.
+                let n = unsafe { inst.vals.try_borrow_unguarded() }.ok()?.len() as u32;
+                if n <= at & ((1 << BOUND_BITS) - 1) {
+                    return Some(Value::Func(f));
                 }
-                return inst.lacks_attr(name).then_some(v);
+                // More values than when the bound was taken: take it again (exact from
+                // then on for this class's keys as they are).
+                let bound = key_bound(&cls, name)?;
+                w.set((i, e, at & !((1 << BOUND_BITS) - 1) | bound, pos));
+                return (n <= bound).then_some(Value::Func(f));
             }
         }
         None
@@ -273,9 +279,25 @@ impl MethodSite {
             return;
         };
         let (Ok(at), Ok(pos)) = (u32::try_from(at), u32::try_from(pos)) else { return };
+        if at >= 1 << (32 - BOUND_BITS) {
+            return;
+        }
+        let Some(bound) = key_bound(cls, name) else { return };
         let id = cls.attr_cache.1;
-        two_way_set(&self.0, id, |w| w.0, (id, class_epoch(), at, pos));
+        two_way_set(&self.0, id, |w| w.0, (id, class_epoch(), at << BOUND_BITS | bound, pos));
     }
+}
+
+/// The shadowing bound of `name` for `cls`'s split instances (see [`MethodSite`]):
+/// its position among the shared keys, else their number. `None` while the keys are
+/// borrowed to change.
+fn key_bound(cls: &Class, name: &PyStr) -> Option<u32> {
+    // SAFETY: the keys are borrowed mutably only by `set_attr`, which does not run
+    // while this reads.
+    let keys = unsafe { cls.attr_cache.2.try_borrow_unguarded() }.ok()?;
+    let n = &keys.names;
+    let i = n.iter().position(|k| std::ptr::eq(&**k, name) || k.as_str() == name.as_str()).unwrap_or(n.len());
+    u32::try_from(i).ok().filter(|&i| i < 1 << BOUND_BITS)
 }
 
 /// Whether two names have the same text: by address first (an interned name), then
@@ -361,6 +383,24 @@ impl Class {
             return None;
         }
         Some(self.mro.borrow()[at as usize - 1].dict.borrow().entry(pos as usize).value.clone())
+    }
+
+    /// The script function a cache position points at (`at`: index in the full MRO),
+    /// read in place: `None` if the entry is gone or holds anything else.
+    #[inline]
+    fn cached_func(&self, at: u32, pos: u32) -> Option<Rc<super::function::Function>> {
+        // SAFETY: namespaces and the MRO are borrowed mutably only by code that changes
+        // them, which does not run while this reads (cloning an `Rc` runs no code).
+        let d = if at == 0 {
+            &self.dict
+        } else {
+            &unsafe { self.mro.try_borrow_unguarded() }.ok()?.get(at as usize - 1)?.dict
+        };
+        let t = unsafe { d.try_borrow_table_unguarded() }?;
+        match &t.entry_opt(pos as usize)?.value {
+            Value::Func(f) => Some(f.clone()),
+            _ => None,
+        }
     }
 
     #[inline(never)]
