@@ -7,7 +7,7 @@
 //! expressions are lexed again by this same pass.
 
 use super::literal::{decode_bytes, decode_str, StrPrefix};
-use super::token::{Kw, Lit, RawError, RawTok, Tok};
+use super::token::{Kw, Lit, Pool, RawError, RawTok, Tok};
 use crate::diagnostic::{DiagKind, Diagnostic};
 use crate::span::Span;
 use logos::Logos;
@@ -25,6 +25,8 @@ const MAX_INDENT: usize = 100;
 pub struct Lexed {
     /// Tokens with their byte spans.
     pub tokens: Vec<(Tok, Span)>,
+    /// The tokens' names, literals and texts.
+    pub pool: Pool,
     /// Lexical errors, in source order.
     pub errors: Vec<Diagnostic>,
     /// For each error, whether CPython's tokenizer raises it as soon as it sees it, so
@@ -287,14 +289,14 @@ impl<'a> Lexer<'a> {
             RawTok::Name => {
                 let src: &'a str = self.src;
                 let text = &src[span.range()];
-                let t = self
-                    .names
-                    .entry(text)
-                    .or_insert_with(|| match Kw::from_str(text) {
-                        Some(k) => Tok::Kw(k),
-                        None => Tok::Name(Rc::new(Rc::from(text))),
-                    })
-                    .clone();
+                let pool = &mut self.out.pool;
+                let t = *self.names.entry(text).or_insert_with(|| match Kw::from_str(text) {
+                    Some(k) => Tok::Kw(k),
+                    None => {
+                        pool.names.push(Rc::from(text));
+                        Tok::Name((pool.names.len() - 1) as u32)
+                    }
+                });
                 self.push(t, span);
             }
             RawTok::Int | RawTok::RadixInt | RawTok::Float => return self.number(tok, span),
@@ -365,7 +367,8 @@ impl<'a> Lexer<'a> {
                 if text.len() < 19 && !text.contains('_') && (text.len() == 1 || !text.starts_with('0')) {
                     // The common case: a short plain literal.
                     let v = text.bytes().fold(0i64, |v, b| v * 10 + (b - b'0') as i64);
-                    self.push(Tok::Int(v), span);
+                    let t = self.out.pool.int_tok(v);
+                    self.push(t, span);
                     return true;
                 }
                 let digits: String = text.chars().filter(|&c| c != '_').collect();
@@ -374,10 +377,11 @@ impl<'a> Lexer<'a> {
                         "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", true);
                     return true;
                 }
-                match digits.parse::<i64>() {
-                    Ok(v) => self.push(Tok::Int(v), span),
-                    Err(_) => self.push(Tok::BigInt(Rc::new(Rc::from(digits.trim_start_matches('0')))), span),
-                }
+                let t = match digits.parse::<i64>() {
+                    Ok(v) => self.out.pool.int_tok(v),
+                    Err(_) => Tok::BigInt(self.out.pool.text(Rc::from(digits.trim_start_matches('0')))),
+                };
+                self.push(t, span);
             }
             RawTok::RadixInt => {
                 let (radix, what) = match text.as_bytes()[1] {
@@ -398,13 +402,14 @@ impl<'a> Lexer<'a> {
                     return bad(self, what);
                 }
                 let digits: String = body.chars().filter(|&c| c != '_').collect();
-                match i64::from_str_radix(&digits, radix) {
-                    Ok(v) => self.push(Tok::Int(v), span),
+                let t = match i64::from_str_radix(&digits, radix) {
+                    Ok(v) => self.out.pool.int_tok(v),
                     Err(_) => {
                         let big = num_bigint::BigUint::parse_bytes(digits.as_bytes(), radix).unwrap_or_default();
-                        self.push(Tok::BigInt(Rc::new(Rc::from(big.to_string()))), span)
+                        Tok::BigInt(self.out.pool.text(Rc::from(big.to_string())))
                     }
-                }
+                };
+                self.push(t, span);
             }
             _ => {
                 let ok = !name_follows
@@ -418,7 +423,10 @@ impl<'a> Lexer<'a> {
                 }
                 let clean: String = text.chars().filter(|&c| c != '_').collect();
                 match clean.parse::<f64>() {
-                    Ok(v) => self.push(Tok::Float(v), span),
+                    Ok(v) => {
+                        self.out.pool.floats.push(v);
+                        self.push(Tok::Float((self.out.pool.floats.len() - 1) as u32), span)
+                    }
                     Err(_) => return bad(self, "decimal"),
                 }
             }
@@ -446,7 +454,8 @@ impl<'a> Lexer<'a> {
         };
         match result {
             Ok(lit) => {
-                self.push(Tok::Lit(Rc::new(lit)), span);
+                self.out.pool.lits.push(lit);
+                self.push(Tok::Lit((self.out.pool.lits.len() - 1) as u32), span);
                 true
             }
             Err(msg) => {
@@ -526,7 +535,8 @@ impl<'a> Lexer<'a> {
         }
         if !pending.is_empty() {
             let text = std::mem::take(pending);
-            self.push(Tok::FText(Rc::new(Rc::from(text))), Span::new(start, end));
+            let t = self.out.pool.text(Rc::from(text));
+            self.push(Tok::FText(t), Span::new(start, end));
         }
         true
     }
@@ -624,7 +634,8 @@ impl<'a> Lexer<'a> {
                 j += 1;
             }
             let debug = &self.src[expr_start..j];
-            self.push(Tok::FDebug(Rc::new(Rc::from(debug))), Span::new(expr_start, j));
+            let t = self.out.pool.text(Rc::from(debug));
+            self.push(Tok::FDebug(t), Span::new(expr_start, j));
             stop = j;
         }
         if stop < end && bytes[stop] == b'!' {

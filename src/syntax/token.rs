@@ -187,14 +187,54 @@ pub enum Lit {
     Bytes(Rc<[u8]>),
 }
 
-/// A name or text payload of a token, behind one thin pointer (8 bytes, where an
-/// `Rc<str>` is 16), so a token is 16 bytes and a token with its span 24. The lexer
-/// interns names, so the extra allocation is once per distinct name; literal and
-/// f-string texts (a few percent of tokens) pay one more small allocation each.
-pub type Text = Rc<Rc<str>>;
+/// The payloads of the tokens of one source, which the tokens name by `u32` index, so
+/// a token is 8 bytes (16 with its span) and has no destructor: a name token is its
+/// index into [`Pool::names`] (each distinct name is allocated once), a literal its index
+/// into [`Pool::lits`], a float into [`Pool::floats`], the text of a big integer, of
+/// f-string literal text or of a field's `=` into [`Pool::texts`]; an integer literal
+/// holds its value when it fits in 31 bits (see [`Pool::int`]).
+#[derive(Debug, Default)]
+pub struct Pool {
+    /// Identifiers, by `Tok::Name` index.
+    pub names: Vec<Rc<str>>,
+    /// Decoded string and bytes literals, by `Tok::Lit` index.
+    pub lits: Vec<Lit>,
+    /// Big integers' digits and f-string texts, by `Tok::BigInt`, `FText`, `FDebug` index.
+    pub texts: Vec<Rc<str>>,
+    /// Float literals, by `Tok::Float` index.
+    pub floats: Vec<f64>,
+    /// Integer literals of 31 bits or more, by `Tok::Int` index (high bit set).
+    pub ints: Vec<i64>,
+}
 
-/// The logical tokens the parser reads: 16 bytes each (see [`Text`]).
-#[derive(Clone, Debug, PartialEq)]
+/// `Tok::Int` payloads with this bit set index [`Pool::ints`]; others are the value.
+const WIDE: u32 = 1 << 31;
+
+impl Pool {
+    /// The payload of a `Tok::Int` for value `v`.
+    pub fn int_tok(&mut self, v: i64) -> Tok {
+        if (0..WIDE as i64).contains(&v) {
+            return Tok::Int(v as u32);
+        }
+        self.ints.push(v);
+        Tok::Int(WIDE | (self.ints.len() - 1) as u32)
+    }
+
+    /// The value of a `Tok::Int` payload.
+    #[inline]
+    pub fn int(&self, x: u32) -> i64 {
+        if x & WIDE == 0 { x as i64 } else { self.ints[(x & !WIDE) as usize] }
+    }
+
+    /// A new text payload's index.
+    pub fn text(&mut self, t: Rc<str>) -> u32 {
+        self.texts.push(t);
+        (self.texts.len() - 1) as u32
+    }
+}
+
+/// The logical tokens the parser reads: 8 bytes each, payloads in a [`Pool`].
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Tok {
     /// End of a logical line.
     Newline,
@@ -202,28 +242,29 @@ pub enum Tok {
     Indent,
     /// The end of an indented block.
     Dedent,
-    /// An identifier.
-    Name(Text),
+    /// An identifier (index into [`Pool::names`]).
+    Name(u32),
     /// A keyword.
     Kw(Kw),
-    /// An integer literal that fits in 64 bits.
-    Int(i64),
-    /// A larger integer literal, as its decimal digits.
-    BigInt(Text),
-    /// A float literal.
-    Float(f64),
+    /// An integer literal that fits in 64 bits (see [`Pool::int`]).
+    Int(u32),
+    /// A larger integer literal, as its decimal digits (index into [`Pool::texts`]).
+    BigInt(u32),
+    /// A float literal (index into [`Pool::floats`]).
+    Float(u32),
     /// An imaginary literal (complex numbers are not part of Coro).
     Imag,
-    /// A plain string or bytes literal.
-    Lit(Rc<Lit>),
+    /// A plain string or bytes literal (index into [`Pool::lits`]).
+    Lit(u32),
     /// Start of an f-string.
     FStart,
-    /// Literal text inside an f-string or its format spec.
-    FText(Text),
+    /// Literal text inside an f-string or its format spec (index into [`Pool::texts`]).
+    FText(u32),
     /// `{` opening a replacement field; carries the `=` debug text when present.
     FFieldStart,
-    /// The self-documenting `=` of a field, with the exact text before it (`x = `).
-    FDebug(Text),
+    /// The self-documenting `=` of a field, with the exact text before it (`x = `; index
+    /// into [`Pool::texts`]).
+    FDebug(u32),
     /// `!r`, `!s` or `!a`.
     FConv(char),
     /// `:` starting a format spec.
@@ -240,8 +281,19 @@ pub enum Tok {
     Error(u32),
 }
 
-// Kept small: see `Text`.
-const _: () = assert!(std::mem::size_of::<Tok>() <= 16);
+// Kept small: see `Pool`.
+const _: () = assert!(std::mem::size_of::<Tok>() <= 8);
+
+impl Tok {
+    /// How the token is named in a message ("name 'x'", "'if'", "number"...): `pool`
+    /// gives a name token's text.
+    pub fn describe(&self, pool: &Pool) -> String {
+        match self {
+            Tok::Name(n) => format!("name '{}'", pool.names[*n as usize]),
+            t => t.to_string(),
+        }
+    }
+}
 
 impl fmt::Display for Tok {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -249,7 +301,7 @@ impl fmt::Display for Tok {
             Tok::Newline => write!(f, "newline"),
             Tok::Indent => write!(f, "indent"),
             Tok::Dedent => write!(f, "dedent"),
-            Tok::Name(n) => write!(f, "name '{n}'"),
+            Tok::Name(_) => write!(f, "name"),
             Tok::Kw(k) => write!(f, "'{}'", k.as_str()),
             Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Imag => write!(f, "number"),
             Tok::Lit(_) | Tok::FStart => write!(f, "string"),

@@ -482,22 +482,22 @@ fn build_params<'a, E: PassErr<'a>>(items: Vec<ParamItem>, span: Span, st: &mut 
 pub fn strings<'a, E: PassErr<'a>>(star_expressions: P<'a, Expr, E>, yield_expr: P<'a, Expr, E>) -> P<'a, Expr, E> {
     let field_value = yield_expr.or(star_expressions);
     let fstring = recursive(|field| {
-        let text = select_ref! { Tok::FText(t) => FPart::Text(Rc::clone(&**t)) };
+        let text = select_ref! { Tok::FText(t) = e => FPart::Text(Rc::clone(&super::pool(e).texts[*t as usize])) };
         let spec = just(Tok::FSpec).ignore_then(text.or(field).repeated().collect::<Vec<_>>());
         just(Tok::FFieldStart)
             .ignore_then(field_value.clone())
-            .then(select_ref! { Tok::FDebug(d) => Rc::clone(&**d) }.or_not())
+            .then(select_ref! { Tok::FDebug(d) = e => Rc::clone(&super::pool(e).texts[*d as usize]) }.or_not())
             .then(select_ref! { Tok::FConv(c) => *c }.or_not())
             .then(spec.or_not())
             .then_ignore(just(Tok::FFieldEnd))
             .map(|(((value, debug), conversion), spec)| FPart::Field(Box::new(FField { value, debug, conversion, spec })))
     });
-    let text = select_ref! { Tok::FText(t) => FPart::Text(Rc::clone(&**t)) };
+    let text = select_ref! { Tok::FText(t) = e => FPart::Text(Rc::clone(&super::pool(e).texts[*t as usize])) };
     let fstr = just(Tok::FStart)
         .ignore_then(text.or(fstring).repeated().collect::<Vec<_>>())
         .then_ignore(just(Tok::FEnd))
         .map(Piece::F);
-    let lit = select_ref! { Tok::Lit(l) => Piece::L(Lit::clone(l)) };
+    let lit = select_ref! { Tok::Lit(l) = e => Piece::L(Lit::clone(&super::pool(e).lits[*l as usize])) };
     lit.or(fstr)
         .map_with(|p, e| (p, sp(e.span())))
         .repeated()

@@ -7,7 +7,7 @@
 use super::args::{call_args, strings};
 use super::fast;
 use super::targets::{check_target, TargetCtx};
-use super::{kw, name, op, raise, sp, Ctx, Extra, In, PassErr, P};
+use super::{kw, name, op, pool, raise, sp, Ctx, Extra, In, PassErr, P};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -247,13 +247,13 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     // atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | '...' | tuple | group | genexp | list | dict | set
     let atom = choice((
         select_ref! {
-            Tok::Name(n) = e => Expr::new(ExprKind::Name(Rc::clone(&**n)), sp(e.span())),
+            Tok::Name(n) = e => { let span = sp(e.span()); Expr::new(ExprKind::Name(Rc::clone(&pool(e).names[*n as usize])), span) },
             Tok::Kw(Kw::True) = e => Expr::new(ExprKind::Const(Constant::Bool(true)), sp(e.span())),
             Tok::Kw(Kw::False) = e => Expr::new(ExprKind::Const(Constant::Bool(false)), sp(e.span())),
             Tok::Kw(Kw::None) = e => Expr::new(ExprKind::Const(Constant::None), sp(e.span())),
-            Tok::Int(v) = e => Expr::new(ExprKind::Const(Constant::Int(*v)), sp(e.span())),
-            Tok::BigInt(v) = e => Expr::new(ExprKind::Const(Constant::BigInt(Rc::clone(&**v))), sp(e.span())),
-            Tok::Float(v) = e => Expr::new(ExprKind::Const(Constant::Float(*v)), sp(e.span())),
+            Tok::Int(v) = e => { let span = sp(e.span()); Expr::new(ExprKind::Const(Constant::Int(pool(e).int(*v))), span) },
+            Tok::BigInt(v) = e => { let span = sp(e.span()); Expr::new(ExprKind::Const(Constant::BigInt(Rc::clone(&pool(e).texts[*v as usize]))), span) },
+            Tok::Float(v) = e => { let span = sp(e.span()); Expr::new(ExprKind::Const(Constant::Float(pool(e).floats[*v as usize])), span) },
             Tok::Op(R::Ellipsis) = e => Expr::new(ExprKind::Const(Constant::Ellipsis), sp(e.span())),
         },
         strings,

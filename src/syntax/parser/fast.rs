@@ -11,7 +11,7 @@
 use super::{Extra, In, PassErr, P};
 use crate::span::Span;
 use crate::syntax::ast::{BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, UnaryOp};
-use crate::syntax::token::{Kw, Lit, RawTok as R, Tok};
+use crate::syntax::token::{Kw, Lit, Pool, RawTok as R, Tok};
 use chumsky::prelude::*;
 use std::rc::Rc;
 
@@ -49,17 +49,17 @@ pub(super) fn continues(t: Option<&Tok>, level: Level) -> bool {
 }
 
 /// The expression a one-token atom is, as the `atom` and `strings` rules build it.
-pub(super) fn atom_of(t: &Tok, span: Span) -> Option<Expr> {
-    let kind = match t {
-        Tok::Name(n) => ExprKind::Name(Rc::clone(&**n)),
+pub(super) fn atom_of(t: &Tok, span: Span, pool: &Pool) -> Option<Expr> {
+    let kind = match *t {
+        Tok::Name(n) => ExprKind::Name(Rc::clone(&pool.names[n as usize])),
         Tok::Kw(Kw::True) => ExprKind::Const(Constant::Bool(true)),
         Tok::Kw(Kw::False) => ExprKind::Const(Constant::Bool(false)),
         Tok::Kw(Kw::None) => ExprKind::Const(Constant::None),
-        Tok::Int(v) => ExprKind::Const(Constant::Int(*v)),
-        Tok::BigInt(v) => ExprKind::Const(Constant::BigInt(Rc::clone(&**v))),
-        Tok::Float(v) => ExprKind::Const(Constant::Float(*v)),
+        Tok::Int(v) => ExprKind::Const(Constant::Int(pool.int(v))),
+        Tok::BigInt(v) => ExprKind::Const(Constant::BigInt(Rc::clone(&pool.texts[v as usize]))),
+        Tok::Float(v) => ExprKind::Const(Constant::Float(pool.floats[v as usize])),
         Tok::Op(R::Ellipsis) => ExprKind::Const(Constant::Ellipsis),
-        Tok::Lit(l) => match &**l {
+        Tok::Lit(l) => match &pool.lits[l as usize] {
             Lit::Str(s) => ExprKind::Const(Constant::Str(s.clone())),
             Lit::Bytes(b) => ExprKind::Const(Constant::Bytes(b.clone())),
         },
@@ -84,7 +84,8 @@ pub fn factor<'a, E: PassErr<'a>>(
             Some(t @ (Tok::Name(_) | Tok::Int(_) | Tok::Float(_) | Tok::Kw(Kw::True | Kw::False | Kw::None))) => {
                 let span = inp.span_since(&start);
                 if !continues(inp.peek_ref(), Level::Factor) {
-                    if let Some(e) = atom_of(t, span) {
+                    let st: &mut super::State = inp.state();
+                    if let Some(e) = atom_of(t, span, &st.pool) {
                         return Ok(e);
                     }
                 }

@@ -42,7 +42,8 @@ pub fn primary<'a, E: PassErr<'a>>(
                 | Tok::Op(R::Ellipsis)),
             ) => {
                 let span = inp.span_since(&start);
-                atom_of(t, span)
+                let st: &mut super::State = inp.state();
+                atom_of(t, span, &st.pool)
             }
             _ => None,
         };
@@ -60,7 +61,8 @@ pub fn primary<'a, E: PassErr<'a>>(
                     let at = inp.cursor();
                     match inp.next_ref() {
                         Some(Tok::Name(n)) => {
-                            let name = std::rc::Rc::clone(&**n);
+                            let st: &mut super::State = inp.state();
+                            let name = std::rc::Rc::clone(&st.pool.names[*n as usize]);
                             Some(Trailer::Attr(Ident { name, span: inp.span_since(&at) }))
                         }
                         _ => None,
@@ -199,7 +201,8 @@ pub fn expression<'a, E: PassErr<'a>>(lambdef: P<'a, Expr, E>, climb: P<'a, Expr
             Some(t) => {
                 let span = inp.span_since(&start);
                 if !continues(inp.peek_ref(), Level::Expression) {
-                    if let Some(e) = atom_of(t, span) {
+                    let st: &mut super::State = inp.state();
+                    if let Some(e) = atom_of(t, span, &st.pool) {
                         return Ok(e);
                     }
                 }

@@ -31,7 +31,8 @@ pub use error::{PErr, PassErr};
 
 use super::ast::Module;
 use super::lexer::{lex, Lexed};
-use super::token::{Kw, RawTok, Tok};
+use super::token::{Kw, Pool, RawTok, Tok};
+use std::rc::Rc;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use chumsky::input::{Emitter, MappedInput};
@@ -66,6 +67,8 @@ pub type State = SimpleState<St>;
 /// Parse state that backtracking does not undo.
 #[derive(Default)]
 pub struct St {
+    /// The payloads the tokens index (names, literals, texts).
+    pub pool: Rc<Pool>,
     /// The first error event, once there is one.
     pub first: Option<First>,
     /// Statements skipped by recovery so far; at [`MAX_ERRORS`] the rest is skipped.
@@ -252,9 +255,19 @@ fn token<'a, E: PassErr<'a>>(
     })
 }
 
+/// The token payloads, from a mapping closure's extra (`select_ref! { .. = e => .. }`).
+pub fn pool<'x, 'a, 'b, E: PassErr<'a>>(e: &'x mut chumsky::input::MapExtra<'a, 'b, In<'a>, Extra<'a, E>>) -> &'x Pool {
+    let st: &'x mut State = e.state();
+    &st.pool
+}
+
 /// A name token, as an identifier.
 pub fn name<'a, E: PassErr<'a>>() -> impl Parser<'a, In<'a>, super::ast::Ident, Extra<'a, E>> + Clone {
-    select_ref! { Tok::Name(n) = e => super::ast::Ident { name: std::rc::Rc::clone(&**n), span: sp(e.span()) } }
+    select_ref! { Tok::Name(n) = e => {
+        let span = sp(e.span());
+        let st: &mut State = e.state();
+        super::ast::Ident { name: Rc::clone(&st.pool.names[*n as usize]), span }
+    } }
 }
 
 /// Raise a specialised error: it becomes the parse's first error if none came before
@@ -285,7 +298,7 @@ pub fn forced<'a, E: PassErr<'a>>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extr
                 let msg = format!("expected '{}'", crate::syntax::token::op_str(r));
                 let label = match t {
                     Tok::Newline => format!("{msg} at the end of this line"),
-                    t => format!("{msg} before {t}"),
+                    t => format!("{msg} before {}", t.describe(&st.pool)),
                 };
                 let d = Diagnostic::syntax(span, msg).with_label(label);
                 raise(st, em, d);
@@ -299,15 +312,16 @@ pub fn forced<'a, E: PassErr<'a>>(r: RawTok) -> impl Parser<'a, In<'a>, (), Extr
 pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     let mut lexed = lex(src);
     let toks = std::mem::take(&mut lexed.tokens);
+    let pool = Rc::new(std::mem::take(&mut lexed.pool));
     let eoi = Span::new(src.len(), src.len());
 
     // Pass 1: the plain grammar, with no error bookkeeping; then again with errors.
-    if let (Some(body), errs, _) = run_pass::<EmptyErr>(src, &toks, eoi, false) {
+    if let (Some(body), errs, _) = run_pass::<EmptyErr>(src, &toks, &pool, eoi, false) {
         if errs.is_empty() {
             return Ok(Module { body });
         }
     }
-    let (out, errs, first1) = run_pass::<PErr>(src, &toks, eoi, false);
+    let (out, errs, first1) = run_pass::<PErr>(src, &toks, &pool, eoi, false);
     if let (Some(body), true) = (out, errs.is_empty()) {
         return Ok(Module { body });
     }
@@ -317,7 +331,7 @@ pub fn parse_module(src: &str) -> Result<Module, Vec<Diagnostic>> {
     // Pass 2: specialised errors, and recovery for the rest of the list. Everything
     // before the top-level statement where pass 1 failed parsed, so it starts there.
     let from = fail1.as_ref().map_or(0, |e| top_level_start(&toks, e.span.start));
-    let (_, errs2, first2) = run_pass::<PErr>(src, &toks[from..], eoi, true);
+    let (_, errs2, first2) = run_pass::<PErr>(src, &toks[from..], &pool, eoi, true);
     let ctx = Ctx::new(src, &toks, true);
     let generic = |e: &PErr| {
         let mut d = error::generic(e, src, &lex_diag);
@@ -413,12 +427,13 @@ fn top_level_start(toks: &[(Tok, Span)], at: u32) -> usize {
 fn run_pass<E: for<'b> PassErr<'b>>(
     src: &str,
     toks: &[(Tok, Span)],
+    pool: &Rc<Pool>,
     eoi: Span,
     invalid: bool,
 ) -> (Option<Vec<super::ast::Stmt>>, Vec<E>, Option<First>) {
     let ctx = Ctx::new(src, toks, invalid);
     let parser = stmt::module_parser(&ctx);
-    let mut state = SimpleState(St::default());
+    let mut state = SimpleState(St { pool: Rc::clone(pool), ..St::default() });
     state.0.fuel = if invalid { PASS2_FUEL_PER_TOKEN * toks.len() as u64 + PASS2_FUEL_BASE } else { u64::MAX };
     error::track_expected(invalid);
     let (out, errs) = parser.parse_with_state(toks.split_token_span(eoi), &mut state).into_output_errors();
