@@ -528,15 +528,34 @@ pub fn call_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static 
 /// step pushed; a script frame to run gets `then` pushed below it. If an argument
 /// needs script code, the call goes on step by step from that argument
 /// ([`call_cont`]), so nothing already evaluated is evaluated again.
-#[inline(never)]
+///
+/// The commonest shape, a global callee with positional arguments only (`f(a, b)`), has
+/// a small function of its own ([`direct_global`]); the rest is [`direct_rest`].
+#[inline(always)]
 pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step) -> Ev {
     if let ExprKind::Global(g) = &c.func.kind {
         if c.method.is_none() && c.kwnames.is_empty() {
-            if let Some(fr) = global_frame(rt, f, g, c.args.len()) {
-                return fill_args(rt, f, e, c, then, fr, None, 0);
-            }
+            return direct_global(rt, f, e, c, g, then);
         }
     }
+    direct_rest(rt, f, e, c, then)
+}
+
+/// [`direct`] for a global callee and positional arguments: a plain function given
+/// exactly its parameters gets its frame here, its arguments computed into the locals
+/// ([`fill_args`]); anything else goes on as [`direct_rest`]. A function of its own, so
+/// the common call does not pay for the registers and stack of the general one.
+#[inline(never)]
+fn direct_global(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, g: &GlobalName, then: Step) -> Ev {
+    match global_frame(rt, f, g, c.args.len()) {
+        Some(fr) => fill_args(rt, f, e, c, then, fr, None, 0),
+        None => direct_rest(rt, f, e, c, then),
+    }
+}
+
+/// [`direct`] past its commonest shape: any callee, a method call, keyword arguments.
+#[inline(never)]
+fn direct_rest(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step) -> Ev {
     let mut v = match super::expr::fast_value(rt, f, &c.func) {
         Ok(v) => v,
         Err(Fail::Raise(x)) => return Ev::Raise(x),
@@ -564,7 +583,9 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
                 if let Some(r) = recv {
                     fr.locals.push(Some(r));
                 }
-                return fill_args(rt, f, e, c, then, fr, Some(callee), s);
+                let ev = fill_args(rt, f, e, c, then, fr, Some(&callee), s);
+                drop(callee);
+                return ev;
             }
         }
     }
@@ -616,9 +637,10 @@ fn global_frame(rt: &mut Runtime, f: &Frame, g: &GlobalName, nargs: usize) -> Op
 
 /// Compute the arguments of a direct call to a simple function straight into the
 /// locals of its new frame `fr` (which holds the receiver already when `s` is 1) and
-/// return the call. `callee` is the function, or None when it is the global named by
-/// the call's callee node (read again only if an argument needs script code: then what
-/// was computed goes onto the value stack and the call goes on step by step).
+/// return the call. `callee` is the function (the caller keeps it), or None when it is
+/// the global named by the call's callee node (read again only if an argument needs
+/// script code: then what was computed goes onto the value stack and the call goes on
+/// step by step).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn fill_args(
@@ -628,11 +650,17 @@ fn fill_args(
     c: &'static CallX,
     then: Step,
     mut fr: FrameBox,
-    callee: Option<Value>,
+    callee: Option<&Value>,
     s: u32,
 ) -> Ev {
     let code = fr.code;
     for (i, a) in c.args.iter().enumerate() {
+        // A small-int operator on two locals/constants (`n - 1`, `i + 1`) is written
+        // straight into the slot, without the general result of `fast_value`.
+        if let Some(z) = super::expr::quick_int_op(f, a) {
+            fr.locals.push(Some(Value::Int(z)));
+            continue;
+        }
         match super::expr::fast_value(rt, f, a) {
             Ok(v) => fr.locals.push(Some(v)),
             Err(Fail::Raise(x)) => {
@@ -643,7 +671,7 @@ fn fill_args(
                 // Go on step by step from this argument, with the callee, receiver and
                 // the arguments so far on the stack.
                 let callee = match callee {
-                    Some(v) => v,
+                    Some(v) => v.clone(),
                     None => match super::expr::fast_value(rt, f, &c.func) {
                         Ok(v) => v,
                         Err(x) => {
@@ -660,8 +688,6 @@ fn fill_args(
             }
         }
     }
-    // None for a global callee: no out-of-line drop call for that.
-    super::expr::drop_value(callee);
     if let Err(x) = crate::limits::tick(rt) {
         rt.recycle(fr);
         return Ev::Raise(x);

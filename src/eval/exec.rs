@@ -89,20 +89,25 @@ pub fn push_block(f: &mut Frame, b: &'static Block) {
 }
 
 /// Run statement `i` of a block, leaving the rest for later.
-#[inline]
+#[inline(always)]
 fn block(rt: &mut Runtime, f: &mut Frame, b: &'static Block, i: usize) -> Act {
     let stmts = &b.0;
     if i + 1 < stmts.len() {
         f.work.push(Step::Block(b, i as u32 + 1));
     }
-    exec(rt, f, &stmts[i])
+    let s = &stmts[i];
+    if s.quick_test {
+        return quick_stmt(rt, f, s);
+    }
+    exec(rt, f, s)
 }
 
 /// Enter a block chosen by a test (`if`, `while`): its first statement runs now, without
 /// a trip through the driver loop, unless a dropped generator waits to be finalized
 /// (that runs between steps, before the next statement, as in CPython). The Rust
-/// recursion this makes is bounded by the nesting of the source's blocks.
-#[inline]
+/// recursion this makes is bounded by the nesting of the source's blocks. Inline at
+/// each site (as an out-of-line function it cost comp and loops ~2%).
+#[inline(always)]
 fn enter_block(rt: &mut Runtime, f: &mut Frame, b: &'static Block) -> Act {
     if b.is_empty() {
         return Act::Next;
@@ -148,7 +153,6 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
-        StmtKind::If(..) if s.quick_test => if_quick(rt, f, s),
         StmtKind::If(test, body, orelse) => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {
             Ev::Val(Value::Bool(b)) => enter_block(rt, f, if b { body } else { orelse }),
             Ev::Val(v) => if_value(rt, f, s, v),
@@ -202,9 +206,27 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     }
 }
 
+/// Start an `if` or `while` whose test has one of [`quick_test`]'s shapes
+/// (`Stmt::quick_test`), as [`exec`] starts the others: a function of its own, entered
+/// from [`block`] without `exec`'s larger entry and exit.
+#[inline(never)]
+fn quick_stmt(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
+    f.line = s.line;
+    if let Err(e) = crate::limits::tick(rt) {
+        return Act::Raise(e);
+    }
+    match &s.kind {
+        StmtKind::If(..) => if_quick(rt, f, s),
+        _ => {
+            let h = f.stack.len() as u32;
+            while_test(rt, f, s, h)
+        }
+    }
+}
+
 /// An `if` statement whose test has one of [`quick_test`]'s shapes (`Stmt::quick_test`):
 /// the test in place when its values allow, then the chosen block's first statement.
-#[inline(never)]
+#[inline(always)]
 fn if_quick(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     let StmtKind::If(test, body, orelse) = &s.kind else { unreachable!() };
     let t = match quick_test(f, test) {

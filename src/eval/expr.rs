@@ -80,6 +80,20 @@ pub fn peek<'a>(f: &'a Frame, e: &'static Expr) -> Option<&'a Value> {
     }
 }
 
+/// `l op r` when `e` is a binary operator on two small ints that are locals or
+/// constants and the result is a small int (`n - 1`); None otherwise, with nothing
+/// computed (the general path then computes it, and raises any error).
+#[inline(always)]
+pub fn quick_int_op(f: &Frame, e: &'static Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Binary(l, op, r) => match (peek(f, l), peek(f, r)) {
+            (Some(Value::Int(x)), Some(Value::Int(y))) => int_binop(*op, *x, *y),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Drop a value, with the test for the kinds that own nothing (None, bools, small
 /// ints, floats) inline: those need no out-of-line drop call.
 #[inline(always)]

@@ -107,6 +107,22 @@ impl<T> FrameVec<T> {
         self.truncate(0);
     }
 
+    /// Drop every element by `drop_one`, first to last (keeping the buffer): a caller
+    /// whose elements are mostly trivial to drop tests that inline instead of calling
+    /// the element type's drop for each.
+    #[inline(always)]
+    pub fn clear_each(&mut self, mut drop_one: impl FnMut(T)) {
+        let n = self.len as usize;
+        // The elements stop being counted first: should `drop_one` panic, the rest leak
+        // rather than being dropped twice.
+        self.len = 0;
+        for i in 0..n {
+            // SAFETY: elements 0..n were initialised and are no longer counted; each is
+            // read (moved out) once.
+            drop_one(unsafe { self.ptr.as_ptr().add(i).read() });
+        }
+    }
+
     /// Move the elements from index `at` on into a new `Vec`.
     pub fn split_off(&mut self, at: usize) -> Vec<T> {
         let len = self.len as usize;

@@ -366,7 +366,7 @@ fn finish(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
                 if rt.handled.len() > f.handled_base() {
                     rt.handled.truncate(f.handled_base());
                 }
-                rt.recycle(f);
+                rt.recycle_unowned(f);
                 match stack.last_mut() {
                     Some(Activation::Script(f)) => match tail_return(f, v) {
                         // `return <this call>`: the caller returns the value too.
@@ -436,8 +436,9 @@ fn route(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
 fn bin_apply_return(f: &mut super::frame::Frame, e: &'static super::ir::Expr, v: Value) -> Option<Value> {
     if let (super::ir::ExprKind::Binary(_, op, _), Value::Int(y), Some(Value::Int(x))) = (&e.kind, &v, f.stack.last()) {
         if let Some(z) = super::expr::int_binop(*op, *x, *y) {
-            // The left operand is an int: nothing to drop.
+            // Both operands are ints: nothing to drop.
             std::mem::forget(f.stack.pop());
+            std::mem::forget(v);
             f.work.pop();
             return route(f, Value::Int(z));
         }

@@ -272,16 +272,26 @@ impl Runtime {
     /// empty value stack, small buffers) needs only its locals dropped and its work
     /// stack emptied; every other frame goes through [`Runtime::recycle_rest`].
     #[inline(always)]
-    pub fn recycle(&mut self, mut f: FrameBox) {
-        if !f.has_owner()
-            && matches!(f.mode, crate::eval::frame::ReturnMode::Value)
-            && !f.has_extra()
+    pub fn recycle(&mut self, f: FrameBox) {
+        if !f.has_owner() && matches!(f.mode, crate::eval::frame::ReturnMode::Value) {
+            self.recycle_unowned(f);
+        } else {
+            self.recycle_rest(f);
+        }
+    }
+
+    /// [`Runtime::recycle`] for a frame known to have no owner and mode `Value` (a
+    /// plain function's frame that returned to its caller): those two tests not made
+    /// again.
+    #[inline(always)]
+    pub fn recycle_unowned(&mut self, mut f: FrameBox) {
+        if !f.has_extra()
             && f.stack.is_empty()
             && f.stack.capacity() <= 256
             && f.work.capacity() <= 256
             && self.frame_pool.len() < 64
         {
-            f.locals.clear();
+            f.locals.clear_each(crate::eval::expr::drop_value);
             f.work.clear();
             self.frame_pool.push(f);
             return;
