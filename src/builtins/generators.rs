@@ -30,12 +30,19 @@ fn resume(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) 
     };
     match resume_frame(rt, g, input, mode) {
         Ok(fr) => Ret::Frame(fr),
-        Err(ResumeErr::Finished) => match throwing {
-            Some(e) => raise(e),
-            None if g.kind == GenKind::Coroutine => raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine")),
-            None => raise(rt.new_exc(&rt.types.stop_iteration, vec![])),
-        },
-        Err(ResumeErr::Raise(e)) => raise(e),
+        Err(ResumeErr::Finished) if throwing.is_some() => raise(throwing.unwrap()),
+        Err(err) => raise(send_failed(rt, g.kind, err)),
+    }
+}
+
+/// The exception a `send` (or `next`) to a generator of `kind` raises when it could not
+/// resume it: StopIteration when it has finished (a RuntimeError for a coroutine).
+#[cold]
+pub fn send_failed(rt: &mut Runtime, kind: GenKind, err: ResumeErr) -> Exc {
+    match err {
+        ResumeErr::Finished if kind == GenKind::Coroutine => rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"),
+        ResumeErr::Finished => rt.new_exc(&rt.types.stop_iteration, vec![]),
+        ResumeErr::Raise(e) => e,
     }
 }
 

@@ -806,18 +806,15 @@ fn direct_send_now(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'stati
     if let Err(x) = crate::limits::tick(rt) {
         return Ev::Raise(x);
     }
-    let Value::Gen(g) = &recv else { unreachable!("direct send without a generator") };
-    match crate::builtins::generators::send_to(rt, g, x) {
-        Ret::Val(v) => Ev::Val(v),
-        Ret::Raise(x) => Ev::Raise(x),
-        Ret::Frame(fr) => {
+    let Value::Gen(g) = recv else { unreachable!("direct send without a generator") };
+    // The receiver's reference becomes the resumed frame's owner.
+    let kind = g.kind;
+    match super::suspend::resume_frame_owned(rt, g, super::suspend::Resume::Send(x), ReturnMode::Send) {
+        Ok(fr) => {
             f.work.push(then);
             Ev::Pending(Act::Call(Activation::Script(fr)))
         }
-        Ret::Task(t) => {
-            f.work.push(then);
-            Ev::Pending(Act::Call(Activation::Task(t)))
-        }
+        Err(err) => Ev::Raise(crate::builtins::generators::send_failed(rt, kind, err)),
     }
 }
 

@@ -653,6 +653,12 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
             }
             match step_below(rt, b) {
                 Act::Yield(w) => v = w,
+                // A call (`g.send(x)`, `next(g)`, a `for` over a generator resuming
+                // it): pushed here, not through `apply`'s dispatch.
+                Act::Call(a) => {
+                    push(rt, stack, a);
+                    return None;
+                }
                 act => return apply(rt, stack, act),
             }
             continue;

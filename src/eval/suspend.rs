@@ -61,6 +61,26 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
     resume_frame_slow(rt, g, input, mode)
 }
 
+/// [`resume_frame`] for a caller that holds its own reference to `g` and gives it up:
+/// that reference becomes the frame's owner (no count taken and dropped per resume).
+#[inline(always)]
+pub fn resume_frame_owned(rt: &mut Runtime, g: Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
+    if g.state.get() == GenState::Suspended && rt.trace.is_none() {
+        let taken = g.frame().borrow_mut().take();
+        if let Some(mut fr) = taken {
+            g.state.set(GenState::Running);
+            fr.set_owner(g);
+            fr.mode = mode;
+            match input {
+                Resume::Send(v) => fr.push_sent(v),
+                Resume::Throw(e) => fr.set_throw(Some(e)),
+            }
+            return Ok(fr);
+        }
+    }
+    resume_frame_slow(rt, &g, input, mode)
+}
+
 #[inline(never)]
 fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
     match g.state.get() {
