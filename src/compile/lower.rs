@@ -478,7 +478,7 @@ impl<'t> Ctx<'t> {
         use ast::ExprKind as E;
         match &e.kind {
             E::Name(n) => self.store(n),
-            E::Attribute(v, n) => Target::Attr(self.expr(v), intern(&n.name), Box::default()),
+            E::Attribute(v, n) => Target::Attr(self.expr(v), intern(n), Box::default()),
             E::Subscript(v, i) => Target::Subscript(self.expr(v), self.expr(i)),
             E::Tuple(items) | E::List(items) => {
                 let star = items.iter().position(|i| matches!(i.kind, E::Starred(_))).map(|p| p as u32);
@@ -594,7 +594,7 @@ impl<'t> Ctx<'t> {
             E::Attribute(v, n) => {
                 let (v, h) = self.expr_h(v);
                 let info = [(v.fast, h)];
-                combine(self, ExprKind::Attr(Box::new(v), intern(&n.name), Box::default()), &info, true)
+                combine(self, ExprKind::Attr(Box::new(v), intern(n), Box::default()), &info, true)
             }
             E::Subscript(v, i) => {
                 let (v, hv) = self.expr_h(v);
@@ -727,7 +727,7 @@ impl<'t> Ctx<'t> {
         let general = args.iter().any(|a| matches!(a, A::Star(_) | A::DoubleStar(_)))
             || args.iter().skip_while(|a| matches!(a, A::Positional(_))).any(|a| matches!(a, A::Positional(_)));
         let (func, method) = match &f.kind {
-            ast::ExprKind::Attribute(obj, name) if !general => (self.expr(obj), Some(intern(&name.name))),
+            ast::ExprKind::Attribute(obj, name) if !general => (self.expr(obj), Some(intern(name))),
             _ => (self.expr(f), None),
         };
         let call = if general {

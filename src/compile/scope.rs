@@ -387,7 +387,7 @@ impl Builder {
                 self.expr(d);
             }
         }
-        for param in p.posonly.iter().chain(&p.args).chain(&p.vararg).chain(&p.kwonly).chain(&p.kwarg) {
+        for param in p.posonly.iter().chain(&p.args).chain(p.vararg.as_deref()).chain(&p.kwonly).chain(p.kwarg.as_deref()) {
             if let Some(a) = &param.annotation {
                 self.expr(a);
             }
@@ -396,7 +396,7 @@ impl Builder {
             self.expr(r);
         }
         self.push(ScopeKind::Function, f.name.name.clone(), Some(Rc::as_ptr(f) as usize));
-        let order = p.posonly.iter().chain(&p.args).chain(&p.kwonly).chain(&p.vararg).chain(&p.kwarg);
+        let order = p.posonly.iter().chain(&p.args).chain(&p.kwonly).chain(p.vararg.as_deref()).chain(p.kwarg.as_deref());
         for param in order {
             self.cur().params.push(param.name.name.clone());
             let fl = self.cur().symbols.entry(param.name.name.clone()).or_default();

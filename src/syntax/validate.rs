@@ -255,7 +255,7 @@ impl Validator {
     }
 
     fn params(&mut self, p: &Params) {
-        let all = p.posonly.iter().chain(&p.args).chain(&p.vararg).chain(&p.kwonly).chain(&p.kwarg);
+        let all = p.posonly.iter().chain(&p.args).chain(p.vararg.as_deref()).chain(&p.kwonly).chain(p.kwarg.as_deref());
         let mut seen: Vec<&str> = Vec::new();
         for param in all {
             if seen.contains(&&*param.name.name) {

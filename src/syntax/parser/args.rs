@@ -225,7 +225,7 @@ fn finish_named<'a, E: PassErr<'a>>(a: Expr, tail: Option<NamedTail>, span: Span
         Some(NamedTail::Walrus(v)) => {
             if let (ExprKind::Name(n), true) = (&a.kind, a.span.start == span.start) {
                 let target = Ident { name: n.clone(), span: a.span };
-                return Expr::new(ExprKind::NamedExpr(target, Box::new(v)), span);
+                return Expr::new(ExprKind::NamedExpr(Box::new(target), Box::new(v)), span);
             }
             let msg = format!("cannot use assignment expressions with {}", a.describe());
             raise(st, em, Diagnostic::syntax(a.span, msg).with_label("only a name can be assigned with ':='"));
@@ -458,13 +458,13 @@ fn build_params<'a, E: PassErr<'a>>(items: Vec<ParamItem>, span: Span, st: &mut 
                 if param.is_none() && (i + 1 == n) {
                     err(s, "named arguments must follow bare *");
                 }
-                p.vararg = param;
+                p.vararg = param.map(Box::new);
             }
             ParamItem::DoubleStar(param, default) => {
                 if let Some(d) = default {
                     err(d, "var-keyword argument cannot have default value");
                 }
-                p.kwarg = Some(param);
+                p.kwarg = Some(Box::new(param));
             }
         }
     }

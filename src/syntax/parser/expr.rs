@@ -307,8 +307,8 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .foldl_with(trailer.repeated(), |a, t, e| {
             let span = sp(e.span());
             let kind = match t {
-                Trailer::Attr(n) => ExprKind::Attribute(Box::new(a), n),
-                Trailer::Call(args) => ExprKind::Call(Box::new(a), args),
+                Trailer::Attr(n) => ExprKind::Attribute(Box::new(a), n.name),
+                Trailer::Call(args) => ExprKind::Call(Box::new(a), args.into_boxed_slice()),
                 Trailer::Index(i) => ExprKind::Subscript(Box::new(a), Box::new(i)),
             };
             Expr::new(kind, span)
@@ -377,7 +377,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
         .clone()
         .then(cmp_op.then(bor.clone()).repeated().collect::<Vec<_>>())
         .map_with(|(first, rest), e| {
-            if rest.is_empty() { first } else { Expr::new(ExprKind::Compare(Box::new(first), rest), sp(e.span())) }
+            if rest.is_empty() { first } else { Expr::new(ExprKind::Compare(Box::new(first), rest.into_boxed_slice()), sp(e.span())) }
         })
         .boxed();
 
@@ -488,7 +488,7 @@ pub fn expr_parsers<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, invalid: bool) -> ExprPa
     let walrus = name()
         .then_ignore(op(R::Walrus))
         .then(expr.clone())
-        .map_with(|(n, v), e| Expr::new(ExprKind::NamedExpr(n, Box::new(v)), sp(e.span())));
+        .map_with(|(n, v), e| Expr::new(ExprKind::NamedExpr(Box::new(n), Box::new(v)), sp(e.span())));
     if invalid {
         named_r.define(super::args::invalid_named(expr.clone(), bor.clone()));
     } else if fast::enabled::<E>() {

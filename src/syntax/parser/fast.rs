@@ -178,10 +178,9 @@ fn comparison<'a, E: PassErr<'a>>(inp: &mut Inp<'a, '_, E>, factor: &P<'a, Expr,
     if rest.is_empty() {
         return Ok(first);
     }
-    // The tree keeps the vector: no room for four where one comparison is typical.
-    rest.shrink_to_fit();
+    // The tree keeps the comparisons: no room for four where one is typical.
     let span = inp.span_since(&start);
-    Ok(Expr::new(ExprKind::Compare(Box::new(first), rest), span))
+    Ok(Expr::new(ExprKind::Compare(Box::new(first), rest.into_boxed_slice()), span))
 }
 
 /// `inversion`: `'not'* comparison`.

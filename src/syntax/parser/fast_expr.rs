@@ -8,13 +8,13 @@
 use super::fast::{atom_of, continues, Level};
 use super::{Extra, In, PassErr, P};
 use crate::span::Span;
-use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
+use crate::syntax::ast::{Arg, Expr, ExprKind};
 use crate::syntax::token::{Kw, RawTok as R, Tok};
 use chumsky::prelude::*;
 
 /// A trailer of `primary`, parsed.
 enum Trailer {
-    Attr(Ident),
+    Attr(std::rc::Rc<str>),
     Call(Vec<Arg>),
     Index(Expr),
 }
@@ -58,12 +58,10 @@ pub fn primary<'a, E: PassErr<'a>>(
             let save = inp.save();
             let t = match inp.next_ref() {
                 Some(Tok::Op(R::Dot)) => {
-                    let at = inp.cursor();
                     match inp.next_ref() {
                         Some(Tok::Name(n)) => {
                             let st: &mut super::State = inp.state();
-                            let name = std::rc::Rc::clone(&st.pool.names[*n as usize]);
-                            Some(Trailer::Attr(Ident { name, span: inp.span_since(&at) }))
+                            Some(Trailer::Attr(std::rc::Rc::clone(&st.pool.names[*n as usize])))
                         }
                         _ => None,
                     }
@@ -85,7 +83,7 @@ pub fn primary<'a, E: PassErr<'a>>(
             let span = inp.span_since(&start);
             let kind = match t {
                 Trailer::Attr(n) => ExprKind::Attribute(Box::new(e), n),
-                Trailer::Call(args) => ExprKind::Call(Box::new(e), args),
+                Trailer::Call(args) => ExprKind::Call(Box::new(e), args.into_boxed_slice()),
                 Trailer::Index(i) => ExprKind::Subscript(Box::new(e), Box::new(i)),
             };
             e = Expr::new(kind, span);
