@@ -119,15 +119,16 @@ fn repl(limits: Limits) -> i32 {
     })
 }
 
-/// Opt out of transparent huge pages before anything allocates: an `.init_array`
-/// entry with priority 100 runs before mimalloc's own constructor (priority 101),
-/// which maps and touches its first segment.
+/// Opt out of transparent huge pages and ask for a small first arena before anything
+/// allocates: an `.init_array` entry with priority 100 runs before mimalloc's own
+/// constructor (priority 101), which maps and touches its first arena.
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array.00100")]
 static NO_HUGE_PAGES: extern "C" fn() = {
     extern "C" fn no_huge_pages() {
         coro::alloc::no_huge_pages();
+        coro::alloc::small_first_arena();
     }
     no_huge_pages
 };

@@ -48,8 +48,34 @@ pub fn add_fn(rt: &mut Runtime, name: &'static str, f: NativeImpl) {
 
 /// Register a method on a built-in type.
 pub fn add_method(cls: &Rc<Class>, name: &'static str, f: NativeImpl) {
-    let owner: &'static str = Box::leak(cls.name_str().into_boxed_str());
+    let owner = owner_name(cls);
     cls.dict.set_str(intern(name), Value::Native(Rc::new(NativeFn { name, owner: Some(owner), func: f, bound: None })));
+}
+
+thread_local! {
+    /// The built-in types' names as `&'static str`, one leaked copy per distinct name
+    /// for the whole process (a new `Runtime` finds the names of the last one here).
+    static OWNERS: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The class name a built-in method carries (`list` in `list.append`): installing
+/// ~500 methods at start-up asks for ~120 names (kept with the last one used at the end).
+fn owner_name(cls: &Class) -> &'static str {
+    let name = cls.name.borrow();
+    let name = name.as_str();
+    OWNERS.with(|o| {
+        let mut o = o.borrow_mut();
+        // Methods are installed class by class: the last name used is the likely one.
+        if let Some(i) = o.iter().rposition(|s| *s == name) {
+            let s = o[i];
+            let last = o.len() - 1;
+            o.swap(i, last);
+            return s;
+        }
+        let s: &'static str = Box::leak(Box::from(name));
+        o.push(s);
+        s
+    })
 }
 
 /// A native function value (not registered anywhere).

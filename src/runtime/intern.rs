@@ -34,7 +34,10 @@ impl Hasher for NameHasher {
 }
 
 thread_local! {
-    static TABLE: RefCell<HashMap<Box<str>, Rc<PyStr>, BuildHasherDefault<NameHasher>>> = RefCell::new(HashMap::default());
+    /// Room for the ~800 names the built-ins intern at start-up, so that filling it
+    /// does not rehash five times.
+    static TABLE: RefCell<HashMap<Box<str>, Rc<PyStr>, BuildHasherDefault<NameHasher>>> =
+        RefCell::new(HashMap::with_capacity_and_hasher(1024, Default::default()));
 }
 
 thread_local! {
