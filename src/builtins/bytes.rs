@@ -51,7 +51,7 @@ fn span(rt: &mut Runtime, a: &Args, from: usize, len: usize) -> Result<(usize, u
     let mut get = |i: usize, default: i64| -> Result<i64, Exc> {
         match a.pos.get(i) {
             None | Some(Value::None) => Ok(default),
-            Some(v) => ops::index_i64(rt, v, "slice indices").map_err(ops::expect_raise),
+            Some(v) => ops::slice_bound(rt, v, true).map_err(ops::expect_raise),
         }
     };
     let mut start = get(from, 0)?;
@@ -254,7 +254,7 @@ fn split_args(rt: &mut Runtime, a: &Args, name: &str) -> Result<(Option<Vec<u8>>
     };
     let maxsplit = match maxsplit {
         None => -1,
-        Some(v) => ops::index_i64(rt, &v, "maxsplit").map_err(ops::expect_raise)?,
+        Some(v) => ops::int_arg(rt, &v).map_err(ops::expect_raise)?,
     };
     Ok((sep, maxsplit))
 }
@@ -425,7 +425,7 @@ fn replace(rt: &mut Runtime, a: Args) -> Ret {
     };
     let limit = match a.pos.get(3) {
         None => -1,
-        Some(v) => match ops::index_i64(rt, v, "count") {
+        Some(v) => match ops::int_arg(rt, v) {
             Ok(n) => n,
             Err(e) => return raise(ops::expect_raise(e)),
         },

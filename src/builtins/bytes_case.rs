@@ -18,7 +18,7 @@ fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
         return raise(e);
     }
     let b = this(&a);
-    let width = match ops::index_i64(rt, &a.pos[1], "width") {
+    let width = match ops::int_arg(rt, &a.pos[1]) {
         Ok(w) => w.max(0) as usize,
         Err(e) => return raise(ops::expect_raise(e)),
     };
@@ -69,7 +69,7 @@ fn zfill(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let b = this(&a);
-    let width = match ops::index_i64(rt, &a.pos[1], "width") {
+    let width = match ops::int_arg(rt, &a.pos[1]) {
         Ok(w) => w.max(0) as usize,
         Err(e) => return raise(ops::expect_raise(e)),
     };
@@ -96,7 +96,7 @@ fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
     }
     let size = match a.pos.get(1).or(a.kw("tabsize")) {
         None => 8,
-        Some(v) => match ops::index_i64(rt, v, "tabsize") {
+        Some(v) => match ops::int_arg(rt, v) {
             Ok(n) => n,
             Err(e) => return raise(ops::expect_raise(e)),
         },

@@ -167,7 +167,7 @@ pub fn hex(rt: &mut Runtime, a: Args) -> Ret {
     };
     let per = match a.pos.get(2).or(a.kw("bytes_per_sep")) {
         None => 1,
-        Some(v) => match ops::index_i64(rt, v, "bytes_per_sep") {
+        Some(v) => match ops::int_arg(rt, v) {
             Ok(n) => n,
             Err(e) => return raise(ops::expect_raise(e)),
         },

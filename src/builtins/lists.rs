@@ -55,7 +55,7 @@ fn pop(rt: &mut Runtime, a: Args) -> Ret {
     }
     let i = match a.pos.get(1) {
         None => len as i64 - 1,
-        Some(v) => match ops::index_i64(rt, v, "list indices") {
+        Some(v) => match ops::int_arg(rt, v) {
             Ok(i) => norm(i, len),
             Err(e) => return raise(ops::expect_raise(e)),
         },
@@ -73,7 +73,7 @@ fn insert(rt: &mut Runtime, a: Args) -> Ret {
     }
     let l = this(&a);
     let len = l.len();
-    let i = match ops::index_i64(rt, &a.pos[1], "list indices") {
+    let i = match ops::int_arg(rt, &a.pos[1]) {
         Ok(i) => norm(i, len).clamp(0, len as i64) as usize,
         Err(e) => return raise(ops::expect_raise(e)),
     };
@@ -127,7 +127,7 @@ fn index(rt: &mut Runtime, a: Args) -> Ret {
         match a.pos.get(i) {
             None => Ok(d as usize),
             Some(v) => {
-                let x = ops::index_i64(rt, v, "slice indices").map_err(ops::expect_raise)?;
+                let x = ops::slice_bound(rt, v, false).map_err(ops::expect_raise)?;
                 Ok(norm(x, len).clamp(0, len as i64) as usize)
             }
         }
@@ -265,7 +265,7 @@ fn slice_indices(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let Value::Slice(s) = &a.pos[0] else { return Ret::Val(Value::None) };
-    let len = match ops::index_i64(rt, &a.pos[1], "length") {
+    let len = match ops::int_arg(rt, &a.pos[1]) {
         Ok(n) if n < 0 => return raise(rt.value_error("length should not be negative")),
         Ok(n) => n,
         Err(e) => return raise(ops::expect_raise(e)),

@@ -163,7 +163,7 @@ pub fn round(rt: &mut Runtime, x: &Value, nd: &Value) -> PyResult {
                     Value::Bool(b) => Value::Int(*b as i64),
                     _ => x.clone(),
                 }),
-                other => ops::index_i64(rt, other, "ndigits")?,
+                other => ops::int_arg_clamped(rt, other)?,
             };
             if n >= 0 {
                 return Ok(match x {
@@ -199,7 +199,7 @@ pub fn round(rt: &mut Runtime, x: &Value, nd: &Value) -> PyResult {
                 })
             }
             other => {
-                let n = ops::index_i64(rt, other, "ndigits")?;
+                let n = ops::int_arg_clamped(rt, other)?;
                 if !f.is_finite() || *f == 0.0 {
                     return Ok(Value::Float(*f));
                 }
@@ -602,7 +602,7 @@ fn int_to_bytes(rt: &mut Runtime, a: Args) -> Ret {
     };
     let length = match a.pos.get(1).or(a.kw("length")) {
         None => 1,
-        Some(l) => match ops::index_i64(rt, l, "length") {
+        Some(l) => match ops::int_arg(rt, l) {
             Ok(n) if n < 0 => return raise(rt.value_error("length argument must be non-negative")),
             Ok(n) => n as usize,
             Err(e) => return raise(ops::expect_raise(e)),

@@ -99,10 +99,7 @@ fn split_args(rt: &mut Runtime, a: &Args, name: &str) -> Result<(Option<String>,
     };
     let maxsplit = match maxsplit {
         None => -1,
-        Some(v) => match ops::as_int(&v) {
-            Some(n) => n,
-            None => return Err(rt.type_error(format!("'{}' object cannot be interpreted as an integer", ops::type_name(rt, &v)))),
-        },
+        Some(v) => ops::int_arg(rt, &v).map_err(ops::expect_raise)?,
     };
     Ok((sep, maxsplit))
 }
@@ -178,8 +175,12 @@ fn splitlines(rt: &mut Runtime, a: Args) -> Ret {
     if let Err(e) = check_pos(rt, &a, "splitlines", 1) {
         return raise(e);
     }
+    // `keepends` is an int (bools included), as CPython's argument clinic takes it.
     let keep = match a.pos.get(1).or(a.kw("keepends")) {
-        Some(v) => ops::cmp::truthy(rt, v).unwrap_or(false),
+        Some(v) => match ops::int_arg(rt, v) {
+            Ok(n) => n != 0,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
         None => false,
     };
     let s = this(&a);
@@ -252,7 +253,7 @@ fn range_args(rt: &mut Runtime, s: &PyStr, a: &Args, from: usize) -> Result<Opti
     let get = |rt: &mut Runtime, i: usize, default: i64| -> Result<i64, crate::runtime::class::Exc> {
         match a.pos.get(i) {
             None | Some(Value::None) => Ok(default),
-            Some(v) => ops::index_i64(rt, v, "slice indices").map_err(ops::expect_raise),
+            Some(v) => ops::slice_bound(rt, v, true).map_err(ops::expect_raise),
         }
     };
     let mut start = get(rt, from, 0)?;
@@ -405,7 +406,10 @@ fn replace(rt: &mut Runtime, a: Args) -> Ret {
         return raise(rt.type_error(format!("replace() argument {} must be str, not {tn}", if matches!(a.pos[1], Value::Str(_)) { 2 } else { 1 })));
     };
     let n = match a.pos.get(3) {
-        Some(v) => ops::as_int(v).unwrap_or(-1),
+        Some(v) => match ops::int_arg(rt, v) {
+            Ok(n) => n,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
         None => -1,
     };
     let out = if n < 0 {
@@ -436,7 +440,7 @@ fn pad(rt: &mut Runtime, a: Args, name: &str, kind: u8) -> Ret {
         return raise(e);
     }
     let s = this(&a);
-    let width = match ops::index_i64(rt, &a.pos[1], "width") {
+    let width = match ops::int_arg(rt, &a.pos[1]) {
         Ok(w) => w.max(0) as usize,
         Err(e) => return raise(ops::expect_raise(e)),
     };
@@ -485,7 +489,10 @@ fn zfill(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let s = this(&a);
-    let width = ops::as_int(&a.pos[1]).unwrap_or(0).max(0) as usize;
+    let width = match ops::int_arg(rt, &a.pos[1]) {
+        Ok(w) => w.max(0) as usize,
+        Err(e) => return raise(ops::expect_raise(e)),
+    };
     let len = s.len();
     if width <= len {
         return Ret::Val(a.pos[0].clone());
@@ -591,7 +598,13 @@ fn expandtabs(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let s = this(&a);
-    let size = a.pos.get(1).or(a.kw("tabsize")).and_then(ops::as_int).unwrap_or(8);
+    let size = match a.pos.get(1).or(a.kw("tabsize")) {
+        Some(v) => match ops::int_arg(rt, v) {
+            Ok(n) => n,
+            Err(e) => return raise(ops::expect_raise(e)),
+        },
+        None => 8,
+    };
     if let Err(e) = tabs_fit(rt, s.as_str().bytes().filter(|&c| c == b'\t').count(), size) {
         return raise(e);
     }

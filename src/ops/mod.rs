@@ -179,6 +179,68 @@ pub fn index_i64(rt: &mut Runtime, v: &Value, what: &str) -> PyResult<i64> {
     }
 }
 
+/// An integer argument of a built-in method (`width`, `maxsplit`, `count`, a `pop` or
+/// `insert` position): `__index__` applied, then CPython's `PyNumber_AsSsize_t` with its
+/// messages (`'str' object cannot be interpreted as an integer`, and `OverflowError`
+/// past 64 bits). Subscripts use [`index_i64`], whose messages differ.
+pub fn int_arg(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
+    if let Value::Int(i) = v {
+        return Ok(*i);
+    }
+    match to_index(rt, v)? {
+        Some(b) => {
+            use num_traits::ToPrimitive;
+            match b.to_i64() {
+                Some(i) => Ok(i),
+                None => raise(rt.exc_msg(&rt.types.overflow_error, "Python int too large to convert to C ssize_t")),
+            }
+        }
+        None => raise(not_an_integer(rt, v)),
+    }
+}
+
+/// Like [`int_arg`], but a value past 64 bits is clamped to the nearest end (CPython's
+/// `PyNumber_AsSsize_t(v, NULL)`, as `round`'s `ndigits` takes it).
+pub fn int_arg_clamped(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
+    if let Value::Int(i) = v {
+        return Ok(*i);
+    }
+    match to_index(rt, v)? {
+        Some(b) => Ok(clamp_i64(&b)),
+        None => raise(not_an_integer(rt, v)),
+    }
+}
+
+/// A `start`/`end` argument of `find`, `count`, `index` and the like (CPython's
+/// `_PyEval_SliceIndex`): `__index__` applied, huge values clamped. `None` is the
+/// caller's to handle first; `none_ok` only picks the message's wording.
+pub fn slice_bound(rt: &mut Runtime, v: &Value, none_ok: bool) -> PyResult<i64> {
+    if let Value::Int(i) = v {
+        return Ok(*i);
+    }
+    match to_index(rt, v)? {
+        Some(b) => Ok(clamp_i64(&b)),
+        None => {
+            let msg = if none_ok {
+                "slice indices must be integers or None or have an __index__ method"
+            } else {
+                "slice indices must be integers or have an __index__ method"
+            };
+            raise(rt.type_error(msg))
+        }
+    }
+}
+
+fn clamp_i64(b: &num_bigint::BigInt) -> i64 {
+    use num_traits::ToPrimitive;
+    b.to_i64().unwrap_or(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })
+}
+
+fn not_an_integer(rt: &Runtime, v: &Value) -> Exc {
+    let tn = type_name(rt, v);
+    rt.type_error(format!("'{tn}' object cannot be interpreted as an integer"))
+}
+
 /// Raise `AttributeError: 'T' object has no attribute 'name'`.
 pub fn no_attr(rt: &Runtime, v: &Value, name: &PyStr) -> Exc {
     let msg = match v {
