@@ -693,9 +693,9 @@ fn for_body(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, fx: &'static ForX
             return enter_block(rt, f, &fx.body);
         }
         Target::Unpack(ts, _, true) => {
-            return match store::unpack_locals(rt, f, ts, item) {
-                Act::Next => enter_block(rt, f, &fx.body),
-                a => a,
+            return match store::unpack_into_locals(rt, f, ts, item) {
+                Ok(()) => enter_block(rt, f, &fx.body),
+                Err(e) => Act::Raise(e),
             };
         }
         _ => {}

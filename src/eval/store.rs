@@ -6,6 +6,7 @@ use super::ir::*;
 use super::machine::Act;
 use super::step::{Post, Step};
 use crate::ops::{self, Fail, PyResult};
+use crate::runtime::class::Exc;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 
@@ -172,17 +173,37 @@ pub fn store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, v: Value) -> A
 /// target): storing a local runs no script code, so every value is stored now, left to
 /// right, with no step per target. A tuple of the right length is read in place.
 pub fn unpack_locals(rt: &mut Runtime, f: &mut Frame, ts: &'static [Target], v: Value) -> Act {
-    if let Value::Tuple(t) = &v {
-        let items = t.items();
-        if items.len() == ts.len() {
-            for (t, x) in ts.iter().zip(items) {
-                if let Target::Local(i) = t {
-                    expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(x.clone())));
+    match unpack_into_locals(rt, f, ts, v) {
+        Ok(()) => Act::Next,
+        Err(e) => Act::Raise(e),
+    }
+}
+
+/// [`unpack_locals`] with the tuple of the right length inline (a `for a, b in pairs`
+/// loop's item): its items are stored by index and the tuple's count dropped in
+/// place, with no out-of-line drop of the tuple value. Anything else is
+/// [`unpack_locals_rest`].
+#[inline(always)]
+pub fn unpack_into_locals(rt: &mut Runtime, f: &mut Frame, ts: &'static [Target], v: Value) -> Result<(), Exc> {
+    match v {
+        Value::Tuple(t) if t.items().len() == ts.len() => {
+            let items = t.items();
+            for k in 0..ts.len() {
+                if let Target::Local(i) = &ts[k] {
+                    expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(items[k].clone())));
                 }
             }
-            return Act::Next;
+            drop(t);
+            Ok(())
         }
+        v => unpack_locals_rest(rt, f, ts, v),
     }
+}
+
+/// [`unpack_into_locals`] for anything but a tuple of the right length: the items
+/// through [`unpack`] (its errors), then stored left to right.
+#[inline(never)]
+fn unpack_locals_rest(rt: &mut Runtime, f: &mut Frame, ts: &'static [Target], v: Value) -> Result<(), Exc> {
     match unpack(rt, &v, ts.len(), None) {
         Ok(items) => {
             for (t, x) in ts.iter().zip(items) {
@@ -190,9 +211,9 @@ pub fn unpack_locals(rt: &mut Runtime, f: &mut Frame, ts: &'static [Target], v: 
                     expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(x)));
                 }
             }
-            Act::Next
+            Ok(())
         }
-        Err(e) => Act::Raise(ops::expect_raise(e)),
+        Err(e) => Err(ops::expect_raise(e)),
     }
 }
 
