@@ -139,11 +139,32 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
         }
         StmtKind::Assign(t, e) if matches!(e.kind, ExprKind::Yield(_)) => super::suspend::yield_now(rt, f, e, Step::Store(t)),
         StmtKind::Assign(t, e) => match expr::eval(rt, f, e, Step::Store(t)) {
-            Ev::Val(v) => store::store(rt, f, t, v),
+            // A local target inline (as `store` stores it), the others through `store`.
+            Ev::Val(v) => match t {
+                Target::Local(i) => {
+                    expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(v)));
+                    Act::Next
+                }
+                _ => store::store(rt, f, t, v),
+            },
             Ev::Pending(a) => a,
             Ev::Raise(x) => Act::Raise(x),
         },
-        StmtKind::AugAssign(..) => store::augassign(rt, f, s, 0),
+        StmtKind::AugAssign(t, op, value) => {
+            // `i += 1`, `j += i`: a small int in a local with a small-int local or
+            // constant operand and a small-int result is updated in place here (as
+            // `augassign` would first do); anything else is `augassign`.
+            if let (Target::Local(i), Some(Value::Int(b))) = (t, expr::peek(f, value)) {
+                let b = *b;
+                if let Some(Value::Int(a)) = &mut f.locals[*i as usize] {
+                    if let Some(z) = expr::int_binop(*op, *a, b) {
+                        *a = z;
+                        return Act::Next;
+                    }
+                }
+            }
+            store::augassign(rt, f, s, 0)
+        }
         StmtKind::Pass => Act::Next,
         StmtKind::Break => unwind::resume(rt, f, Completion::Break),
         StmtKind::Continue => unwind::resume(rt, f, Completion::Continue),
