@@ -315,14 +315,15 @@ fn class_getattr(rt: &mut Runtime, cls: &Rc<Class>, name: &Rc<PyStr>, obj: &Valu
 }
 
 fn builtin_getattr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>) -> PyResult {
-    Ok(builtin_attr(rt, obj, name, false)?.0)
+    Ok(builtin_attr(rt, obj, name, None)?.0)
 }
 
 /// `obj.name` for a built-in object, as [`builtin_getattr`]; with `method` (a method
-/// call's lookup), a script function or built-in method found in the type is given
-/// unbound with `true` (the caller passes `obj` first), as [`load_method`] does,
-/// instead of a bound method allocated for the one call.
-fn builtin_attr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, method: bool) -> PyResult<(Value, bool)> {
+/// call's lookup and its site), a script function or built-in method found in the type
+/// is given unbound with `true` (the caller passes `obj` first), as [`load_method`]
+/// does, instead of a bound method allocated for the one call, and the site remembers
+/// where the type has it.
+fn builtin_attr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, method: Option<&MethodSite>) -> PyResult<(Value, bool)> {
     if name.as_str() == "__class__" {
         return Ok((Value::Class(type_of(rt, obj)), false));
     }
@@ -352,12 +353,21 @@ fn builtin_attr(rt: &mut Runtime, obj: &Value, name: &Rc<PyStr>, method: bool) -
     let cls = type_of(rt, obj);
     if let Some(a) = class_lookup_str(&cls, name) {
         // (what `bind` would bind to `obj`: calling it unbound with `obj` first is the same call)
-        if method && (matches!(&a, Value::Func(_)) || matches!(&a, Value::Native(n) if n.bound.is_none() && n.owner.is_some())) {
+        if let Some(site) = method.filter(|_| obj_method(&a)) {
+            if let Value::Obj(_) = obj {
+                site.fill(&cls, name);
+            }
             return Ok((a, true));
         }
         return Ok((bind(rt, a, obj, &cls)?, false));
     }
     raise(no_attr(rt, obj, name))
+}
+
+/// Whether a class attribute found for a built-in object's method call is called
+/// unbound with the object first (what `bind` would bind to it).
+fn obj_method(a: &Value) -> bool {
+    matches!(a, Value::Func(_)) || matches!(a, Value::Native(n) if n.bound.is_none() && n.owner.is_some())
 }
 
 /// `super().name`'s lookup: the first class after `s.class` in the MRO of
@@ -613,15 +623,26 @@ pub fn load_method(rt: &mut Runtime, obj: &mut Value, name: &Rc<PyStr>, site: &M
             drop(cls);
             Ok((getattr(rt, obj, name)?, false))
         }
-        Value::Obj(_) => builtin_attr(rt, obj, name, true).or_else(|e| note_attr_error(rt, Err(e), obj, name).map(|v| (v, false))),
+        Value::Obj(o) => {
+            // The site's method for the object's class, as `builtin_attr` found it (the
+            // object's class decides `attrs::special`, `super`, modules and, by
+            // `Object::get_attr`'s rule, that the object answers no such name).
+            if let Some(m) = site.builtin_method(&o.class(rt)).filter(obj_method) {
+                return Ok((m, true));
+            }
+            builtin_attr(rt, obj, name, Some(site)).or_else(|e| note_attr_error(rt, Err(e), obj, name).map(|v| (v, false)))
+        }
         Value::Class(_) | Value::Func(_) => Ok((getattr(rt, obj, name)?, false)),
         _ => {
             let cls = type_of(rt, obj);
+            let unbound = |a: &Value| matches!(a, Value::Native(n) if n.bound.is_none());
+            if let Some(m) = site.builtin_method(&cls).filter(unbound) {
+                return Ok((m, true));
+            }
             if let Some(a) = class_lookup_str(&cls, name) {
-                if let Value::Native(n) = &a {
-                    if n.bound.is_none() {
-                        return Ok((a, true));
-                    }
+                if unbound(&a) {
+                    site.fill(&cls, name);
+                    return Ok((a, true));
                 }
             }
             Ok((getattr(rt, obj, name)?, false))

@@ -264,6 +264,23 @@ impl MethodSite {
         None
     }
 
+    /// For a receiver that is not an instance of a user class (a built-in value or a
+    /// built-in object, of class `cls`): the value at the place the site remembers for
+    /// `cls` (the caller checks it is still a callable it calls with the receiver
+    /// first, as it found there when it filled the site). `None`: ask the usual way.
+    #[inline]
+    pub fn builtin_method(&self, cls: &Class) -> Option<Value> {
+        let id = cls.attr_cache.1;
+        let epoch = class_epoch();
+        for w in &self.0 {
+            let (i, e, at, pos) = w.get();
+            if i == id && e == epoch {
+                return cls.cached_entry(at >> BOUND_BITS, pos);
+            }
+        }
+        None
+    }
+
     /// Remember where `cls`'s MRO has `name` (a script function the caller found). The
     /// way already holding `cls` is replaced; else the newest class takes the first
     /// way and the one there moves to the second. `__hash__` is never remembered (its
@@ -389,18 +406,34 @@ impl Class {
     /// read in place: `None` if the entry is gone or holds anything else.
     #[inline]
     fn cached_func(&self, at: u32, pos: u32) -> Option<Rc<super::function::Function>> {
+        match self.cached_ref(at, pos, |v| match v {
+            Value::Func(f) => Some(f.clone()),
+            _ => None,
+        }) {
+            Some(Some(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The value a cache position points at, cloned in place (`None`: the entry is gone).
+    #[inline]
+    fn cached_entry(&self, at: u32, pos: u32) -> Option<Value> {
+        self.cached_ref(at, pos, Value::clone)
+    }
+
+    /// `f` of the value at a cache position (`at`: index in the full MRO), read without
+    /// `RefCell` guards.
+    #[inline(always)]
+    fn cached_ref<T>(&self, at: u32, pos: u32, f: impl FnOnce(&Value) -> T) -> Option<T> {
         // SAFETY: namespaces and the MRO are borrowed mutably only by code that changes
-        // them, which does not run while this reads (cloning an `Rc` runs no code).
+        // them, which does not run while this reads (`f` clones an `Rc`, no script code).
         let d = if at == 0 {
             &self.dict
         } else {
             &unsafe { self.mro.try_borrow_unguarded() }.ok()?.get(at as usize - 1)?.dict
         };
         let t = unsafe { d.try_borrow_table_unguarded() }?;
-        match &t.entry_opt(pos as usize)?.value {
-            Value::Func(f) => Some(f.clone()),
-            _ => None,
-        }
+        Some(f(&t.entry_opt(pos as usize)?.value))
     }
 
     #[inline(never)]

@@ -20,6 +20,9 @@ pub trait Object: Any {
 
     /// An attribute stored on the object itself (not found on its class), if any.
     /// `Some(Err(..))` is not used: errors come from the generic lookup.
+    /// A name the object's class has a method for must be answered by every object of
+    /// the class or by none: a method call site that found the class's method once
+    /// (this answered `None`) calls it for any object of the class without asking.
     fn get_attr(&self, _rt: &mut Runtime, _name: &PyStr, _this: &Value) -> Option<Value> {
         None
     }
