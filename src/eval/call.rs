@@ -310,6 +310,21 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
         }
         return crate::builtins::types::construct(rt, cls, a).into();
     }
+    if cls.kind == Kind::Object {
+        // The common `__init__(self, a, b)` of a class with no user `__new__`: the
+        // instance and the arguments go straight into the frame's locals, the instance
+        // also on its value stack for the return.
+        if let Some(func) = cls.plain_init_func() {
+            if func.code.simple_call && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize {
+                debug_assert!(!cls.builtin);
+                let obj = Value::Inst(crate::runtime::gc::new_inst(Instance::new(cls.clone())));
+                let mut fr = simple_frame(rt, &func, Some(&obj), args);
+                fr.stack.push(obj);
+                fr.mode = ReturnMode::Init;
+                return Prep::Push(Activation::Script(fr));
+            }
+        }
+    }
     // (`lookup_special` on the class itself would look in its metaclass, always the
     // built-in `type`, whose `__new__` is not a user one.)
     // A class recorded as having a plain `__init__` has no user `__new__` (for this

@@ -496,6 +496,17 @@ impl Class {
         matches!(v, Value::Func(_)).then_some(v)
     }
 
+    /// [`Class::plain_init`] as the function itself, read in place (no `RefCell` guards,
+    /// no `Value` made).
+    #[inline]
+    pub fn plain_init_func(&self) -> Option<Rc<super::function::Function>> {
+        let (epoch, at, pos) = self.attr_cache.3.get();
+        if epoch != class_epoch() {
+            return None;
+        }
+        self.cached_func(at, pos)
+    }
+
     /// Whether [`Class::note_plain_init`] ran in the current class epoch: no user class
     /// of the MRO defines `__new__`.
     #[inline]
