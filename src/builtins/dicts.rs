@@ -51,7 +51,7 @@ pub fn dict_get(rt: &mut Runtime, d: &Dict, key: &Value) -> PyResult<Option<Valu
         let t = d.borrow();
         let mut other = false;
         let pos = t.find(s.hash(), |k| match k {
-            Value::Str(x) => Rc::ptr_eq(x, s) || x.as_str() == s.as_str(),
+            Value::Str(x) => Rc::ptr_eq(x, s) || x.same_text(s),
             _ => {
                 other = true;
                 false
@@ -73,6 +73,34 @@ pub fn dict_get(rt: &mut Runtime, d: &Dict, key: &Value) -> PyResult<Option<Valu
 
 /// `d[key] = value`.
 pub fn dict_set(rt: &mut Runtime, d: &Dict, key: Value, value: Value) -> PyResult<()> {
+    if let Value::Str(s) = &key {
+        // One probe, as `dict_get` makes it (the probe is written out in both: one
+        // shared closure would keep the table's `find` out of line in each).
+        let t = d.borrow();
+        let mut other = false;
+        let h = s.hash();
+        let pos = t.find(h, |k| match k {
+            Value::Str(x) => Rc::ptr_eq(x, s) || x.same_text(s),
+            _ => {
+                other = true;
+                false
+            }
+        });
+        drop(t);
+        match pos {
+            Some(p) => {
+                // (the old value is dropped after the table is released)
+                let old = d.borrow_mut().set_value(p, value);
+                drop(old);
+                return Ok(());
+            }
+            None if !other => {
+                d.borrow_mut().push(h, key, value);
+                return Ok(());
+            }
+            None => {}
+        }
+    }
     let h = ops::cmp::hash(rt, &key)?;
     match find(rt, d, &key, h)? {
         Some(p) => {

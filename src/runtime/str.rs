@@ -23,6 +23,18 @@ pub struct PyStr {
     chars: usize,
 }
 
+/// The first 4 bytes of `s` (at least 4 long) as one word.
+#[inline(always)]
+fn word4(s: &[u8]) -> u32 {
+    u32::from_le_bytes([s[0], s[1], s[2], s[3]])
+}
+
+/// The first 8 bytes of `s` (at least 8 long) as one word.
+#[inline(always)]
+fn word8(s: &[u8]) -> u64 {
+    u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]])
+}
+
 /// Text of at most [`INLINE`] bytes, in place.
 #[inline]
 fn inline(s: &str) -> Text {
@@ -47,6 +59,25 @@ impl PyStr {
             // `push_str`), so they are valid UTF-8, and `len <= INLINE`.
             Text::Inline { len, buf } => unsafe { std::str::from_utf8_unchecked(buf.get_unchecked(..*len as usize)) },
             Text::Heap(s) => s,
+        }
+    }
+
+    /// Whether the two texts are equal: the lengths, then texts of up to 16 bytes by
+    /// two (possibly overlapping) word or byte compares in place, longer ones by
+    /// `memcmp` (a dict probe that found a key of equal hash is confirmed this way).
+    #[inline(always)]
+    pub fn same_text(&self, other: &PyStr) -> bool {
+        let (a, b) = (self.as_str().as_bytes(), other.as_str().as_bytes());
+        let n = a.len();
+        if n != b.len() {
+            return false;
+        }
+        match n {
+            0 => true,
+            1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+            4..=7 => word4(a) == word4(b) && word4(&a[n - 4..]) == word4(&b[n - 4..]),
+            8..=16 => word8(a) == word8(b) && word8(&a[n - 8..]) == word8(&b[n - 8..]),
+            _ => a == b,
         }
     }
 
