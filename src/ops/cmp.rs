@@ -275,12 +275,15 @@ pub fn builtin_order(a: &Value, b: &Value, depth: u32) -> Option<Ordering> {
         (Tuple(x), Tuple(y)) if depth < 16 => {
             let (xs, ys) = (x.items(), y.items());
             for (p, q) in xs.iter().zip(ys) {
-                if p.is(q) {
-                    continue;
-                }
-                match builtin_order(p, q, depth + 1)? {
-                    Ordering::Equal => continue,
-                    o => return Some(o),
+                // (ints and strings in place: a sort key like `(-count, word)`)
+                let o = match (p, q) {
+                    (Int(a), Int(b)) => a.cmp(b),
+                    (Str(a), Str(b)) => a.as_str().cmp(b.as_str()),
+                    _ if p.is(q) => continue,
+                    _ => builtin_order(p, q, depth + 1)?,
+                };
+                if o != Ordering::Equal {
+                    return Some(o);
                 }
             }
             Some(xs.len().cmp(&ys.len()))
