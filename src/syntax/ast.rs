@@ -36,8 +36,9 @@ pub struct Stmt {
 pub type Block = Vec<Stmt>;
 
 /// The kinds of statement. Expressions beside blocks or other expressions are boxed
-/// (the large variants), so a statement is at most 96 bytes instead of 160: parsing
-/// moves statements by value through every combinator, and a module holds many.
+/// (the large variants), and so are `try`'s `else` and `finally` blocks, so a statement
+/// is at most 80 bytes instead of 160: parsing moves statements by value through every
+/// combinator, and a module holds many.
 #[derive(Debug, Clone)]
 pub enum StmtKind {
     /// An expression evaluated for its effect.
@@ -77,7 +78,7 @@ pub enum StmtKind {
     /// `[async] for target in iter: body [else: orelse]`.
     For { is_async: bool, target: Box<Expr>, iter: Box<Expr>, body: Block, orelse: Block },
     /// `try` with handlers, `else` and `finally`.
-    Try { body: Block, handlers: Vec<Handler>, orelse: Block, finalbody: Box<Block> },
+    Try { body: Block, handlers: Vec<Handler>, orelse: Box<Block>, finalbody: Box<Block> },
     /// `[async] with a as b, c: body`.
     With { is_async: bool, items: Vec<WithItem>, body: Block },
     /// `def` / `async def`.
@@ -87,7 +88,7 @@ pub enum StmtKind {
 }
 
 // Kept small: see `StmtKind`.
-const _: () = assert!(std::mem::size_of::<Stmt>() <= 96);
+const _: () = assert!(std::mem::size_of::<Stmt>() <= 80);
 
 /// `name [as asname]` in an import.
 #[derive(Debug, Clone)]
@@ -314,11 +315,14 @@ pub enum Arg {
     Positional(Expr),
     /// `*value`.
     Star(Expr),
-    /// `name=value`.
-    Keyword(Ident, Expr),
+    /// `name=value` (the name boxed: an argument is 48 bytes, not 64).
+    Keyword(Box<Ident>, Expr),
     /// `**value`.
     DoubleStar(Expr),
 }
+
+// Kept small: see `Arg::Keyword`.
+const _: () = assert!(std::mem::size_of::<Arg>() <= 48);
 
 /// One `[async] for target in iter if cond...` clause of a comprehension.
 #[derive(Debug, Clone)]

@@ -40,7 +40,7 @@ pub struct Lexed {
 
 /// Lex a whole module.
 pub fn lex(src: &str) -> Lexed {
-    let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new(), names: hashbrown::HashMap::new(), newlines: None };
+    let mut lx = Lexer { src, out: Lexed::default(), brackets: Vec::new(), spare: Vec::new(), names: hashbrown::HashMap::new(), newlines: None };
     // About one token per 3.5 bytes of typical code: reserve once, with no copy on growth.
     lx.out.tokens.reserve(src.len() / 3);
     if let Some(i) = src.find('\0') {
@@ -55,6 +55,8 @@ struct Lexer<'a> {
     src: &'a str,
     out: Lexed,
     brackets: Vec<(char, Span)>,
+    /// An empty bracket stack kept for f-string fields (each lexes with its own).
+    spare: Vec<(char, Span)>,
     /// Identifiers seen so far, as their tokens: each distinct name is allocated once,
     /// and whether it is a keyword is decided once.
     names: hashbrown::HashMap<&'a str, Tok>,
@@ -485,7 +487,6 @@ impl<'a> Lexer<'a> {
         let bytes = self.src.as_bytes();
         let mut lit_start = start;
         let mut i = start;
-        let mut pending = String::new();
         while i < end {
             let b = bytes[i];
             if b == b'{' || b == b'}' {
@@ -495,14 +496,14 @@ impl<'a> Lexer<'a> {
                         self.error(DiagKind::Syntax, Span::new(i, i + 1), "f-string: single '}' is not allowed");
                         return false;
                     }
-                    if !self.flush_text(&mut pending, prefix, lit_start, i + 1) {
+                    if !self.flush_text(prefix, lit_start, i + 1) {
                         return false;
                     }
                     i += 2;
                     lit_start = i;
                     continue;
                 }
-                if !self.flush_text(&mut pending, prefix, lit_start, i) {
+                if !self.flush_text(prefix, lit_start, i) {
                     return false;
                 }
                 match self.field(prefix, i, end, depth) {
@@ -519,26 +520,28 @@ impl<'a> Lexer<'a> {
             }
             i += 1;
         }
-        self.flush_text(&mut pending, prefix, lit_start, end.min(i.max(lit_start)))
+        self.flush_text(prefix, lit_start, end.min(i.max(lit_start)))
     }
 
-    /// Emit literal f-string text `src[start..end]` (escapes decoded) as one FText.
-    fn flush_text(&mut self, pending: &mut String, prefix: StrPrefix, start: usize, end: usize) -> bool {
-        if end > start {
-            match decode_str(&self.src[start..end], prefix.raw) {
-                Ok(s) => pending.push_str(&s),
-                Err(msg) => {
-                    self.error(DiagKind::Syntax, Span::new(start, end), msg);
-                    return false;
-                }
+    /// Emit literal f-string text `src[start..end]` (escapes decoded) as one FText, if
+    /// it decodes to any text: straight from the source or the decoded copy into the pool.
+    fn flush_text(&mut self, prefix: StrPrefix, start: usize, end: usize) -> bool {
+        if end <= start {
+            return true;
+        }
+        let src: &'a str = self.src;
+        match decode_str(&src[start..end], prefix.raw) {
+            Ok(s) if s.is_empty() => true,
+            Ok(s) => {
+                let t = self.out.pool.text(Rc::from(&*s));
+                self.push(Tok::FText(t), Span::new(start, end));
+                true
+            }
+            Err(msg) => {
+                self.error(DiagKind::Syntax, Span::new(start, end), msg);
+                false
             }
         }
-        if !pending.is_empty() {
-            let text = std::mem::take(pending);
-            let t = self.out.pool.text(Rc::from(text));
-            self.push(Tok::FText(t), Span::new(start, end));
-        }
-        true
     }
 
     /// Lex one replacement field starting at the `{` at `open`; returns the offset after its `}`.
@@ -615,12 +618,15 @@ impl<'a> Lexer<'a> {
             return None;
         }
         self.push(Tok::FFieldStart, Span::new(open, open + 1));
-        let saved = std::mem::take(&mut self.brackets);
+        // The field's own bracket stack (the spare one: no allocation per field).
+        let spare = std::mem::take(&mut self.spare);
+        let saved = std::mem::replace(&mut self.brackets, spare);
         self.brackets.push(('(', Span::new(open, open + 1)));
         let before = self.out.errors.len();
         self.run(expr_start, stop, true);
         let open_inside = self.brackets.len() > 1;
-        self.brackets = saved;
+        self.spare = std::mem::replace(&mut self.brackets, saved);
+        self.spare.clear();
         if self.out.errors.len() > before {
             return None;
         }

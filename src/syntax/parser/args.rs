@@ -304,7 +304,7 @@ pub fn call_args<'a, E: PassErr<'a>>(
                     let d = Diagnostic::syntax(n.span.to(v.span), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
                     raise(e.state(), em, d);
                 }
-                (Arg::Keyword(n, v), false)
+                (Arg::Keyword(Box::new(n), v), false)
             },
         );
         // Else an expression, parsed once; the token after it decides: '=' is
@@ -338,7 +338,7 @@ pub fn call_args<'a, E: PassErr<'a>>(
         let expr_first = expr.clone().map_with(|a, e| (a, sp(e.span()))).ignore_with_ctx(assign.or(rest_of_named));
         choice((star, dstar, keyword_const, kwarg, expr_first)).boxed()
     } else {
-        let kwarg = name().then_ignore(op(R::Assign)).then(expr.clone()).map(|(n, v)| (Arg::Keyword(n, v), false));
+        let kwarg = name().then_ignore(op(R::Assign)).then(expr.clone()).map(|(n, v)| (Arg::Keyword(Box::new(n), v), false));
         let positional = named.clone().then(for_if_clauses.clone().or_not()).map_with(move |(elt, gens), e| match gens {
             None => (Arg::Positional(elt), false),
             Some(g) => (Arg::Positional(comp(CompKind::Gen, elt, None, g, sp(e.span()))), true),

@@ -248,7 +248,7 @@ pub fn compound_stmt<'a, E: PassErr<'a>>(c: &'a Ctx<'a>, ex: &ExprParsers<'a, E>
         .map(move |(body, (handlers, orelse, finalbody))| StmtKind::Try {
             body,
             handlers,
-            orelse: orelse.unwrap_or_default(),
+            orelse: Box::new(orelse.unwrap_or_default()),
             finalbody: Box::new(finalbody.unwrap_or_default()),
         })
         .boxed();
