@@ -778,6 +778,17 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
         match mode {
             ReturnMode::Base => return Some(Outcome::Yield(v)),
             ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value => {
+                // The value reached the frame that resumed the chain: handed over as
+                // the fast path does (a `for` item stored, a `send` result stored),
+                // without a driver step for it.
+                if rt.trace.is_none() {
+                    if let Some(Activation::Script(b)) = stack.last_mut() {
+                        if let Some(x) = yield_to(b, v) {
+                            return finish(rt, stack, x);
+                        }
+                        return None;
+                    }
+                }
                 give(stack, v);
                 return None;
             }
