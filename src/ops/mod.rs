@@ -159,20 +159,40 @@ pub fn to_index(rt: &mut Runtime, v: &Value) -> PyResult<Option<num_bigint::BigI
     }
 }
 
+/// What an integer-like value is as an `i64`, once `__index__` has been applied.
+enum Index {
+    /// It fits.
+    Fits(i64),
+    /// An integer past 64 bits: its sign (true when negative).
+    Huge(bool),
+    /// Not an integer and no `__index__`.
+    NotInt,
+}
+
+fn index_of(rt: &mut Runtime, v: &Value) -> PyResult<Index> {
+    if let Value::Int(i) = v {
+        return Ok(Index::Fits(*i));
+    }
+    use num_traits::ToPrimitive;
+    Ok(match to_index(rt, v)? {
+        Some(b) => match b.to_i64() {
+            Some(i) => Index::Fits(i),
+            None => Index::Huge(b.sign() == num_bigint::Sign::Minus),
+        },
+        None => Index::NotInt,
+    })
+}
+
+fn clamp(negative: bool) -> i64 {
+    if negative { i64::MIN } else { i64::MAX }
+}
+
 /// An `i64` index, with CPython's errors for non-integers and huge values.
 pub fn index_i64(rt: &mut Runtime, v: &Value, what: &str) -> PyResult<i64> {
-    if let Value::Int(i) = v {
-        return Ok(*i);
-    }
-    match to_index(rt, v)? {
-        Some(b) => {
-            use num_traits::ToPrimitive;
-            match b.to_i64() {
-                Some(i) => Ok(i),
-                None => raise(rt.exc_named("IndexError", format!("cannot fit 'int' into an index-sized integer"))),
-            }
-        }
-        None => {
+    match index_of(rt, v)? {
+        Index::Fits(i) => Ok(i),
+        Index::Huge(_) => raise(rt.exc_named("IndexError", "cannot fit 'int' into an index-sized integer".to_string())),
+        Index::NotInt => {
             let tn = type_name(rt, v);
             raise(rt.type_error(format!("{what} must be integers or slices, not {tn}")))
         }
@@ -184,30 +204,20 @@ pub fn index_i64(rt: &mut Runtime, v: &Value, what: &str) -> PyResult<i64> {
 /// messages (`'str' object cannot be interpreted as an integer`, and `OverflowError`
 /// past 64 bits). Subscripts use [`index_i64`], whose messages differ.
 pub fn int_arg(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
-    if let Value::Int(i) = v {
-        return Ok(*i);
-    }
-    match to_index(rt, v)? {
-        Some(b) => {
-            use num_traits::ToPrimitive;
-            match b.to_i64() {
-                Some(i) => Ok(i),
-                None => raise(rt.exc_msg(&rt.types.overflow_error, "Python int too large to convert to C ssize_t")),
-            }
-        }
-        None => raise(not_an_integer(rt, v)),
+    match index_of(rt, v)? {
+        Index::Fits(i) => Ok(i),
+        Index::Huge(_) => raise(rt.exc_msg(&rt.types.overflow_error, "Python int too large to convert to C ssize_t")),
+        Index::NotInt => raise(not_an_integer(rt, v)),
     }
 }
 
 /// Like [`int_arg`], but a value past 64 bits is clamped to the nearest end (CPython's
 /// `PyNumber_AsSsize_t(v, NULL)`, as `round`'s `ndigits` takes it).
 pub fn int_arg_clamped(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
-    if let Value::Int(i) = v {
-        return Ok(*i);
-    }
-    match to_index(rt, v)? {
-        Some(b) => Ok(clamp_i64(&b)),
-        None => raise(not_an_integer(rt, v)),
+    match index_of(rt, v)? {
+        Index::Fits(i) => Ok(i),
+        Index::Huge(negative) => Ok(clamp(negative)),
+        Index::NotInt => raise(not_an_integer(rt, v)),
     }
 }
 
@@ -215,12 +225,10 @@ pub fn int_arg_clamped(rt: &mut Runtime, v: &Value) -> PyResult<i64> {
 /// `_PyEval_SliceIndex`): `__index__` applied, huge values clamped. `None` is the
 /// caller's to handle first; `none_ok` only picks the message's wording.
 pub fn slice_bound(rt: &mut Runtime, v: &Value, none_ok: bool) -> PyResult<i64> {
-    if let Value::Int(i) = v {
-        return Ok(*i);
-    }
-    match to_index(rt, v)? {
-        Some(b) => Ok(clamp_i64(&b)),
-        None => {
+    match index_of(rt, v)? {
+        Index::Fits(i) => Ok(i),
+        Index::Huge(negative) => Ok(clamp(negative)),
+        Index::NotInt => {
             let msg = if none_ok {
                 "slice indices must be integers or None or have an __index__ method"
             } else {
@@ -229,11 +237,6 @@ pub fn slice_bound(rt: &mut Runtime, v: &Value, none_ok: bool) -> PyResult<i64> 
             raise(rt.type_error(msg))
         }
     }
-}
-
-fn clamp_i64(b: &num_bigint::BigInt) -> i64 {
-    use num_traits::ToPrimitive;
-    b.to_i64().unwrap_or(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })
 }
 
 fn not_an_integer(rt: &Runtime, v: &Value) -> Exc {
