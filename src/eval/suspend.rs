@@ -81,6 +81,25 @@ pub fn resume_frame_owned(rt: &mut Runtime, g: Rc<Generator>, input: Resume, mod
     resume_frame_slow(rt, &g, input, mode)
 }
 
+/// [`resume_frame`] with the first `None` for a generator that has not started (an
+/// awaited coroutine, a generator `__await__` or `yield from` just made): its frame is
+/// taken to run from the top in `mode`, without [`resume_frame_slow`]'s checks. Any
+/// other state goes through [`resume_frame`].
+#[inline]
+fn start_frame(rt: &mut Runtime, g: &Rc<Generator>, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
+    if g.state.get() == GenState::Created && rt.trace.is_none() {
+        let taken = g.frame().borrow_mut().take();
+        if let Some(mut fr) = taken {
+            g.state.set(GenState::Running);
+            fr.set_owner(g.clone());
+            fr.mode = mode;
+            fr.started = true;
+            return Ok(fr);
+        }
+    }
+    resume_frame(rt, g, Resume::Send(Value::None), mode)
+}
+
 #[inline(never)]
 fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
     match g.state.get() {
@@ -284,7 +303,7 @@ pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
 /// `None` sent) without the trip through [`delegate`].
 fn start_created(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
     let Value::Gen(g) = &it else { return start_delegation(rt, f, it) };
-    match resume_frame(rt, g, Resume::Send(Value::None), ReturnMode::Delegate) {
+    match start_frame(rt, g, ReturnMode::Delegate) {
         Ok(fr) => {
             f.push(it);
             f.work.push(Step::Delegate);
