@@ -287,3 +287,46 @@ fn unreadable_inputs_give_one_line() {
         }
     }
 }
+
+/// The body of a function with `n` locals `v0`..`v{n-1}` (each assigned).
+fn many_locals(n: usize) -> String {
+    (0..n).map(|i| format!("    v{i} = {i}\n")).collect()
+}
+
+/// A frame counts its locals in 16 bits (`eval::localvec::MAX_LOCALS`, 32,767 slots,
+/// comprehension results included): a function at the limit runs (its locals spill to a
+/// heap buffer that grows to exactly the limit), one slot more is a `SyntaxError` with
+/// a clear message at compile time, never a panic or a wrapped count. CPython has no
+/// such limit (a deviation for absurd functions only); `coro check` does not lower the
+/// code, so only `run` reports it.
+#[test]
+fn local_slot_limit() {
+    let max = 32_767;
+    // At the limit: a plain function, and a generator parked and resumed with its
+    // locals alive.
+    let body = many_locals(max);
+    let last = max - 1;
+    let src = format!("def f():\n{body}    return v{last}\n\ndef g():\n{body}    yield v0\n    yield v{last}\n\nprint(f())\nit = g()\nprint(next(it), next(it))\n");
+    let p = temp("locals_max.coro", src.as_bytes());
+    let r = coro(&["run", p.to_str().unwrap()]);
+    assert_eq!((r.status, r.stdout.as_str()), (0, "32766\n0 32766\n"), "{}", r.stderr);
+    // One more.
+    let src = format!("print('not run')\n\ndef f():\n{}    return 1\n", many_locals(max + 1));
+    let p = temp("locals_over.coro", src.as_bytes());
+    let r = coro(&["run", p.to_str().unwrap()]);
+    assert_eq!((r.status, r.stdout.as_str()), (1, ""), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let want = format!("SyntaxError: too many local variables in 'f' ({}; at most {max})", max + 1);
+    assert_eq!(last_line(&r.stderr), want);
+    // The hidden slot of a list comprehension's result counts too: a comprehension
+    // has its iterator's slot (`.0`), its target's names (here one fewer than the
+    // limit) and the result's slot: one slot more than the limit.
+    let names: Vec<String> = (0..max - 1).map(|i| format!("a{i}")).collect();
+    let names = format!("[0 for ({}) in ()]", names.join(", "));
+    let src = format!("def h():\n    return {names}\n\nprint(h())\n");
+    let p = temp("locals_comp.coro", src.as_bytes());
+    let r = coro(&["run", p.to_str().unwrap()]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    let want = format!("SyntaxError: too many local variables in 'h.<locals>.<listcomp>' ({}; at most {max})", max + 1);
+    assert_eq!(last_line(&r.stderr), want);
+}

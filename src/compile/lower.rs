@@ -9,6 +9,9 @@ use crate::runtime::str::PyStr;
 use crate::runtime::value::Value;
 use crate::span::{SourceFile, Span};
 use crate::syntax::ast::{self, FuncKind};
+use crate::diagnostic::Diagnostic;
+use crate::eval::frame::MAX_LOCALS;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -22,6 +25,8 @@ fn leak<T>(v: T) -> &'static T {
 /// Per-code lowering context.
 struct Ctx<'t> {
     table: &'t ScopeTable,
+    /// Errors found while lowering (a code with too many local slots).
+    errors: &'t RefCell<Vec<Diagnostic>>,
     scope: usize,
     source: Rc<SourceFile>,
     slots: HashMap<Rc<str>, u32>,
@@ -33,19 +38,25 @@ struct Ctx<'t> {
 }
 
 /// Lower a module to its code object.
-pub fn lower_module(module: &ast::Module, table: &ScopeTable, source: Rc<SourceFile>) -> &'static Code {
+pub fn lower_module(module: &ast::Module, table: &ScopeTable, source: Rc<SourceFile>) -> Result<&'static Code, Vec<Diagnostic>> {
     lower_module_as(module, table, source, false, FuncKind::Plain)
 }
 
 /// Lower a module; `interactive` shows the value of top-level expression statements
 /// (the REPL), and `func_kind` is `Coroutine` for REPL input using top-level `await`.
-pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<SourceFile>, interactive: bool, func_kind: FuncKind) -> &'static Code {
-    let mut cx = Ctx::new(table, 0, source.clone(), String::new());
+/// A code with more than [`MAX_LOCALS`] local slots is an error (a `SyntaxError`).
+pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<SourceFile>, interactive: bool, func_kind: FuncKind) -> Result<&'static Code, Vec<Diagnostic>> {
+    let errors = RefCell::new(Vec::new());
+    let mut cx = Ctx::new(table, &errors, 0, source.clone(), String::new());
     let mut body = cx.block(&module.body);
     if interactive {
         display_statements(&mut body);
     }
-    leak(Code {
+    cx.check_locals("<module>", Span::default());
+    if !errors.borrow().is_empty() {
+        return Err(errors.take());
+    }
+    Ok(leak(Code {
         name: intern("<module>"),
         qualname: intern("<module>"),
         source,
@@ -62,7 +73,7 @@ pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<Sour
         simple_call: false,
         plain_return: false,
         hints: Default::default(),
-    })
+    }))
 }
 
 /// Interactive mode: expression statements of the input (in its nested blocks too,
@@ -97,7 +108,7 @@ fn display_statements(b: &mut Block) {
 }
 
 impl<'t> Ctx<'t> {
-    fn new(table: &'t ScopeTable, scope: usize, source: Rc<SourceFile>, qualname: String) -> Ctx<'t> {
+    fn new(table: &'t ScopeTable, errors: &'t RefCell<Vec<Diagnostic>>, scope: usize, source: Rc<SourceFile>, qualname: String) -> Ctx<'t> {
         let s = &table.scopes[scope];
         let mut slots = HashMap::new();
         let mut varnames = Vec::new();
@@ -117,7 +128,17 @@ impl<'t> Ctx<'t> {
         for (i, c) in s.cellvars.iter().chain(&s.freevars).enumerate() {
             cells.entry(c.clone()).or_insert(i as u32);
         }
-        Ctx { table, scope, source, slots, cells, varnames, qualname, hidden: 0 }
+        Ctx { table, errors, scope, source, slots, cells, varnames, qualname, hidden: 0 }
+    }
+
+    /// A frame counts its local slots in a `u16` (`eval::localvec::LocalVec`): a code with
+    /// more than [`MAX_LOCALS`] is a `SyntaxError` at `span` (CPython has no such limit;
+    /// no real function comes near it).
+    fn check_locals(&self, name: &str, span: Span) {
+        if self.varnames.len() > MAX_LOCALS {
+            let msg = format!("too many local variables in '{name}' ({}; at most {MAX_LOCALS})", self.varnames.len());
+            self.errors.borrow_mut().push(Diagnostic::syntax(span, msg));
+        }
     }
 
     fn kind(&self) -> ScopeKind {
@@ -317,7 +338,7 @@ impl<'t> Ctx<'t> {
             .collect();
         let decorators = f.decorators.iter().map(|d| self.expr(d)).collect();
         let qualname = self.child_qualname(&f.name.name);
-        let mut cx = Ctx::new(self.table, scope, self.source.clone(), qualname.clone());
+        let mut cx = Ctx::new(self.table, self.errors, scope, self.source.clone(), qualname.clone());
         let body = cx.block(&f.body);
         let sig = Signature {
             posonly: p.posonly.len() as u32,
@@ -327,6 +348,7 @@ impl<'t> Ctx<'t> {
             kwarg: p.kwarg.is_some(),
         };
         let doc = if f.is_lambda { None } else { docstring(&f.body) };
+        cx.check_locals(&qualname, f.span);
         let code = cx.finish(&f.name.name, qualname, f.kind.get(), sig, body, self.line(f.span), doc);
         leak(FuncDefX { code, defaults, kwdefaults, decorators, closure: self.closure_of(scope) })
     }
@@ -391,10 +413,11 @@ impl<'t> Ctx<'t> {
         }
         let decorators = c.decorators.iter().map(|d| self.expr(d)).collect();
         let qualname = self.child_qualname(&c.name.name);
-        let mut cx = Ctx::new(self.table, scope, self.source.clone(), qualname.clone());
+        let mut cx = Ctx::new(self.table, self.errors, scope, self.source.clone(), qualname.clone());
         let body = cx.block(&c.body);
         let class_cell = cx.table.scopes[scope].cellvars.iter().position(|n| &**n == "__class__").map(|i| i as u32);
         let doc = docstring(&c.body);
+        cx.check_locals(&qualname, c.span);
         let code = cx.finish(&c.name.name, qualname.clone(), FuncKind::Plain, Signature::default(), body, self.line(c.span), doc);
         leak(ClassDefX {
             name: intern(&c.name.name),
@@ -414,7 +437,7 @@ impl<'t> Ctx<'t> {
         let iter = self.expr(&c.generators[0].iter);
         let name = comp_name(c.kind);
         let qualname = self.child_qualname(name);
-        let mut cx = Ctx::new(self.table, scope, self.source.clone(), qualname.clone());
+        let mut cx = Ctx::new(self.table, self.errors, scope, self.source.clone(), qualname.clone());
         let line = self.line(span);
         let kind = match c.kind {
             ast::CompKind::List => CompKindX::List,
@@ -470,6 +493,7 @@ impl<'t> Ctx<'t> {
             (_, true) => FuncKind::Coroutine,
         };
         let sig = Signature { posonly: 0, args: 1, kwonly: 0, vararg: false, kwarg: false };
+        cx.check_locals(&qualname, span);
         let code = cx.finish(name, qualname, func_kind, sig, Block(body.into_boxed_slice()), line, None);
         leak(CompX { kind, code, iter, first_async: c.generators[0].is_async, closure: self.closure_of(scope) })
     }

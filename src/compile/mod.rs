@@ -19,7 +19,7 @@ pub fn compile_interactive(source: Rc<SourceFile>) -> Result<(&'static Code, boo
     let kind = if is_async { crate::syntax::ast::FuncKind::Coroutine } else { crate::syntax::ast::FuncKind::Plain };
     let code = lower::lower_module_as(&module, &table, source, true, kind);
     std::mem::forget(module);
-    Ok((code, is_async))
+    Ok((code?, is_async))
 }
 
 /// Compile a module. The returned code lives for the rest of the process.
@@ -31,5 +31,5 @@ pub fn compile(source: Rc<SourceFile>, opts: ValidateOptions) -> Result<&'static
     // deep (a long `1+1+...` chain) would recurse that deep in its destructor, and the
     // process keeps the lowered tree anyway.
     std::mem::forget(module);
-    Ok(code)
+    code
 }

@@ -107,7 +107,7 @@ unsafe fn parked_frame(g: &Generator) -> Option<&Frame> {
 /// into): its work ends with `Step::Delegate` and the sub-iterator is on its stack.
 #[inline(always)]
 fn parked_delegating(f: &Frame) -> bool {
-    matches!(f.work.last(), Some(Step::Delegate)) && !f.iter_done && !f.throwing()
+    matches!(f.work.last(), Some(Step::Delegate)) && !f.iter_done() && !f.throwing()
 }
 
 /// For [`descend`]: whether generator `g` (a frame's delegate) can run now: it is

@@ -619,7 +619,7 @@ fn stmt_cont(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> Act 
             _ => {
                 // An iteration step delivered an item, or reported exhaustion.
                 let h = st - 3;
-                if std::mem::take(&mut f.iter_done) {
+                if f.take_iter_done() {
                     f.stack.truncate(h as usize);
                     push_block(f, &fx.orelse);
                     return Act::Next;
@@ -768,7 +768,7 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
             return match resume_frame(rt, g, Resume::Send(Value::None), super::frame::ReturnMode::Iter) {
                 Ok(fr) => Act::Call(super::frame::Activation::Script(fr)),
                 Err(ResumeErr::Finished) => {
-                    f.iter_done = true;
+                    f.set_iter_done();
                     Act::Next
                 }
                 Err(ResumeErr::Raise(e)) => {
@@ -785,7 +785,7 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
             Act::Next
         }
         iterate::Step::Done => {
-            f.iter_done = true;
+            f.set_iter_done();
             Act::Next
         }
         iterate::Step::Raise(e) => {

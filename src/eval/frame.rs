@@ -12,6 +12,7 @@ use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
 pub use super::framebuf::{FrameBox, FrameVec, Hints};
+pub use super::localvec::{LocalVec, MAX_LOCALS};
 
 /// How a finished (or yielding) frame hands its result to the frame below it. One
 /// byte (checked below), so it sits beside the frame header's other small fields.
@@ -210,12 +211,12 @@ impl Drop for Link {
 
 /// A script frame: locals, cells, a value stack and a work stack. It lives in a
 /// [`FrameBox`]: one allocation holding this header and, after it, the first buffers of
-/// `locals`, `stack` and `work` (see [`FrameVec`]). 88 bytes.
+/// `locals`, `stack` and `work` (see [`FrameVec`]). 80 bytes.
 pub struct Frame {
     /// The code being run.
     pub code: &'static Code,
-    /// Fast local slots (`None` while unbound).
-    pub locals: FrameVec<Option<Value>>,
+    /// Fast local slots (`None` while unbound); at most [`MAX_LOCALS`] of them.
+    pub locals: LocalVec<Option<Value>>,
     /// Intermediate values.
     pub stack: FrameVec<Value>,
     /// Pending work; the top is next.
@@ -236,17 +237,21 @@ pub struct Frame {
     /// Size of the rest of this frame's allocation after the header, in 8-byte words
     /// (its layout on free).
     pub(super) tail: u16,
-    /// Set when an iteration step reports exhaustion instead of pushing an item.
-    pub iter_done: bool,
-    /// Whether a generator frame has started running.
-    pub started: bool,
-    /// Whether an exception is set to be thrown at the suspension point (the exception
-    /// is in the extra part: the driver tests this byte on every step).
-    throwing: bool,
+    /// [`ITER_DONE`], [`STARTED`] and [`THROWING`] (read and set through the
+    /// accessors below): one byte, so the header is 80 bytes.
+    flags: u8,
 }
 
+/// Frame flag: an iteration step reported exhaustion instead of pushing an item.
+const ITER_DONE: u8 = 1;
+/// Frame flag: a generator frame has started running.
+const STARTED: u8 = 2;
+/// Frame flag: an exception is set to be thrown at the suspension point (the exception
+/// is in the extra part: the driver tests this bit on every step).
+const THROWING: u8 = 4;
+
 const _: () = assert!(std::mem::size_of::<ReturnMode>() == 1);
-const _: () = assert!(std::mem::size_of::<Frame>() == 88);
+const _: () = assert!(std::mem::size_of::<Frame>() == 80);
 
 /// A native task on the frame stack (one allocation: the task is the unsized last
 /// field, so `Box<TaskFrame<SomeTask>>` coerces to `Box<TaskFrame>`).
@@ -337,7 +342,7 @@ impl Frame {
 
     /// A frame header's fields as a fresh frame has them (no extra part).
     #[inline(always)]
-    pub(super) fn fresh(code: &'static Code, globals: Rc<Dict>, locals: FrameVec<Option<Value>>, stack: FrameVec<Value>, work: FrameVec<Step>, tail: u16) -> Frame {
+    pub(super) fn fresh(code: &'static Code, globals: Rc<Dict>, locals: LocalVec<Option<Value>>, stack: FrameVec<Value>, work: FrameVec<Step>, tail: u16) -> Frame {
         Frame {
             code,
             locals,
@@ -349,9 +354,7 @@ impl Frame {
             line: code.firstline,
             handled_base: 0,
             tail,
-            iter_done: false,
-            started: false,
-            throwing: false,
+            flags: 0,
         }
     }
 
@@ -480,7 +483,49 @@ impl Frame {
     /// Whether an exception is set to be thrown at the suspension point.
     #[inline(always)]
     pub fn throwing(&self) -> bool {
-        self.throwing
+        self.flags & THROWING != 0
+    }
+
+    /// Whether the last iteration step reported exhaustion (see [`Frame::set_iter_done`]).
+    #[inline(always)]
+    pub fn iter_done(&self) -> bool {
+        self.flags & ITER_DONE != 0
+    }
+
+    /// Record that an iteration step reported exhaustion instead of pushing an item.
+    #[inline(always)]
+    pub fn set_iter_done(&mut self) {
+        self.flags |= ITER_DONE;
+    }
+
+    /// Whether an iteration step reported exhaustion, clearing the flag.
+    #[inline(always)]
+    pub fn take_iter_done(&mut self) -> bool {
+        let done = self.flags & ITER_DONE != 0;
+        if done {
+            self.flags &= !ITER_DONE;
+        }
+        done
+    }
+
+    /// Whether a generator frame has started running.
+    #[inline(always)]
+    pub fn started(&self) -> bool {
+        self.flags & STARTED != 0
+    }
+
+    /// A generator frame starts running.
+    #[inline(always)]
+    pub fn set_started(&mut self) {
+        self.flags |= STARTED;
+    }
+
+    /// A pooled frame is taken for a new code: not started, no exhausted iteration
+    /// (a pooled frame has no pending throw: [`Frame::clear_extra`] cleared it).
+    #[inline(always)]
+    pub fn reset_flags(&mut self) {
+        debug_assert!(self.flags & THROWING == 0);
+        self.flags = 0;
     }
 
     /// The exception to throw at the suspension point, if any.
@@ -490,7 +535,11 @@ impl Frame {
 
     /// Set (or clear) the exception to throw at the suspension point.
     pub fn set_throw(&mut self, e: Option<Exc>) {
-        self.throwing = e.is_some();
+        if e.is_some() {
+            self.flags |= THROWING;
+        } else {
+            self.flags &= !THROWING;
+        }
         if e.is_some() || self.link.extra().is_some() {
             self.extra_mut().throw = e;
         }
@@ -499,10 +548,10 @@ impl Frame {
     /// Take the exception to throw at the suspension point.
     #[inline(always)]
     pub fn take_throw(&mut self) -> Option<Exc> {
-        if !self.throwing {
+        if self.flags & THROWING == 0 {
             return None;
         }
-        self.throwing = false;
+        self.flags &= !THROWING;
         self.link.extra_mut().and_then(|x| x.throw.take())
     }
 
@@ -517,7 +566,7 @@ impl Frame {
     /// going back to the pool.
     #[inline]
     pub fn clear_extra(&mut self) {
-        self.throwing = false;
+        self.flags &= !THROWING;
         if let Some(x) = self.link.extra_mut() {
             x.cells.clear();
             x.ns = None;

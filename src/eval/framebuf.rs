@@ -4,6 +4,7 @@
 //! `malloc`, sized from its code ([`Hints`]).
 
 use super::frame::Frame;
+use super::localvec::{LocalVec, MAX_LOCALS};
 use super::ir::{Block, Code, StmtKind};
 use super::step::Step;
 use crate::runtime::dict::Dict;
@@ -217,7 +218,19 @@ pub struct Drain<'a, T> {
     ptr: *mut T,
     idx: usize,
     end: usize,
-    _vec: PhantomData<&'a mut FrameVec<T>>,
+    _vec: PhantomData<&'a mut [T]>,
+}
+
+impl<T> Drain<'_, T> {
+    /// An iterator owning the elements `idx..end` at `ptr`, for as long as it borrows
+    /// their vector.
+    ///
+    /// # Safety
+    /// The elements `idx..end` at `ptr` must be initialised and no longer counted by
+    /// their vector, which the iterator's lifetime borrows.
+    pub(super) unsafe fn new(ptr: *mut T, idx: usize, end: usize) -> Self {
+        Drain { ptr, idx, end, _vec: PhantomData }
+    }
 }
 
 impl<T> Iterator for Drain<'_, T> {
@@ -405,6 +418,7 @@ impl FrameBox {
         const { assert!(size_of::<Option<Value>>() % 8 == 0 && size_of::<Value>() % 8 == 0 && size_of::<Step>() % 8 == 0 && align_of::<Frame>() == 8) };
         let hdr = size_of::<Frame>();
         let mut nl = code.nlocals();
+        debug_assert!(nl <= MAX_LOCALS);
         let mut lb = nl * size_of::<Option<Value>>();
         let (mut stack, mut work) = (stack, work);
         if lb + stack * size_of::<Value>() + work * size_of::<Step>() > TAIL_MAX {
@@ -428,7 +442,7 @@ impl FrameBox {
             let frame = Frame::fresh(
                 code,
                 globals,
-                FrameVec::inline(t as *mut Option<Value>, nl),
+                LocalVec::inline(t as *mut Option<Value>, nl),
                 FrameVec::inline(t.add(lb) as *mut Value, stack),
                 FrameVec::inline(t.add(lb + sb) as *mut Step, work),
                 ((total - hdr) / 8) as u16,

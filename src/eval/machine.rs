@@ -276,7 +276,7 @@ fn push_general(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
             match a {
                 Activation::Script(mut f) => {
                     if let Some(g) = f.take_owner() {
-                        g.state.set(if f.started { GenState::Suspended } else { GenState::Created });
+                        g.state.set(if f.started() { GenState::Suspended } else { GenState::Created });
                         *g.frame().borrow_mut() = Some(f);
                     } else {
                         rt.recycle(f);
@@ -488,7 +488,7 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
             // parent, which is parked when `descend` skipped a chain's middle.
             super::suspend::surface_parent(rt, stack);
             if let Some(Activation::Script(f)) = stack.last_mut() {
-                f.iter_done = true;
+                f.set_iter_done();
             }
             give(stack, v)
         }
@@ -524,7 +524,7 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
         ReturnMode::AgenStep(mode) => {
             if mode == crate::builtins::agen::AgMode::Close {
                 if let Some(Activation::Script(f)) = stack.last_mut() {
-                    f.iter_done = true;
+                    f.set_iter_done();
                 }
                 give(stack, Value::None);
             } else {
@@ -574,7 +574,7 @@ fn delegate_return(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> O
                     b.work.push(super::step::Step::Return);
                 }
             } else {
-                b.iter_done = true;
+                b.set_iter_done();
                 b.stack.push(v);
             }
         }
@@ -601,7 +601,7 @@ fn give_nothing(stack: &mut [Activation]) {
 
 fn done_iter(stack: &mut [Activation]) {
     match stack.last_mut() {
-        Some(Activation::Script(f)) => f.iter_done = true,
+        Some(Activation::Script(f)) => f.set_iter_done(),
         Some(Activation::Task(t)) => t.input = Some(Input::Done),
         None => {}
     }
@@ -631,7 +631,7 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
             let base = matches!(f.mode, ReturnMode::Base);
             if let Some(g) = f.take_owner() {
                 // The parked frame keeps its mode: `resume_frame` sets it again.
-                f.started = true;
+                f.set_started();
                 *g.frame().borrow_mut() = Some(f);
                 g.state.set(GenState::Suspended);
                 if agen_item {
@@ -743,7 +743,7 @@ fn agen_item_to(b: &mut super::frame::Frame, v: Value) {
             }
         }
     }
-    b.iter_done = true;
+    b.set_iter_done();
     b.stack.push(v);
 }
 
@@ -769,7 +769,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
                 g.ag_running.set(false);
             }
         }
-        f.started = true;
+        f.set_started();
         if rt.trace.is_some() {
             crate::trace::yielded(rt, &g, &f, &mode, &v, stack);
         }
@@ -821,7 +821,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
                         return raise(rt, stack, e);
                     }
                     if let Some(Activation::Script(f)) = stack.last_mut() {
-                        f.iter_done = true;
+                        f.set_iter_done();
                     }
                     give(stack, v);
                     return None;
@@ -910,7 +910,7 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
                 if crate::ops::exc_matches(&e, &rt.types.generator_exit) || crate::ops::exc_matches(&e, &rt.types.stop_async_iteration) =>
             {
                 if let Some(Activation::Script(f)) = stack.last_mut() {
-                    f.iter_done = true;
+                    f.set_iter_done();
                 }
                 give(stack, Value::None);
                 return None;

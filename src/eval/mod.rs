@@ -10,6 +10,7 @@ pub mod fast;
 pub mod finalize;
 pub mod frame;
 pub mod framebuf;
+pub mod localvec;
 pub mod suspend;
 pub mod ir;
 pub mod iterate;

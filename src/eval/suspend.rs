@@ -93,7 +93,7 @@ fn start_frame(rt: &mut Runtime, g: &Rc<Generator>, mode: ReturnMode) -> Result<
             g.state.set(GenState::Running);
             fr.set_owner(g.clone());
             fr.mode = mode;
-            fr.started = true;
+            fr.set_started();
             return Ok(fr);
         }
     }
@@ -128,13 +128,13 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
     fr.mode = mode;
     match input {
         Resume::Send(v) => {
-            if fr.started {
+            if fr.started() {
                 fr.push_sent(v);
             }
         }
         Resume::Throw(e) => fr.set_throw(Some(e)),
     }
-    fr.started = true;
+    fr.set_started();
     Ok(fr)
 }
 
@@ -395,7 +395,7 @@ fn delegate_gen(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>, v: Value) ->
 /// `Step::Delegate`: send the value on top into the sub-iterator below it, or finish
 /// when the sub-iterator has returned.
 pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
-    if std::mem::take(&mut f.iter_done) {
+    if f.take_iter_done() {
         let r = f.pop();
         let it = f.pop();
         crate::builtins::agen::finish_awaitable(&it);

@@ -258,8 +258,7 @@ impl Runtime {
                     f.globals = globals.clone();
                 }
                 f.line = code.firstline;
-                f.started = false;
-                f.iter_done = false;
+                f.reset_flags();
                 f
             }
             None => FrameBox::alloc(code, globals.clone(), 8, 8),
@@ -338,7 +337,6 @@ fn reuse_frame(mut f: FrameBox, code: &'static crate::eval::ir::Code, globals: R
     f.code = code;
     f.globals = globals;
     f.line = code.firstline;
-    f.started = false;
-    f.iter_done = false;
+    f.reset_flags();
     f
 }
