@@ -234,7 +234,7 @@ fn kind_word(k: GenKind) -> &'static str {
 }
 
 fn gen_desc(g: &Generator) -> String {
-    format!("{} {}", kind_word(g.kind), g.qualname().as_str())
+    format!("{} {}", kind_word(g.kind()), g.qualname().as_str())
 }
 
 /// A short description of an awaited or delegated-to object.
@@ -296,7 +296,7 @@ pub fn mark_next(rt: &mut Runtime) {
 pub fn resuming(rt: &mut Runtime, g: &Rc<Generator>, input: &crate::eval::suspend::Resume, mode: &ReturnMode) {
     with(rt, |rt, t| {
         let next = std::mem::take(&mut t.next_call) || matches!(mode, ReturnMode::Iter);
-        let first = g.state.get() == GenState::Created;
+        let first = g.state() == GenState::Created;
         let (call, receives) = match input {
             crate::eval::suspend::Resume::Send(v) => {
                 let s = show(rt, v);
@@ -419,7 +419,7 @@ pub fn awaited_value(rt: &mut Runtime, v: &Value) -> String {
 pub fn yielded(rt: &mut Runtime, g: &Rc<Generator>, f: &Frame, mode: &ReturnMode, v: &Value, below: &[Activation]) {
     with(rt, |rt, t| {
         // An async generator's own item (not an awaited value passing out).
-        let item = g.kind == crate::runtime::generator::GenKind::AsyncGenerator && crate::eval::suspend::yields_item(f);
+        let item = g.kind() == crate::runtime::generator::GenKind::AsyncGenerator && crate::eval::suspend::yields_item(f);
         let sv = if item { format!("{} (an async generator item)", show(rt, v)) } else { show(rt, v) };
         let q = g.qualname().as_str().to_string();
         let first = !std::mem::take(&mut t.in_chain);

@@ -124,8 +124,8 @@ fn close_agen(rt: &mut Runtime, lp: &Rc<Loop>, frame: crate::eval::frame::FrameB
     {
         let code = frame.code;
         let g = Rc::new(Generator::new(crate::runtime::generator::GenKind::AsyncGenerator, code, frame, qualname.clone(), qualname));
-        g.state.set(crate::runtime::generator::GenState::Suspended);
-        g.ag_hooked.set(true);
+        g.set_state(crate::runtime::generator::GenState::Suspended);
+        g.set_ag_hooked(true);
         let gv = Value::Gen(g);
         let aclose = ops::attr::getattr(rt, &gv, &crate::runtime::intern::intern("aclose"))
             .map_err(ops::expect_raise)

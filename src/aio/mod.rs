@@ -108,7 +108,7 @@ pub fn native_resume(rt: &mut Runtime, it: &Value, r: Resume) -> Option<PyResult
 /// remembered so `asyncio.run` can close it at exit (CPython's `firstiter` hook).
 pub fn asyncgen_first_iter(_rt: &mut Runtime, g: &Rc<Generator>) {
     if let Some(lp) = event_loop::running() {
-        g.ag_hooked.set(true);
+        g.set_ag_hooked(true);
         lp.asyncgens.borrow_mut().push(Rc::downgrade(g));
     }
 }

@@ -45,7 +45,7 @@ pub struct TaskData {
 /// Whether `v` is a coroutine a task can drive.
 pub fn is_coroutine(rt: &mut Runtime, v: &Value) -> bool {
     match v {
-        Value::Gen(g) => g.kind == GenKind::Coroutine,
+        Value::Gen(g) => g.kind() == GenKind::Coroutine,
         Value::Obj(_) => downcast::<super::sleep::Sleep>(v).is_some() || downcast::<crate::builtins::agen::AgAwait>(v).is_some(),
         Value::Inst(_) => ["send", "throw", "close", "__await__"]
             .iter()
@@ -227,7 +227,7 @@ fn on_yield(rt: &mut Runtime, t: &Rc<Fut>, v: Value) {
     }
     match &v {
         Value::None => t.lp.ready.borrow_mut().push_back(Entry::Step(t.clone(), None)),
-        Value::Gen(g) if g.kind == GenKind::Generator => {
+        Value::Gen(g) if g.kind() == GenKind::Generator => {
             let tr = super::future::repr_str(rt, &t.val());
             let gr = super::future::repr_str(rt, &v);
             let e = rt.exc_msg(&rt.types.runtime_error, format!("yield was used instead of yield from for generator in task {tr} with {gr}"));
@@ -341,7 +341,7 @@ fn coro_desc(coro: &Value) -> String {
         Value::Gen(g) => {
             let q = g.qualname();
             let file = g.code().source.name.clone();
-            match g.state.get() {
+            match g.state() {
                 GenState::Finished => format!("{q}() done, defined at {file}:{}", g.code().firstline),
                 _ => {
                     let line = g.frame().borrow().as_ref().map(|f| f.line).unwrap_or(g.code().firstline);

@@ -102,7 +102,7 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
         return AwStart::Raise(rt.exc_msg(&rt.types.runtime_error, format!("cannot reuse already awaited {what}")));
     }
     let g = &aw.owner;
-    if !g.ag_hooked.get() {
+    if !g.ag_hooked() {
         crate::aio::asyncgen_first_iter(rt, g);
     }
     let first = aw.op.borrow_mut().take();
@@ -117,7 +117,7 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
             *aw.op.borrow_mut() = None;
             let input = match op {
                 AgOp::Send(v) => {
-                    if g.ag_running.get() {
+                    if g.ag_running() {
                         aw.done.set(true);
                         return AwStart::Raise(rt.exc_msg(&rt.types.runtime_error, "anext(): asynchronous generator is already running"));
                     }
@@ -125,8 +125,8 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
                 }
                 AgOp::Throw(e) => Resume::Throw(e),
                 AgOp::Close => {
-                    if matches!(g.state.get(), GenState::Created | GenState::Finished) {
-                        g.state.set(GenState::Finished);
+                    if matches!(g.state(), GenState::Created | GenState::Finished) {
+                        g.set_state(GenState::Finished);
                         g.frame().borrow_mut().take();
                         aw.done.set(true);
                         return AwStart::Value(Value::None);
@@ -135,7 +135,7 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
                 }
             };
             if mode == AgMode::Close {
-                g.ag_closed.set(true);
+                g.set_ag_closed(true);
             }
             aw_mode_store(aw, mode);
             (input, mode)
@@ -144,7 +144,7 @@ pub fn aw_resume(rt: &mut Runtime, aw: &AgAwait, sent: Resume) -> AwStart {
     };
     match resume_frame(rt, g, input, ReturnMode::AgenStep(mode)) {
         Ok(fr) => {
-            g.ag_running.set(true);
+            g.set_ag_running(true);
             AwStart::Frame(fr)
         }
         Err(ResumeErr::Finished) => {
@@ -196,15 +196,15 @@ pub fn delegate_step(rt: &mut Runtime, f: &mut Frame, it: &Value, sent: Resume) 
 /// checks). Not for the tracer (it reports the await).
 pub fn anext_now(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>) -> Act {
     // What `aw_resume` does for a new `__anext__` awaitable, which starts at once.
-    if !g.ag_hooked.get() {
+    if !g.ag_hooked() {
         crate::aio::asyncgen_first_iter(rt, g);
     }
-    if g.ag_running.get() {
+    if g.ag_running() {
         return Act::Raise(rt.exc_msg(&rt.types.runtime_error, "anext(): asynchronous generator is already running"));
     }
     match resume_frame(rt, g, Resume::Send(Value::None), ReturnMode::AgenStep(AgMode::Step)) {
         Ok(fr) => {
-            g.ag_running.set(true);
+            g.set_ag_running(true);
             let aw = AgAwait { owner: g.clone(), op: RefCell::new(None), done: Cell::new(false), throwing: false, mode: Cell::new(AgMode::Step) };
             f.push(Value::Obj(crate::runtime::objref::ObjRef::new(aw)));
             f.work.push(crate::eval::step::Step::Delegate);
@@ -219,7 +219,7 @@ pub fn anext_now(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>) -> Act {
 pub fn finish_awaitable(it: &Value) {
     if let Some(aw) = downcast::<AgAwait>(it) {
         aw.done.set(true);
-        aw.owner.ag_running.set(false);
+        aw.owner.set_ag_running(false);
     }
 }
 
@@ -243,7 +243,7 @@ fn aw_drive(rt: &mut Runtime, aw: &AgAwait, input: Resume) -> Ret {
                 Outcome::Yield(x) => match g.frame().borrow().as_deref().is_some_and(crate::eval::suspend::yields_item) {
                     true => {
                         aw.done.set(true);
-                        g.ag_running.set(false);
+                        g.set_ag_running(false);
                         if mode == AgMode::Close {
                             return raise(rt.exc_msg(&rt.types.runtime_error, "async generator ignored GeneratorExit"));
                         }
@@ -253,7 +253,7 @@ fn aw_drive(rt: &mut Runtime, aw: &AgAwait, input: Resume) -> Ret {
                 },
                 Outcome::Return(_) => {
                     aw.done.set(true);
-                    g.ag_running.set(false);
+                    g.set_ag_running(false);
                     if mode == AgMode::Close {
                         raise(crate::eval::suspend::stop_iteration(rt, Value::None))
                     } else {
@@ -262,7 +262,7 @@ fn aw_drive(rt: &mut Runtime, aw: &AgAwait, input: Resume) -> Ret {
                 }
                 Outcome::Raise(e) => {
                     aw.done.set(true);
-                    g.ag_running.set(false);
+                    g.set_ag_running(false);
                     if mode == AgMode::Close
                         && (ops::exc_matches(&e, &rt.types.generator_exit) || ops::exc_matches(&e, &rt.types.stop_async_iteration))
                     {
@@ -312,7 +312,7 @@ fn aw_self(_rt: &mut Runtime, a: Args) -> Ret {
 
 fn this(a: &Args) -> Option<Rc<Generator>> {
     match &a.pos[0] {
-        Value::Gen(g) if g.kind == GenKind::AsyncGenerator => Some(g.clone()),
+        Value::Gen(g) if g.kind() == GenKind::AsyncGenerator => Some(g.clone()),
         _ => None,
     }
 }
@@ -356,7 +356,7 @@ fn builtin_aiter(rt: &mut Runtime, a: Args) -> Ret {
         return raise(e);
     }
     let v = &a.pos[0];
-    let has = matches!(v, Value::Gen(g) if g.kind == GenKind::AsyncGenerator) || ops::attr::lookup_special(rt, v, "__aiter__").is_some();
+    let has = matches!(v, Value::Gen(g) if g.kind() == GenKind::AsyncGenerator) || ops::attr::lookup_special(rt, v, "__aiter__").is_some();
     if !has {
         let tn = ops::type_name(rt, v);
         return raise(rt.type_error(format!("'{tn}' object is not an async iterable")));
@@ -373,7 +373,7 @@ fn builtin_anext(rt: &mut Runtime, a: Args) -> Ret {
     }
     let it = &a.pos[0];
     let aw = match it {
-        Value::Gen(g) if g.kind == GenKind::AsyncGenerator => anext_awaitable(rt, g),
+        Value::Gen(g) if g.kind() == GenKind::AsyncGenerator => anext_awaitable(rt, g),
         _ => match ops::attr::lookup_special(rt, it, "__anext__") {
             Some(m) => match ops::call::call_value(rt, m, vec![it.clone()]) {
                 Ok(v) => v,

@@ -172,7 +172,7 @@ pub fn class_extra_dir(cls: &crate::runtime::class::Class) -> Vec<&'static str> 
 /// Names `dir()` shows for built-in values beyond their type's namespace.
 pub fn extra_dir(v: &Value) -> Vec<&'static str> {
     match v {
-        Value::Gen(g) => match g.kind {
+        Value::Gen(g) => match g.kind() {
             crate::runtime::generator::GenKind::Generator => {
                 vec!["gi_code", "gi_frame", "gi_running", "gi_suspended", "gi_yieldfrom", "__name__", "__qualname__", "__del__"]
             }

@@ -32,7 +32,7 @@ pub trait Sink: 'static {
 pub fn runs_script(it: &Value) -> bool {
     match it {
         Value::Iter(_) => false,
-        Value::Gen(g) => g.kind == GenKind::Generator,
+        Value::Gen(g) => g.kind() == GenKind::Generator,
         Value::Inst(_) => true,
         Value::Obj(_) => super::iterstep::native_iter_runs_script(it),
         _ => false,

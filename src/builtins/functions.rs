@@ -300,7 +300,7 @@ fn next(rt: &mut Runtime, a: Args) -> Ret {
     let it = &a.pos[0];
     if a.pos.len() == 1 {
         if let Value::Gen(g) = it {
-            if g.kind == GenKind::Generator {
+            if g.kind() == GenKind::Generator {
                 if rt.trace.is_some() {
                     crate::trace::mark_next(rt);
                 }
@@ -322,7 +322,7 @@ fn next(rt: &mut Runtime, a: Args) -> Ret {
     }
     let is_iter = match it {
         Value::Iter(_) => true,
-        Value::Gen(g) => g.kind == GenKind::Generator,
+        Value::Gen(g) => g.kind() == GenKind::Generator,
         Value::Inst(_) => ops::attr::lookup_special(rt, it, "__next__").is_some(),
         Value::Obj(_) => super::attrs::is_iterator_like(rt, it),
         _ => false,

@@ -31,7 +31,7 @@ fn resume(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) 
     match resume_frame(rt, g, input, mode) {
         Ok(fr) => Ret::Frame(fr),
         Err(ResumeErr::Finished) if throwing.is_some() => raise(throwing.unwrap()),
-        Err(err) => raise(send_failed(rt, g.kind, err)),
+        Err(err) => raise(send_failed(rt, g.kind(), err)),
     }
 }
 
@@ -122,10 +122,10 @@ fn throw(rt: &mut Runtime, a: Args) -> Ret {
         Ok(e) => e,
         Err(x) => return raise(x),
     };
-    if g.state.get() == GenState::Created {
+    if g.state() == GenState::Created {
         // Nothing ran yet: the generator ends, raising the exception (as raised in its
         // frame, so PEP 479 turns a StopIteration into RuntimeError).
-        g.state.set(GenState::Finished);
+        g.set_state(GenState::Finished);
         g.frame().borrow_mut().take();
         return raise(crate::eval::suspend::convert_stop(rt, &g, e));
     }
@@ -134,10 +134,10 @@ fn throw(rt: &mut Runtime, a: Args) -> Ret {
 
 fn close(rt: &mut Runtime, a: Args) -> Ret {
     let Some(g) = this(&a) else { return Ret::Val(Value::None) };
-    match g.state.get() {
+    match g.state() {
         GenState::Finished => Ret::Val(Value::None),
         GenState::Created => {
-            g.state.set(GenState::Finished);
+            g.set_state(GenState::Finished);
             if let Some(fr) = g.frame().borrow_mut().take() {
                 rt.recycle(fr);
             }
@@ -181,7 +181,7 @@ impl Object for CoroWrapper {
 fn await_method(_rt: &mut Runtime, a: Args) -> Ret {
     match this(&a) {
         Some(g) => {
-            g.awaited.set(true);
+            g.set_awaited(true);
             Ret::Val(Value::Obj(crate::runtime::objref::ObjRef::new(CoroWrapper(g))))
         }
         None => Ret::Val(Value::None),
@@ -229,7 +229,7 @@ impl Object for FrameView {
 pub fn running_frame_attr(obj: &Value, frame: &crate::eval::frame::Frame, name: &PyStr) -> Option<Result<Value, Rc<Generator>>> {
     let Value::Obj(o) = obj else { return None };
     let view = o.as_any().downcast_ref::<FrameView>()?;
-    if view.0.state.get() != GenState::Running || !matches!(name.as_str(), "f_locals" | "f_lineno") {
+    if view.0.state() != GenState::Running || !matches!(name.as_str(), "f_locals" | "f_lineno") {
         return None;
     }
     if frame.owner().is_some_and(|g| Rc::ptr_eq(g, &view.0)) {
@@ -292,13 +292,13 @@ pub fn code_value(code: &'static Code) -> Value {
 
 /// Attributes of generators, coroutines and async generators.
 pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
-    let prefix = match g.kind {
+    let prefix = match g.kind() {
         GenKind::Generator => "gi_",
         GenKind::Coroutine => "cr_",
         GenKind::AsyncGenerator => "ag_",
     };
     if let Some(rest) = name.strip_prefix(prefix) {
-        let state = g.state.get();
+        let state = g.state();
         return Some(match rest {
             "frame" => {
                 if state == GenState::Finished {
@@ -307,12 +307,12 @@ pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
                     frame_view(g)
                 }
             }
-            "running" => Value::Bool(state == GenState::Running || (g.kind == GenKind::AsyncGenerator && g.ag_running.get())),
-            "suspended" if g.kind != GenKind::AsyncGenerator => Value::Bool(state == GenState::Suspended),
+            "running" => Value::Bool(state == GenState::Running || (g.kind() == GenKind::AsyncGenerator && g.ag_running())),
+            "suspended" if g.kind() != GenKind::AsyncGenerator => Value::Bool(state == GenState::Suspended),
             "code" => code_value(g.code()),
-            "yieldfrom" if g.kind == GenKind::Generator => delegate_of(g),
-            "await" if g.kind != GenKind::Generator => delegate_of(g),
-            "origin" if g.kind == GenKind::Coroutine => Value::None,
+            "yieldfrom" if g.kind() == GenKind::Generator => delegate_of(g),
+            "await" if g.kind() != GenKind::Generator => delegate_of(g),
+            "origin" if g.kind() == GenKind::Coroutine => Value::None,
             _ => return None,
         });
     }
@@ -326,7 +326,7 @@ pub fn gen_attr(g: &Rc<Generator>, name: &str) -> Option<Value> {
 fn delegate_of(g: &Generator) -> Value {
     // A running generator is not parked in a `yield from` (CPython 3.11 answers None
     // while its frame executes, also for the middle of a chain that passes values).
-    if g.state.get() == GenState::Running {
+    if g.state() == GenState::Running {
         return Value::None;
     }
     g.frame().borrow().as_ref().and_then(|f| crate::eval::suspend::delegating_to(f)).unwrap_or(Value::None)

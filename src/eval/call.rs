@@ -781,7 +781,7 @@ fn invoke(rt: &mut Runtime, f: &mut Frame, c: &'static CallX, base: usize) -> Pr
 fn is_direct_send(rt: &Runtime, recv: &Value, c: &CallX, name: &PyStr) -> bool {
     match recv {
         Value::Gen(g) => {
-            g.kind != GenKind::AsyncGenerator
+            g.kind() != GenKind::AsyncGenerator
                 && c.args.len() == 1
                 && c.kwnames.is_empty()
                 && name.as_str() == "send"
@@ -823,7 +823,7 @@ fn direct_send_now(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'stati
     }
     let Value::Gen(g) = recv else { unreachable!("direct send without a generator") };
     // The receiver's reference becomes the resumed frame's owner.
-    let kind = g.kind;
+    let kind = g.kind();
     match super::suspend::resume_frame_owned(rt, g, super::suspend::Resume::Send(x), ReturnMode::Send) {
         Ok(fr) => {
             f.work.push(then);

@@ -53,7 +53,7 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
     loop {
         // `g` is suspended with its frame parked: it runs (as a middle, or it gets `v`).
         depth += 1;
-        g.state.set(GenState::Running);
+        g.set_state(GenState::Running);
         // SAFETY: nothing else touches the parked frames of the chain during the walk.
         let Some(f) = (unsafe { parked_frame(g) }) else { break };
         if !f.no_saved_handled() || !parked_delegating(f) {
@@ -80,7 +80,7 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
 /// again in `ReturnMode::Delegate`, with the exceptions it was handling back on the
 /// runtime's list.
 fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
-    let Some(mut fr) = g.frame().borrow_mut().take() else {
+    let Some(mut fr) = g.take_frame() else {
         unreachable!("a generator of a delegation chain without its frame")
     };
     fr.set_owner(g);
@@ -115,7 +115,7 @@ fn parked_delegating(f: &Frame) -> bool {
 #[inline(always)]
 fn can_run(g: &Generator, depth: usize, limit: usize) -> bool {
     // SAFETY: only whether a frame is there is read.
-    g.state.get() == GenState::Suspended && depth < limit && unsafe { parked_frame(g) }.is_some()
+    g.state() == GenState::Suspended && depth < limit && unsafe { parked_frame(g) }.is_some()
 }
 
 /// The middle generator a parked frame delegates to, if any: a running generator whose
@@ -123,7 +123,7 @@ fn can_run(g: &Generator, depth: usize, limit: usize) -> bool {
 #[inline(always)]
 fn middle_below(f: &Frame) -> Option<&Rc<Generator>> {
     match f.stack.last() {
-        Some(Value::Gen(h)) if h.state.get() == GenState::Running => Some(h),
+        Some(Value::Gen(h)) if h.state() == GenState::Running => Some(h),
         _ => None,
     }
 }
@@ -138,7 +138,7 @@ pub fn park_middle(rt: &mut Runtime, below: &Frame) {
     let Some(mut g) = middle_below(below) else { return };
     let mut n = 0;
     loop {
-        g.state.set(GenState::Suspended);
+        g.set_state(GenState::Suspended);
         n += 1;
         // SAFETY: the middle's frames stay parked during the walk.
         match unsafe { parked_frame(g) }.and_then(middle_below) {

@@ -763,7 +763,7 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     }
     // A generator is resumed here, without the trip through `next_step`.
     if let Value::Gen(g) = &f.stack[h as usize] {
-        if g.kind == crate::runtime::generator::GenKind::Generator {
+        if g.kind() == crate::runtime::generator::GenKind::Generator {
             use super::suspend::{resume_frame, Resume, ResumeErr};
             return match resume_frame(rt, g, Resume::Send(Value::None), super::frame::ReturnMode::Iter) {
                 Ok(fr) => Act::Call(super::frame::Activation::Script(fr)),

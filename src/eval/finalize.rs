@@ -71,11 +71,11 @@ pub fn run_pending(rt: &mut Runtime) {
         }
         let code = frame.code;
         let g = Rc::new(Generator::new(kind, code, frame, qualname.clone(), qualname.clone()));
-        g.state.set(GenState::Suspended);
+        g.set_state(GenState::Suspended);
         let r = super::suspend::close_nested(rt, &g);
-        if g.state.get() == GenState::Suspended {
+        if g.state() == GenState::Suspended {
             // It yielded again: drop it without closing a second time.
-            g.state.set(GenState::Finished);
+            g.set_state(GenState::Finished);
             g.frame().borrow_mut().take();
         }
         if let Err(e) = r {

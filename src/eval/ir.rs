@@ -44,7 +44,10 @@ impl Signature {
     }
 }
 
-/// A compiled body: module, class body, function or comprehension.
+/// A compiled body: module, class body, function or comprehension. 128-byte aligned
+/// (codes are few and live for the whole run), so a generator's word that points to its
+/// code has seven low bits for its kind and flags (`runtime::generator::CodeNames`).
+#[repr(align(128))]
 pub struct Code {
     /// `co_name`.
     pub name: Rc<PyStr>,

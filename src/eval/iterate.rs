@@ -32,7 +32,7 @@ pub fn next_step(rt: &mut Runtime, it: &Value) -> Step {
             IterNext::Done => Step::Done,
             IterNext::Changed(msg) => Step::Raise(rt.exc_msg(&rt.types.runtime_error, msg)),
         },
-        Value::Gen(g) if g.kind == GenKind::Generator => {
+        Value::Gen(g) if g.kind() == GenKind::Generator => {
             match super::suspend::resume_frame(rt, g, super::suspend::Resume::Send(Value::None), ReturnMode::Iter) {
                 Ok(fr) => Step::Push(Activation::Script(fr)),
                 Err(super::suspend::ResumeErr::Finished) => Step::Done,
@@ -87,7 +87,7 @@ pub fn start(rt: &mut Runtime, f: &mut Frame, iterable: Value, is_async: bool, t
     }
     match &iterable {
         Value::Iter(_) => Start::Ready(iterable),
-        Value::Gen(g) if g.kind == GenKind::Generator => Start::Ready(iterable),
+        Value::Gen(g) if g.kind() == GenKind::Generator => Start::Ready(iterable),
         Value::Inst(_) => match ops::attr::lookup_special(rt, &iterable, "__iter__") {
             Some(m) => {
                 f.work.push(then);
@@ -117,11 +117,11 @@ pub fn check(rt: &mut Runtime, it: Value, is_async: bool) -> Result<Value, Exc> 
 /// `aiter(v)`.
 pub fn aiter(rt: &mut Runtime, v: &Value) -> Result<Value, Exc> {
     match v {
-        Value::Gen(g) if g.kind == GenKind::AsyncGenerator => Ok(v.clone()),
+        Value::Gen(g) if g.kind() == GenKind::AsyncGenerator => Ok(v.clone()),
         _ => match ops::attr::lookup_special(rt, v, "__aiter__") {
             Some(m) => {
                 let it = ops::call::call_value(rt, m, vec![v.clone()]).map_err(ops::expect_raise)?;
-                let ok = matches!(&it, Value::Gen(g) if g.kind == GenKind::AsyncGenerator)
+                let ok = matches!(&it, Value::Gen(g) if g.kind() == GenKind::AsyncGenerator)
                     || ops::attr::lookup_special(rt, &it, "__anext__").is_some();
                 if !ok {
                     let tn = ops::type_name(rt, &it);
@@ -144,12 +144,12 @@ pub fn async_next(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
     let Some(super::step::Step::Stmt(s, st)) = f.work.last().copied() else { unreachable!() };
     f.work.push(super::step::Step::AsyncForEnd(s, st - 3));
     if let Value::Gen(g) = &it {
-        if g.kind == GenKind::AsyncGenerator && rt.trace.is_none() {
+        if g.kind() == GenKind::AsyncGenerator && rt.trace.is_none() {
             return crate::builtins::agen::anext_now(rt, f, g);
         }
     }
     let awaitable = match &it {
-        Value::Gen(g) if g.kind == GenKind::AsyncGenerator => crate::builtins::agen::anext_awaitable(rt, g),
+        Value::Gen(g) if g.kind() == GenKind::AsyncGenerator => crate::builtins::agen::anext_awaitable(rt, g),
         _ => match ops::attr::lookup_special(rt, &it, "__anext__") {
             Some(m) => match ops::call::call_value(rt, m, vec![it.clone()]) {
                 Ok(a) => a,

@@ -276,8 +276,8 @@ fn push_general(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
             match a {
                 Activation::Script(mut f) => {
                     if let Some(g) = f.take_owner() {
-                        g.state.set(if f.started() { GenState::Suspended } else { GenState::Created });
-                        *g.frame().borrow_mut() = Some(f);
+                        let s = if f.started() { GenState::Suspended } else { GenState::Created };
+                        g.park(f, s);
                     } else {
                         rt.recycle(f);
                     }
@@ -465,8 +465,8 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
             let g = f.take_owner();
             let is_gen = g.is_some();
             if let Some(g) = g {
-                g.state.set(GenState::Finished);
-                g.ag_running.set(false);
+                g.set_state(GenState::Finished);
+                g.set_ag_running(false);
                 f.set_saved_handled(Vec::new());
                 if rt.trace.is_some() {
                     crate::trace::returned(rt, &g, &f, &mode, &v);
@@ -552,8 +552,8 @@ fn delegate_return(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> O
         rt.handled.truncate(f.handled_base());
     }
     if let Some(g) = f.take_owner() {
-        g.state.set(GenState::Finished);
-        g.ag_running.set(false);
+        g.set_state(GenState::Finished);
+        g.set_ag_running(false);
         drop(f);
     }
     super::suspend::surface_parent(rt, stack);
@@ -632,10 +632,9 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
             if let Some(g) = f.take_owner() {
                 // The parked frame keeps its mode: `resume_frame` sets it again.
                 f.set_started();
-                *g.frame().borrow_mut() = Some(f);
-                g.state.set(GenState::Suspended);
+                g.park(f, GenState::Suspended);
                 if agen_item {
-                    g.ag_running.set(false);
+                    g.set_ag_running(false);
                 }
             }
             if base {
@@ -763,18 +762,17 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
             return raise(rt, stack, e);
         };
         // An async generator's own item (not an awaited value passing out).
-        let item = g.kind == crate::runtime::generator::GenKind::AsyncGenerator && super::suspend::yields_item(&f);
+        let item = g.kind() == crate::runtime::generator::GenKind::AsyncGenerator && super::suspend::yields_item(&f);
         if let ReturnMode::AgenStep(_) = mode {
             if item {
-                g.ag_running.set(false);
+                g.set_ag_running(false);
             }
         }
         f.set_started();
         if rt.trace.is_some() {
             crate::trace::yielded(rt, &g, &f, &mode, &v, stack);
         }
-        *g.frame().borrow_mut() = Some(f);
-        g.state.set(GenState::Suspended);
+        g.park(f, GenState::Suspended);
         match mode {
             ReturnMode::Base => return Some(Outcome::Yield(v)),
             ReturnMode::Iter | ReturnMode::Send | ReturnMode::Value => {
@@ -839,7 +837,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
 }
 
 fn gen_word(g: &crate::runtime::generator::Generator) -> &'static str {
-    match g.kind {
+    match g.kind() {
         crate::runtime::generator::GenKind::Generator => "generator",
         crate::runtime::generator::GenKind::Coroutine => "coroutine",
         crate::runtime::generator::GenKind::AsyncGenerator => "async generator",
@@ -866,8 +864,8 @@ fn raise(rt: &mut Runtime, stack: &mut Vec<Activation>, mut e: Exc) -> Option<Ou
         let mode = mode_of(&done);
         if let Activation::Script(mut f) = done {
             if let Some(g) = f.take_owner() {
-                g.state.set(GenState::Finished);
-                g.ag_running.set(false);
+                g.set_state(GenState::Finished);
+                g.set_ag_running(false);
                 e = super::suspend::convert_stop(rt, &g, e);
                 if rt.trace.is_some() {
                     crate::trace::raised(rt, &g, &f, &e);

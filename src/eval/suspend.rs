@@ -34,7 +34,7 @@ pub enum ResumeErr {
 }
 
 fn kind_word(g: &Generator) -> &'static str {
-    match g.kind {
+    match g.kind() {
         GenKind::Generator => "generator",
         GenKind::Coroutine => "coroutine",
         GenKind::AsyncGenerator => "async generator",
@@ -45,9 +45,8 @@ fn kind_word(g: &Generator) -> &'static str {
 #[inline]
 pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
     // The common case first: a suspended generator, no tracer.
-    if g.state.get() == GenState::Suspended && rt.trace.is_none() {
-        if let Some(mut fr) = g.frame().borrow_mut().take() {
-            g.state.set(GenState::Running);
+    if rt.trace.is_none() {
+        if let Some(mut fr) = g.unpark_suspended() {
             fr.set_owner(g.clone());
             fr.mode = mode;
             match input {
@@ -65,10 +64,9 @@ pub fn resume_frame(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: Re
 /// that reference becomes the frame's owner (no count taken and dropped per resume).
 #[inline(always)]
 pub fn resume_frame_owned(rt: &mut Runtime, g: Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
-    if g.state.get() == GenState::Suspended && rt.trace.is_none() {
-        let taken = g.frame().borrow_mut().take();
+    if rt.trace.is_none() {
+        let taken = g.unpark_suspended();
         if let Some(mut fr) = taken {
-            g.state.set(GenState::Running);
             fr.set_owner(g);
             fr.mode = mode;
             match input {
@@ -87,10 +85,10 @@ pub fn resume_frame_owned(rt: &mut Runtime, g: Rc<Generator>, input: Resume, mod
 /// other state goes through [`resume_frame`].
 #[inline]
 fn start_frame(rt: &mut Runtime, g: &Rc<Generator>, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
-    if g.state.get() == GenState::Created && rt.trace.is_none() {
-        let taken = g.frame().borrow_mut().take();
+    if g.state() == GenState::Created && rt.trace.is_none() {
+        let taken = g.take_frame();
         if let Some(mut fr) = taken {
-            g.state.set(GenState::Running);
+            g.set_state(GenState::Running);
             fr.set_owner(g.clone());
             fr.mode = mode;
             fr.set_started();
@@ -102,7 +100,7 @@ fn start_frame(rt: &mut Runtime, g: &Rc<Generator>, mode: ReturnMode) -> Result<
 
 #[inline(never)]
 fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
-    match g.state.get() {
+    match g.state() {
         GenState::Running => {
             return Err(ResumeErr::Raise(rt.value_error(format!("{} already executing", kind_word(g)))));
         }
@@ -123,7 +121,7 @@ fn resume_frame_slow(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: R
         crate::trace::resuming(rt, g, &input, &mode);
     }
     let Some(mut fr) = g.frame().borrow_mut().take() else { return Err(ResumeErr::Finished) };
-    g.state.set(GenState::Running);
+    g.set_state(GenState::Running);
     fr.set_owner(g.clone());
     fr.mode = mode;
     match input {
@@ -155,7 +153,7 @@ pub fn convert_stop(rt: &mut Runtime, g: &Generator, e: Exc) -> Exc {
     let stop_async = ops::exc_matches(&e, &rt.types.stop_async_iteration);
     let msg = if ops::exc_matches(&e, &rt.types.stop_iteration) {
         format!("{} raised StopIteration", kind_word(g))
-    } else if stop_async && g.kind == GenKind::AsyncGenerator {
+    } else if stop_async && g.kind() == GenKind::AsyncGenerator {
         "async generator raised StopAsyncIteration".to_string()
     } else {
         return e;
@@ -213,7 +211,7 @@ pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
         (ExprKind::YieldFrom(_), _) => {
             let v = f.pop();
             let it = match v {
-                Value::Gen(ref g) if g.kind == GenKind::Coroutine => {
+                Value::Gen(ref g) if g.kind() == GenKind::Coroutine => {
                     return Act::Raise(rt.type_error("cannot 'yield from' a coroutine object in a non-coroutine generator"));
                 }
                 _ => match ops::iter::iter(rt, &v) {
@@ -224,7 +222,7 @@ pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
             if rt.trace.is_some() {
                 let shown = crate::trace::awaited_value(rt, &v);
                 crate::trace::awaited(rt, f, &shown, &it, true);
-            } else if matches!(&it, Value::Gen(g) if g.state.get() == GenState::Created) {
+            } else if matches!(&it, Value::Gen(g) if g.state() == GenState::Created) {
                 return start_created(rt, f, it);
             }
             start_delegation(rt, f, it)
@@ -277,8 +275,8 @@ pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
     // The common case first: a coroutine that has not started (`await f(x)`) runs at
     // once, without the generic checks.
     if let Value::Gen(g) = &v {
-        if g.kind == GenKind::Coroutine && g.state.get() == GenState::Created && rt.trace.is_none() {
-            g.awaited.set(true);
+        if g.kind() == GenKind::Coroutine && g.state() == GenState::Created && rt.trace.is_none() {
+            g.set_awaited(true);
             return start_created(rt, f, v);
         }
     }
@@ -289,7 +287,7 @@ pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
                 crate::trace::awaited(rt, f, &s, &it, false);
             }
             // A generator-function `__await__` made a generator that has not started.
-            if matches!(&it, Value::Gen(g) if g.state.get() == GenState::Created) && rt.trace.is_none() {
+            if matches!(&it, Value::Gen(g) if g.state() == GenState::Created) && rt.trace.is_none() {
                 return start_created(rt, f, it);
             }
             start_delegation(rt, f, it)
@@ -309,7 +307,7 @@ fn start_created(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
             f.work.push(Step::Delegate);
             Act::Call(Activation::Script(fr))
         }
-        Err(ResumeErr::Finished) if g.kind != GenKind::Coroutine => {
+        Err(ResumeErr::Finished) if g.kind() != GenKind::Coroutine => {
             f.push(Value::None);
             Act::Next
         }
@@ -321,15 +319,15 @@ fn start_created(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
 /// The iterator an `await` delegates to, with CPython's errors.
 pub fn awaitable_iter(rt: &mut Runtime, v: Value) -> Result<Value, Exc> {
     match &v {
-        Value::Gen(g) if g.kind == GenKind::Coroutine => {
-            if g.state.get() == GenState::Finished {
+        Value::Gen(g) if g.kind() == GenKind::Coroutine => {
+            if g.state() == GenState::Finished {
                 return Err(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
             }
             let delegating = g.frame().borrow().as_ref().is_some_and(|f| delegating_to(f).is_some());
-            if g.state.get() == GenState::Suspended && delegating {
+            if g.state() == GenState::Suspended && delegating {
                 return Err(rt.exc_msg(&rt.types.runtime_error, "coroutine is being awaited already"));
             }
-            g.awaited.set(true);
+            g.set_awaited(true);
             Ok(v)
         }
         _ => {
@@ -350,7 +348,7 @@ pub fn awaitable_iter(rt: &mut Runtime, v: Value) -> Result<Value, Exc> {
                 _ => ops::call::call_value(rt, m, vec![v]).map_err(ops::expect_raise)?,
             };
             match &it {
-                Value::Gen(g) if g.kind == GenKind::Coroutine => Err(rt.type_error("__await__() returned a coroutine")),
+                Value::Gen(g) if g.kind() == GenKind::Coroutine => Err(rt.type_error("__await__() returned a coroutine")),
                 Value::Gen(_) | Value::Iter(_) => Ok(it),
                 _ if ops::attr::lookup_special(rt, &it, "__next__").is_some() || crate::builtins::attrs::is_native_resumable(&it) => Ok(it),
                 _ => {
@@ -379,7 +377,7 @@ fn delegate_gen(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>, v: Value) ->
         }
         Err(ResumeErr::Finished) => {
             f.pop();
-            if g.kind == GenKind::Coroutine {
+            if g.kind() == GenKind::Coroutine {
                 return Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
             }
             f.push(Value::None);
@@ -569,10 +567,10 @@ pub fn throw_at_suspension(rt: &mut Runtime, f: &mut Frame, e: Exc) -> Act {
 
 /// `g.close()` from Rust.
 pub fn close_nested(rt: &mut Runtime, g: &Rc<Generator>) -> Result<(), Exc> {
-    match g.state.get() {
+    match g.state() {
         GenState::Finished => return Ok(()),
         GenState::Created => {
-            g.state.set(GenState::Finished);
+            g.set_state(GenState::Finished);
             if let Some(fr) = g.frame().borrow_mut().take() {
                 rt.recycle(fr);
             }

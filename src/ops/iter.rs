@@ -33,7 +33,7 @@ pub fn iter(rt: &mut Runtime, v: &Value) -> PyResult {
     }
     match v {
         Value::Iter(_) => Ok(v.clone()),
-        Value::Gen(g) if g.kind == GenKind::Generator => Ok(v.clone()),
+        Value::Gen(g) if g.kind() == GenKind::Generator => Ok(v.clone()),
         Value::Obj(o) => match o.iter(rt, v) {
             Some(r) => r,
             None => {
@@ -68,7 +68,7 @@ pub fn iter(rt: &mut Runtime, v: &Value) -> PyResult {
 pub fn check_iterator(rt: &mut Runtime, it: Value) -> PyResult {
     let ok = match &it {
         Value::Iter(_) => true,
-        Value::Gen(g) => g.kind == GenKind::Generator,
+        Value::Gen(g) => g.kind() == GenKind::Generator,
         Value::Inst(_) => attr::lookup_special(rt, &it, "__next__").is_some(),
         Value::Obj(_) => is_native_iterator(&it) || attr::class_lookup(&super::type_of(rt, &it), "__next__").is_some(),
         _ => false,

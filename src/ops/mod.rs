@@ -71,7 +71,7 @@ pub fn type_of(rt: &Runtime, v: &Value) -> Rc<Class> {
         Value::Method(_) => t.method.clone(),
         Value::Class(_) => t.type_.clone(),
         Value::Inst(i) => i.class(),
-        Value::Gen(g) => match g.kind {
+        Value::Gen(g) => match g.kind() {
             crate::runtime::generator::GenKind::Generator => t.generator.clone(),
             crate::runtime::generator::GenKind::Coroutine => t.coroutine.clone(),
             crate::runtime::generator::GenKind::AsyncGenerator => t.async_generator.clone(),

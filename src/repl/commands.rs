@@ -63,7 +63,7 @@ fn tasks(session: &mut Session) -> String {
             match next {
                 Some(v) => cur = v,
                 None => {
-                    if g.state.get() == GenState::Suspended {
+                    if g.state() == GenState::Suspended {
                         if let Some(w) = d.fut_waiter.borrow().as_ref() {
                             let v = w.val();
                             lines.push(format!("    awaiting {}", short_repr(rt, &v)));
@@ -81,7 +81,7 @@ fn tasks(session: &mut Session) -> String {
 fn where_(g: &Generator) -> String {
     let q = g.qualname();
     let file = &g.code().source.name;
-    match (g.state.get(), g.frame().borrow().as_ref()) {
+    match (g.state(), g.frame().borrow().as_ref()) {
         (GenState::Created, _) => format!("{q}() not started, defined at {file}:{}", g.code().firstline),
         (GenState::Running, _) => format!("{q}() running"),
         (_, Some(f)) => format!("{q}() at {file}:{}", f.line),

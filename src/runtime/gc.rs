@@ -432,7 +432,7 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
     let mut finalizing = 0;
     for o in &garbage {
         if let Obj::Gen(g) = o {
-            if g.state.get() == GenState::Suspended && g.orphan() {
+            if g.state() == GenState::Suspended && g.orphan() {
                 finalizing += 1;
             }
         }

@@ -273,9 +273,9 @@ pub(super) fn clear(rt: &mut Runtime, o: &Obj) {
             drop(v);
         }
         Obj::Gen(g) => {
-            if g.state.get() == GenState::Created {
+            if g.state() == GenState::Created {
                 let fr = g.frame().try_borrow_mut().ok().and_then(|mut f| f.take());
-                g.state.set(GenState::Finished);
+                g.set_state(GenState::Finished);
                 if let Some(fr) = fr {
                     rt.recycle(fr);
                 }

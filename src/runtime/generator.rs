@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 /// Which of the three kinds of suspendable function object this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum GenKind {
     /// A generator (`def` with `yield`).
     Generator,
@@ -20,6 +21,7 @@ pub enum GenKind {
 
 /// Where a generator is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum GenState {
     /// Created, not yet started.
     Created,
@@ -33,50 +35,143 @@ pub enum GenState {
 
 /// A generator, coroutine or async generator.
 pub struct Generator {
-    /// Which kind.
-    pub kind: GenKind,
-    /// Its state.
-    pub state: Cell<GenState>,
     /// The parked frame (present while created or suspended), used through
     /// [`Generator::frame`].
     frame_cell: UnsafeCell<Option<FrameBox>>,
-    /// The borrow state of `frame_cell` (as a `RefCell`'s: readers, or -1 while
-    /// borrowed mutably): a byte beside the other flags, so a generator is 32 bytes.
-    frame_flag: Cell<i8>,
     /// The function's code, and `__name__` and `__qualname__` when they differ from
-    /// the code's (a renamed function, an assignment: rare), in one word, so a
-    /// generator is 24 bytes and its `Rc` block 40 (read through [`Generator::code`]).
+    /// the code's (a renamed function, an assignment: rare), with the kind, four flags,
+    /// the state and the frame slot's borrow state in the same word ([`CodeNames`]), so
+    /// a generator is 16 bytes and its `Rc` block 32. Read through [`Generator::code`],
+    /// [`Generator::kind`], [`Generator::state`] and the flags' accessors.
     names: CodeNames,
-    /// For coroutines: set once awaited by `await` so a second await is refused.
-    pub awaited: Cell<bool>,
-    /// For async generators: an `asend`/`athrow` is in progress.
-    pub ag_running: Cell<bool>,
-    /// For async generators: `aclose()` or finalization started.
-    pub ag_closed: Cell<bool>,
-    /// For async generators: the first iteration hook ran (asyncio's tracking).
-    pub ag_hooked: Cell<bool>,
 }
 
 impl Generator {
     /// A new, not yet started generator around a prepared frame.
     pub fn new(kind: GenKind, code: &'static Code, frame: FrameBox, name: Rc<PyStr>, qualname: Rc<PyStr>) -> Generator {
-        Generator {
-            kind,
-            state: Cell::new(GenState::Created),
-            frame_cell: UnsafeCell::new(Some(frame)),
-            frame_flag: Cell::new(0),
-            names: CodeNames::new(code, name, qualname),
-            awaited: Cell::new(false),
-            ag_running: Cell::new(false),
-            ag_closed: Cell::new(false),
-            ag_hooked: Cell::new(false),
+        let names = CodeNames::new(code, name, qualname);
+        names.set_field(KIND_SHIFT, 3, kind as usize);
+        names.set_byte(STATE_BYTE, GenState::Created as u8);
+        Generator { frame_cell: UnsafeCell::new(Some(frame)), names }
+    }
+
+    /// Which kind.
+    #[inline(always)]
+    pub fn kind(&self) -> GenKind {
+        match self.names.field(KIND_SHIFT, 3) {
+            0 => GenKind::Generator,
+            1 => GenKind::Coroutine,
+            _ => GenKind::AsyncGenerator,
         }
+    }
+
+    /// Its state.
+    #[inline(always)]
+    pub fn state(&self) -> GenState {
+        match self.names.byte(STATE_BYTE) {
+            0 => GenState::Created,
+            1 => GenState::Suspended,
+            2 => GenState::Running,
+            _ => GenState::Finished,
+        }
+    }
+
+    /// Set its state.
+    #[inline(always)]
+    pub fn set_state(&self, s: GenState) {
+        self.names.set_byte(STATE_BYTE, s as u8);
+    }
+
+    /// For coroutines: set once awaited by `await` so a second await is refused.
+    #[inline(always)]
+    pub fn awaited(&self) -> bool {
+        self.names.field(AWAITED, 1) != 0
+    }
+
+    /// Set [`Generator::awaited`].
+    #[inline(always)]
+    pub fn set_awaited(&self, v: bool) {
+        self.names.set_field(AWAITED, 1, v as usize);
+    }
+
+    /// For async generators: an `asend`/`athrow` is in progress.
+    #[inline(always)]
+    pub fn ag_running(&self) -> bool {
+        self.names.field(AG_RUNNING, 1) != 0
+    }
+
+    /// Set [`Generator::ag_running`].
+    #[inline(always)]
+    pub fn set_ag_running(&self, v: bool) {
+        self.names.set_field(AG_RUNNING, 1, v as usize);
+    }
+
+    /// For async generators: `aclose()` or finalization started.
+    #[inline(always)]
+    pub fn ag_closed(&self) -> bool {
+        self.names.field(AG_CLOSED, 1) != 0
+    }
+
+    /// Set [`Generator::ag_closed`].
+    #[inline(always)]
+    pub fn set_ag_closed(&self, v: bool) {
+        self.names.set_field(AG_CLOSED, 1, v as usize);
+    }
+
+    /// For async generators: the first iteration hook ran (asyncio's tracking).
+    #[inline(always)]
+    pub fn ag_hooked(&self) -> bool {
+        self.names.field(AG_HOOKED, 1) != 0
+    }
+
+    /// Set [`Generator::ag_hooked`].
+    #[inline(always)]
+    pub fn set_ag_hooked(&self, v: bool) {
+        self.names.set_field(AG_HOOKED, 1, v as usize);
+    }
+
+    /// Park frame `f` in the generator and set its state to `s` (a yield, or a frame
+    /// given back) without a borrow guard: the slot's borrow byte is only tested.
+    /// Panics, as `borrow_mut` would, if the slot is borrowed.
+    #[inline(always)]
+    pub fn park(&self, f: FrameBox, s: GenState) {
+        assert!(self.names.byte(BORROW_BYTE) == 0, "generator frame already borrowed");
+        // SAFETY: no borrow of the slot is live (its byte is 0), and none can start
+        // before this returns.
+        let old = unsafe { (*self.frame_cell.get()).replace(f) };
+        self.names.set_byte(STATE_BYTE, s as u8);
+        drop(old);
+    }
+
+    /// The resume fast path: if the generator is suspended with its frame parked (and
+    /// the slot not borrowed), take the frame out and set the state to running;
+    /// otherwise change nothing.
+    #[inline(always)]
+    pub fn unpark_suspended(&self) -> Option<FrameBox> {
+        if self.names.byte(STATE_BYTE) != GenState::Suspended as u8 || self.names.byte(BORROW_BYTE) != 0 {
+            return None;
+        }
+        // SAFETY: no borrow of the slot is live (its byte is 0), and none can start
+        // before this returns.
+        let f = unsafe { (*self.frame_cell.get()).take() }?;
+        self.names.set_byte(STATE_BYTE, GenState::Running as u8);
+        Some(f)
+    }
+
+    /// Take the parked frame out (the state is the caller's). Panics, as `borrow_mut`
+    /// would, if the slot is borrowed.
+    #[inline(always)]
+    pub fn take_frame(&self) -> Option<FrameBox> {
+        assert!(self.names.byte(BORROW_BYTE) == 0, "generator frame already borrowed");
+        // SAFETY: no borrow of the slot is live (its byte is 0), and none can start
+        // before this returns.
+        unsafe { (*self.frame_cell.get()).take() }
     }
 
     /// The parked frame's slot, with `RefCell`'s borrow methods.
     #[inline(always)]
     pub fn frame(&self) -> FrameSlot<'_> {
-        FrameSlot { flag: &self.frame_flag, cell: &self.frame_cell }
+        FrameSlot { flag: BorrowFlag(&self.names), cell: &self.frame_cell }
     }
 
     /// The function's code.
@@ -107,7 +202,7 @@ impl Generator {
 
     /// The type name CPython shows (`generator`, `coroutine`, `async_generator`).
     pub fn type_name(&self) -> &'static str {
-        match self.kind {
+        match self.kind() {
             GenKind::Generator => "generator",
             GenKind::Coroutine => "coroutine",
             GenKind::AsyncGenerator => "async_generator",
@@ -120,24 +215,24 @@ impl Generator {
     /// the generator would (the cycle collector found it unreachable): it is closed at
     /// the driver's next safe point. Returns whether a frame was queued.
     pub fn orphan(&self) -> bool {
-        if self.state.get() != GenState::Suspended {
+        if self.state() != GenState::Suspended {
             return false;
         }
         let Some(frame) = self.frame().try_borrow_mut().ok().and_then(|mut f| f.take()) else { return false };
-        self.state.set(GenState::Finished);
-        if self.kind != GenKind::AsyncGenerator && crate::eval::finalize::closes_quietly(&frame) {
+        self.set_state(GenState::Finished);
+        if self.kind() != GenKind::AsyncGenerator && crate::eval::finalize::closes_quietly(&frame) {
             // Nothing to close: freed now, as closing it would have.
             drop(frame);
             return false;
         }
         let qualname = self.qualname();
-        let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
+        let frame = if self.kind() == GenKind::AsyncGenerator && self.ag_hooked() {
             crate::aio::asyncgen_dropped(frame, qualname.clone())
         } else {
             Some(frame)
         };
         if let Some(frame) = frame {
-            crate::eval::finalize::queue_orphan(frame, self.kind, qualname);
+            crate::eval::finalize::queue_orphan(frame, self.kind(), qualname);
         }
         true
     }
@@ -145,21 +240,21 @@ impl Generator {
 
 impl Drop for Generator {
     fn drop(&mut self) {
-        if self.state.get() == GenState::Suspended {
+        if self.state() == GenState::Suspended {
             if let Some(frame) = self.frame_cell.get_mut().take() {
-                if self.kind != GenKind::AsyncGenerator && crate::eval::finalize::closes_quietly(&frame) {
+                if self.kind() != GenKind::AsyncGenerator && crate::eval::finalize::closes_quietly(&frame) {
                     // Nothing to close and nothing that could recurse: freed now.
                     return;
                 }
                 // An async generator iterated under an event loop is closed by the loop
                 // (asyncio's finalizer hook), as a task.
-                let frame = if self.kind == GenKind::AsyncGenerator && self.ag_hooked.get() {
+                let frame = if self.kind() == GenKind::AsyncGenerator && self.ag_hooked() {
                     crate::aio::asyncgen_dropped(frame, self.qualname())
                 } else {
                     Some(frame)
                 };
                 if let Some(frame) = frame {
-                    crate::eval::finalize::queue_orphan(frame, self.kind, self.qualname());
+                    crate::eval::finalize::queue_orphan(frame, self.kind(), self.qualname());
                 }
             }
         }
@@ -167,10 +262,11 @@ impl Drop for Generator {
 }
 
 /// A generator's frame slot: a `RefCell<Option<FrameBox>>` split in two, so its borrow
-/// flag packs with the generator's other one-byte fields. Borrowing twice mutably, or
+/// flag packs with the generator's other small fields (the top byte of its
+/// [`CodeNames`] word). Borrowing twice mutably, or
 /// mutably while read, panics as `RefCell` does; the `try_` forms return `Err(())`.
 pub struct FrameSlot<'a> {
-    flag: &'a Cell<i8>,
+    flag: BorrowFlag<'a>,
     cell: &'a UnsafeCell<Option<FrameBox>>,
 }
 
@@ -221,7 +317,7 @@ impl<'a> FrameSlot<'a> {
 
 /// A shared borrow of a generator's frame slot.
 pub struct FrameRef<'a> {
-    flag: &'a Cell<i8>,
+    flag: BorrowFlag<'a>,
     v: &'a Option<FrameBox>,
 }
 
@@ -242,7 +338,7 @@ impl Drop for FrameRef<'_> {
 
 /// A mutable borrow of a generator's frame slot.
 pub struct FrameMut<'a> {
-    flag: &'a Cell<i8>,
+    flag: BorrowFlag<'a>,
     v: &'a mut Option<FrameBox>,
 }
 
@@ -268,12 +364,58 @@ impl Drop for FrameMut<'_> {
     }
 }
 
+/// The borrow state of a generator's frame slot (as a `RefCell`'s: the number of
+/// readers, or -1 while borrowed mutably), kept in a byte of its [`CodeNames`] word
+/// ([`BORROW_BYTE`]).
+#[derive(Clone, Copy)]
+struct BorrowFlag<'a>(&'a CodeNames);
+
+impl BorrowFlag<'_> {
+    #[inline(always)]
+    fn get(self) -> i8 {
+        self.0.byte(BORROW_BYTE) as i8
+    }
+
+    #[inline(always)]
+    fn set(self, n: i8) {
+        self.0.set_byte(BORROW_BYTE, n as u8);
+    }
+}
+
 /// A generator's code and, when they differ from the code's, its `__name__` and
-/// `__qualname__`: one tagged word. Low bit clear: a `&'static Code`; set: a
-/// `Box<Renamed>` (which also holds the code), owned by this word.
+/// `__qualname__`, with the generator's small fields: one word. Bits 7-47: the address
+/// of a `&'static Code` or, with bit 0 ([`RENAMED`]) set, of a `Box<Renamed>` (which
+/// also holds the code) owned by this word (both types are 128-byte aligned and
+/// user-space addresses are below 2^48, checked when a word is made). Bits 1-6: the
+/// kind ([`KIND_SHIFT`]) and the flags [`AWAITED`], [`AG_RUNNING`], [`AG_CLOSED`],
+/// [`AG_HOOKED`]. Byte 6: the frame slot's borrow state ([`BORROW_BYTE`]); byte 7: the
+/// state ([`STATE_BYTE`]): whole bytes, so the driver reads and writes them with one
+/// byte access, as when they were fields of their own.
 struct CodeNames(Cell<usize>);
 
-/// The names of a renamed generator, with its code.
+/// The address bits of a [`CodeNames`] word.
+const ADDR: usize = ((1 << 48) - 1) & !127;
+/// [`GenKind`]: bits 1-2.
+const KIND_SHIFT: u32 = 1;
+/// Flag bit: a coroutine was awaited.
+const AWAITED: u32 = 3;
+/// Flag bit: an async generator's `asend`/`athrow` is in progress.
+const AG_RUNNING: u32 = 4;
+/// Flag bit: an async generator's `aclose()` or finalization started.
+const AG_CLOSED: u32 = 5;
+/// Flag bit: an async generator's first iteration hook ran.
+const AG_HOOKED: u32 = 6;
+/// The byte of the frame slot's borrow state (little-endian: bits 48-55).
+const BORROW_BYTE: usize = 6;
+/// The byte of the [`GenState`] (bits 56-63).
+const STATE_BYTE: usize = 7;
+
+const _: () = assert!(usize::BITS == 64 && cfg!(target_endian = "little"));
+const _: () = assert!(std::mem::align_of::<Code>() >= 128 && std::mem::align_of::<Renamed>() >= 128);
+
+/// The names of a renamed generator, with its code (aligned as [`Code`] is, so its
+/// address leaves [`CodeNames`]' low bits free).
+#[repr(align(128))]
 struct Renamed {
     code: &'static Code,
     name: Rc<PyStr>,
@@ -283,8 +425,6 @@ struct Renamed {
 /// The tag bit of a [`CodeNames`] word that holds a `Box<Renamed>`.
 const RENAMED: usize = 1;
 
-const _: () = assert!(std::mem::align_of::<Code>() > RENAMED && std::mem::align_of::<Renamed>() > RENAMED);
-
 impl CodeNames {
     /// The word for `code` named `name` and `qualname` (boxed only if they are not the
     /// code's own).
@@ -292,12 +432,44 @@ impl CodeNames {
         CodeNames(Cell::new(CodeNames::word(code, name, qualname)))
     }
 
+    /// The pointer bits for `code` named `name` and `qualname`.
     fn word(code: &'static Code, name: Rc<PyStr>, qualname: Rc<PyStr>) -> usize {
-        if Rc::ptr_eq(&name, &code.name) && Rc::ptr_eq(&qualname, &code.qualname) {
+        let w = if Rc::ptr_eq(&name, &code.name) && Rc::ptr_eq(&qualname, &code.qualname) {
             code as *const Code as usize
         } else {
             Box::into_raw(Box::new(Renamed { code, name, qualname })) as usize | RENAMED
-        }
+        };
+        assert!(w & !(ADDR | RENAMED) == 0, "code address above 2^48 or not 128-byte aligned");
+        w
+    }
+
+    /// Byte `i` of the word (little-endian).
+    #[inline(always)]
+    fn byte(&self, i: usize) -> u8 {
+        // SAFETY: the byte is inside the cell's word; reading it through the cell's
+        // pointer is a read of part of the `Cell`'s contents (no reference to the word
+        // is held anywhere: `Cell` hands out copies only).
+        unsafe { *(self.0.as_ptr() as *const u8).add(i) }
+    }
+
+    /// Set byte `i` of the word (little-endian).
+    #[inline(always)]
+    fn set_byte(&self, i: usize, v: u8) {
+        // SAFETY: as in `byte`: a write to part of the `Cell`'s contents.
+        unsafe { *(self.0.as_ptr() as *mut u8).add(i) = v }
+    }
+
+    /// The field of `mask` at bit `shift` of the low bits.
+    #[inline(always)]
+    fn field(&self, shift: u32, mask: usize) -> usize {
+        (self.0.get() >> shift) & mask
+    }
+
+    /// Set the field of `mask` at bit `shift` to `v`.
+    #[inline(always)]
+    fn set_field(&self, shift: u32, mask: usize, v: usize) {
+        let w = self.0.get() & !(mask << shift);
+        self.0.set(w | (v & mask) << shift);
     }
 
     /// The boxed names, if the word holds them.
@@ -311,7 +483,7 @@ impl CodeNames {
         // this `CodeNames` until `set` or `drop` replaces it; nothing else frees it, and
         // the reference does not outlive `&self` (`set` takes `&self` too, but callers
         // only hold the clones `names` returns, never this reference, across it).
-        Some(unsafe { &*((w & !RENAMED) as *const Renamed) })
+        Some(unsafe { &*((w & ADDR) as *const Renamed) })
     }
 
     /// The code.
@@ -320,7 +492,7 @@ impl CodeNames {
         match self.renamed() {
             Some(r) => r.code,
             // SAFETY: an untagged word is the address of a `&'static Code` (`word`).
-            None => unsafe { &*(self.0.get() as *const Code) },
+            None => unsafe { &*((self.0.get() & ADDR) as *const Code) },
         }
     }
 
@@ -338,15 +510,17 @@ impl CodeNames {
     /// Rename (the code stays).
     fn set(&self, name: Rc<PyStr>, qualname: Rc<PyStr>) {
         let w = CodeNames::word(self.code(), name, qualname);
-        let old = self.0.replace(w);
+        let old = self.0.get();
+        self.0.set(w | (old & !(ADDR | RENAMED)));
         CodeNames::free(old);
     }
 
+    /// Free the box of a word's rename, if it has one.
     fn free(w: usize) {
         if w & RENAMED != 0 {
             // SAFETY: a tagged word owns its box (`word`), and it was just taken out of
             // its `CodeNames`, so this is the only release.
-            drop(unsafe { Box::from_raw((w & !RENAMED) as *mut Renamed) });
+            drop(unsafe { Box::from_raw((w & ADDR) as *mut Renamed) });
         }
     }
 }
@@ -357,7 +531,7 @@ impl Drop for CodeNames {
     }
 }
 
-const _: () = assert!(std::mem::size_of::<Generator>() == 24);
+const _: () = assert!(std::mem::size_of::<Generator>() == 16);
 
 #[cfg(test)]
 mod tests {
@@ -390,5 +564,51 @@ mod tests {
         assert_eq!(Rc::strong_count(&other), before + 2);
         drop(cn);
         assert_eq!(Rc::strong_count(&other), before);
+    }
+
+    /// The kind, state, flags and the frame slot's borrow state share the code's word:
+    /// each reads back what was set, whatever the others hold, through renames (which
+    /// keep them) and borrows of the frame slot (which change only their byte).
+    #[test]
+    fn small_fields_share_the_code_word() {
+        let src = Rc::new(crate::span::SourceFile::new("<test>", "x = 1\n"));
+        let code = crate::compile::compile(src, Default::default()).expect("compiles");
+        let globals = Rc::new(crate::runtime::dict::Dict::new());
+        for kind in [GenKind::Generator, GenKind::Coroutine, GenKind::AsyncGenerator] {
+            let frame = crate::eval::frame::Frame::new(code, globals.clone());
+            let g = Generator::new(kind, code, frame, code.name.clone(), code.qualname.clone());
+            assert_eq!((g.kind(), g.state()), (kind, GenState::Created));
+            assert!(!g.awaited() && !g.ag_running() && !g.ag_closed() && !g.ag_hooked());
+            for st in [GenState::Suspended, GenState::Running, GenState::Finished, GenState::Created] {
+                g.set_state(st);
+                assert_eq!((g.kind(), g.state()), (kind, st));
+            }
+            g.set_ag_running(true);
+            g.set_awaited(true);
+            assert!(g.awaited() && g.ag_running() && !g.ag_closed() && !g.ag_hooked());
+            g.set_ag_hooked(true);
+            g.set_ag_running(false);
+            g.set_ag_closed(true);
+            assert!(g.awaited() && !g.ag_running() && g.ag_closed() && g.ag_hooked());
+            g.set_names(Some(Rc::new(PyStr::new("renamed"))), None);
+            assert_eq!(g.name().as_str(), "renamed");
+            assert!(std::ptr::eq(g.code(), code) && g.kind() == kind && g.awaited() && g.ag_closed());
+            {
+                let r1 = g.frame().borrow();
+                let r2 = g.frame().borrow();
+                assert!(r1.is_some() && r2.is_some() && g.frame().try_borrow_mut().is_err());
+                g.set_state(GenState::Suspended);
+            }
+            {
+                let mut m = g.frame().borrow_mut();
+                assert!(g.frame().try_borrow().is_err());
+                g.set_awaited(false);
+                assert!(m.take().is_some());
+            }
+            assert!(g.frame().try_borrow_mut().is_ok());
+            assert_eq!((g.kind(), g.state()), (kind, GenState::Suspended));
+            assert!(!g.awaited() && g.ag_closed() && g.ag_hooked() && std::ptr::eq(g.code(), code));
+            assert_eq!(g.qualname().as_str(), code.qualname.as_str());
+        }
     }
 }
