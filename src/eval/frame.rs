@@ -184,9 +184,15 @@ impl Link {
         }
     }
 
-    /// Set the owner (dropping the previous one).
+    /// Set the owner (dropping the previous one). The common case first: a parked
+    /// frame being resumed has neither an owner nor an extra part (`yield_` took the
+    /// owner out), so the word is 0 and the owner is one store.
     #[inline(always)]
     fn set_owner(&mut self, g: Rc<Generator>) {
+        if self.bits() == 0 {
+            self.0 = LinkWord { owner: ManuallyDrop::new(g) };
+            return;
+        }
         if let Some(x) = self.extra_mut() {
             x.owner = Some(g);
             return;
@@ -587,7 +593,9 @@ impl Frame {
     /// the value of `local = yield ...` (the next step would only pop it: one driver step
     /// less per resume of such `yield` statements). Dropping a local's old value may
     /// queue a generator's finalization: the driver runs it before the frame's next step.
-    #[inline]
+    /// Inlined into the resume path (`suspend::resume_frame`), which runs it on every
+    /// `send`/`next` of a suspended generator.
+    #[inline(always)]
     pub fn push_sent(&mut self, v: Value) {
         match self.work.last() {
             Some(Step::Pop) => {
