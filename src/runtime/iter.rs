@@ -90,9 +90,37 @@ impl IterObj {
         }
     }
 
-    /// Advance.
-    #[inline]
+    /// Advance. A list or a range with items left (most `for` loops, `sum`, list
+    /// building) is answered here, inlined at the caller; every other case and the end
+    /// of a list or range is [`IterObj::next_rest`]. Without this split, whether LLVM
+    /// inlined the whole match into `ops::iter::next` changed with unrelated code (an
+    /// edit elsewhere made `sum` over a list take 2x the instructions).
+    #[inline(always)]
     pub fn next(&self) -> IterNext {
+        {
+            let mut st = self.state.borrow_mut();
+            match &mut *st {
+                IterState::List(l, i) => {
+                    if let Some(v) = l.get(*i) {
+                        *i += 1;
+                        return IterNext::Item(v);
+                    }
+                }
+                IterState::Range(cur, step, left) if *left > 0 => {
+                    let v = *cur;
+                    *left -= 1;
+                    *cur = cur.wrapping_add(*step);
+                    return IterNext::Item(Value::Int(v));
+                }
+                _ => {}
+            }
+        }
+        self.next_rest()
+    }
+
+    /// [`IterObj::next`] for every other case.
+    #[inline(never)]
+    fn next_rest(&self) -> IterNext {
         let mut st = self.state.borrow_mut();
         match &mut *st {
             IterState::List(l, i) => {
