@@ -453,6 +453,9 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
         if matches!(f.mode, ReturnMode::Delegate) && f.has_owner() && rt.trace.is_none() {
             return delegate_return(rt, stack, v);
         }
+        if matches!(f.mode, ReturnMode::Init) && !f.has_owner() && v.is_none() {
+            return init_return(rt, stack);
+        }
     }
     let done = pop(rt, stack);
     let mode = mode_of(&done);
@@ -533,6 +536,32 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
             }
         }
     }
+    None
+}
+
+/// The top frame, an `__init__` run by a class call (`ReturnMode::Init`, no owner),
+/// returned `None`: it is popped as [`finish`] pops a plain frame and recycled as one
+/// (its mode set back to `Value` once its instance is taken off its value stack), and
+/// the instance goes where the call's value goes ([`tail_return`]), without
+/// `finish_general`'s general pop and [`Runtime::recycle_rest`].
+#[inline(never)]
+fn init_return(rt: &mut Runtime, stack: &mut Vec<Activation>) -> Option<Outcome> {
+    let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };
+    rt.depth -= 1;
+    if rt.handled.len() > f.handled_base() {
+        rt.handled.truncate(f.handled_base());
+    }
+    let inst = init_instance(&mut f);
+    f.mode = ReturnMode::Value;
+    rt.recycle_unowned(f);
+    if let Some(Activation::Script(b)) = stack.last_mut() {
+        // `return Cls(...)`: the caller returns the instance too.
+        if let Some(x) = tail_return(b, inst) {
+            return finish(rt, stack, x);
+        }
+        return None;
+    }
+    give(stack, inst);
     None
 }
 
