@@ -264,6 +264,7 @@ impl<'t> Ctx<'t> {
                 orelse: self.block(orelse),
                 is_async: *is_async,
                 is_iterator: false,
+                fused: false,
             })),
             S::Try { body, handlers, orelse, finalbody } => {
                 let body = self.block(body);
@@ -462,14 +463,10 @@ impl<'t> Ctx<'t> {
             } else {
                 cx.expr(&g.iter)
             };
-            let fx = ForX {
-                target: cx.target(&g.target),
-                iter,
-                body: Block(vec![inner].into_boxed_slice()),
-                orelse: Block::empty(),
-                is_async: g.is_async,
-                is_iterator: i == 0,
-            };
+            let target = cx.target(&g.target);
+            let body = Block(vec![inner].into_boxed_slice());
+            let fused = crate::eval::comploop::fusable(&target, &body, g.is_async);
+            let fx = ForX { target, iter, body, orelse: Block::empty(), is_async: g.is_async, is_iterator: i == 0, fused };
             inner = Stmt::new(StmtKind::For(Box::new(fx)), line);
         }
         let mut body = Vec::new();

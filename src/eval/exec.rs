@@ -269,7 +269,7 @@ fn if_quick(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
 /// inline: one comparison of two small ints that are locals or constants, `a[i]` of a
 /// local list; the others (see [`quick_rest`]) out of line.
 #[inline(always)]
-fn quick_test(f: &Frame, e: &'static Expr) -> Option<bool> {
+pub(super) fn quick_test(f: &Frame, e: &'static Expr) -> Option<bool> {
     match &e.kind {
         ExprKind::Compare(l, rest) if rest.len() == 1 => match (expr::peek(f, l), expr::peek(f, &rest[0].1)) {
             (Some(Value::Int(x)), Some(Value::Int(y))) => expr::int_compare(rest[0].0, *x, *y),
@@ -507,7 +507,9 @@ fn comp_item_now(rt: &mut Runtime, f: &mut Frame, slot: u32, k: &'static Expr, v
     Some(comp_append(rt, f, slot, key, Some(val)))
 }
 
-fn comp_append(rt: &mut Runtime, f: &mut Frame, slot: u32, v: Value, val: Option<Value>) -> Act {
+/// Add a comprehension's element (`key` and `val` for a dict) to its result in local
+/// `slot`.
+pub(super) fn comp_append(rt: &mut Runtime, f: &mut Frame, slot: u32, v: Value, val: Option<Value>) -> Act {
     let r = match (&f.locals[slot as usize], val) {
         (Some(Value::List(l)), None) => {
             l.borrow_mut().push(v);
@@ -741,6 +743,11 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     let StmtKind::For(fx) = &s.kind else { unreachable!() };
     if let Err(e) = crate::limits::tick(rt) {
         return Act::Raise(e);
+    }
+    if fx.fused {
+        if let Some(a) = super::comploop::run(rt, f, s, fx, h) {
+            return a;
+        }
     }
     if let Value::Iter(it) = &f.stack[h as usize] {
         return match it.next() {

@@ -256,6 +256,9 @@ pub struct ForX {
     pub is_async: bool,
     /// The iterable is already an iterator (a comprehension's `.0`): no `iter()` call.
     pub is_iterator: bool,
+    /// A comprehension's loop that `eval::comploop` runs as one Rust loop
+    /// (`comploop::fusable`).
+    pub fused: bool,
 }
 
 /// One `except` clause.

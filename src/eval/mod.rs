@@ -2,6 +2,7 @@
 
 pub mod call;
 pub mod chain;
+pub mod comploop;
 pub mod define;
 pub mod display;
 pub mod exec;
