@@ -271,6 +271,14 @@ impl Sink for MinMax {
         match &self.best {
             None => self.best = Some((k, item)),
             Some((bk, _)) => {
+                // Numbers, strings and tuples of them in place (no script code, no error).
+                if let Some(o) = ops::cmp::builtin_order(&k, bk, 0) {
+                    let want = if self.want == crate::syntax::ast::CmpOp::Lt { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater };
+                    if o == want {
+                        self.best = Some((k, item));
+                    }
+                    return Ok(None);
+                }
                 let better = ops::cmp::compare(rt, self.want, &k, bk)
                     .and_then(|r| ops::cmp::truthy(rt, &r))
                     .map_err(ops::expect_raise)?;

@@ -32,6 +32,18 @@ pub fn native_iter_runs_script(v: &Value) -> bool {
     }
 }
 
+/// The next item of a `map`/`filter`/`enumerate`/`zip`/`reversed` object that
+/// [`step`] leaves to native code (its advance calls no script function, or only
+/// through a nested driver as `reversed` of a user sequence does, as before), advanced
+/// now (`Ok(None)` when exhausted); `None`, with nothing done, for any other value.
+#[inline]
+pub fn next_native(rt: &mut Runtime, it: &Value) -> Option<ops::PyResult<Option<Value>>> {
+    if !matches!(it, Value::Obj(_)) || downcast::<NativeIter>(it).is_none() || native_iter_runs_script(it) {
+        return None;
+    }
+    Some(ops::iter::next(rt, it))
+}
+
 /// One step of a native iterator object whose advance runs script code; `None` for
 /// the others (the caller advances them natively).
 pub fn step(rt: &mut Runtime, it: &Value) -> Option<Step> {
