@@ -430,8 +430,9 @@ fn route(f: &mut super::frame::Frame, v: Value) -> Option<Value> {
 
 /// `v` is the right operand of binary node `e`, whose left operand is on the stack
 /// (`x + g(b)`, `f(a) + g(b)`): with two small ints and a small-int result the
-/// operator is applied now and the result goes on as [`route`] says; otherwise `v` is
-/// pushed for `Step::BinApply`.
+/// operator is applied now, and so are the enclosing operators waiting for it whose
+/// other operand is a small int ([`enclosing_int_ops`]: `(a + g(b)) % m`); the result
+/// goes on as [`route`] says. Otherwise `v` is pushed for `Step::BinApply`.
 #[inline(never)]
 fn bin_apply_return(f: &mut super::frame::Frame, e: &'static super::ir::Expr, v: Value) -> Option<Value> {
     if let (super::ir::ExprKind::Binary(_, op, _), Value::Int(y), Some(Value::Int(x))) = (&e.kind, &v, f.stack.last()) {
@@ -440,11 +441,49 @@ fn bin_apply_return(f: &mut super::frame::Frame, e: &'static super::ir::Expr, v:
             std::mem::forget(f.stack.pop());
             std::mem::forget(v);
             f.work.pop();
+            if matches!(f.work.last(), Some(super::step::Step::BinRight(_) | super::step::Step::BinApply(_))) {
+                let z = enclosing_int_ops(f, z);
+                return route(f, Value::Int(z));
+            }
             return route(f, Value::Int(z));
         }
     }
     f.stack.push(v);
     None
+}
+
+/// Small int `z` has just been computed for a binary node of frame `f` whose operator
+/// steps are taken off: the enclosing binary operators waiting for it are applied too
+/// while their other operand is a small int and so is the result. A `Step::BinRight`
+/// (`z` is the left operand) takes a bound local or a constant as its right operand,
+/// read now as its step would read it; a `Step::BinApply` (`z` is the right operand)
+/// takes the left one from the stack. Returns the last result; the first operator that
+/// cannot be applied so is left to its step.
+#[inline(never)]
+fn enclosing_int_ops(f: &mut super::frame::Frame, mut z: i64) -> i64 {
+    use super::ir::ExprKind;
+    use super::step::Step;
+    loop {
+        match f.work.last() {
+            Some(Step::BinRight(e)) => {
+                let ExprKind::Binary(_, op, r) = &e.kind else { return z };
+                let Some(Value::Int(y)) = super::expr::peek(f, r) else { return z };
+                let Some(w) = super::expr::int_binop(*op, z, *y) else { return z };
+                f.work.pop();
+                z = w;
+            }
+            Some(Step::BinApply(e)) => {
+                let ExprKind::Binary(_, op, _) = &e.kind else { return z };
+                let Some(Value::Int(x)) = f.stack.last() else { return z };
+                let Some(w) = super::expr::int_binop(*op, *x, z) else { return z };
+                // An int: nothing to drop.
+                std::mem::forget(f.stack.pop());
+                f.work.pop();
+                z = w;
+            }
+            _ => return z,
+        }
+    }
 }
 
 /// [`finish`] for generator frames, native tasks and the other return modes.
