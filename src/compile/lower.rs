@@ -451,7 +451,7 @@ impl<'t> Ctx<'t> {
         let elt = cx.expr(&c.elt);
         let mut inner = match result {
             Some(slot) => Stmt::new(StmtKind::CompAppend(slot, elt, c.value.as_ref().map(|v| cx.expr(v))), line),
-            None => Stmt::new(StmtKind::Expr(Expr { kind: ExprKind::Yield(Some(Box::new(elt))), fast: false, line }), line),
+            None => Stmt::new(StmtKind::Expr(Expr { kind: ExprKind::Yield(Some(Box::new(elt))), fast: false, int_tree: false, line }), line),
         };
         for (i, g) in c.generators.iter().enumerate().rev() {
             for cond in g.ifs.iter().rev() {
@@ -459,7 +459,7 @@ impl<'t> Ctx<'t> {
                 inner = Stmt::new(StmtKind::If(test, Block(vec![inner].into_boxed_slice()), Block::empty()), line);
             }
             let iter = if i == 0 {
-                Expr { kind: ExprKind::Local(0), fast: true, line }
+                Expr { kind: ExprKind::Local(0), fast: true, int_tree: false, line }
             } else {
                 cx.expr(&g.iter)
             };
@@ -476,11 +476,11 @@ impl<'t> Ctx<'t> {
                 CompKindX::Set => ExprKind::Set(Box::new([]), false),
                 _ => ExprKind::Dict(Box::new([])),
             };
-            body.push(Stmt::new(StmtKind::Assign(Target::Local(slot), Expr { kind: empty, fast: true, line }), line));
+            body.push(Stmt::new(StmtKind::Assign(Target::Local(slot), Expr { kind: empty, fast: true, int_tree: false, line }), line));
         }
         body.push(inner);
         if let Some(slot) = result {
-            body.push(Stmt::new(StmtKind::Return(Some(Expr { kind: ExprKind::Local(slot), fast: true, line })), line));
+            body.push(Stmt::new(StmtKind::Return(Some(Expr { kind: ExprKind::Local(slot), fast: true, int_tree: false, line })), line));
         }
         let is_async = c.generators.iter().any(|g| g.is_async) || contains_await(c);
         let func_kind = match (kind, is_async) {
@@ -520,7 +520,8 @@ impl<'t> Ctx<'t> {
     }
 
     fn mk(&self, kind: ExprKind, span: Span, fast: bool) -> Expr {
-        Expr { kind, fast, line: self.line(span) }
+        let int_tree = is_int_tree(&kind);
+        Expr { kind, fast, int_tree, line: self.line(span) }
     }
 
     fn expr(&mut self, e: &ast::Expr) -> Expr {
@@ -730,18 +731,18 @@ impl<'t> Ctx<'t> {
                     let first = first.clone();
                     let self_arg = self.load(&first);
                     let call = CallX {
-                        func: Expr { kind: ExprKind::Global(global(n)), fast: true, line },
+                        func: Expr { kind: ExprKind::Global(global(n)), fast: true, int_tree: false, line },
                         method: None,
                         args: Box::new([
-                            Expr { kind: ExprKind::Cell(cls), fast: true, line },
-                            Expr { kind: self_arg, fast: true, line },
+                            Expr { kind: ExprKind::Cell(cls), fast: true, int_tree: false, line },
+                            Expr { kind: self_arg, fast: true, int_tree: false, line },
                         ]),
                         kwnames: Box::new([]),
                         general: None,
                         direct: true,
                         site: Default::default(),
                     };
-                    return (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, line }, 1);
+                    return (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, int_tree: false, line }, 1);
                 }
             }
         }
@@ -782,7 +783,7 @@ impl<'t> Ctx<'t> {
             let direct = func.fast && vals.iter().all(|a| a.fast);
             CallX { func, method, args: vals.into_boxed_slice(), kwnames: names.into_boxed_slice(), general: None, direct, site: Default::default() }
         };
-        (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, line }, 1)
+        (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, int_tree: false, line }, 1)
     }
 }
 

@@ -195,6 +195,12 @@ fn eval_node(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> E
 /// frame of this driver instead of the node being expanded and its operands computed
 /// again.
 fn binary_node(rt: &mut Runtime, f: &mut Frame, l: &'static Expr, op: crate::syntax::ast::BinOp, r: &'static Expr, e: &'static Expr, then: Step) -> Ev {
+    // Nested small-int arithmetic on locals and constants, without a value per node.
+    if e.int_tree {
+        if let Some(z) = super::fast::int_tree(f, e) {
+            return Ev::Val(Value::Int(z));
+        }
+    }
     rt.fast = true;
     let ab = operand(rt, f, l).and_then(|a| Ok((a, operand(rt, f, r)?)));
     rt.fast = false;

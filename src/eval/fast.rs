@@ -322,6 +322,28 @@ pub fn list_item(l: &crate::runtime::list::List, i: i64) -> Option<Value> {
     None
 }
 
+/// The value of an [`Expr::int_tree`] node `e` (`(total + step + got) % m`) when its
+/// locals hold small ints and every node's result is a small int; None otherwise,
+/// having done nothing observable (reading locals and constants has no effect), so the
+/// caller evaluates `e` as before. One call per operator node (its leaves are read in
+/// place), recursive over the tree's depth.
+#[inline(never)]
+pub fn int_tree(f: &Frame, e: &'static Expr) -> Option<i64> {
+    let ExprKind::Binary(l, op, r) = &e.kind else { return None };
+    let x = if l.int_tree { int_tree(f, l)? } else { int_leaf(f, l)? };
+    let y = if r.int_tree { int_tree(f, r)? } else { int_leaf(f, r)? };
+    int_binop(*op, x, y)
+}
+
+/// A small-int local (bound) or constant's value, else None.
+#[inline(always)]
+fn int_leaf(f: &Frame, e: &'static Expr) -> Option<i64> {
+    match peek(f, e) {
+        Some(Value::Int(x)) => Some(*x),
+        _ => None,
+    }
+}
+
 /// `x op y` on two small ints when the result is a small int and nothing can fail
 /// (None: overflow, division by zero, shifts, `/` and `**` take the general path).
 #[inline(always)]

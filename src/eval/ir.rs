@@ -391,8 +391,18 @@ pub struct Expr {
     /// True when the node can be computed directly, without script calls or
     /// suspension, unless a value turns out to need dunder dispatch.
     pub fast: bool,
+    /// True for a binary operator whose operands are locals, constants or such binary
+    /// operators, all the way down (`(total + step + got) % m`): computed at once when
+    /// they all hold small ints (`fast::int_tree`).
+    pub int_tree: bool,
     /// Line of the node, for tracebacks of multi-line statements.
     pub line: u32,
+}
+
+/// Whether a node of this kind is an [`Expr::int_tree`] (its children already built).
+pub fn is_int_tree(kind: &ExprKind) -> bool {
+    let leaf_or_tree = |e: &Expr| e.int_tree || matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(Value::Int(_)));
+    matches!(kind, ExprKind::Binary(l, _, r) if leaf_or_tree(l) && leaf_or_tree(r))
 }
 
 /// A replacement field or literal part of an f-string.
