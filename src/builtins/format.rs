@@ -86,7 +86,9 @@ pub fn format_map(rt: &mut Runtime, a: Args) -> Ret {
         _ => Rc::new(PyStr::new("")),
     };
     let mapping = a.pos[1].clone();
-    ret(format_impl(rt, s.as_str(), &[], &mut |rt, name| ops::item::getitem(rt, &mapping, &Value::str(name)), 0).map(Value::string))
+    let mut fields = Fields { args: None, auto: None, manual: false };
+    let mut lookup = |rt: &mut Runtime, name: &str| ops::item::getitem(rt, &mapping, &Value::str(name));
+    ret(format_impl(rt, s.as_str(), &mut fields, &mut lookup, 0).map(Value::string))
 }
 
 /// `fmt.format(*args, **kwargs)`.
@@ -97,16 +99,40 @@ pub fn str_format(rt: &mut Runtime, fmt: &str, args: &[Value], names: &[Rc<PyStr
             None => ops::raise(rt.new_exc(&rt.types.key_error, vec![Value::str(name)])),
         }
     };
-    format_impl(rt, fmt, args, &mut lookup, 0)
+    let mut fields = Fields { args: Some(args), auto: None, manual: false };
+    format_impl(rt, fmt, &mut fields, &mut lookup, 0)
 }
 
-fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnMut(&mut Runtime, &str) -> PyResult<Value>, depth: usize) -> PyResult<String> {
+/// The positional arguments of one `format` call and how its fields number them. One
+/// numbering runs through the whole string, nested specs included, as in CPython:
+/// `"{:{}}".format(x, 8)` formats `x` with the spec `8`.
+struct Fields<'a> {
+    /// `None` for `format_map`, which has no positional arguments.
+    args: Option<&'a [Value]>,
+    /// The index the last automatically numbered field (`{}`) took.
+    auto: Option<usize>,
+    /// Whether a field named its index (`{0}`).
+    manual: bool,
+}
+
+impl Fields<'_> {
+    /// The argument at `n`, or the error CPython gives for a missing one.
+    fn arg(&self, rt: &mut Runtime, n: usize) -> PyResult<Value> {
+        let Some(args) = self.args else {
+            return ops::raise(rt.value_error("Format string contains positional fields"));
+        };
+        match args.get(n) {
+            Some(v) => Ok(v.clone()),
+            None => ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
+        }
+    }
+}
+
+fn format_impl(rt: &mut Runtime, fmt: &str, fields: &mut Fields, lookup: &mut dyn FnMut(&mut Runtime, &str) -> PyResult<Value>, depth: usize) -> PyResult<String> {
     if depth > 1 {
         return ops::raise(rt.value_error("Max string recursion exceeded"));
     }
     let mut out = String::new();
-    let mut auto: Option<usize> = None;
-    let mut manual = false;
     let chars: Vec<char> = fmt.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -170,24 +196,18 @@ fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnM
         let end = name_part.find(['.', '[']).unwrap_or(name_part.len());
         let first = &name_part[..end];
         let mut value = if first.is_empty() {
-            if manual {
+            if fields.manual {
                 return ops::raise(rt.value_error("cannot switch from manual field specification to automatic field numbering"));
             }
-            let n = auto.map_or(0, |n| n + 1);
-            auto = Some(n);
-            match args.get(n) {
-                Some(v) => v.clone(),
-                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
-            }
+            let n = fields.auto.map_or(0, |n| n + 1);
+            fields.auto = Some(n);
+            fields.arg(rt, n)?
         } else if let Ok(n) = first.parse::<usize>() {
-            if auto.is_some() {
+            if fields.auto.is_some() {
                 return ops::raise(rt.value_error("cannot switch from automatic field numbering to manual field specification"));
             }
-            manual = true;
-            match args.get(n) {
-                Some(v) => v.clone(),
-                None => return ops::raise(rt.exc_named("IndexError", format!("Replacement index {n} out of range for positional args tuple"))),
-            }
+            fields.manual = true;
+            fields.arg(rt, n)?
         } else {
             lookup(rt, first)?
         };
@@ -224,7 +244,7 @@ fn format_impl(rt: &mut Runtime, fmt: &str, args: &[Value], lookup: &mut dyn FnM
             Some(c) if c.chars().count() > 1 => return ops::raise(rt.value_error("expected ':' after conversion specifier")),
             Some(c) => return ops::raise(rt.value_error(format!("Unknown conversion specifier {c}"))),
         };
-        let spec = if spec.contains('{') { format_impl(rt, spec, args, lookup, depth + 1)? } else { spec.to_string() };
+        let spec = if spec.contains('{') { format_impl(rt, spec, fields, lookup, depth + 1)? } else { spec.to_string() };
         out.push_str(&format_value(rt, &value, &spec)?);
     }
     Ok(out)

@@ -899,7 +899,12 @@ fn general_cont(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, items: &'stat
                 Err(Fail::Raise(x)) => {
                     if ops::exc_matches(&x, &rt.types.type_error) && !has_iter(rt, &v) {
                         let tn = ops::type_name(rt, &v);
-                        return Act::Raise(rt.type_error(format!("{} argument after * must be an iterable, not {tn}", fname())));
+                        // `f(*xs)` passes `xs` itself (CALL_FUNCTION_EX names the callee in
+                        // its error); with any other positional part CPython first builds a
+                        // list (LIST_EXTEND's wording).
+                        let lone_star = items.iter().filter(|i| matches!(i, ArgX::Pos(_) | ArgX::Star(_))).count() == 1;
+                        let msg = if lone_star { format!("{} argument after * must be an iterable, not {tn}", fname()) } else { format!("Value after * must be an iterable, not {tn}") };
+                        return Act::Raise(rt.type_error(msg));
                     }
                     return Act::Raise(x);
                 }
@@ -978,7 +983,9 @@ fn scope_value(f: &Frame, name: &str) -> Value {
     Value::list(names.into_iter().map(Value::Str).collect())
 }
 
-fn has_iter(rt: &Runtime, v: &Value) -> bool {
+/// Whether `v` can be iterated (CPython: a `tp_iter` or the sequence protocol), to tell a
+/// non-iterable's `TypeError` from one raised inside an `__iter__`.
+pub(super) fn has_iter(rt: &Runtime, v: &Value) -> bool {
     ops::iter::builtin_iter(v).is_some()
         || matches!(v, Value::Iter(_) | Value::Gen(_))
         || ops::attr::lookup_special(rt, v, "__iter__").is_some()

@@ -89,13 +89,14 @@ pub fn starred(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Ac
         ExprKind::Tuple(items, _) | ExprKind::List(items, _) | ExprKind::Set(items, _) => items,
         _ => unreachable!(),
     };
+    let set = matches!(e.kind, ExprKind::Set(..));
     let mut i = st as usize;
     if i == 0 {
         f.push(Value::list(vec![]));
     } else {
         // Item i-1 was evaluated by steps: add it.
         let v = f.pop();
-        if let Err(x) = add_item(rt, f, &items[i - 1], v) {
+        if let Err(x) = add_item(rt, f, &items[i - 1], v, set) {
             return Act::Raise(x);
         }
     }
@@ -106,7 +107,7 @@ pub fn starred(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Ac
         };
         match eval(rt, f, x, Step::Cont(e, i as u32 + 1)) {
             Ev::Val(v) => {
-                if let Err(x) = add_item(rt, f, &items[i], v) {
+                if let Err(x) = add_item(rt, f, &items[i], v, set) {
                     return Act::Raise(x);
                 }
                 i += 1;
@@ -125,15 +126,19 @@ pub fn starred(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Ac
     super::expr::done(f, r)
 }
 
-fn add_item(rt: &mut Runtime, f: &mut Frame, item: &Expr, v: Value) -> Result<(), crate::runtime::class::Exc> {
+/// Adds one item of a starred display to the list on the stack; `*v` adds `v`'s items.
+/// A `*v` that is not iterable gets the message of the instruction CPython uses:
+/// `LIST_EXTEND` for tuples and lists, `SET_UPDATE` (the plain one) for sets.
+fn add_item(rt: &mut Runtime, f: &mut Frame, item: &Expr, v: Value, set: bool) -> Result<(), crate::runtime::class::Exc> {
     let Value::List(acc) = f.stack.last().unwrap().clone() else { unreachable!() };
     if let ExprKind::Starred(_) = item.kind {
         let xs = match ops::iter::collect(rt, &v) {
             Ok(xs) => xs,
             Err(Fail::Raise(x)) => {
-                if ops::exc_matches(&x, &rt.types.type_error) && ops::iter::builtin_iter(&v).is_none() && !matches!(v, Value::Inst(_) | Value::Gen(_) | Value::Iter(_) | Value::Obj(_)) {
+                if ops::exc_matches(&x, &rt.types.type_error) && !super::call::has_iter(rt, &v) {
                     let tn = ops::type_name(rt, &v);
-                    return Err(rt.type_error(format!("'{tn}' object is not iterable")));
+                    let msg = if set { format!("'{tn}' object is not iterable") } else { format!("Value after * must be an iterable, not {tn}") };
+                    return Err(rt.type_error(msg));
                 }
                 return Err(x);
             }
