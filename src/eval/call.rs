@@ -637,7 +637,10 @@ fn direct_rest(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Ca
 /// by reference through the node's position cache: the function is not cloned.
 #[inline(always)]
 fn global_frame(rt: &mut Runtime, f: &Frame, g: &GlobalName, nargs: usize) -> Option<FrameBox> {
-    let t = f.globals.borrow();
+    // SAFETY: nothing here changes a dict or runs script code while `t` lives (taking
+    // a pooled frame may drop its old namespace, never this frame's own, which `f`
+    // holds); a table borrowed to change gives None (the general path).
+    let t = unsafe { f.globals.try_borrow_table_unguarded() }?;
     let (ver, bver, pos) = g.cache.get();
     if ver != t.version || bver != u32::MAX {
         return None;

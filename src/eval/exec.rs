@@ -24,7 +24,7 @@ pub fn step(rt: &mut Runtime, f: &mut Frame) -> Act {
         return Act::Return(v);
     };
     match s {
-        Step::Block(b, i) => block(rt, f, b, i as usize),
+        Step::Block(b, i) => block::<true>(rt, f, b, i as usize),
         Step::Stmt(s, st) => stmt_cont(rt, f, s, st),
         Step::Eval(e) => expr::eval_step(rt, f, e),
         Step::EvalSlow(e) => expr::expand(rt, f, e),
@@ -88,12 +88,19 @@ pub fn push_block(f: &mut Frame, b: &'static Block) {
     }
 }
 
-/// Run statement `i` of a block, leaving the rest for later.
+/// Run statement `i` of a block, leaving the rest for later. `POPPED`: the caller
+/// has just popped this block's step off the work stack, so the rest goes back into
+/// the slot it freed without a capacity test.
 #[inline(always)]
-fn block(rt: &mut Runtime, f: &mut Frame, b: &'static Block, i: usize) -> Act {
+fn block<const POPPED: bool>(rt: &mut Runtime, f: &mut Frame, b: &'static Block, i: usize) -> Act {
     let stmts = &b.0;
     if i + 1 < stmts.len() {
-        f.work.push(Step::Block(b, i as u32 + 1));
+        if POPPED {
+            // SAFETY: `step` popped `Step::Block(b, i)` and pushed nothing since.
+            unsafe { f.work.push_popped(Step::Block(b, i as u32 + 1)) };
+        } else {
+            f.work.push(Step::Block(b, i as u32 + 1));
+        }
     }
     let s = &stmts[i];
     if s.quick_test {
@@ -116,7 +123,7 @@ fn enter_block(rt: &mut Runtime, f: &mut Frame, b: &'static Block) -> Act {
         f.work.push(Step::Block(b, 0));
         return Act::Next;
     }
-    block(rt, f, b, 0)
+    block::<false>(rt, f, b, 0)
 }
 
 /// Start a statement. The commonest kinds are here; the others in [`exec_rare`], so

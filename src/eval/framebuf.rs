@@ -80,6 +80,20 @@ impl<T> FrameVec<T> {
         self.len += 1;
     }
 
+    /// Append an element without the capacity test, into the slot a [`FrameVec::pop`]
+    /// just freed.
+    ///
+    /// # Safety
+    /// The vector must have had at least one more element since its buffer last
+    /// changed (an element was popped and nothing pushed since), so `len < capacity`.
+    #[inline(always)]
+    pub unsafe fn push_popped(&mut self, v: T) {
+        debug_assert!(self.len < self.cap & !OWNED);
+        // SAFETY: len < capacity (the caller's promise): the slot is in the buffer.
+        unsafe { self.ptr.as_ptr().add(self.len as usize).write(v) };
+        self.len += 1;
+    }
+
     /// Remove the last element.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<T> {
