@@ -659,6 +659,11 @@ fn global_frame(rt: &mut Runtime, f: &Frame, g: &GlobalName, nargs: usize) -> Op
 /// the global named by the call's callee node (read again only if an argument needs
 /// script code: then what was computed goes onto the value stack and the call goes on
 /// step by step).
+///
+/// The commonest arguments inline: a small-int operator on two locals/constants
+/// (`n - 1`, written straight into the slot) and a bound local or a constant (cloned).
+/// From the first other argument on, [`fill_args_rest`] (out of line, so the common
+/// call keeps few registers and a small stack frame).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn fill_args(
@@ -671,8 +676,36 @@ fn fill_args(
     callee: Option<&Value>,
     s: u32,
 ) -> Ev {
-    let code = fr.code;
     for (i, a) in c.args.iter().enumerate() {
+        if let Some(z) = super::expr::quick_int_op(f, a) {
+            fr.locals.push(Some(Value::Int(z)));
+            continue;
+        }
+        match &a.kind {
+            ExprKind::Local(j) if f.locals[*j as usize].is_some() => fr.locals.push(f.locals[*j as usize].clone()),
+            ExprKind::Const(v) => fr.locals.push(Some(v.clone())),
+            _ => return fill_args_rest(rt, f, e, c, then, fr, callee, s, i),
+        }
+    }
+    enter_frame(rt, f, then, fr)
+}
+
+/// [`fill_args`] from argument `from` on, each computed by the fast path; one that
+/// needs script code makes the call go on step by step from there.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn fill_args_rest(
+    rt: &mut Runtime,
+    f: &mut Frame,
+    e: &'static Expr,
+    c: &'static CallX,
+    then: Step,
+    mut fr: FrameBox,
+    callee: Option<&Value>,
+    s: u32,
+    from: usize,
+) -> Ev {
+    for (i, a) in c.args.iter().enumerate().skip(from) {
         // A small-int operator on two locals/constants (`n - 1`, `i + 1`) is written
         // straight into the slot, without the general result of `fast_value`.
         if let Some(z) = super::expr::quick_int_op(f, a) {
@@ -706,9 +739,16 @@ fn fill_args(
             }
         }
     }
+    enter_frame(rt, f, then, fr)
+}
+
+/// The call of frame `fr`, whose arguments are in its locals: a step counted, the
+/// other locals unbound, the body to run, `then` waiting in the caller.
+#[inline(always)]
+fn enter_frame(rt: &mut Runtime, f: &mut Frame, then: Step, mut fr: FrameBox) -> Ev {
+    let code = fr.code;
     if let Err(x) = crate::limits::tick(rt) {
-        rt.recycle(fr);
-        return Ev::Raise(x);
+        return tick_failed(rt, fr, x);
     }
     while fr.locals.len() < code.nlocals() {
         fr.locals.push(None);
@@ -718,6 +758,15 @@ fn fill_args(
     }
     f.work.push(then);
     Ev::Pending(Act::Call(Activation::Script(fr)))
+}
+
+/// [`enter_frame`] when the step limit (or an interrupt) stops the call: the frame is
+/// given back and the error raised in the caller.
+#[cold]
+#[inline(never)]
+fn tick_failed(rt: &mut Runtime, fr: FrameBox, x: Exc) -> Ev {
+    rt.recycle(fr);
+    Ev::Raise(x)
 }
 
 /// Make the call whose callee is at `f.stack[base]`, above it the receiver (for a
