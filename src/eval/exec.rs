@@ -770,18 +770,6 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
             }
         };
     }
-    // `enumerate`/`zip`/`map`/`filter` that run no script code: advanced in place too.
-    if let Some(r) = crate::builtins::iterstep::next_native(rt, &f.stack[h as usize]) {
-        return match r {
-            Ok(Some(v)) => for_body(rt, f, s, fx, h, v),
-            Ok(None) => {
-                f.stack.truncate(h as usize);
-                push_block(f, &fx.orelse);
-                Act::Next
-            }
-            Err(e) => Act::Raise(ops::expect_raise(e)),
-        };
-    }
     f.work.push(Step::Stmt(s, 3 + h));
     if fx.is_async {
         let it = f.stack[h as usize].clone();
@@ -803,6 +791,21 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
                 }
             };
         }
+    }
+    // `enumerate`/`zip`/`map`/`filter` that run no script code: advanced in place too,
+    // without the statement's continuation (checked after the generator case, whose
+    // path stays as short as it was).
+    if let Some(r) = crate::builtins::iterstep::next_native(rt, &f.stack[h as usize]) {
+        f.work.pop();
+        return match r {
+            Ok(Some(v)) => for_body(rt, f, s, fx, h, v),
+            Ok(None) => {
+                f.stack.truncate(h as usize);
+                push_block(f, &fx.orelse);
+                Act::Next
+            }
+            Err(e) => Act::Raise(ops::expect_raise(e)),
+        };
     }
     // The iterator is read in place (no clone): advancing it cannot reach this frame.
     match iterate::next_step(rt, &f.stack[h as usize]) {
