@@ -28,7 +28,7 @@ fn object_init(_rt: &mut Runtime, _a: Args) -> Ret {
 fn object_new(rt: &mut Runtime, a: Args) -> Ret {
     match a.pos.first() {
         Some(Value::Class(c)) => {
-            let inst = crate::runtime::gc::new_inst(Instance::new(c.clone()));
+            let inst = Instance::new_rc(c.clone());
             Ret::Val(Value::Inst(inst))
         }
         _ => raise(rt.type_error("object.__new__(X): X is not a type object")),
@@ -181,7 +181,7 @@ fn builtin_new(rt: &mut Runtime, a: Args) -> Ret {
     if cls.builtin {
         return construct(rt, cls, rest);
     }
-    let inst = crate::runtime::gc::new_inst(Instance::new(cls.clone()));
+    let inst = Instance::new_rc(cls.clone());
     match base_payload(rt, cls, rest) {
         Ok(p) => *inst.base.borrow_mut() = p,
         Err(e) => return raise(e),

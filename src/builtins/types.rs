@@ -284,7 +284,7 @@ pub fn construct(rt: &mut Runtime, cls: &Rc<Class>, a: Args) -> Ret {
             if !a.pos.is_empty() || a.has_kw() {
                 return raise(rt.type_error("object() takes no arguments"));
             }
-            Ok(Value::Inst(crate::runtime::gc::new_inst(Instance::new(cls.clone()))))
+            Ok(Value::Inst(Instance::new_rc(cls.clone())))
         }
         Kind::Type => make_type(rt, &a),
         Kind::Int => make_int(rt, &a),

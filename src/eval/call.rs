@@ -317,7 +317,7 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
         if let Some(func) = cls.plain_init_func() {
             if func.code.simple_call && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize {
                 debug_assert!(!cls.builtin);
-                let obj = Value::Inst(crate::runtime::gc::new_inst(Instance::new(cls.clone())));
+                let obj = Value::Inst(Instance::new_rc(cls.clone()));
                 let mut fr = simple_frame(rt, &func, Some(&obj), args);
                 fr.stack.push(obj);
                 fr.mode = ReturnMode::Init;
@@ -356,7 +356,7 @@ pub fn instantiate(rt: &mut Runtime, cls: &Rc<Class>, args: &[Value], kwnames: &
         } else {
             cls.clone()
         };
-        let inst = crate::runtime::gc::new_inst(Instance::new(class));
+        let inst = Instance::new_rc(class);
         if cls.kind == Kind::Exception {
             inst.exc_data_mut().args = args[..args.len() - kwnames.len()].to_vec();
         } else if cls.kind != Kind::Object {

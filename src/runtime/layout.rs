@@ -14,9 +14,6 @@ use std::rc::Rc;
 /// dict.
 const MAX_KEYS: usize = 30;
 
-/// The most room a new instance's value vector is given from its class's keys.
-const MAX_ROOM: usize = 16;
-
 /// A class's shared attribute names (see the module doc). Names never change position,
 /// so a position found for a class stays right for every instance of it that holds
 /// that many values.
@@ -50,13 +47,6 @@ fn key_pos(names: &[Rc<PyStr>], name: &PyStr) -> Option<usize> {
 pub const DICT_POS: u32 = 1 << 31;
 
 impl Instance {
-    /// The value vector a new instance of a class with these keys starts with.
-    #[inline]
-    pub(super) fn new_values(keys: &Keys) -> Vec<Value> {
-        let n = keys.names.len();
-        if n == 0 { Vec::new() } else { Vec::with_capacity(n.min(MAX_ROOM)) }
-    }
-
     /// Whether the instance holds its attributes by its class's keys (no dict yet).
     #[inline]
     pub fn is_split(&self) -> bool {
@@ -69,7 +59,7 @@ impl Instance {
         if let Some(d) = self.shared.get() {
             return d;
         }
-        let vals = std::mem::take(&mut *self.vals.borrow_mut());
+        let vals = self.vals.borrow_mut().take_vec();
         let mut t = DictTable::with_capacity(vals.len());
         {
             let cls = self.class.borrow();
@@ -190,12 +180,12 @@ impl Instance {
 
     /// The values while the instance is split (for the cycle collector, which must not
     /// panic: `None` while they are borrowed to change).
-    pub fn try_values(&self) -> Option<std::cell::Ref<'_, Vec<Value>>> {
-        self.vals.try_borrow().ok()
+    pub fn try_values(&self) -> Option<std::cell::Ref<'_, [Value]>> {
+        self.vals.try_borrow().ok().map(|v| std::cell::Ref::map(v, |v| &**v))
     }
 
     /// Take the values out (the cycle collector breaking a cycle).
     pub fn take_values(&self) -> Vec<Value> {
-        self.vals.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default()
+        self.vals.try_borrow_mut().map(|mut v| v.take_vec()).unwrap_or_default()
     }
 }

@@ -28,6 +28,7 @@ pub mod str;
 pub mod tuple;
 pub mod types;
 pub mod value;
+pub mod vals;
 
 use crate::eval::frame::{Frame, FrameBox};
 use class::{Class, Exc};
@@ -197,7 +198,7 @@ impl Runtime {
 
     /// A new exception instance of class `cls` with the given args.
     pub fn new_exc(&self, cls: &Rc<Class>, args: Vec<Value>) -> Exc {
-        let inst = gc::new_inst(class::Instance::new(cls.clone()));
+        let inst = class::Instance::new_rc(cls.clone());
         inst.exc_data_mut().args = args;
         inst
     }
