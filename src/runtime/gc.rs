@@ -15,12 +15,16 @@
 //! reachable from objects with references from outside, and clears the rest: their
 //! contents are taken out and dropped outside any borrow, which breaks the cycles.
 //!
-//! Two generations. New objects are young; a young collection runs once `YOUNG_LIMIT`
-//! objects were registered since the last one (the driver runs it at its next safe point,
-//! where finalizers run: never from `Drop`) and promotes the survivors. A full collection
-//! runs when the old generation grew by a quarter since the last full one (CPython's
-//! rule for its oldest generation) and at least `FULL_SPACING` young collections ran
-//! since, so collecting is amortised O(1) per allocation.
+//! Three generations, as CPython's. New objects are young; a young collection runs once
+//! `YOUNG_LIMIT` objects were registered since the last one (the driver runs it at its
+//! next safe point, where finalizers run: never from `Drop`) and moves the survivors to
+//! the middle generation. Every `MIDDLE_SPACING`-th collection takes the middle
+//! generation with the young one and promotes the survivors to the old generation. A
+//! full collection takes that one's place when the old generation grew by a quarter
+//! since the last full one (CPython's rule for its oldest generation) and at least
+//! `FULL_SPACING` middle collections ran since, so collecting is amortised O(1) per
+//! allocation and a long-lived object is scanned about twice (young, middle) plus its
+//! share of the rare full collections.
 //!
 //! Suspended generators found in garbage are closed first, like CPython's PEP 442
 //! finalization: their frame goes to the finalizer queue (`eval/finalize.rs`), which
@@ -54,36 +58,69 @@ use std::rc::{Rc, Weak};
 /// environment variable `CORO_GC_THRESHOLD` overrides it, for tests).
 const YOUNG_LIMIT: usize = 2000;
 
-/// Young collections at least between two full ones (besides the old generation's
+/// Young collections per collection of the middle generation (CPython's spacing of its
+/// middle generation).
+const MIDDLE_SPACING: u32 = 10;
+
+/// Middle collections at least between two full ones (besides the old generation's
 /// growth by a quarter). CPython collects its oldest generation after ten collections
-/// of the middle one, each after ten of the youngest: a long-lived object is scanned
-/// about three times on average. Without a minimum spacing a program that builds up
-/// its live data (a growing heap) had a full collection every few young ones early
-/// on: ~4.5 scans per long-lived object.
+/// of the middle one, each after ten of the youngest. With two generations and full
+/// collections ten young ones apart, a program that builds up its live data (a
+/// growing heap) scanned each long-lived object about three times (100,000 suspended
+/// generators: 4 full collections of 51); with the middle generation about twice.
 const FULL_SPACING: u32 = 10;
+
+/// Which generations a collection takes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Level {
+    /// The young generation; survivors go to the middle one.
+    Young,
+    /// The young and middle generations; survivors go to the old one.
+    Middle,
+    /// Everything.
+    Full,
+}
 
 /// The registry of one thread's tracked objects.
 struct Registry {
     /// Registered since the last collection.
     young: Vec<Tracked>,
-    /// Survivors of collections (dead entries stay until the next full collection).
+    /// Survivors of young collections since the last middle or full one.
+    middle: Vec<Tracked>,
+    /// Survivors of middle collections (dead entries stay until the next full
+    /// collection).
     old: Vec<Tracked>,
     /// Built-in objects of the `Object` trait registered since the last collection
     /// (their weak references carry a vtable: 12 bytes, so a list of their own).
     young_dyn: Vec<WeakObj>,
-    /// Survivors of collections among built-in objects of the `Object` trait.
+    /// The middle generation's built-in objects of the `Object` trait.
+    middle_dyn: Vec<WeakObj>,
+    /// The old generation's built-in objects of the `Object` trait.
     old_dyn: Vec<WeakObj>,
     /// Live old objects after the last full collection.
     old_base: usize,
     /// The young collection threshold (0 until the first collection reads it).
     limit: usize,
-    /// Young collections since the last full one.
+    /// Young collections since the last middle or full one.
     youngs: u32,
+    /// Middle collections since the last full one.
+    middles: u32,
 }
 
 thread_local! {
     static REG: RefCell<Registry> = const {
-        RefCell::new(Registry { young: Vec::new(), old: Vec::new(), young_dyn: Vec::new(), old_dyn: Vec::new(), old_base: 0, limit: 0, youngs: 0 })
+        RefCell::new(Registry {
+            young: Vec::new(),
+            middle: Vec::new(),
+            old: Vec::new(),
+            young_dyn: Vec::new(),
+            middle_dyn: Vec::new(),
+            old_dyn: Vec::new(),
+            old_base: 0,
+            limit: 0,
+            youngs: 0,
+            middles: 0,
+        })
     };
     static DUE: Cell<bool> = const { Cell::new(false) };
     static STATS: Cell<Stats> = const { Cell::new(Stats { collections: 0, full: 0, collected: 0, finalized: 0 }) };
@@ -109,7 +146,7 @@ pub fn stats() -> Stats {
 
 /// Number of entries in the registry (live or not yet pruned), for tests.
 pub fn tracked() -> usize {
-    REG.with(|r| r.try_borrow().map(|r| r.young.len() + r.old.len() + r.young_dyn.len() + r.old_dyn.len()).unwrap_or(0))
+    REG.with(|r| r.try_borrow().map(|r| r.young.len() + r.middle.len() + r.old.len() + r.young_dyn.len() + r.middle_dyn.len() + r.old_dyn.len()).unwrap_or(0))
 }
 
 #[inline]
@@ -286,14 +323,20 @@ pub fn collect_if_due(rt: &mut Runtime) {
     if !DUE.with(|d| d.replace(false)) {
         return;
     }
-    let full = REG.with(|r| {
+    let level = REG.with(|r| {
         let mut r = r.borrow_mut();
         if r.limit == 0 {
             r.limit = std::env::var("CORO_GC_THRESHOLD").ok().and_then(|s| s.parse().ok()).filter(|&n| n > 0).unwrap_or(YOUNG_LIMIT);
         }
-        r.youngs >= FULL_SPACING && (r.old.len() + r.old_dyn.len()).saturating_sub(r.old_base) > r.old_base / 4 + r.limit
+        if r.youngs + 1 < MIDDLE_SPACING {
+            Level::Young
+        } else if r.middles + 1 >= FULL_SPACING && (r.old.len() + r.old_dyn.len()).saturating_sub(r.old_base) > r.old_base / 4 + r.limit {
+            Level::Full
+        } else {
+            Level::Middle
+        }
     });
-    collect(rt, full);
+    collect(rt, level);
 }
 
 /// A generation being collected, held strongly: the typed objects, then the built-in
@@ -329,24 +372,34 @@ impl Scan {
     }
 }
 
-/// Collect the young generation, or everything when `full`. Returns the number of
-/// unreachable objects cleared.
-pub fn collect(rt: &mut Runtime, full: bool) -> usize {
-    // Take the generation out so that no borrow of the registry is held while objects
+/// Collect the generations `level` says. Returns the number of unreachable objects
+/// cleared.
+fn collect(rt: &mut Runtime, level: Level) -> usize {
+    let full = level == Level::Full;
+    // Take the generations out so that no borrow of the registry is held while objects
     // are dropped (dropping never registers, but finalizer hooks might).
     let (entries, dyn_entries) = REG.with(|r| {
         let mut r = r.borrow_mut();
-        let young = std::mem::take(&mut r.young);
-        let young_dyn = std::mem::take(&mut r.young_dyn);
+        let mut entries = std::mem::take(&mut r.young);
+        let mut dyn_entries = std::mem::take(&mut r.young_dyn);
+        if level != Level::Young {
+            // The largest generation's buffer takes the others (no copy of it).
+            let mut middle = std::mem::take(&mut r.middle);
+            middle.append(&mut entries);
+            entries = middle;
+            let mut middle_dyn = std::mem::take(&mut r.middle_dyn);
+            middle_dyn.append(&mut dyn_entries);
+            dyn_entries = middle_dyn;
+        }
         if full {
             let mut old = std::mem::take(&mut r.old);
-            old.extend(young);
+            old.append(&mut entries);
+            entries = old;
             let mut old_dyn = std::mem::take(&mut r.old_dyn);
-            old_dyn.extend(young_dyn);
-            (old, old_dyn)
-        } else {
-            (young, young_dyn)
+            old_dyn.append(&mut dyn_entries);
+            dyn_entries = old_dyn;
         }
+        (entries, dyn_entries)
     });
 
     // Live objects with gc_refs = their strong count. The entries are upgraded in
@@ -464,23 +517,38 @@ pub fn collect(rt: &mut Runtime, full: bool) -> usize {
 
     REG.with(|r| {
         let mut r = r.borrow_mut();
-        // After a full collection (or before the first promotion): the survivors'
-        // buffer becomes the old generation, no copy.
-        if r.old.is_empty() {
-            r.old = survivors;
+        // The survivors join the next generation; into an empty one (after a full
+        // collection, or before the first promotion) their buffer moves, no copy.
+        let r = &mut *r;
+        let (to, to_dyn) = match level {
+            Level::Young => (&mut r.middle, &mut r.middle_dyn),
+            Level::Middle | Level::Full => (&mut r.old, &mut r.old_dyn),
+        };
+        if to.is_empty() {
+            *to = survivors;
         } else {
-            r.old.extend(survivors);
+            to.extend(survivors);
         }
-        if r.old_dyn.is_empty() {
-            r.old_dyn = survivors_dyn;
+        if to_dyn.is_empty() {
+            *to_dyn = survivors_dyn;
         } else {
-            r.old_dyn.extend(survivors_dyn);
+            to_dyn.extend(survivors_dyn);
         }
         let old = r.old.len() + r.old_dyn.len();
-        r.youngs = if full { 0 } else { r.youngs.saturating_add(1) };
+        match level {
+            Level::Young => r.youngs = r.youngs.saturating_add(1),
+            Level::Middle => {
+                r.youngs = 0;
+                r.middles = r.middles.saturating_add(1);
+            }
+            Level::Full => {
+                r.youngs = 0;
+                r.middles = 0;
+            }
+        }
         if full {
             r.old_base = old;
-        } else if old > 4 * (r.old_base + r.limit) {
+        } else if level == Level::Middle && old > 4 * (r.old_base + r.limit) {
             // Many promoted objects died since: prune the dead entries of the old
             // generation without a full collection (keeps dead objects' memory bounded).
             r.old.retain(Tracked::alive);
