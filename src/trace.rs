@@ -324,7 +324,7 @@ pub fn pushed(rt: &mut Runtime, caller: Option<&Activation>, a: &Activation) {
     let Some(g) = f.owner() else { return };
     with(rt, |rt, t| {
         let Some(p) = t.pending.take() else { return };
-        if p.g != Rc::as_ptr(g) {
+        if !std::ptr::eq(p.g, g) {
             return;
         }
         let target = gen_desc(g);
@@ -373,7 +373,7 @@ pub fn pushed(rt: &mut Runtime, caller: Option<&Activation>, a: &Activation) {
             p.receives
         };
         t.emit(rt, d + 1, &fl, "resume", &format!("{}: {receives}", g.qualname().as_str()));
-        t.resumers.push((Rc::as_ptr(g), who));
+        t.resumers.push((g as *const Generator, who));
     });
 }
 

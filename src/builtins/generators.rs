@@ -232,7 +232,7 @@ pub fn running_frame_attr(obj: &Value, frame: &crate::eval::frame::Frame, name: 
     if view.0.state() != GenState::Running || !matches!(name.as_str(), "f_locals" | "f_lineno") {
         return None;
     }
-    if frame.owner().is_some_and(|g| Rc::ptr_eq(g, &view.0)) {
+    if frame.owner().is_some_and(|g| std::ptr::eq(g, &*view.0)) {
         return frame_attr_of(frame, name).map(Ok);
     }
     Some(Err(view.0.clone()))

@@ -42,13 +42,16 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
     }
     let limit = rt.opts.recursion_limit;
     let mut depth = rt.depth;
-    let first = match &top.stack[n - 2] {
-        Value::Gen(g) if can_run(g, depth, limit) => g.clone(),
+    let first: *const Rc<Generator> = match &top.stack[n - 2] {
+        Value::Gen(g) if can_run(g, depth, limit) => g,
         _ => return,
     };
     let v = top.stack.pop().unwrap_or(Value::None);
     let below: *const Frame = &**top;
-    let mut g = &first;
+    // SAFETY: `first` stays on `top`'s stack (only the value above it was popped), and
+    // `top` waits on the driver's stack while the chain runs.
+    let first = unsafe { &*first };
+    let mut g = first;
     let mut parent: Option<&Rc<Generator>> = None;
     loop {
         // `g` is suspended with its frame parked: it runs (as a middle, or it gets `v`).
@@ -69,21 +72,29 @@ pub fn descend(rt: &mut Runtime, stack: &mut Vec<Activation>) {
     }
     rt.depth = depth;
     if let Some(p) = parent {
-        rt.chain.remember(below, &first, p);
+        rt.chain.remember(below, first, p);
     }
-    let mut fr = unpark_delegate(rt, g.clone());
+    // SAFETY: `g` is on its parent's stack (`top`'s, or a middle frame's, parked while
+    // the chain runs).
+    let mut fr = unsafe { unpark_delegate(rt, g) };
     fr.push_sent(v);
     stack.push(Activation::Script(fr));
 }
 
 /// Takes the frame parked in generator `g` (of a chain [`descend`] walked) to run it
 /// again in `ReturnMode::Delegate`, with the exceptions it was handling back on the
-/// runtime's list.
-fn unpark_delegate(rt: &mut Runtime, g: Rc<Generator>) -> FrameBox {
+/// runtime's list. Its owner is borrowed ([`Frame::set_owner_borrowed`]).
+///
+/// # Safety
+/// `g` is held by an `Rc` on the stack of its parent in the chain (the frame on the
+/// driver's stack the chain hangs from, or a middle frame, parked while the chain
+/// runs), which keeps it while the frame runs.
+unsafe fn unpark_delegate(rt: &mut Runtime, g: &Generator) -> FrameBox {
     let Some(mut fr) = g.take_frame() else {
         unreachable!("a generator of a delegation chain without its frame")
     };
-    fr.set_owner(g);
+    // SAFETY: per the caller.
+    unsafe { fr.set_owner_borrowed(g) };
     fr.mode = ReturnMode::Delegate;
     fr.set_handled_base(rt.handled.len());
     if !fr.no_saved_handled() {
@@ -173,10 +184,7 @@ pub fn surface_parent(rt: &mut Runtime, stack: &mut Vec<Activation>) {
             memo.parents.pop();
             // SAFETY: the memo holds this chain (its `below` frame is on the stack and
             // delegates to `first`), whose parked frames own its generators.
-            unsafe {
-                Rc::increment_strong_count(p);
-                Rc::from_raw(p)
-            }
+            unsafe { &*p }
         }
         _ => {
             memo.below = below;
@@ -188,10 +196,12 @@ pub fn surface_parent(rt: &mut Runtime, stack: &mut Vec<Activation>) {
                 memo.parents.push(Rc::as_ptr(p));
                 p = h;
             }
-            p.clone()
+            &**p
         }
     };
-    let fr = unpark_delegate(rt, p);
+    // SAFETY: `p` is on the stack of its parent in the chain: `below`'s, or a middle
+    // frame's, parked (its generator running) until `p`'s frame has returned.
+    let fr = unsafe { unpark_delegate(rt, p) };
     stack.push(Activation::Script(fr));
 }
 

@@ -778,8 +778,11 @@ fn for_next(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act {
     // A generator is resumed here, without the trip through `next_step`.
     if let Value::Gen(g) = &f.stack[h as usize] {
         if g.kind() == crate::runtime::generator::GenKind::Generator {
-            use super::suspend::{resume_frame, Resume, ResumeErr};
-            return match resume_frame(rt, g, Resume::Send(Value::None), super::frame::ReturnMode::Iter) {
+            use super::suspend::{resume_frame_borrowed, Resume, ResumeErr};
+            // SAFETY: the generator stays on this frame's stack, the loop's iterator,
+            // while its frame runs (this frame waits below it in the loop's step).
+            let r = unsafe { resume_frame_borrowed(rt, g, Resume::Send(Value::None), super::frame::ReturnMode::Iter) };
+            return match r {
                 Ok(fr) => Act::Call(super::frame::Activation::Script(fr)),
                 Err(ResumeErr::Finished) => {
                     f.set_iter_done();

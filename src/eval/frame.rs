@@ -79,10 +79,13 @@ pub struct FrameExtra {
     pub throw: Option<Exc>,
 }
 
-/// The word of a [`Link`], one of three states told apart by its bits: 0 (no owner, no
-/// extra part); non-zero with bit 0 clear, an `Rc<Generator>` (the owner only: an
-/// `Rc`'s pointer is 8-aligned and never null); bit 0 set, a `Box<FrameExtra>`'s raw
-/// pointer with that bit added (the extra part, holding the owner if there is one).
+/// The word of a [`Link`], one of four states told apart by its bits: 0 (no owner, no
+/// extra part); non-zero with bits 0 and 1 clear, an `Rc<Generator>` (the owner only: an
+/// `Rc`'s pointer is 8-aligned and never null); bit 1 set, the address of a generator
+/// whose reference the resumer keeps (a borrowed owner, not counted:
+/// [`Frame::set_owner_borrowed`]) with that bit added; bit 0 set, a `Box<FrameExtra>`'s
+/// raw pointer with that bit added (the extra part, holding a counted owner if there is
+/// one).
 union LinkWord {
     owner: ManuallyDrop<Rc<Generator>>,
     extra: *mut FrameExtra,
@@ -92,6 +95,72 @@ union LinkWord {
 const _: () = assert!(std::mem::size_of::<Rc<Generator>>() == std::mem::size_of::<usize>());
 const _: () = assert!(std::mem::size_of::<*mut FrameExtra>() == std::mem::size_of::<usize>());
 const _: () = assert!(std::mem::align_of::<FrameExtra>() >= 2);
+const _: () = assert!(std::mem::align_of::<Generator>() >= 4);
+
+/// The tag bit of a [`LinkWord`] holding a borrowed owner's address.
+const BORROWED: usize = 2;
+
+/// A frame's owner taken out of it ([`Frame::take_owner_ref`]): the generator (the
+/// value inside its `Rc`), and whether the frame held a counted reference to it (given
+/// up when this is dropped) or a borrowed one, whose resumer keeps it alive. Used at
+/// once (to park the frame in it, or to mark it finished), not kept.
+pub struct Owner {
+    g: std::ptr::NonNull<Generator>,
+    counted: bool,
+}
+
+impl std::ops::Deref for Owner {
+    type Target = Generator;
+    #[inline(always)]
+    fn deref(&self) -> &Generator {
+        // SAFETY: a counted owner holds a reference; a borrowed owner's resumer keeps
+        // the generator alive while its frame runs, and an `Owner` is used only before
+        // that resumer goes on.
+        unsafe { self.g.as_ref() }
+    }
+}
+
+impl Drop for Owner {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.counted {
+            // SAFETY: a counted owner came from `Rc::into_raw` (`Link::take_owner_ref`).
+            drop(unsafe { Rc::from_raw(self.g.as_ptr()) });
+        }
+    }
+}
+
+impl Owner {
+    /// The owner of a frame that held the counted reference `g`.
+    #[inline(always)]
+    fn counted(g: Rc<Generator>) -> Owner {
+        // SAFETY: `Rc::into_raw` never gives a null pointer.
+        Owner { g: unsafe { std::ptr::NonNull::new_unchecked(Rc::into_raw(g) as *mut Generator) }, counted: true }
+    }
+
+    /// A counted reference to the generator (for the tracer, which keeps some).
+    pub fn rc(&self) -> Rc<Generator> {
+        // SAFETY: the generator is alive (see `deref`) and held by an `Rc`.
+        unsafe {
+            Rc::increment_strong_count(self.g.as_ptr());
+            Rc::from_raw(self.g.as_ptr())
+        }
+    }
+
+    /// The counted reference (taken now for a borrowed owner).
+    #[inline(always)]
+    fn into_rc(self) -> Rc<Generator> {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: as in `rc`; a counted owner's reference moves out (not dropped by
+        // `this`).
+        unsafe {
+            if !this.counted {
+                Rc::increment_strong_count(this.g.as_ptr());
+            }
+            Rc::from_raw(this.g.as_ptr())
+        }
+    }
+}
 
 /// A frame's owner (the generator running it) and its extra part in one word, so the
 /// header is 8 bytes smaller: most frames have neither, a running generator frame
@@ -148,15 +217,19 @@ impl Link {
 
     /// The owner, if any.
     #[inline(always)]
-    fn owner(&self) -> Option<&Rc<Generator>> {
+    fn owner(&self) -> Option<&Generator> {
         let b = self.bits();
         if b == 0 {
             None
+        } else if b & 3 == 0 {
+            // SAFETY: non-zero with bits 0 and 1 clear: the word was written as `owner`.
+            Some(unsafe { &**self.0.owner })
         } else if b & 1 == 0 {
-            // SAFETY: non-zero with bit 0 clear: the word was written as `owner`.
-            Some(unsafe { &*self.0.owner })
+            // SAFETY: bit 1 set: a borrowed owner's address, alive while the frame runs
+            // (`Frame::set_owner_borrowed`).
+            Some(unsafe { &*((b & !BORROWED) as *const Generator) })
         } else {
-            self.extra().and_then(|x| x.owner.as_ref())
+            self.extra().and_then(|x| x.owner.as_deref())
         }
     }
 
@@ -167,21 +240,69 @@ impl Link {
         b != 0 && (b & 1 == 0 || self.extra().is_some_and(|x| x.owner.is_some()))
     }
 
-    /// Take the owner out (none left).
+    /// Take the owner out (none left), as a counted reference (a borrowed owner's count
+    /// is taken now).
     #[inline(always)]
     fn take_owner(&mut self) -> Option<Rc<Generator>> {
         let b = self.bits();
         if b == 0 {
             None
-        } else if b & 1 == 0 {
+        } else if b & 3 == 0 {
             // SAFETY: the word was written as `owner`; it is overwritten with 0 at once,
             // so the `Rc` moves out exactly once.
             let g = unsafe { ManuallyDrop::take(&mut self.0.owner) };
             self.0 = LinkWord { bits: 0 };
             Some(g)
+        } else if b & 1 == 0 {
+            Some(self.take_borrowed_owner())
         } else {
             self.extra_mut().and_then(|x| x.owner.take())
         }
+    }
+
+    /// [`Link::take_owner`] of a borrowed owner, out of line (the paths that take a
+    /// counted owner are the common ones there).
+    #[cold]
+    #[inline(never)]
+    fn take_borrowed_owner(&mut self) -> Rc<Generator> {
+        self.take_owner_ref().map(Owner::into_rc).expect("a borrowed owner")
+    }
+
+    /// Take the owner out (none left) as it is held: counted or borrowed.
+    #[inline(always)]
+    fn take_owner_ref(&mut self) -> Option<Owner> {
+        let b = self.bits();
+        if b == 0 {
+            None
+        } else if b & 3 == 0 {
+            // SAFETY: the word was written as `owner`; it is overwritten with 0 at once,
+            // so the `Rc` moves out exactly once.
+            let g = unsafe { ManuallyDrop::take(&mut self.0.owner) };
+            self.0 = LinkWord { bits: 0 };
+            Some(Owner::counted(g))
+        } else if b & 1 == 0 {
+            self.0 = LinkWord { bits: 0 };
+            // SAFETY: bit 1 set: the word is a generator's address with the tag added.
+            Some(Owner { g: unsafe { std::ptr::NonNull::new_unchecked((b & !BORROWED) as *mut Generator) }, counted: false })
+        } else {
+            self.extra_mut().and_then(|x| x.owner.take()).map(Owner::counted)
+        }
+    }
+
+    /// Set a borrowed owner (see [`Frame::set_owner_borrowed`]): one store when the word
+    /// is 0 (a parked frame being resumed), else a counted owner as [`Link::set_owner`].
+    #[inline(always)]
+    unsafe fn set_owner_borrowed(&mut self, g: &Generator) {
+        if self.bits() == 0 {
+            self.0 = LinkWord { bits: g as *const Generator as usize | BORROWED };
+            return;
+        }
+        // SAFETY: per `Frame::set_owner_borrowed`, `g` is held by an `Rc`.
+        let g = unsafe {
+            Rc::increment_strong_count(g as *const Generator);
+            Rc::from_raw(g as *const Generator)
+        };
+        self.set_owner(g);
     }
 
     /// Set the owner (dropping the previous one). The common case first: a parked
@@ -208,8 +329,9 @@ impl Drop for Link {
             // SAFETY: the pointer came from `Box::into_raw` in `extra_or_box` and is
             // owned by this word alone.
             drop(unsafe { Box::from_raw(p) });
-        } else if self.bits() != 0 {
-            // SAFETY: the word holds an `Rc` (written as `owner`), dropped once.
+        } else if self.bits() != 0 && self.bits() & BORROWED == 0 {
+            // SAFETY: the word holds an `Rc` (written as `owner`), dropped once (a
+            // borrowed owner is not counted: nothing to drop).
             unsafe { ManuallyDrop::drop(&mut self.0.owner) };
         }
     }
@@ -372,7 +494,7 @@ impl Frame {
 
     /// The generator that owns this frame, while it runs.
     #[inline(always)]
-    pub fn owner(&self) -> Option<&Rc<Generator>> {
+    pub fn owner(&self) -> Option<&Generator> {
         self.link.owner()
     }
 
@@ -392,6 +514,31 @@ impl Frame {
     #[inline(always)]
     pub fn set_owner(&mut self, g: Rc<Generator>) {
         self.link.set_owner(g)
+    }
+
+    /// Take the owning generator out as it is held (counted, or borrowed from its
+    /// resumer): the yield and return paths park the frame in it or mark it finished
+    /// without a reference count taken per resume.
+    #[inline(always)]
+    pub fn take_owner_ref(&mut self) -> Option<Owner> {
+        self.link.take_owner_ref()
+    }
+
+    /// The generator `g` runs this frame, and its resumer keeps its own reference to
+    /// `g` as long as the frame runs, so the frame's owner is `g`'s address, not counted
+    /// (a `for` loop's iterator on its frame's stack, a `yield from`/`await` whose
+    /// sub-generator is on the delegating frame's stack: neither can change while the
+    /// frame above runs). Taken out as [`Owner::Borrowed`] by [`Frame::take_owner_ref`];
+    /// [`Frame::take_owner`] and boxing the extra part turn it into a counted one.
+    ///
+    /// # Safety
+    /// `g` is held by an `Rc` (`&**rc`), and a strong reference to it must outlive the
+    /// frame's run: until its owner is taken out (it yields, returns or raises) or the
+    /// frame is dropped.
+    #[inline(always)]
+    pub unsafe fn set_owner_borrowed(&mut self, g: &Generator) {
+        // SAFETY: per the caller.
+        unsafe { self.link.set_owner_borrowed(g) }
     }
 
     /// Length of the runtime's handled-exception stack when this frame was (re)entered.
@@ -639,14 +786,14 @@ mod tests {
         assert!(!f.has_owner() && f.owner().is_none() && f.link.extra().is_none() && f.link.bits() == 0);
         f.set_owner(g.clone());
         assert_eq!(count(), 2);
-        assert!(f.has_owner() && Rc::ptr_eq(f.owner().unwrap(), &g) && f.link.extra().is_none());
+        assert!(f.has_owner() && std::ptr::eq(f.owner().unwrap(), &*g) && f.link.extra().is_none());
         f.set_owner(g.clone());
         assert_eq!(count(), 2);
         // Boxing the extra part keeps the owner (now inside the box).
         let cell = CellObj::new(None);
         f.cells_mut().push(cell.clone());
         assert!(f.link.bits() & 1 == 1 && f.cells().len() == 1 && Rc::ptr_eq(&f.cells()[0], &cell));
-        assert!(f.has_owner() && Rc::ptr_eq(f.owner().unwrap(), &g));
+        assert!(f.has_owner() && std::ptr::eq(f.owner().unwrap(), &*g));
         assert_eq!(count(), 2);
         let t = f.take_owner().expect("owner");
         assert!(!f.has_owner() && f.owner().is_none() && f.cells().len() == 1);
@@ -675,6 +822,48 @@ mod tests {
         assert!(f.link.bits() & 1 == 1 && !f.has_owner());
         f.set_owner(g.clone());
         assert_eq!(count(), 2);
+        drop(f);
+        assert_eq!(count(), 1);
+    }
+
+    /// A borrowed owner is not counted: set, read and taken out as borrowed without
+    /// touching the count; taken as a counted one, or moved into a boxed extra part, it
+    /// takes a count then; a frame dropped with it set leaves the count alone.
+    #[test]
+    fn borrowed_owner_is_not_counted() {
+        let src = Rc::new(crate::span::SourceFile::new("<test>", "x = 1\n"));
+        let code = crate::compile::compile(src, Default::default()).expect("compiles");
+        let globals = Rc::new(Dict::new());
+        let g = Rc::new(Generator::new(GenKind::Generator, code, Frame::new(code, globals.clone()), code.name.clone(), code.qualname.clone()));
+        let count = || Rc::strong_count(&g);
+        let mut f = Frame::new(code, globals.clone());
+        // SAFETY: `g` outlives every frame here.
+        unsafe { f.set_owner_borrowed(&g) };
+        assert!(f.has_owner() && std::ptr::eq(f.owner().unwrap(), &*g) && f.link.extra().is_none());
+        assert_eq!(count(), 1);
+        let o = f.take_owner_ref().expect("owner");
+        assert!(!f.has_owner() && std::ptr::eq(&*o, &*g) && f.link.bits() == 0);
+        drop(o);
+        assert_eq!(count(), 1);
+        unsafe { f.set_owner_borrowed(&g) };
+        let t = f.take_owner().expect("owner");
+        assert_eq!(count(), 2);
+        drop(t);
+        unsafe { f.set_owner_borrowed(&g) };
+        f.cells_mut();
+        assert!(f.has_owner() && std::ptr::eq(f.owner().unwrap(), &*g) && f.link.bits() & 1 == 1);
+        assert_eq!(count(), 2);
+        let o = f.take_owner_ref().expect("owner");
+        assert_eq!(count(), 2);
+        drop(o);
+        assert_eq!(count(), 1);
+        // A counted owner taken as an `Owner` gives its count back when dropped.
+        f.set_owner(g.clone());
+        assert_eq!(count(), 2);
+        drop(f.take_owner_ref());
+        assert_eq!(count(), 1);
+        let mut f = Frame::new(code, globals);
+        unsafe { f.set_owner_borrowed(&g) };
         drop(f);
         assert_eq!(count(), 1);
     }

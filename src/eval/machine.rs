@@ -196,7 +196,7 @@ fn apply(rt: &mut Runtime, stack: &mut Vec<Activation>, act: Act) -> Option<Outc
 #[cold]
 fn frame_attr(rt: &mut Runtime, stack: &mut Vec<Activation>, g: &Rc<crate::runtime::generator::Generator>, name: &Rc<PyStr>) -> Option<Outcome> {
     let found = stack.iter().rev().find_map(|a| match a {
-        Activation::Script(f) if f.owner().is_some_and(|o| Rc::ptr_eq(o, g)) => {
+        Activation::Script(f) if f.owner().is_some_and(|o| std::ptr::eq(o, &**g)) => {
             crate::builtins::generators::frame_attr_of(f, name)
         }
         _ => None,
@@ -619,7 +619,7 @@ fn delegate_return(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> O
     if rt.handled.len() > f.handled_base() {
         rt.handled.truncate(f.handled_base());
     }
-    if let Some(g) = f.take_owner() {
+    if let Some(g) = f.take_owner_ref() {
         g.set_state(GenState::Finished);
         g.set_ag_running(false);
         drop(f);
@@ -697,7 +697,7 @@ fn yield_(rt: &mut Runtime, stack: &mut Vec<Activation>, mut v: Value) -> Option
             let Some(Activation::Script(mut f)) = stack.pop() else { unreachable!() };
             rt.depth -= 1;
             let base = matches!(f.mode, ReturnMode::Base);
-            if let Some(g) = f.take_owner() {
+            if let Some(g) = f.take_owner_ref() {
                 // The parked frame keeps its mode: `resume_frame` sets it again.
                 f.set_started();
                 g.park(f, GenState::Suspended);
@@ -823,7 +823,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
         let Activation::Script(mut f) = a else { unreachable!("a native task cannot yield") };
         // A parked frame's mode is never read: `resume_frame` sets it again.
         let mode = std::mem::replace(&mut f.mode, ReturnMode::Value);
-        let Some(g) = f.take_owner() else {
+        let Some(g) = f.take_owner_ref() else {
             // Only generator frames can yield; anything else is an internal error.
             let e = rt.exc_msg(&rt.types.runtime_error, "internal error: yield outside a generator frame");
             rt.recycle(f);
@@ -838,7 +838,7 @@ fn yield_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Opt
         }
         f.set_started();
         if rt.trace.is_some() {
-            crate::trace::yielded(rt, &g, &f, &mode, &v, stack);
+            crate::trace::yielded(rt, &g.rc(), &f, &mode, &v, stack);
         }
         g.park(f, GenState::Suspended);
         match mode {

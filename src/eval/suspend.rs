@@ -79,17 +79,46 @@ pub fn resume_frame_owned(rt: &mut Runtime, g: Rc<Generator>, input: Resume, mod
     resume_frame_slow(rt, &g, input, mode)
 }
 
+/// [`resume_frame`] for a resumer that keeps its own reference to `g` while the frame
+/// runs (a `for` loop's iterator, a `yield from`/`await`'s sub-generator, both on the
+/// resuming frame's stack): the frame's owner is borrowed ([`Frame::set_owner_borrowed`]),
+/// so no count is taken per resume and none dropped per yield.
+///
+/// # Safety
+/// A strong reference to `g` must stay alive until the frame yields, returns or raises.
+#[inline(always)]
+pub unsafe fn resume_frame_borrowed(rt: &mut Runtime, g: &Rc<Generator>, input: Resume, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
+    if rt.trace.is_none() {
+        if let Some(mut fr) = g.unpark_suspended() {
+            // SAFETY: per the caller.
+            unsafe { fr.set_owner_borrowed(g) };
+            fr.mode = mode;
+            match input {
+                Resume::Send(v) => fr.push_sent(v),
+                Resume::Throw(e) => fr.set_throw(Some(e)),
+            }
+            return Ok(fr);
+        }
+    }
+    resume_frame_slow(rt, g, input, mode)
+}
+
 /// [`resume_frame`] with the first `None` for a generator that has not started (an
 /// awaited coroutine, a generator `__await__` or `yield from` just made): its frame is
 /// taken to run from the top in `mode`, without [`resume_frame_slow`]'s checks. Any
-/// other state goes through [`resume_frame`].
+/// other state goes through [`resume_frame`]. The owner is borrowed as in
+/// [`resume_frame_borrowed`].
+///
+/// # Safety
+/// As [`resume_frame_borrowed`].
 #[inline]
-fn start_frame(rt: &mut Runtime, g: &Rc<Generator>, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
+unsafe fn start_frame(rt: &mut Runtime, g: &Rc<Generator>, mode: ReturnMode) -> Result<FrameBox, ResumeErr> {
     if g.state() == GenState::Created && rt.trace.is_none() {
         let taken = g.take_frame();
         if let Some(mut fr) = taken {
             g.set_state(GenState::Running);
-            fr.set_owner(g.clone());
+            // SAFETY: per the caller.
+            unsafe { fr.set_owner_borrowed(g) };
             fr.mode = mode;
             fr.set_started();
             return Ok(fr);
@@ -301,7 +330,9 @@ pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
 /// `None` sent) without the trip through [`delegate`].
 fn start_created(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
     let Value::Gen(g) = &it else { return start_delegation(rt, f, it) };
-    match start_frame(rt, g, ReturnMode::Delegate) {
+    // SAFETY: `it` goes onto `f`'s stack below `Step::Delegate` (or is dropped only when
+    // no frame was taken): it stays there while the generator's frame runs.
+    match unsafe { start_frame(rt, g, ReturnMode::Delegate) } {
         Ok(fr) => {
             f.push(it);
             f.work.push(Step::Delegate);
@@ -370,14 +401,22 @@ pub fn start_delegation(rt: &mut Runtime, f: &mut Frame, it: Value) -> Act {
 /// Send `v` into the generator `g` the frame is delegating to (it is on the stack).
 #[inline]
 fn delegate_gen(rt: &mut Runtime, f: &mut Frame, g: &Rc<Generator>, v: Value) -> Act {
-    match resume_frame(rt, g, Resume::Send(v), ReturnMode::Delegate) {
+    let r = resume_frame(rt, g, Resume::Send(v), ReturnMode::Delegate);
+    delegate_resumed(rt, f, r, g.kind() == GenKind::Coroutine)
+}
+
+/// The delegation step after its sub-generator was resumed (`r`; `coro`: it is a
+/// coroutine): its frame pushed, or the step's end when it could not resume.
+#[inline(always)]
+fn delegate_resumed(rt: &mut Runtime, f: &mut Frame, r: Result<FrameBox, ResumeErr>, coro: bool) -> Act {
+    match r {
         Ok(fr) => {
             f.work.push(Step::Delegate);
             Act::Call(Activation::Script(fr))
         }
         Err(ResumeErr::Finished) => {
             f.pop();
-            if g.kind() == GenKind::Coroutine {
+            if coro {
                 return Act::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine"));
             }
             f.push(Value::None);
@@ -403,8 +442,10 @@ pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
     let v = f.pop();
     // The common case first: delegating to a generator or coroutine.
     if let Some(Value::Gen(g)) = f.stack.last() {
-        let g = g.clone();
-        return delegate_gen(rt, f, &g, v);
+        // SAFETY: `g` stays on `f`'s stack, below `Step::Delegate`, while its frame runs.
+        let r = unsafe { resume_frame_borrowed(rt, g, Resume::Send(v), ReturnMode::Delegate) };
+        let coro = r.is_err() && matches!(f.stack.last(), Some(Value::Gen(g)) if g.kind() == GenKind::Coroutine);
+        return delegate_resumed(rt, f, r, coro);
     }
     let it = f.stack.last().cloned().unwrap_or(Value::None);
     if let Some(a) = crate::builtins::agen::delegate_step(rt, f, &it, Resume::Send(v.clone())) {

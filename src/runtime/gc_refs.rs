@@ -65,7 +65,7 @@ fn visit_frame(fr: &Frame, f: &mut impl FnMut(usize)) {
         f(addr(ns));
     }
     if let Some(g) = fr.owner() {
-        f(addr(g));
+        f(g as *const _ as *const u8 as usize);
     }
     for c in fr.pending() {
         match c {
