@@ -713,14 +713,6 @@ pub fn new_dict(d: Dict) -> Rc<Dict> {
     r
 }
 
-/// A new registered instance.
-#[inline]
-pub fn new_inst(i: Instance) -> Rc<Instance> {
-    let r = Rc::new(i);
-    track_inst(&r);
-    r
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
