@@ -9,6 +9,7 @@ use crate::ops::{self, PyResult};
 use crate::runtime::class::{Class, Exc, Kind};
 use crate::runtime::str::PyStr;
 use std::rc::Rc;
+use crate::eval::genpull::Pulled;
 use crate::runtime::generator::GenKind;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
@@ -78,7 +79,7 @@ pub fn consume<S: Sink>(rt: &mut Runtime, it: Value, script: bool, mut sink: S) 
                 Err(e) => return Ret::Raise(ops::expect_raise(e)),
             },
         };
-        return Ret::task(Drain { it, sink, item: None });
+        return Ret::task(Drain::new(it, sink));
     }
     match drain_native(rt, &it, &mut sink) {
         Ok(v) => Ret::Val(v),
@@ -118,18 +119,53 @@ pub fn drain_native<S: Sink>(rt: &mut Runtime, v: &Value, sink: &mut S) -> PyRes
 
 /// A sink driven as a native task: each item comes from `TaskStep::Next` (a generator
 /// or `__next__` runs as a frame of the same driver run), each key from
-/// `TaskStep::Call`.
+/// `TaskStep::Call`. Items of a generator expression (a generator of
+/// `eval::genpull::shape`) are pulled in one Rust loop while they can be.
 pub struct Drain<S: Sink> {
     it: Value,
     sink: S,
     /// The item whose key is being computed.
     item: Option<Value>,
+    /// The generator's loop, when its items can be pulled (no key function).
+    pull: Option<&'static crate::eval::ir::Stmt>,
+}
+
+impl<S: Sink> Drain<S> {
+    /// A task that consumes iterator `it` into `sink`.
+    pub fn new(it: Value, sink: S) -> Self {
+        let pull = match &it {
+            Value::Gen(g) if sink.key().is_none() && g.kind() == GenKind::Generator => crate::eval::genpull::shape(g.code()),
+            _ => None,
+        };
+        Drain { it, sink, item: None, pull }
+    }
+
+    /// Ask for the next item: pulled here when the generator allows it, else by
+    /// `TaskStep::Next`.
+    #[inline]
+    fn next(&mut self, rt: &mut Runtime) -> TaskStep {
+        if let (Some(s), Value::Gen(g)) = (self.pull, &self.it) {
+            let sink = &mut self.sink;
+            match crate::eval::genpull::pull(rt, g, s, |rt, v| sink.take(rt, v, None)) {
+                Pulled::Finished => {
+                    return match sink.finish(rt) {
+                        Ok(v) => TaskStep::Return(v),
+                        Err(e) => TaskStep::Raise(e),
+                    }
+                }
+                Pulled::Stopped(Ok(v)) => return TaskStep::Return(v),
+                Pulled::Stopped(Err(e)) => return TaskStep::Raise(e),
+                Pulled::Resume => {}
+            }
+        }
+        TaskStep::Next(self.it.clone())
+    }
 }
 
 impl<S: Sink> Task for Drain<S> {
     fn resume(&mut self, rt: &mut Runtime, input: Input) -> TaskStep {
         let x = match input {
-            Input::Start => return TaskStep::Next(self.it.clone()),
+            Input::Start => return self.next(rt),
             Input::Value(v) => v,
             Input::Done => {
                 return match self.sink.finish(rt) {
@@ -151,7 +187,7 @@ impl<S: Sink> Task for Drain<S> {
             },
         };
         match self.sink.take(rt, item, key) {
-            Ok(None) => TaskStep::Next(self.it.clone()),
+            Ok(None) => self.next(rt),
             Ok(Some(v)) => TaskStep::Return(v),
             Err(e) => TaskStep::Raise(e),
         }
@@ -198,7 +234,7 @@ where
         return None;
     }
     match source(rt, v) {
-        Ok((it, true)) => Some(Ret::task(Drain { it, sink: Collect::new(build), item: None })),
+        Ok((it, true)) => Some(Ret::task(Drain::new(it, Collect::new(build)))),
         // `__iter__` was called: use the iterator it gave, not `v` again.
         Ok((it, false)) => Some(match drain_native(rt, &it, &mut Collect::new(build)) {
             Ok(v) => Ret::Val(v),
@@ -322,7 +358,7 @@ pub fn constructor_task(rt: &mut Runtime, cls: &Class, a: &Args) -> Option<Ret> 
             };
             let kw: Vec<(Rc<PyStr>, Value)> = a.names.iter().cloned().zip(a.kw.iter().cloned()).collect();
             let d = crate::runtime::gc::new_dict(crate::runtime::dict::Dict::new());
-            Some(Ret::task(Drain { it, sink: DictSink { d, n: 0, kw }, item: None }))
+            Some(Ret::task(Drain::new(it, DictSink { d, n: 0, kw })))
         }
         _ => None,
     }

@@ -10,6 +10,7 @@ pub mod expr;
 pub mod fast;
 pub mod finalize;
 pub mod frame;
+pub mod genpull;
 pub mod framebuf;
 pub mod localvec;
 pub mod suspend;
