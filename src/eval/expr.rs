@@ -187,7 +187,36 @@ fn eval_node(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, then: Step) -> E
         }
     }
     f.work.push(then);
+    if let ExprKind::Binary(..) = &e.kind {
+        return Ev::Pending(binary_spine(rt, f, e));
+    }
     Ev::Pending(expand(rt, f, e))
+}
+
+/// Expand a binary node that is not fast (an operand calls or suspends), as `expand`
+/// does, with its left spine of such nodes walked in one loop: for `(c + g(x)) % m`
+/// the outer node's `Step::BinRight` is pushed and the inner node expanded here, with
+/// no trip through `eval`, `eval_node` and `expand` per level.
+#[inline(always)]
+fn binary_spine(rt: &mut Runtime, f: &mut Frame, mut e: &'static Expr) -> Act {
+    loop {
+        let ExprKind::Binary(l, op, r) = &e.kind else { unreachable!() };
+        if !l.fast {
+            if let ExprKind::Binary(..) = &l.kind {
+                f.work.push(Step::BinRight(e));
+                e = l;
+                continue;
+            }
+        }
+        return match eval(rt, f, l, Step::BinRight(e)) {
+            Ev::Val(a) => {
+                f.push(a);
+                binary_right(rt, f, e, *op, r)
+            }
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        };
+    }
 }
 
 /// A fast binary node that [`quick`] did not take: operands by the fast path, then the
