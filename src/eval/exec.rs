@@ -234,9 +234,10 @@ pub fn exec(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     }
 }
 
-/// Start an `if` or `while` whose test has one of [`quick_test`]'s shapes
-/// (`Stmt::quick_test`), as [`exec`] starts the others: a function of its own, entered
-/// from [`block`] without `exec`'s larger entry and exit.
+/// Start an `if` or `while` whose test has one of [`quick_test`]'s shapes, or an
+/// assignment of small-int arithmetic to a local ([`int_assign`]) (`Stmt::quick_test`),
+/// as [`exec`] starts the others: a function of its own, entered from [`block`]
+/// without `exec`'s larger entry and exit.
 #[inline(never)]
 fn quick_stmt(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     f.line = s.line;
@@ -245,10 +246,51 @@ fn quick_stmt(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
     }
     match &s.kind {
         StmtKind::If(..) => if_quick(rt, f, s),
-        _ => {
+        StmtKind::While(..) => {
             let h = f.stack.len() as u32;
             while_test(rt, f, s, h)
         }
+        _ => int_assign(rt, f, s),
+    }
+}
+
+/// `x = e` or `x op= e` of a local `x` whose value `e` is small-int arithmetic on
+/// locals and constants (`total = (total + step + got) % m`, `acc += a * b + c`;
+/// `Stmt::quick_test`): computed by `fast::int_tree` and stored in place when the
+/// operands and results are small ints, else as [`exec`] runs the statement.
+#[inline(never)]
+fn int_assign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt) -> Act {
+    match &s.kind {
+        StmtKind::Assign(t, e) => {
+            let Target::Local(i) = t else { unreachable!() };
+            match super::fast::int_tree(f, e) {
+                Some(z) => {
+                    expr::drop_value(std::mem::replace(&mut f.locals[*i as usize], Some(Value::Int(z))));
+                    Act::Next
+                }
+                None => assign_general(rt, f, t, e),
+            }
+        }
+        StmtKind::AugAssign(Target::Local(i), op, value) => {
+            if let (Some(b), Some(Value::Int(a))) = (super::fast::int_tree(f, value), &mut f.locals[*i as usize]) {
+                if let Some(z) = expr::int_binop(*op, *a, b) {
+                    *a = z;
+                    return Act::Next;
+                }
+            }
+            store::augassign(rt, f, s, 0)
+        }
+        _ => unreachable!("int_assign on another statement"),
+    }
+}
+
+/// `t = e` as [`exec`] runs it, for [`int_assign`] when the values are not small ints.
+#[inline(never)]
+fn assign_general(rt: &mut Runtime, f: &mut Frame, t: &'static Target, e: &'static Expr) -> Act {
+    match expr::eval(rt, f, e, Step::Store(t)) {
+        Ev::Val(v) => store::store(rt, f, t, v),
+        Ev::Pending(a) => a,
+        Ev::Raise(x) => Act::Raise(x),
     }
 }
 
@@ -684,7 +726,15 @@ fn while_test(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, h: u32) -> Act 
     if let Err(e) = crate::limits::tick(rt) {
         return Act::Raise(e);
     }
-    let quick = if s.quick_test { quick_test(f, test) } else { None };
+    let quick = if s.quick_test {
+        match &test.kind {
+            // `while True:`
+            ExprKind::Const(Value::Bool(b)) => Some(*b),
+            _ => quick_test(f, test),
+        }
+    } else {
+        None
+    };
     let t = match quick {
         Some(t) => t,
         None => match expr::eval(rt, f, test, Step::Stmt(s, 1)) {

@@ -147,6 +147,9 @@ pub struct Stmt {
     /// An `if` or `while` whose test has a shape the statement code computes in place
     /// when its values allow (`eval::exec`'s `quick_test`; [`test_atom`] lists them):
     /// small-int comparisons, `is None`, `a[i]`, a local, `not` / `and` / `or` of these.
+    /// Also set for `x = e` and `x op= e` of a local `x` whose value `e` is an
+    /// [`Expr::int_tree`]: those too start from `eval::exec`'s `quick_stmt`, computed in
+    /// place when they are small ints (`x += 1` stays in `exec`, which does it inline).
     pub quick_test: bool,
 }
 
@@ -155,6 +158,8 @@ impl Stmt {
     pub fn new(kind: StmtKind, line: u32) -> Stmt {
         let quick_test = match &kind {
             StmtKind::If(t, ..) | StmtKind::While(t, ..) => test_shape(t),
+            StmtKind::Assign(Target::Local(_), e) => e.int_tree,
+            StmtKind::AugAssign(Target::Local(_), _, e) => e.int_tree,
             _ => false,
         };
         Stmt { kind, line, quick_test }
