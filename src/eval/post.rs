@@ -64,6 +64,15 @@ pub fn is_user(v: &Value) -> bool {
 /// written in script code is pushed with `Post::Binary` below it, which tries the next
 /// candidate if it returns `NotImplemented`.
 pub fn binary_user(rt: &mut Runtime, f: &mut Frame, op: BinOp, a: Value, b: Value, inplace: bool, mut stage: u8) -> Act {
+    if !inplace && stage <= 1 {
+        if let Some(fr) = same_class_frame(rt, op, &a, &b) {
+            // (no reflected method is tried between instances of one class)
+            f.push(a);
+            f.push(b);
+            f.work.push(Step::Post(Post::Binary(op, false, 2)));
+            return Act::Call(super::frame::Activation::Script(fr));
+        }
+    }
     loop {
         match ops::num::binary_stage(rt, op, &a, &b, inplace, stage) {
             ops::num::BinStep::Call { method, swapped, next } => {
@@ -86,6 +95,27 @@ pub fn binary_user(rt: &mut Runtime, f: &mut Frame, op: BinOp, a: Value, b: Valu
             ops::num::BinStep::Fallback => return super::expr::done(f, ops::num::binary_fallback(rt, op, &a, &b, inplace)),
         }
     }
+}
+
+/// The frame of the forward dunder of `a op b` when both are instances of one class
+/// and it is a script function taking exactly two positional parameters
+/// (`def __add__(self, o)`), found through
+/// [`crate::runtime::class::Class::binary_dunder`]. Out of line, so
+/// the evaluator's callers of `binary_user` compile as before.
+#[inline(never)]
+fn same_class_frame(rt: &mut Runtime, op: BinOp, a: &Value, b: &Value) -> Option<super::frame::FrameBox> {
+    let (Value::Inst(x), Value::Inst(y)) = (a, b) else { return None };
+    let func = {
+        let cx = x.class.borrow();
+        if !std::rc::Rc::ptr_eq(&cx, &y.class.borrow()) {
+            return None;
+        }
+        cx.binary_dunder(op as u8, ops::num::dunders(op).0)?
+    };
+    if !(func.code.simple_call && func.code.sig.args == 2) {
+        return None;
+    }
+    Some(super::call::simple_frame(rt, &func, Some(a), std::slice::from_ref(b)))
 }
 
 /// Continue a protocol after its dunder call returned (the result is on the stack).

@@ -92,8 +92,9 @@ impl Default for CacheSlot {
 /// a key in any class namespace bumps the global epoch and empties every cache.
 /// Also: the class's id, the shared attribute names of its instances
 /// ([`super::layout::Keys`]), and where the class's `__init__` is for
-/// [`Class::plain_init`] (epoch, MRO index, position).
-pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64, pub RefCell<super::layout::Keys>, Cell<(u64, u32, u32)>);
+/// [`Class::plain_init`] (epoch, MRO index, position), and where the class's forward
+/// binary dunders last asked for are ([`Class::binary_dunder`]).
+pub struct AttrCache(RefCell<Vec<CacheSlot>>, u64, pub RefCell<super::layout::Keys>, Cell<(u64, u32, u32)>, [Cell<(u64, u32, u32)>; 2]);
 
 /// Source of [`AttrCache`] ids: every class gets a number no other class of the
 /// process has (unlike its address, which a later class may reuse).
@@ -101,7 +102,7 @@ static NEXT_CLASS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 
 impl Default for AttrCache {
     fn default() -> AttrCache {
-        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), RefCell::default(), Cell::new((0, 0, 0)))
+        AttrCache(RefCell::new(Vec::new()), NEXT_CLASS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), RefCell::default(), Cell::new((0, 0, 0)), Default::default())
     }
 }
 
@@ -393,6 +394,18 @@ impl Class {
     /// The value a cache slot points at (`at`: index in the full MRO, u32::MAX: absent).
     #[inline]
     fn cached_value(self: &Rc<Class>, at: u32, pos: u32) -> Option<Value> {
+        if at != u32::MAX {
+            if let Some(v) = self.cached_entry(at, pos) {
+                return Some(v);
+            }
+        }
+        self.cached_value_guarded(at, pos)
+    }
+
+    /// [`Class::cached_value`] through the `RefCell` guards (when the in-place read
+    /// found no entry: an absent name, or a namespace borrowed to change).
+    #[inline(never)]
+    fn cached_value_guarded(self: &Rc<Class>, at: u32, pos: u32) -> Option<Value> {
         if at == 0 {
             return Some(self.dict.borrow().entry(pos as usize).value.clone());
         }
@@ -505,6 +518,47 @@ impl Class {
             return None;
         }
         self.cached_func(at, pos)
+    }
+
+    /// The script function `lookup_special` finds for the forward dunder of binary
+    /// operator `op` (`__add__` for `+`: `name`), read in place: a cache of two ways,
+    /// each `(epoch << 4 | op, MRO index, position)`, filled on a miss when the lookup
+    /// finds a script function in a user class of the MRO. `None`: not a script
+    /// function there (or none): ask `lookup_special`.
+    #[inline]
+    pub fn binary_dunder(self: &Rc<Class>, op: u8, name: &'static str) -> Option<Rc<super::function::Function>> {
+        let tag = class_epoch() << 4 | op as u64;
+        for w in &self.attr_cache.4 {
+            let (t, at, pos) = w.get();
+            if t == tag {
+                return self.cached_func(at, pos);
+            }
+        }
+        self.binary_dunder_fill(tag, name)
+    }
+
+    #[inline(never)]
+    fn binary_dunder_fill(self: &Rc<Class>, tag: u64, name: &'static str) -> Option<Rc<super::function::Function>> {
+        let key = super::intern::intern(name);
+        let mro = self.mro.borrow();
+        for (at, c) in std::iter::once(self).chain(mro.iter()).enumerate() {
+            if c.builtin {
+                continue;
+            }
+            let t = c.dict.borrow();
+            let Some(pos) = t.find(key.hash(), |k| matches!(k, Value::Str(s) if s.as_str() == name)) else { continue };
+            let Value::Func(f) = &t.entry(pos).value else { return None };
+            if let (Ok(at), Ok(pos)) = (u32::try_from(at), u32::try_from(pos)) {
+                // The newest op takes the first way; the one there moves to the second.
+                let w = &self.attr_cache.4;
+                if w[0].get().0 != tag {
+                    w[1].set(w[0].get());
+                }
+                w[0].set((tag, at, pos));
+            }
+            return Some(f.clone());
+        }
+        None
     }
 
     /// Whether [`Class::note_plain_init`] ran in the current class epoch: no user class
