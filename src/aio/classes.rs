@@ -58,6 +58,14 @@ pub fn get() -> Option<Rc<Classes>> {
     CLASSES.with(|c| c.borrow().clone())
 }
 
+/// `f` of the classes, borrowed in place (no `Rc` clone of the set): for the
+/// built-in objects' `Object::class`, which a method call on them asks every time.
+/// Panics before `asyncio` is imported (no such object exists before).
+#[inline]
+pub fn with<T>(f: impl FnOnce(&Classes) -> T) -> T {
+    CLASSES.with(|c| f(c.borrow().as_ref().expect("asyncio classes")))
+}
+
 /// The classes (created on demand).
 pub fn classes(rt: &Runtime) -> Rc<Classes> {
     if let Some(c) = get() {

@@ -31,7 +31,7 @@ impl Deque {
 
 impl Object for Deque {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        super::classes::get().expect("asyncio classes").deque.clone()
+        super::classes::with(|c| c.deque.clone())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

@@ -433,7 +433,7 @@ impl Loop {
 
 impl Object for Loop {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        classes::get().expect("asyncio classes").event_loop.clone()
+        classes::with(|c| c.event_loop.clone())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

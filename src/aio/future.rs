@@ -385,12 +385,11 @@ pub fn await_step(rt: &mut Runtime, f: &Fut, r: Resume) -> PyResult {
 
 impl Object for Fut {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        let c = classes::get().expect("asyncio classes");
-        match self.kind {
+        classes::with(|c| match self.kind {
             FutKind::Future => c.future.clone(),
             FutKind::Task => c.task.clone(),
             FutKind::Gathering => c.gathering.clone(),
-        }
+        })
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -580,7 +579,7 @@ pub struct FutIter {
 
 impl Object for FutIter {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        classes::get().expect("asyncio classes").fut_iter.clone()
+        classes::with(|c| c.fut_iter.clone())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

@@ -66,8 +66,7 @@ impl Handle {
 
 impl Object for Handle {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        let c = super::classes::get().expect("asyncio classes");
-        if self.is_timer() { c.timer_handle.clone() } else { c.handle.clone() }
+        super::classes::with(|c| if self.is_timer() { c.timer_handle.clone() } else { c.handle.clone() })
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

@@ -125,7 +125,7 @@ impl Sleep {
 
 impl Object for Sleep {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        classes::get().expect("asyncio classes").sleep.clone()
+        classes::with(|c| c.sleep.clone())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
@@ -150,7 +150,7 @@ pub struct SleepWrapper(pub Value);
 
 impl Object for SleepWrapper {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        classes::get().expect("asyncio classes").sleep_wrapper.clone()
+        classes::with(|c| c.sleep_wrapper.clone())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

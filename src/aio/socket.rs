@@ -138,7 +138,7 @@ impl Drop for Sock {
 
 impl Object for Sock {
     fn class(&self, _rt: &Runtime) -> Rc<Class> {
-        super::classes::get().expect("asyncio classes").socket.clone()
+        super::classes::with(|c| c.socket.clone())
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self
