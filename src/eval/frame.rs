@@ -438,13 +438,51 @@ impl Frame {
     /// A fresh frame for a generator, coroutine or async generator, with unbound
     /// locals: it may stay parked for a long time, so its value and work stacks start
     /// as small as its code's earlier frames needed ([`Hints`]), all in one allocation.
+    /// The frame a finished generator of the same code left ([`Frame::retire`]) is
+    /// taken first: no allocation.
     pub fn new_parked(code: &'static Code, globals: Rc<Dict>) -> FrameBox {
-        let (stack, work) = code.hints.get(code);
-        let mut f = FrameBox::alloc(code, globals, stack, work);
+        let mut f = match code.hints.take_spare() {
+            Some(mut f) => {
+                if !Rc::ptr_eq(&f.globals, &globals) {
+                    f.globals = globals;
+                }
+                f
+            }
+            None => {
+                let (stack, work) = code.hints.get(code);
+                FrameBox::alloc(code, globals, stack, work)
+            }
+        };
         for _ in 0..code.nlocals() {
             f.locals.push(None);
         }
         f
+    }
+
+    /// The frame of a generator that has finished (returned), its owner taken out:
+    /// when it is plain (no extra part, stacks of ordinary size) it is reset as
+    /// [`Frame::new_parked`] makes a frame and kept as its code's spare, so the next
+    /// generator or coroutine of that code (`await q.get()` in a loop, an
+    /// `__await__` per await) takes it instead of allocating; else (or when the code
+    /// has a spare already: many of its generators were alive at once) it is freed.
+    /// Its locals are dropped here as a freed frame's would be.
+    #[inline]
+    pub fn retire(mut f: FrameBox) {
+        if f.link.bits() != 0 || f.code.hints.has_spare() || f.stack.capacity() > 64 || f.work.capacity() > 64 {
+            drop(f);
+            return;
+        }
+        f.locals.clear_each(crate::eval::expr::drop_value);
+        if !f.stack.is_empty() {
+            f.stack.clear();
+        }
+        f.work.clear();
+        f.learn_depths();
+        f.mode = ReturnMode::Value;
+        f.line = f.code.firstline;
+        f.handled_base = 0;
+        f.flags = 0;
+        f.code.hints.put_spare(f);
     }
 
     /// A frame is freed: if its stacks outgrew the room its allocation had, the next

@@ -327,8 +327,10 @@ impl<'a, T> IntoIterator for &'a mut FrameVec<T> {
 /// first estimated from the code's statements ([`Hints::get`]), then raised by the
 /// earlier frames of that code whose stacks outgrew what they had
 /// ([`Frame::learn_depths`], when such a frame is freed), so a parked frame is usually
-/// one allocation. Both zero until the first estimate.
-pub struct Hints(Cell<u8>, Cell<u8>);
+/// one allocation. Both zero until the first estimate. Also holds the code's spare
+/// frame: the frame of its last finished generator, reset, for the next one
+/// ([`Hints::take_spare`], `Frame::retire`).
+pub struct Hints(Cell<u8>, Cell<u8>, Cell<Option<FrameBox>>);
 
 /// At most this much room is learnt (a one-off deep expression should not make every
 /// later frame of its code big).
@@ -346,6 +348,27 @@ impl Hints {
         (self.0.get() as usize, self.1.get() as usize)
     }
 
+    /// The code's spare frame, if a finished generator of it left one: reset, no
+    /// locals (the caller pushes them), ready to run this code again.
+    #[inline(always)]
+    pub fn take_spare(&self) -> Option<FrameBox> {
+        self.2.take()
+    }
+
+    /// Whether the code has a spare frame.
+    #[inline(always)]
+    pub fn has_spare(&self) -> bool {
+        // SAFETY: a read of the cell's contents while no reference into it exists
+        // (the cell is only ever taken from or replaced, never borrowed).
+        unsafe { (*self.2.as_ptr()).is_some() }
+    }
+
+    /// Keep `f` (a reset frame of this code) as its spare; an older spare is freed.
+    #[inline(always)]
+    pub fn put_spare(&self, f: FrameBox) {
+        drop(self.2.replace(Some(f)));
+    }
+
     /// A frame of this code needed room for `stack` values and `work` items.
     pub fn learn(&self, stack: usize, work: usize) {
         let s = stack.min(MAX_HINT) as u8;
@@ -361,7 +384,7 @@ impl Hints {
 
 impl Default for Hints {
     fn default() -> Self {
-        Hints(Cell::new(0), Cell::new(0))
+        Hints(Cell::new(0), Cell::new(0), Cell::new(None))
     }
 }
 

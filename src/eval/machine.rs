@@ -513,7 +513,7 @@ fn finish_general(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> Op
                 if rt.trace.is_some() {
                     crate::trace::returned(rt, &g, &f, &mode, &v);
                 }
-                drop(f);
+                super::frame::Frame::retire(f);
             } else {
                 rt.recycle(f);
             }
@@ -622,7 +622,7 @@ fn delegate_return(rt: &mut Runtime, stack: &mut Vec<Activation>, v: Value) -> O
     if let Some(g) = f.take_owner_ref() {
         g.set_state(GenState::Finished);
         g.set_ag_running(false);
-        drop(f);
+        super::frame::Frame::retire(f);
     }
     super::suspend::surface_parent(rt, stack);
     match stack.last_mut() {
