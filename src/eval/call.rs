@@ -678,7 +678,7 @@ fn fill_args(
 ) -> Ev {
     for (i, a) in c.args.iter().enumerate() {
         if let Some(z) = super::expr::quick_int_op(f, a) {
-            fr.locals.push(Some(Value::Int(z)));
+            fr.locals.push_with(|| Some(Value::Int(z)));
             continue;
         }
         match &a.kind {

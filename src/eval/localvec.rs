@@ -82,6 +82,21 @@ impl<T> LocalVec<T> {
         self.len += 1;
     }
 
+    /// Append the element `make` builds, built after the capacity test: the compiler
+    /// then writes its fields straight into the slot, where `push(v)` of a value built
+    /// before the test copies it from a stack temporary in one 16-byte move that cannot
+    /// take its bytes from the two narrower stores that just wrote them (a
+    /// store-forwarding stall the new frame's first read of the slot waits for).
+    #[inline(always)]
+    pub fn push_with(&mut self, make: impl FnOnce() -> T) {
+        if self.len == self.cap & !OWNED {
+            self.grow();
+        }
+        // SAFETY: len < capacity now, so the slot is inside the buffer and unused.
+        unsafe { self.buf().add(self.len as usize).write(make()) };
+        self.len += 1;
+    }
+
     /// Drop every element (keeping the buffer).
     #[inline]
     pub fn clear(&mut self) {

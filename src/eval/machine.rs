@@ -248,22 +248,36 @@ fn task_step(rt: &mut Runtime, t: &mut TaskFrame) -> Act {
 
 /// Push an activation, enforcing the recursion limit.
 #[inline(always)]
-fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, mut a: Activation) {
-    if let Activation::Script(f) = &mut a {
-        // The common case: a new plain function frame, or a generator's frame resumed
-        // (nothing saved to restore, no tracer).
-        if f.no_saved_handled() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
-            rt.depth += 1;
-            f.set_handled_base(rt.handled.len());
-            let delegating = f.has_owner() && matches!(f.work.last(), Some(super::step::Step::Delegate));
-            stack.push(a);
-            if delegating {
-                super::suspend::descend(rt, stack);
-            }
-            return;
-        }
+fn push(rt: &mut Runtime, stack: &mut Vec<Activation>, a: Activation) {
+    match a {
+        Activation::Script(fr) => push_frame(rt, stack, fr),
+        a => push_general(rt, stack, a),
     }
-    push_general(rt, stack, a)
+}
+
+/// [`push`] of a script frame, the activation built here from the frame's pointer:
+/// it is stored as its two words, and the next step's read of the frame pointer from
+/// the stack takes it from that store. The builds that made fib 25-45% slower
+/// (profile-guided, `panic = "abort"`) pushed the `Activation` read from the act as
+/// one 16-byte move, which cannot take its bytes from the two 8-byte stores that had
+/// just written them (a store-forwarding stall), and every step of the new frame
+/// waited for its pointer (notes/issue7-calls.md, session 11).
+#[inline(always)]
+fn push_frame(rt: &mut Runtime, stack: &mut Vec<Activation>, fr: FrameBox) {
+    // The common case: a new plain function frame, or a generator's frame resumed
+    // (nothing saved to restore, no tracer).
+    if fr.no_saved_handled() && rt.depth < rt.opts.recursion_limit && rt.trace.is_none() {
+        rt.depth += 1;
+        let mut fr = fr;
+        fr.set_handled_base(rt.handled.len());
+        let delegating = fr.has_owner() && matches!(fr.work.last(), Some(super::step::Step::Delegate));
+        stack.push(Activation::Script(fr));
+        if delegating {
+            super::suspend::descend(rt, stack);
+        }
+        return;
+    }
+    push_general(rt, stack, Activation::Script(fr))
 }
 
 /// [`push`] for generator frames, native tasks, the tracer and the recursion limit.
