@@ -6,12 +6,13 @@ use super::types::{base_payload, construct};
 use super::{add_method, raise, ret};
 use crate::eval::native::{Args, Ret};
 use crate::ops::{self, PyResult};
-use crate::runtime::class::Instance;
+use crate::runtime::class::{Class, Instance};
 use crate::runtime::descr::{ClassMethod, Property, StaticMethod};
 use crate::runtime::intern::intern;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// `C.mro()`.
 pub fn type_mro(_rt: &mut Runtime, a: Args) -> Ret {
@@ -21,13 +22,46 @@ pub fn type_mro(_rt: &mut Runtime, a: Args) -> Ret {
     }
 }
 
-fn object_init(_rt: &mut Runtime, _a: Args) -> Ret {
+/// Whether `cls` inherits `object`'s own `name` (`__init__` or `__new__`) rather than
+/// overriding it: CPython's `tp_init == object_init` / `tp_new == object_new` tests.
+fn inherits_object(rt: &Runtime, cls: &Rc<Class>, name: &str) -> bool {
+    let own = ops::attr::class_lookup(&rt.types.object, name);
+    match (ops::attr::class_lookup(cls, name), own) {
+        (Some(a), Some(b)) => a.is(&b),
+        _ => false,
+    }
+}
+
+/// `object.__init__(self, *args)`: extra arguments are an error unless the type
+/// overrides `__new__` but not `__init__` (CPython's `object_init`).
+fn object_init(rt: &mut Runtime, a: Args) -> Ret {
+    if a.pos.len() > 1 || !a.kw.is_empty() {
+        let cls = ops::type_of(rt, &a.pos[0]);
+        if !inherits_object(rt, &cls, "__init__") {
+            return raise(rt.type_error("object.__init__() takes exactly one argument (the instance to initialize)"));
+        }
+        if inherits_object(rt, &cls, "__new__") {
+            let name = cls.name_str();
+            return raise(rt.type_error(format!("{name}.__init__() takes exactly one argument (the instance to initialize)")));
+        }
+    }
     Ret::Val(Value::None)
 }
 
+/// `object.__new__(cls, *args)`: extra arguments are an error unless the type
+/// overrides `__init__` but not `__new__` (CPython's `object_new`).
 fn object_new(rt: &mut Runtime, a: Args) -> Ret {
     match a.pos.first() {
         Some(Value::Class(c)) => {
+            if a.pos.len() > 1 || !a.kw.is_empty() {
+                if !inherits_object(rt, c, "__new__") {
+                    return raise(rt.type_error("object.__new__() takes exactly one argument (the type to instantiate)"));
+                }
+                if inherits_object(rt, c, "__init__") {
+                    let name = c.name_str();
+                    return raise(rt.type_error(format!("{name}() takes no arguments")));
+                }
+            }
             let inst = Instance::new_rc(c.clone());
             Ret::Val(Value::Inst(inst))
         }
@@ -39,8 +73,17 @@ fn object_repr(rt: &mut Runtime, a: Args) -> Ret {
     Ret::Val(Value::string(ops::repr::default_repr(rt, &a.pos[0])))
 }
 
+/// `object.__str__(self)`: the type's `__repr__`, whose result is returned unchecked
+/// (CPython's `object_str` calls `tp_repr` directly), so that `str()` reports a
+/// non-string as `__str__ returned non-string`.
 fn object_str(rt: &mut Runtime, a: Args) -> Ret {
-    ret(ops::repr::repr(rt, &a.pos[0]).map(Value::Str))
+    let v = &a.pos[0];
+    if let Value::Inst(_) = v {
+        if let Some(m) = ops::attr::lookup_special(rt, v, "__repr__") {
+            return ret(ops::call::call_value(rt, m, vec![v.clone()]));
+        }
+    }
+    ret(ops::repr::repr(rt, v).map(Value::Str))
 }
 
 fn object_eq(rt: &mut Runtime, a: Args) -> Ret {

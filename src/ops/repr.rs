@@ -341,15 +341,21 @@ pub fn to_str(rt: &mut Runtime, v: &Value) -> PyResult<Rc<PyStr>> {
                 };
             }
             if i.is_exception() {
-                if attr::lookup_special(rt, v, "__repr__").is_some() && false {
-                    return repr(rt, v);
-                }
                 return crate::builtins::exceptions::exc_str(rt, i);
             }
             // Only `str` defines its own `__str__` (the string itself); the other
             // built-in types print their repr.
             if let Some(Value::Str(s)) = i.base.borrow().clone() {
                 return Ok(s);
+            }
+            // `object.__str__` calls the type's `__repr__` directly, so a non-string
+            // is reported as `__str__`'s result (CPython's `object_str`).
+            if let Some(m) = attr::lookup_special(rt, v, "__repr__") {
+                let r = call::call_value(rt, m, vec![v.clone()])?;
+                return match r {
+                    Value::Str(s) => Ok(s),
+                    other => raise(rt.type_error(format!("__str__ returned non-string (type {})", type_name(rt, &other)))),
+                };
             }
             repr(rt, v)
         }
