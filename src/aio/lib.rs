@@ -82,8 +82,11 @@ fn run_source(rt: &mut Runtime, ns: &Rc<Dict>, file: &str, text: &str) -> Result
     if !code.body.is_empty() {
         f.work.push(crate::eval::step::Step::Block(&code.body, 0));
     }
-    crate::eval::machine::run_frame(rt, f)?;
-    Ok(())
+    let r = crate::eval::machine::run_frame(rt, f);
+    // A source sets `__name__` to the CPython module its classes come from
+    // (`asyncio.locks`...), so that their `__module__` and default reprs match.
+    ns.set_str(intern("__name__"), Value::str("asyncio"));
+    r.map(|_| ())
 }
 
 /// Build the module (once per thread; later imports get the same namespace).
