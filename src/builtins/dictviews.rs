@@ -185,6 +185,11 @@ pub fn view_values(v: &Value) -> Option<Vec<Value>> {
     downcast::<DictView>(v).map(|dv| dv.values())
 }
 
+/// The dict and part of a dict view, if `v` is one (for `reversed`).
+pub fn view_parts(v: &Value) -> Option<(Rc<Dict>, DictPart)> {
+    downcast::<DictView>(v).map(|dv| (dv.dict.clone(), dv.part))
+}
+
 /// A new view of `d`.
 pub fn view(d: Rc<Dict>, part: DictPart) -> Value {
     crate::runtime::gc::new_obj(DictView { dict: d, part })

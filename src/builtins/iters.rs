@@ -3,6 +3,8 @@
 
 use crate::ops::{self, Fail, PyResult};
 use crate::runtime::class::Class;
+use crate::runtime::dict::Dict;
+use crate::runtime::iter::DictPart;
 use crate::runtime::gc_refs::Visit;
 use crate::runtime::object::{downcast, Object};
 use crate::runtime::value::Value;
@@ -22,6 +24,9 @@ pub enum IterKind {
     Filter(Value, Value),
     /// `reversed(seq)` for sequences with `__len__`/`__getitem__`.
     Reversed(Value, Cell<i64>),
+    /// `reversed(d)` of a dict or a dict view: the raw entry position to look before,
+    /// the dict's size when started (a change is a `RuntimeError`, as in CPython).
+    DictRev(Rc<Dict>, Cell<usize>, usize, DictPart),
     /// Iteration through `__getitem__` with 0, 1, 2...
     Seq(Value, Cell<i64>),
     /// `iter(callable, sentinel)`.
@@ -44,6 +49,9 @@ impl NativeIter {
             IterKind::Map(..) => "map",
             IterKind::Filter(..) => "filter",
             IterKind::Reversed(..) => "reversed",
+            IterKind::DictRev(_, _, _, DictPart::Keys) => "dict_reversekeyiterator",
+            IterKind::DictRev(_, _, _, DictPart::Values) => "dict_reversevalueiterator",
+            IterKind::DictRev(_, _, _, DictPart::Items) => "dict_reverseitemiterator",
             IterKind::Seq(..) => "iterator",
             IterKind::Callable(..) => "callable_iterator",
         }
@@ -130,6 +138,22 @@ impl NativeIter {
                     Err(e) => Err(e),
                 }
             }
+            IterKind::DictRev(d, pos, len0, part) => {
+                let t = d.borrow();
+                if t.len() != *len0 {
+                    drop(t);
+                    pos.set(0);
+                    let e = rt.exc_msg(&rt.types.exc("RuntimeError"), "dictionary changed size during iteration");
+                    return ops::raise(e);
+                }
+                let Some((p, e)) = t.prev_before(pos.get()) else { return Ok(None) };
+                pos.set(p);
+                Ok(Some(match part {
+                    DictPart::Keys => e.key.clone(),
+                    DictPart::Values => e.value.clone(),
+                    DictPart::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+                }))
+            }
             IterKind::Seq(obj, idx) => {
                 let i = idx.get();
                 idx.set(i + 1);
@@ -180,6 +204,7 @@ impl Object for NativeIter {
                 visit.value(b);
             }
             IterKind::Reversed(v, _) | IterKind::Seq(v, _) => visit.value(v),
+            IterKind::DictRev(d, ..) => visit.rc(d),
         }
         true
     }
@@ -240,28 +265,24 @@ pub fn reversed(rt: &mut Runtime, v: &Value) -> PyResult {
     use crate::runtime::iter::{IterObj, IterState};
     match v {
         Value::List(l) => Ok(Value::Iter(IterObj::new(IterState::ListRev(l.clone(), l.len())))),
-        Value::Tuple(t) => {
-            let mut items = t.items().to_vec();
-            items.reverse();
-            Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
-        }
+        // CPython's generic `reversed` object; a string's or bytes' items are made
+        // once into a tuple, so each step is an O(1) index.
+        Value::Tuple(t) => Ok(make(IterKind::Reversed(v.clone(), Cell::new(t.items().len() as i64 - 1)))),
         Value::Bytes(b) => {
-            let items: Vec<Value> = b.data.iter().rev().map(|c| Value::Int(*c as i64)).collect();
-            Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
+            let items: Vec<Value> = b.data.iter().map(|c| Value::Int(*c as i64)).collect();
+            let n = items.len() as i64;
+            Ok(make(IterKind::Reversed(Value::tuple(items), Cell::new(n - 1))))
         }
         Value::Str(s) => {
-            let items: Vec<Value> = s.as_str().chars().rev().map(|c| Value::string(c.to_string())).collect();
-            Ok(Value::Iter(IterObj::new(IterState::Values(items, 0))))
+            let items: Vec<Value> = s.as_str().chars().map(|c| Value::string(c.to_string())).collect();
+            let n = items.len() as i64;
+            Ok(make(IterKind::Reversed(Value::tuple(items), Cell::new(n - 1))))
         }
         Value::Range(r) => {
             let rev = Value::Range(Rc::new(r.reversed()));
             Ok(ops::iter::builtin_iter(&rev).unwrap_or(rev))
         }
-        Value::Dict(d) => {
-            let mut keys: Vec<Value> = d.borrow().iter().map(|e| e.key.clone()).collect();
-            keys.reverse();
-            Ok(Value::Iter(IterObj::new(IterState::Values(keys, 0))))
-        }
+        Value::Dict(d) => Ok(dict_reversed(d, DictPart::Keys)),
         _ => {
             if let Some(m) = ops::attr::lookup_special(rt, v, "__reversed__") {
                 return ops::call::call_value(rt, m, vec![v.clone()]);
@@ -270,15 +291,19 @@ pub fn reversed(rt: &mut Runtime, v: &Value) -> PyResult {
                 let n = ops::item::len(rt, v)? as i64;
                 return Ok(make(IterKind::Reversed(v.clone(), Cell::new(n - 1))));
             }
-            if let Some(values) = super::dictviews::view_values(v) {
-                let mut values = values;
-                values.reverse();
-                return Ok(Value::Iter(IterObj::new(IterState::Values(values, 0))));
+            if let Some((d, part)) = super::dictviews::view_parts(v) {
+                return Ok(dict_reversed(&d, part));
             }
             let tn = ops::type_name(rt, v);
             ops::raise(rt.type_error(format!("'{tn}' object is not reversible")))
         }
     }
+}
+
+/// `reversed(d)` over one part of a dict, from its last entry.
+fn dict_reversed(d: &Rc<Dict>, part: DictPart) -> Value {
+    let t = d.borrow();
+    make(IterKind::DictRev(d.clone(), Cell::new(t.raw_len()), t.len(), part))
 }
 
 /// Nothing to register: the iterator types are constructed through `types`.

@@ -28,7 +28,7 @@ pub fn native_iter_runs_script(v: &Value) -> bool {
         IterKind::Enumerate(it, _) => runs_script(it),
         IterKind::Zip(its, _) => its.iter().any(runs_script),
         IterKind::Callable(f, _) => calls_script(f),
-        IterKind::Reversed(..) | IterKind::Seq(..) => false,
+        IterKind::Reversed(..) | IterKind::Seq(..) | IterKind::DictRev(..) => false,
     }
 }
 
@@ -72,7 +72,7 @@ pub fn step(rt: &mut Runtime, it: &Value) -> Option<Step> {
         IterKind::Enumerate(..) => TaskFrame::boxed(EnumerateStep { it }, mode),
         IterKind::Zip(..) => TaskFrame::boxed(ZipStep { it, items: Vec::new(), checking: None }, mode),
         IterKind::Callable(..) => TaskFrame::boxed(CallableStep { it }, mode),
-        IterKind::Reversed(..) | IterKind::Seq(..) => return None,
+        IterKind::Reversed(..) | IterKind::Seq(..) | IterKind::DictRev(..) => return None,
     };
     Some(Step::Push(Activation::Task(task)))
 }

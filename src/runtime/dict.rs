@@ -229,6 +229,19 @@ impl DictTable {
         None
     }
 
+    /// The last live entry before raw position `pos`, with its position (for
+    /// `reversed(d)`, which walks the entries backwards).
+    pub fn prev_before(&self, pos: usize) -> Option<(usize, &Entry)> {
+        let end = pos.min(self.entries.len());
+        let p = self.entries[..end].iter().rposition(|e| e.is_some())?;
+        self.entries[p].as_ref().map(|e| (p, e))
+    }
+
+    /// The number of raw entry positions (live or removed): where `reversed(d)` starts.
+    pub fn raw_len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Remove and return the last entry (for `popitem`).
     pub fn pop_last(&mut self) -> Option<Entry> {
         let pos = self.entries.iter().rposition(|e| e.is_some())?;
