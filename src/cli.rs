@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 pub fn read_source(path: &str) -> Option<SourceFile> {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(SourceFile::new(path, text)),
+            Ok(text) => Some(SourceFile::script(path, text)),
             Err(e) => {
                 eprintln!("coro: {path}: file is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to());
                 None

@@ -60,6 +60,9 @@ pub fn run_in(rt: &mut Runtime, source: Rc<SourceFile>) -> i32 {
     let globals = Rc::new(Dict::new());
     globals.set_str(runtime::intern::intern("__name__"), Value::str("__main__"));
     globals.set_str(runtime::intern::intern("__doc__"), code.doc.clone().unwrap_or(Value::None));
+    if let Some(path) = &source.path {
+        globals.set_str(runtime::intern::intern("__file__"), Value::str(path));
+    }
     builtins::modules::set_main_globals(globals.clone());
     let mut frame = rt.new_frame(code, globals.clone());
     if !code.body.is_empty() {

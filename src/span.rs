@@ -54,8 +54,11 @@ pub struct Spanned<T> {
 /// is built on the first lookup (`coro check` of a valid file never needs it).
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The name shown in diagnostics and tracebacks (a path, `<stdin>`, `<string>`).
+    /// The name shown in diagnostics (a path as the user typed it, `<stdin>`, `<string>`).
     pub name: String,
+    /// A script file's absolute path, as CPython's `co_filename` and `__file__` have it
+    /// (the working directory, `/`, then the path typed); `None` for other sources.
+    pub path: Option<String>,
     /// The whole text.
     pub text: String,
     line_starts: std::cell::OnceCell<Vec<u32>>,
@@ -64,7 +67,27 @@ pub struct SourceFile {
 impl SourceFile {
     /// A source text under a display name.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        SourceFile { name: name.into(), text: text.into(), line_starts: std::cell::OnceCell::new() }
+        SourceFile { name: name.into(), path: None, text: text.into(), line_starts: std::cell::OnceCell::new() }
+    }
+
+    /// A script file read from `path` (as typed): its absolute path is kept for
+    /// tracebacks, `co_filename` and `__file__`, as CPython makes it absolute.
+    pub fn script(path: &str, text: impl Into<String>) -> SourceFile {
+        let abs = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            match std::env::current_dir() {
+                Ok(cwd) => format!("{}/{path}", cwd.display()),
+                Err(_) => path.to_string(),
+            }
+        };
+        SourceFile { path: Some(abs), ..SourceFile::new(path, text) }
+    }
+
+    /// The name code from this source reports at run time (tracebacks, `co_filename`,
+    /// task reprs): the absolute path of a script, else the display name.
+    pub fn code_name(&self) -> &str {
+        self.path.as_deref().unwrap_or(&self.name)
     }
 
     /// Byte offsets of the line starts, indexed on first use.

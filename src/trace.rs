@@ -203,12 +203,26 @@ fn serde_args(kv: &[(&str, &str)]) -> String {
     format!("{{{}}}", parts.join(","))
 }
 
-/// `repr(v)`, cut to 60 characters.
+std::thread_local! {
+    /// Absolute script paths seen in traced frames, with the names typed for them.
+    static PATHS: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `repr(v)`, cut to 60 characters. A script's absolute path in it (a task's repr
+/// names its coroutine's file as CPython does) is shown as typed, as in [`loc`], so
+/// traces do not depend on where the script lies.
 fn show(rt: &mut Runtime, v: &Value) -> String {
-    let s = match crate::ops::repr::repr(rt, v) {
+    let mut s = match crate::ops::repr::repr(rt, v) {
         Ok(s) => s.as_str().to_string(),
         Err(_) => format!("<{} object>", crate::ops::type_name(rt, v)),
     };
+    PATHS.with(|p| {
+        for (abs, name) in p.borrow().iter() {
+            if s.contains(abs.as_str()) {
+                s = s.replace(abs.as_str(), name);
+            }
+        }
+    });
     cut(&s)
 }
 
@@ -249,6 +263,14 @@ fn desc(rt: &mut Runtime, v: &Value) -> String {
 /// traces do not change when they are edited.
 fn loc(f: &Frame) -> String {
     let name = &f.code.source.name;
+    if let Some(abs) = &f.code.source.path {
+        PATHS.with(|p| {
+            let mut p = p.borrow_mut();
+            if !p.iter().any(|(a, _)| a == abs) {
+                p.push((abs.clone(), name.clone()));
+            }
+        });
+    }
     if name.starts_with("asyncio/") || name.starts_with("<prelude") {
         return name.clone();
     }

@@ -340,7 +340,7 @@ fn coro_desc(coro: &Value) -> String {
     match coro {
         Value::Gen(g) => {
             let q = g.qualname();
-            let file = g.code().source.name.clone();
+            let file = g.code().source.code_name().to_string();
             match g.state() {
                 GenState::Finished => format!("{q}() done, defined at {file}:{}", g.code().firstline),
                 _ => {

@@ -392,8 +392,13 @@ fn with_traceback(rt: &mut Runtime, a: Args) -> Ret {
 
 fn add_note(rt: &mut Runtime, a: Args) -> Ret {
     let Some(e) = this(&a) else { return Ret::Val(Value::None) };
-    let Some(Value::Str(note)) = a.pos.get(1) else {
-        return raise(rt.type_error("note must be a str"));
+    let note = match a.pos.get(1) {
+        Some(Value::Str(note)) => note,
+        Some(other) => {
+            let tn = ops::type_name(rt, other);
+            return raise(rt.type_error(format!("note must be a str, not '{tn}'")));
+        }
+        None => return raise(rt.type_error("BaseException.add_note() takes exactly one argument (0 given)")),
     };
     let mut d = e.exc_data_mut();
     match &d.extra {

@@ -216,7 +216,7 @@ impl Object for FrameView {
     fn repr(&self, _rt: &mut Runtime, this: &Value) -> Option<String> {
         let g = &self.0;
         let line = g.frame().borrow().as_ref().map_or(g.code().firstline, |f| f.line);
-        Some(format!("<frame at {:#x}, file '{}', line {}, code {}>", this.id(), g.code().source.name, line, g.code().name))
+        Some(format!("<frame at {:#x}, file '{}', line {}, code {}>", this.id(), g.code().source.code_name(), line, g.code().name))
     }
 }
 
@@ -267,7 +267,7 @@ impl Object for CodeView {
         Some(match name.as_str() {
             "co_name" => Value::Str(c.name.clone()),
             "co_qualname" => Value::Str(c.qualname.clone()),
-            "co_filename" => Value::str(&c.source.name),
+            "co_filename" => Value::str(c.source.code_name()),
             "co_firstlineno" => Value::Int(c.firstline as i64),
             "co_argcount" => Value::Int(c.sig.args as i64),
             "co_varnames" => Value::tuple(c.varnames.iter().map(|v| Value::Str(v.clone())).collect()),
@@ -276,7 +276,7 @@ impl Object for CodeView {
     }
     fn repr(&self, _rt: &mut Runtime, this: &Value) -> Option<String> {
         let c = self.0;
-        Some(format!("<code object {} at {:#x}, file \"{}\", line {}>", c.name, this.id(), c.source.name, c.firstline))
+        Some(format!("<code object {} at {:#x}, file \"{}\", line {}>", c.name, this.id(), c.source.code_name(), c.firstline))
     }
 }
 

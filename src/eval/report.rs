@@ -16,6 +16,20 @@ pub fn exception_line(rt: &mut Runtime, e: &Exc) -> String {
     if msg.is_empty() { name } else { format!("{name}: {msg}") }
 }
 
+/// The notes added with `add_note`, one line each, printed after `Type: message`.
+fn notes(e: &Exc) -> String {
+    let mut out = String::new();
+    if let Some(Value::List(l)) = &e.exc_data().extra {
+        for note in l.borrow().iter() {
+            if let Value::Str(s) = note {
+                out.push_str(s.as_str());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 fn traceback_lines(e: &Exc, out: &mut String) {
     let d = e.exc_data();
     if d.traceback.is_empty() {
@@ -34,7 +48,7 @@ fn traceback_lines(e: &Exc, out: &mut String) {
     let mut last: Option<&crate::runtime::class::TbEntry> = None;
     let mut count = 0;
     for entry in d.traceback.iter().rev() {
-        let same = last.is_some_and(|l| l.line == entry.line && l.source().name == entry.source().name && l.name() == entry.name());
+        let same = last.is_some_and(|l| l.line == entry.line && l.source().code_name() == entry.source().code_name() && l.name() == entry.name());
         if !same {
             repeated(out, count);
             count = 0;
@@ -44,7 +58,7 @@ fn traceback_lines(e: &Exc, out: &mut String) {
         if count > CUTOFF {
             continue;
         }
-        out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.source().name, entry.line, entry.name()));
+        out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.source().code_name(), entry.line, entry.name()));
         let text = entry.source().line_text(entry.line as usize).trim();
         if !text.is_empty() {
             out.push_str(&format!("    {text}\n"));
@@ -142,7 +156,7 @@ fn format_one(rt: &mut Runtime, ex: &Exc, ctx: &mut GroupCtx, out: &mut String) 
     if members.is_empty() {
         ctx.emit(&tb, '|', out);
         let line = exception_line(rt, ex);
-        ctx.emit(&format!("{line}\n"), '|', out);
+        ctx.emit(&format!("{line}\n{}", notes(ex)), '|', out);
         return;
     }
     if ctx.depth > 10 {
@@ -158,7 +172,7 @@ fn format_one(rt: &mut Runtime, ex: &Exc, ctx: &mut GroupCtx, out: &mut String) 
         ctx.emit(rest, '|', out);
     }
     let line = exception_line(rt, ex);
-    ctx.emit(&format!("{line}\n"), '|', out);
+    ctx.emit(&format!("{line}\n{}", notes(ex)), '|', out);
     const WIDTH: usize = 15;
     let n = if members.len() <= WIDTH { members.len() } else { WIDTH + 1 };
     ctx.need_close = false;
