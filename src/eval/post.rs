@@ -123,14 +123,19 @@ pub fn post(rt: &mut Runtime, f: &mut Frame, p: Post) -> Act {
     match p {
         Post::Binary(op, inplace, next) => {
             let r = f.pop();
-            let b = f.pop();
-            let a = f.pop();
             if matches!(r, Value::NotImplemented) {
-                binary_user(rt, f, op, a, b, inplace, next)
-            } else {
-                f.push(r);
-                Act::Next
+                let b = f.pop();
+                let a = f.pop();
+                return binary_user(rt, f, op, a, b, inplace, next);
             }
+            // The result takes the left operand's place and the operands are dropped
+            // (left first), with no pops of an empty stack's `None` to drop.
+            let n = f.stack.len();
+            let a = std::mem::replace(&mut f.stack[n - 2], r);
+            let b = f.stack.pop();
+            drop(a);
+            drop(b);
+            Act::Next
         }
         Post::Compare(op, negate, next) => {
             let r = f.pop();
