@@ -71,6 +71,7 @@ pub fn lower_module_as(module: &ast::Module, table: &ScopeTable, source: Rc<Sour
         firstline: 1,
         doc: if interactive { None } else { docstring(&module.body) },
         simple_call: false,
+        simple_gen: false,
         plain_return: false,
         hints: Default::default(),
     }))
@@ -365,13 +366,14 @@ impl<'t> Ctx<'t> {
             .filter_map(|(i, p)| s.cellvars.iter().position(|c| c == p).map(|c| (i as u32, c as u32)))
             .collect();
         let kind = if s.kind == ScopeKind::Class { CodeKind::Class } else { CodeKind::Function };
-        let simple_call = kind == CodeKind::Function
-            && func_kind == FuncKind::Plain
+        let positional = kind == CodeKind::Function
             && !sig.vararg
             && !sig.kwarg
             && sig.kwonly == 0
             && s.cellvars.is_empty()
             && s.freevars.is_empty();
+        let simple_call = positional && func_kind == FuncKind::Plain;
+        let simple_gen = positional && func_kind != FuncKind::Plain;
         let plain_return = !body.has_cleanup();
         leak(Code {
             name: intern(name),
@@ -388,6 +390,7 @@ impl<'t> Ctx<'t> {
             firstline,
             doc,
             simple_call,
+            simple_gen,
             plain_return,
             hints: Default::default(),
         })

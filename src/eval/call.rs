@@ -67,6 +67,10 @@ pub fn prepare_call(rt: &mut Runtime, callee: &Value, args: &[Value], kwnames: &
                 if func.code.simple_call && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize {
                     return Prep::Push(Activation::Script(simple_frame(rt, func, Some(&m.receiver), args)));
                 }
+                if func.code.simple_gen && kwnames.is_empty() && args.len() + 1 == func.code.sig.args as usize {
+                    let fr = parked_frame(func, Some(&m.receiver), args);
+                    return Prep::Value(make_generator(func, func.code.func_kind, fr));
+                }
             }
             let mut all = Vec::with_capacity(args.len() + 1);
             all.push(m.receiver.clone());
@@ -123,16 +127,56 @@ pub fn make_generator(func: &Function, kind: FuncKind, fr: FrameBox) -> Value {
         FuncKind::Coroutine => GenKind::Coroutine,
         _ => GenKind::AsyncGenerator,
     };
-    let name = func.name.borrow().clone();
-    let qual = func.qualname.borrow().clone();
-    let g = Rc::new(Generator::new(gk, func.code, fr, name, qual));
+    let g = {
+        let (name, qual) = (func.name.borrow(), func.qualname.borrow());
+        if Rc::ptr_eq(&name, &func.code.name) && Rc::ptr_eq(&qual, &func.code.qualname) {
+            // The function was not renamed: the generator's names are its code's.
+            Generator::new_as_code(gk, func.code, fr)
+        } else {
+            Generator::new(gk, func.code, fr, name.clone(), qual.clone())
+        }
+    };
+    let g = Rc::new(g);
     crate::runtime::gc::track_gen(&g);
     Value::Gen(g)
+}
+
+/// The parked frame of a call of `func` (a `Code::simple_gen` function) given exactly
+/// its positional parameters: `recv` (a method's receiver) and `args` are copied into
+/// its locals, with no argument binding; the body is scheduled.
+#[inline]
+pub fn parked_frame(func: &Function, recv: Option<&Value>, args: &[Value]) -> FrameBox {
+    let code = func.code;
+    let mut fr = Frame::new_parked_empty(code, func.globals.clone());
+    if let Some(r) = recv {
+        fr.locals.push(Some(r.clone()));
+    }
+    for a in args {
+        fr.locals.push(Some(a.clone()));
+    }
+    parked_rest(fr)
+}
+
+/// A parked frame whose arguments are in its locals: the other locals unbound, the
+/// body scheduled.
+#[inline(always)]
+fn parked_rest(mut fr: FrameBox) -> FrameBox {
+    let code = fr.code;
+    while fr.locals.len() < code.nlocals() {
+        fr.locals.push(None);
+    }
+    if !code.body.is_empty() {
+        fr.work.push(Step::Block(&code.body, 0));
+    }
+    fr
 }
 
 /// A new frame for `func` with its arguments bound, cells made and body scheduled.
 pub fn function_frame(rt: &mut Runtime, func: &Rc<Function>, args: &[Value], kwnames: &[Rc<PyStr>]) -> Result<FrameBox, Exc> {
     let code = func.code;
+    if code.simple_gen && kwnames.is_empty() && args.len() == code.sig.args as usize {
+        return Ok(parked_frame(func, None, args));
+    }
     let mut fr = if code.func_kind == FuncKind::Plain {
         rt.new_frame(code, func.globals.clone())
     } else {
@@ -602,6 +646,11 @@ fn direct_rest(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Ca
                 drop(callee);
                 return ev;
             }
+            if func.code.simple_gen && c.args.len() + s as usize == func.code.sig.args as usize {
+                // A generator or coroutine function given exactly its positional
+                // parameters: the arguments straight into the new parked frame.
+                return new_generator(rt, f, e, c, then, callee, recv);
+            }
         }
     }
     let base = f.stack.len();
@@ -740,6 +789,45 @@ fn fill_args_rest(
         }
     }
     enter_frame(rt, f, then, fr)
+}
+
+/// [`direct_rest`] for a `Code::simple_gen` callee (`callee`, a function; `recv` the
+/// receiver of a method call) given exactly its positional parameters: the arguments
+/// are computed by the fast path straight into the locals of the parked frame, and
+/// the generator, coroutine or async generator object is the call's value. If an
+/// argument needs script code, the call goes on step by step from it (as in
+/// [`fill_args_rest`]).
+#[inline(never)]
+fn new_generator(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step, callee: Value, recv: Option<Value>) -> Ev {
+    let Value::Func(func) = &callee else { unreachable!() };
+    let mut fr = Frame::new_parked_empty(func.code, func.globals.clone());
+    let s = recv.is_some() as u32;
+    if let Some(r) = recv {
+        fr.locals.push(Some(r));
+    }
+    for (i, a) in c.args.iter().enumerate() {
+        if let Some(z) = super::expr::quick_int_op(f, a) {
+            fr.locals.push(Some(Value::Int(z)));
+            continue;
+        }
+        match super::expr::fast_value(rt, f, a) {
+            Ok(v) => fr.locals.push(Some(v)),
+            Err(Fail::Raise(x)) => return Ev::Raise(x),
+            Err(Fail::Slow) => {
+                // Go on step by step from this argument, with the callee, receiver and
+                // the arguments so far on the stack.
+                f.push(callee);
+                f.stack.extend(fr.locals.drain(..).flatten());
+                f.work.push(then);
+                return Ev::Pending(call_cont(rt, f, e, c, 2 + (((i as u32) << 1) | s)));
+            }
+        }
+    }
+    if let Err(x) = crate::limits::tick(rt) {
+        return Ev::Raise(x);
+    }
+    let fr = parked_rest(fr);
+    Ev::Val(make_generator(func, func.code.func_kind, fr))
 }
 
 /// The call of frame `fr`, whose arguments are in its locals: a step counted, the

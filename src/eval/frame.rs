@@ -441,7 +441,18 @@ impl Frame {
     /// The frame a finished generator of the same code left ([`Frame::retire`]) is
     /// taken first: no allocation.
     pub fn new_parked(code: &'static Code, globals: Rc<Dict>) -> FrameBox {
-        let mut f = match code.hints.take_spare() {
+        let mut f = Frame::new_parked_empty(code, globals);
+        for _ in 0..code.nlocals() {
+            f.locals.push(None);
+        }
+        f
+    }
+
+    /// [`Frame::new_parked`] with no locals yet (the caller pushes all of them): the
+    /// code's spare frame ([`Frame::retire`]) if it has one, else a new allocation.
+    #[inline]
+    pub fn new_parked_empty(code: &'static Code, globals: Rc<Dict>) -> FrameBox {
+        match code.hints.take_spare() {
             Some(mut f) => {
                 if !Rc::ptr_eq(&f.globals, &globals) {
                     f.globals = globals;
@@ -452,11 +463,7 @@ impl Frame {
                 let (stack, work) = code.hints.get(code);
                 FrameBox::alloc(code, globals, stack, work)
             }
-        };
-        for _ in 0..code.nlocals() {
-            f.locals.push(None);
         }
-        f
     }
 
     /// The frame of a generator that has finished (returned), its owner taken out:

@@ -78,6 +78,11 @@ pub struct Code {
     /// A plain function with only positional parameters and no cells: a call with
     /// exactly `sig.args` positional arguments just moves them into the locals.
     pub simple_call: bool,
+    /// A generator, coroutine or async generator function with only positional
+    /// parameters and no cells: a call with exactly `sig.args` positional arguments
+    /// makes its parked frame with the arguments moved into the locals, with no
+    /// argument binding (`call::parked_frame`).
+    pub simple_gen: bool,
     /// The body has no `try` or `with` statement (outside nested definitions), so a
     /// `return` has no `finally` block, `__exit__` call or handled exception to run
     /// or restore on its way out: it just ends the frame.

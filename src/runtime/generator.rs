@@ -49,7 +49,17 @@ pub struct Generator {
 impl Generator {
     /// A new, not yet started generator around a prepared frame.
     pub fn new(kind: GenKind, code: &'static Code, frame: FrameBox, name: Rc<PyStr>, qualname: Rc<PyStr>) -> Generator {
-        let names = CodeNames::new(code, name, qualname);
+        Generator::with_names(kind, frame, CodeNames::new(code, name, qualname))
+    }
+
+    /// [`Generator::new`] named as its code is (`code.name`, `code.qualname`): nothing
+    /// to clone or compare.
+    pub fn new_as_code(kind: GenKind, code: &'static Code, frame: FrameBox) -> Generator {
+        Generator::with_names(kind, frame, CodeNames(Cell::new(CodeNames::code_word(code))))
+    }
+
+    #[inline(always)]
+    fn with_names(kind: GenKind, frame: FrameBox, names: CodeNames) -> Generator {
         names.set_field(KIND_SHIFT, 3, kind as usize);
         names.set_byte(STATE_BYTE, GenState::Created as u8);
         Generator { frame_cell: UnsafeCell::new(Some(frame)), names }
@@ -434,12 +444,19 @@ impl CodeNames {
 
     /// The pointer bits for `code` named `name` and `qualname`.
     fn word(code: &'static Code, name: Rc<PyStr>, qualname: Rc<PyStr>) -> usize {
-        let w = if Rc::ptr_eq(&name, &code.name) && Rc::ptr_eq(&qualname, &code.qualname) {
-            code as *const Code as usize
-        } else {
-            Box::into_raw(Box::new(Renamed { code, name, qualname })) as usize | RENAMED
-        };
+        if Rc::ptr_eq(&name, &code.name) && Rc::ptr_eq(&qualname, &code.qualname) {
+            return CodeNames::code_word(code);
+        }
+        let w = Box::into_raw(Box::new(Renamed { code, name, qualname })) as usize | RENAMED;
         assert!(w & !(ADDR | RENAMED) == 0, "code address above 2^48 or not 128-byte aligned");
+        w
+    }
+
+    /// The pointer bits for `code` under its own names.
+    #[inline(always)]
+    fn code_word(code: &'static Code) -> usize {
+        let w = code as *const Code as usize;
+        assert!(w & !ADDR == 0, "code address above 2^48 or not 128-byte aligned");
         w
     }
 
