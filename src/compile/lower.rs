@@ -743,6 +743,7 @@ impl<'t> Ctx<'t> {
                         kwnames: Box::new([]),
                         general: None,
                         direct: true,
+                        send: false,
                         site: Default::default(),
                     };
                     return (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, int_tree: false, line }, 1);
@@ -769,7 +770,7 @@ impl<'t> Ctx<'t> {
                     A::DoubleStar(e) => ArgX::DoubleStar(self.expr(e)),
                 })
                 .collect();
-            CallX { func, method, args: Box::new([]), kwnames: Box::new([]), general: Some(items), direct: false, site: Default::default() }
+            CallX { func, method, args: Box::new([]), kwnames: Box::new([]), general: Some(items), direct: false, send: false, site: Default::default() }
         } else {
             let mut vals = Vec::new();
             let mut names = Vec::new();
@@ -784,7 +785,8 @@ impl<'t> Ctx<'t> {
                 }
             }
             let direct = func.fast && vals.iter().all(|a| a.fast);
-            CallX { func, method, args: vals.into_boxed_slice(), kwnames: names.into_boxed_slice(), general: None, direct, site: Default::default() }
+            let send = direct && vals.len() == 1 && names.is_empty() && method.as_ref().is_some_and(|m| m.as_str() == "send");
+            CallX { func, method, args: vals.into_boxed_slice(), kwnames: names.into_boxed_slice(), general: None, direct, send, site: Default::default() }
         };
         (Expr { kind: ExprKind::Call(Box::new(call)), fast: false, int_tree: false, line }, 1)
     }

@@ -597,6 +597,26 @@ pub fn direct(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static Cal
             return direct_global(rt, f, e, c, g, then);
         }
     }
+    if c.send {
+        return send_site(rt, f, e, c, then);
+    }
+    direct_rest(rt, f, e, c, then)
+}
+
+/// [`direct`] for `x.send(v)` (`CallX::send`): when `x` is a local holding a generator
+/// or coroutine, it is resumed at once ([`direct_send_now`], as [`direct_rest`] would
+/// after reading `x`, finding the method name and testing [`is_direct_send`]); any
+/// other receiver goes on as [`direct_rest`].
+#[inline(never)]
+fn send_site(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, c: &'static CallX, then: Step) -> Ev {
+    if let ExprKind::Local(i) = &c.func.kind {
+        if let Some(Value::Gen(g)) = &f.locals[*i as usize] {
+            if g.kind() != GenKind::AsyncGenerator && rt.trace.is_none() {
+                let recv = Value::Gen(g.clone());
+                return direct_send_now(rt, f, e, c, then, recv);
+            }
+        }
+    }
     direct_rest(rt, f, e, c, then)
 }
 

@@ -454,6 +454,10 @@ pub struct CallX {
     /// nodes: the call is made straight from the expression (`call::direct`), its
     /// operands computed by the fast path, without a step per operand.
     pub direct: bool,
+    /// A direct call `x.send(v)` (one positional argument): when `x` is a local holding
+    /// a generator or coroutine, `call::send_site` resumes it without the general
+    /// method-call path.
+    pub send: bool,
     /// For method calls: where the receiver's class had the method last time
     /// (`ops::attr::load_method`'s cache, kept by the objects code).
     pub site: crate::runtime::class::MethodSite,
