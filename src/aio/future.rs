@@ -7,6 +7,7 @@ use super::classes::{self, Classes};
 use super::event_loop::{Entry, Loop};
 use super::task::TaskData;
 use crate::builtins::{add_method, raise};
+use crate::eval::machine::Outcome;
 use crate::eval::native::{Args, Ret};
 use crate::eval::suspend::Resume;
 use crate::ops::{self, Fail, PyResult};
@@ -362,8 +363,15 @@ pub fn cancel_value(rt: &mut Runtime, v: &Value, msg: Value) -> Result<bool, Exc
 /// blocking) to the task, which resumes the awaiting coroutine once it is done; then
 /// the result (or exception) ends the `await`.
 pub fn await_step(rt: &mut Runtime, f: &Fut, r: Resume) -> PyResult {
+    let o = await_outcome(rt, f, r);
+    outcome_result(rt, o)
+}
+
+/// [`await_step`] as the delegation step takes it: the `await`'s value is
+/// `Outcome::Return`, with no `StopIteration` made.
+pub fn await_outcome(rt: &mut Runtime, f: &Fut, r: Resume) -> Outcome {
     if let Resume::Throw(e) = r {
-        return Err(Fail::Raise(e));
+        return Outcome::Raise(e);
     }
     {
         let mut s = f.s.borrow_mut();
@@ -371,15 +379,25 @@ pub fn await_step(rt: &mut Runtime, f: &Fut, r: Resume) -> PyResult {
             if !s.blocking {
                 s.blocking = true;
                 drop(s);
-                return Ok(f.val());
+                return Outcome::Yield(f.val());
             }
             drop(s);
-            return Err(Fail::Raise(rt.exc_msg(&rt.types.runtime_error, "await wasn't used with future")));
+            return Outcome::Raise(rt.exc_msg(&rt.types.runtime_error, "await wasn't used with future"));
         }
     }
     match f.result(rt) {
-        Ok(v) => Err(Fail::Raise(crate::eval::suspend::stop_iteration(rt, v))),
-        Err(e) => Err(Fail::Raise(e)),
+        Ok(v) => Outcome::Return(v),
+        Err(e) => Outcome::Raise(e),
+    }
+}
+
+/// A native awaitable's step as `send`/`__next__` give it: a value to pass out, or
+/// the return as `StopIteration(value)`.
+pub fn outcome_result(rt: &mut Runtime, o: Outcome) -> PyResult {
+    match o {
+        Outcome::Yield(v) => Ok(v),
+        Outcome::Return(v) => Err(Fail::Raise(crate::eval::suspend::stop_iteration(rt, v))),
+        Outcome::Raise(e) => Err(Fail::Raise(e)),
     }
 }
 

@@ -104,6 +104,23 @@ pub fn native_resume(rt: &mut Runtime, it: &Value, r: Resume) -> Option<PyResult
     None
 }
 
+/// [`native_resume`] as the delegation step takes it (the `await`'s value as
+/// `Outcome::Return`, no `StopIteration` made); `r` handed back when `it` is not an
+/// asyncio awaitable iterator.
+#[inline]
+pub fn native_outcome(rt: &mut Runtime, it: &Value, r: Resume) -> Result<crate::eval::machine::Outcome, Resume> {
+    if let Some(f) = downcast::<future::Fut>(it) {
+        return Ok(future::await_outcome(rt, f, r));
+    }
+    if let Some(s) = sleep::sleep_of(it) {
+        return Ok(s.outcome(rt, r));
+    }
+    if let Some(fi) = downcast::<future::FutIter>(it) {
+        return Ok(future::await_outcome(rt, &fi.fut, r));
+    }
+    Err(r)
+}
+
 /// Called when an async generator is first iterated: under a running loop it is
 /// remembered so `asyncio.run` can close it at exit (CPython's `firstiter` hook).
 pub fn asyncgen_first_iter(_rt: &mut Runtime, g: &Rc<Generator>) {

@@ -6,12 +6,13 @@
 
 use super::classes::{self, Classes};
 use super::event_loop::running_or_err;
-use super::future::{await_step, Fut, FutKind};
+use super::future::{await_outcome, Fut, FutKind};
 use super::handle::Handle;
 use crate::builtins::{add_method, raise};
+use crate::eval::machine::Outcome;
 use crate::eval::native::{Args, Ret};
-use crate::eval::suspend::{stop_iteration, Resume};
-use crate::ops::{Fail, PyResult};
+use crate::eval::suspend::Resume;
+use crate::ops::PyResult;
 use crate::runtime::class::{Class, Exc};
 use crate::runtime::object::{downcast, Object};
 use crate::runtime::str::PyStr;
@@ -54,35 +55,40 @@ impl Sleep {
 
     /// Advance the coroutine: `Ok(v)` yields v; `StopIteration` returns.
     pub fn step(&self, rt: &mut Runtime, r: Resume) -> PyResult {
+        let o = self.outcome(rt, r);
+        super::future::outcome_result(rt, o)
+    }
+
+    /// [`Sleep::step`] as the delegation step and the task take it: the return is
+    /// `Outcome::Return`, with no `StopIteration` made.
+    pub fn outcome(&self, rt: &mut Runtime, r: Resume) -> Outcome {
         match (self.phase.get(), r) {
-            (Phase::Done, Resume::Throw(e)) => Err(Fail::Raise(e)),
-            (Phase::Done, Resume::Send(_)) => {
-                Err(Fail::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine")))
-            }
+            (Phase::Done, Resume::Throw(e)) => Outcome::Raise(e),
+            (Phase::Done, Resume::Send(_)) => Outcome::Raise(rt.exc_msg(&rt.types.runtime_error, "cannot reuse already awaited coroutine")),
             (Phase::Created, Resume::Throw(e)) => {
                 self.finish();
-                Err(Fail::Raise(e))
+                Outcome::Raise(e)
             }
             (Phase::Created, Resume::Send(v)) => {
                 if !v.is_none() {
-                    return Err(Fail::Raise(rt.type_error("can't send non-None value to a just-started coroutine")));
+                    return Outcome::Raise(rt.type_error("can't send non-None value to a just-started coroutine"));
                 }
                 let delay = match &self.delay {
                     Ok(d) => *d,
                     Err(msg) => {
                         self.finish();
-                        return Err(Fail::Raise(rt.type_error(msg.clone())));
+                        return Outcome::Raise(rt.type_error(msg.clone()));
                     }
                 };
                 if delay <= 0.0 {
                     self.phase.set(Phase::Waiting);
-                    return Ok(Value::None);
+                    return Outcome::Yield(Value::None);
                 }
                 let lp = match running_or_err(rt) {
                     Ok(l) => l,
                     Err(e) => {
                         self.finish();
-                        return Err(Fail::Raise(e));
+                        return Outcome::Raise(e);
                     }
                 };
                 let fut = Fut::new(&lp, FutKind::Future, None);
@@ -99,8 +105,8 @@ impl Sleep {
                     None => {
                         self.finish();
                         match r {
-                            Resume::Throw(e) => Err(Fail::Raise(e)),
-                            Resume::Send(_) => Err(Fail::Raise(stop_iteration(rt, self.result.clone()))),
+                            Resume::Throw(e) => Outcome::Raise(e),
+                            Resume::Send(_) => Outcome::Return(self.result.clone()),
                         }
                     }
                     Some(f) => self.wait(rt, &f, r),
@@ -109,9 +115,9 @@ impl Sleep {
         }
     }
 
-    fn wait(&self, rt: &mut Runtime, fut: &Fut, r: Resume) -> PyResult {
-        let out = await_step(rt, fut, r);
-        if out.is_err() {
+    fn wait(&self, rt: &mut Runtime, fut: &Fut, r: Resume) -> Outcome {
+        let out = await_outcome(rt, fut, r);
+        if !matches!(out, Outcome::Yield(_)) {
             self.finish();
         }
         out

@@ -263,13 +263,7 @@ fn resume_coro(rt: &mut Runtime, coro: &Value, exc: Option<Exc>) -> Outcome {
             Some(e) => Resume::Throw(e),
             None => Resume::Send(Value::None),
         };
-        return match s.step(rt, r) {
-            Ok(v) => Outcome::Yield(v),
-            Err(crate::ops::Fail::Raise(e)) if ops::exc_matches(&e, &rt.types.stop_iteration) => {
-                Outcome::Return(e.exc_data().args.first().cloned().unwrap_or(Value::None))
-            }
-            Err(e) => Outcome::Raise(ops::expect_raise(e)),
-        };
+        return s.outcome(rt, r);
     }
     let (name, args) = match exc {
         Some(e) => ("throw", vec![Value::Inst(e)]),

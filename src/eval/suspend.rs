@@ -229,7 +229,14 @@ pub fn expr(rt: &mut Runtime, f: &mut Frame, e: &'static Expr, st: u32) -> Act {
             let v = f.pop();
             yield_value(rt, f, v)
         }
-        (ExprKind::YieldFrom(x) | ExprKind::Await(x), 0) => match eval(rt, f, x, Step::Cont(e, 1)) {
+        // `await f(x)`: the awaitable goes straight to `await_now` (no trip through
+        // the stack and this function again).
+        (ExprKind::Await(x), 0) => match eval(rt, f, x, Step::Cont(e, 1)) {
+            Ev::Val(v) => await_now(rt, f, v),
+            Ev::Pending(a) => a,
+            Ev::Raise(x) => Act::Raise(x),
+        },
+        (ExprKind::YieldFrom(x), 0) => match eval(rt, f, x, Step::Cont(e, 1)) {
             Ev::Val(v) => {
                 f.push(v);
                 expr(rt, f, e, 1)
@@ -439,13 +446,22 @@ pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
         f.push(r);
         return Act::Next;
     }
-    let v = f.pop();
+    let mut v = f.pop();
     // The common case first: delegating to a generator or coroutine.
     if let Some(Value::Gen(g)) = f.stack.last() {
         // SAFETY: `g` stays on `f`'s stack, below `Step::Delegate`, while its frame runs.
         let r = unsafe { resume_frame_borrowed(rt, g, Resume::Send(v), ReturnMode::Delegate) };
         let coro = r.is_err() && matches!(f.stack.last(), Some(Value::Gen(g)) if g.kind() == GenKind::Coroutine);
         return delegate_resumed(rt, f, r, coro);
+    }
+    // Then an asyncio future or `asyncio.sleep`: its step gives the await's value
+    // itself, with no `StopIteration` made and caught.
+    if let Some(it @ Value::Obj(_)) = f.stack.last() {
+        match crate::aio::native_outcome(rt, it, Resume::Send(v)) {
+            Ok(o) => return native_outcome_step(f, o),
+            Err(Resume::Send(back)) => v = back,
+            Err(Resume::Throw(_)) => unreachable!("sent, not thrown"),
+        }
     }
     let it = f.stack.last().cloned().unwrap_or(Value::None);
     if let Some(a) = crate::builtins::agen::delegate_step(rt, f, &it, Resume::Send(v.clone())) {
@@ -516,6 +532,27 @@ pub fn delegate(rt: &mut Runtime, f: &mut Frame) -> Act {
                 }
             };
             sub_result(rt, f, r)
+        }
+    }
+}
+
+/// The delegation step after a native awaitable's step ([`crate::aio::native_outcome`]):
+/// a value to pass out, the await's value, or an error.
+#[inline]
+fn native_outcome_step(f: &mut Frame, o: Outcome) -> Act {
+    match o {
+        Outcome::Yield(w) => {
+            f.work.push(Step::Delegate);
+            Act::Yield(w)
+        }
+        Outcome::Return(value) => {
+            f.pop();
+            f.push(value);
+            Act::Next
+        }
+        Outcome::Raise(x) => {
+            f.pop();
+            Act::Raise(x)
         }
     }
 }
