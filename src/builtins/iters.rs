@@ -7,6 +7,7 @@ use crate::runtime::dict::Dict;
 use crate::runtime::iter::DictPart;
 use crate::runtime::gc_refs::Visit;
 use crate::runtime::object::{downcast, Object};
+use crate::runtime::tuple::Tuple;
 use crate::runtime::value::Value;
 use crate::runtime::Runtime;
 use std::cell::{Cell, RefCell};
@@ -39,6 +40,38 @@ pub struct NativeIter {
     pub kind: IterKind,
     /// Set once exhausted.
     pub done: Cell<bool>,
+    /// The last tuple `zip` or `enumerate` gave, while its items are all atomic (the
+    /// tuple is untracked by the collector): when its consumer has dropped it, the next
+    /// item refills it in place instead of making a new tuple, as CPython's `zip` and
+    /// `enumerate` reuse their result tuple.
+    last: Cell<Option<Rc<Tuple>>>,
+}
+
+/// A result tuple of `n` items to refill: the last one, if no one else holds it.
+#[inline(always)]
+fn reusable(last: &Cell<Option<Rc<Tuple>>>, n: usize) -> Option<Rc<Tuple>> {
+    let mut t = last.take()?;
+    (Rc::get_mut(&mut t).is_some() && t.len() == n).then_some(t)
+}
+
+/// Hand out refilled result tuple `t` (tracked by the collector now if an item may
+/// hold a cycle).
+#[inline]
+fn give(last: &Cell<Option<Rc<Tuple>>>, t: Rc<Tuple>) -> Value {
+    crate::runtime::gc::track_tuple(&t);
+    keep(last, Value::Tuple(t))
+}
+
+/// Keep result tuple `v` to refill next time, while it is untracked (its items are
+/// atomic: keeping it alive a little longer is not observable).
+#[inline(always)]
+fn keep(last: &Cell<Option<Rc<Tuple>>>, v: Value) -> Value {
+    if let Value::Tuple(t) = &v {
+        if Rc::weak_count(t) == 0 {
+            last.set(Some(t.clone()));
+        }
+    }
+    v
 }
 
 impl NativeIter {
@@ -75,34 +108,39 @@ impl NativeIter {
                 let n = count.borrow().clone();
                 let next = ops::num::binary(rt, crate::syntax::ast::BinOp::Add, &n, &Value::Int(1))?;
                 *count.borrow_mut() = next;
-                Ok(Some(Value::tuple(vec![n, x])))
+                if let Some(mut t) = reusable(&self.last, 2) {
+                    if let Some(m) = Rc::get_mut(&mut t) {
+                        let items = m.items_mut();
+                        items[0] = n;
+                        items[1] = x;
+                    }
+                    return Ok(Some(give(&self.last, t)));
+                }
+                Ok(Some(keep(&self.last, Value::tuple(vec![n, x]))))
             }
             IterKind::Zip(its, strict) => {
-                let mut items = Vec::with_capacity(its.len());
                 if its.is_empty() {
                     return Ok(None);
                 }
+                if let Some(mut t) = reusable(&self.last, its.len()) {
+                    if let Some(m) = Rc::get_mut(&mut t) {
+                        for (i, it) in its.iter().enumerate() {
+                            match ops::iter::next(rt, it)? {
+                                Some(x) => m.items_mut()[i] = x,
+                                None => return zip_short(rt, its, *strict, i),
+                            }
+                        }
+                    }
+                    return Ok(Some(give(&self.last, t)));
+                }
+                let mut items = Vec::with_capacity(its.len());
                 for (i, it) in its.iter().enumerate() {
                     match ops::iter::next(rt, it)? {
                         Some(x) => items.push(x),
-                        None => {
-                            if *strict {
-                                if i > 0 {
-                                    let plural = if i == 1 { " " } else { "s 1-" };
-                                    return ops::raise(rt.value_error(format!("zip() argument {} is shorter than argument{plural}{}", i + 1, i)));
-                                }
-                                for (j, other) in its.iter().enumerate().skip(1) {
-                                    if ops::iter::next(rt, other)?.is_some() {
-                                        let plural = if j == 1 { " " } else { "s 1-" };
-                                        return ops::raise(rt.value_error(format!("zip() argument {} is longer than argument{plural}{}", j + 1, j)));
-                                    }
-                                }
-                            }
-                            return Ok(None);
-                        }
+                        None => return zip_short(rt, its, *strict, i),
                     }
                 }
-                Ok(Some(Value::tuple(items)))
+                Ok(Some(keep(&self.last, Value::tuple(items))))
             }
             IterKind::Map(f, its) => {
                 let mut args = Vec::with_capacity(its.len());
@@ -211,7 +249,26 @@ impl Object for NativeIter {
 }
 
 fn make(kind: IterKind) -> Value {
-    crate::runtime::gc::new_obj(NativeIter { kind, done: Cell::new(false) })
+    crate::runtime::gc::new_obj(NativeIter { kind, done: Cell::new(false), last: Cell::new(None) })
+}
+
+/// `zip`'s iterator `i` is exhausted: the end, or with `strict=True` the error for
+/// iterables of different lengths.
+#[cold]
+fn zip_short(rt: &mut Runtime, its: &[Value], strict: bool, i: usize) -> PyResult<Option<Value>> {
+    if strict {
+        if i > 0 {
+            let plural = if i == 1 { " " } else { "s 1-" };
+            return ops::raise(rt.value_error(format!("zip() argument {} is shorter than argument{plural}{}", i + 1, i)));
+        }
+        for (j, other) in its.iter().enumerate().skip(1) {
+            if ops::iter::next(rt, other)?.is_some() {
+                let plural = if j == 1 { " " } else { "s 1-" };
+                return ops::raise(rt.value_error(format!("zip() argument {} is longer than argument{plural}{}", j + 1, j)));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Iteration through `__getitem__`.

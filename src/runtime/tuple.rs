@@ -19,6 +19,13 @@ impl Tuple {
         &self.items
     }
 
+    /// The items, to be replaced in place: only for a tuple no one else can see (an
+    /// iterator refilling the result tuple it made last, once its consumer dropped it).
+    #[inline]
+    pub fn items_mut(&mut self) -> &mut [Value] {
+        &mut self.items
+    }
+
     /// Number of items.
     #[inline]
     pub fn len(&self) -> usize {
