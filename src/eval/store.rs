@@ -483,6 +483,11 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
                         match r {
                             Ok((o, k)) => {
                                 if value.fast {
+                                    if let (Value::Dict(d), Value::Str(key)) = (&o, &k) {
+                                        if let Some(a) = aug_dict_item(rt, f, d, key, *op, value) {
+                                            return a;
+                                        }
+                                    }
                                     if let (Value::List(l), Value::Int(i)) = (&o, &k) {
                                         let i = *i;
                                         match aug_list_item(rt, f, l, i, *op, value) {
@@ -583,6 +588,57 @@ pub fn augassign(rt: &mut Runtime, f: &mut Frame, s: &'static Stmt, st: u32) -> 
             aug_store(rt, f, t, res)
         }
     }
+}
+
+/// `d[k] op= value` on a dict with a `str` key it holds and a fast right operand: the
+/// current value is read and the result written back at the key's position (one
+/// probe; no `getitem`/`setitem` through the value stack). None, with nothing
+/// observable done, where the general path must run: the key is missing (`KeyError`
+/// there), another type's key shares its hash, the right operand needs script code,
+/// or an operand is an instance (its dunders run as frames).
+#[inline(never)]
+fn aug_dict_item(
+    rt: &mut Runtime,
+    f: &Frame,
+    d: &crate::runtime::dict::Dict,
+    k: &std::rc::Rc<crate::runtime::str::PyStr>,
+    op: crate::syntax::ast::BinOp,
+    value: &'static Expr,
+) -> Option<Act> {
+    let same = |x: &Value| matches!(x, Value::Str(x) if std::rc::Rc::ptr_eq(x, k) || x.same_text(k));
+    let (pos, cur) = {
+        let t = d.borrow();
+        let pos = t.find(k.hash(), |x| same(x))?;
+        (pos, t.entry(pos).value.clone())
+    };
+    rt.fast = true;
+    let r = expr::fast(rt, f, value);
+    rt.fast = false;
+    let rhs = match r {
+        Ok(v) => v,
+        Err(Fail::Raise(x)) => return Some(Act::Raise(x)),
+        Err(Fail::Slow) => return None,
+    };
+    let res = match (&cur, &rhs) {
+        (Value::Int(a), Value::Int(b)) if let Some(z) = expr::int_binop(op, *a, *b) => Value::Int(z),
+        _ if super::post::is_user(&cur) || super::post::is_user(&rhs) => return None,
+        _ => match inplace(rt, op, cur, rhs) {
+            Ok(v) => v,
+            Err(x) => return Some(Act::Raise(ops::expect_raise(x))),
+        },
+    };
+    // An in-place operator on a built-in value may have changed the dict itself
+    // (`d[k] |= d`): then the key is stored again.
+    let here = d.borrow().entry_opt(pos).is_some_and(|e| same(&e.key));
+    if here {
+        let old = d.borrow_mut().set_value(pos, res);
+        drop(old);
+        return Some(Act::Next);
+    }
+    Some(match crate::builtins::dicts::dict_set(rt, d, Value::Str(k.clone()), res) {
+        Ok(()) => Act::Next,
+        Err(x) => Act::Raise(ops::expect_raise(x)),
+    })
 }
 
 /// What [`aug_list_item`] did.
@@ -710,41 +766,9 @@ fn aug_store(rt: &mut Runtime, f: &mut Frame, t: &'static Target, res: Value) ->
 
 /// `a op= b`: in place for lists, sets and dicts and user `__iop__` methods.
 pub fn inplace(rt: &mut Runtime, op: crate::syntax::ast::BinOp, a: Value, b: Value) -> PyResult {
-    use crate::syntax::ast::BinOp;
     if let Some(r) = ops::num::numeric(rt, op, &a, &b) {
         return r;
     }
-    match (&a, op) {
-        (Value::List(l), BinOp::Add) => {
-            let items = ops::iter::collect(rt, &b)?;
-            l.borrow_mut().extend(items);
-            return Ok(a);
-        }
-        (Value::List(l), BinOp::Mul) => {
-            if let Some(n) = ops::as_int(&b) {
-                let n = n.max(0) as usize;
-                let mut items = l.borrow_mut();
-                let orig = items.clone();
-                items.clear();
-                for _ in 0..n {
-                    items.extend(orig.iter().cloned());
-                }
-                drop(items);
-                return Ok(a);
-            }
-        }
-        (Value::Set(_), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) if matches!(b, Value::Set(_)) => {
-            return crate::builtins::sets::set_inplace(rt, op, &a, &b);
-        }
-        (Value::Dict(d), BinOp::BitOr) => {
-            crate::builtins::dicts::dict_update_any(rt, d, &b)?;
-            return Ok(a);
-        }
-        (Value::Inst(_), _) => {
-            let (_, _, iname) = ops::num::dunders(op);
-            return ops::num::binary_dunder(rt, op, &a, &b, Some(iname));
-        }
-        _ => {}
-    }
-    ops::num::binary(rt, op, &a, &b)
+    // (lists, sets and dicts in place; errors name the operator `op=`)
+    ops::num::inplace(rt, op, &a, &b)
 }

@@ -164,7 +164,14 @@ impl RangeObj {
 /// Number of values in `range(start, stop, step)` as an `i128` (never overflows).
 fn range_len_i128(start: i64, stop: i64, step: i64) -> i128 {
     let (lo, hi, step) = if step > 0 { (start as i128, stop as i128, step as i128) } else { (stop as i128, start as i128, -(step as i128)) };
-    if lo >= hi { 0 } else { (hi - lo - 1) / step + 1 }
+    if lo >= hi {
+        0
+    } else if step == 1 {
+        // (the common `range(n)`: no 128-bit division)
+        hi - lo
+    } else {
+        (hi - lo - 1) / step + 1
+    }
 }
 
 /// Number of values in `range(start, stop, step)` (clamped to `i64::MAX`).
