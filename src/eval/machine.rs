@@ -271,7 +271,18 @@ fn push_frame(rt: &mut Runtime, stack: &mut Vec<Activation>, fr: FrameBox) {
         let mut fr = fr;
         fr.set_handled_base(rt.handled.len());
         let delegating = fr.has_owner() && matches!(fr.work.last(), Some(super::step::Step::Delegate));
-        stack.push(Activation::Script(fr));
+        // Room first, then the activation written into its slot: `stack.push(a)`
+        // builds `a` in a temporary before its capacity test and copies it after, in
+        // one 16-byte move (the release build did, and was as slow as the others).
+        if stack.len() == stack.capacity() {
+            stack.reserve(1);
+        }
+        // SAFETY: len < capacity now: the slot is inside the buffer and unused.
+        unsafe {
+            let len = stack.len();
+            stack.as_mut_ptr().add(len).write(Activation::Script(fr));
+            stack.set_len(len + 1);
+        }
         if delegating {
             super::suspend::descend(rt, stack);
         }
