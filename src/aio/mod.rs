@@ -121,6 +121,23 @@ pub fn native_outcome(rt: &mut Runtime, it: &Value, r: Resume) -> Result<crate::
     Err(r)
 }
 
+/// `await v` of a future or an `asyncio.sleep` (not their `__await__` wrappers):
+/// the checks [`native_await`] makes, then the first step as [`native_outcome`]
+/// takes it. None for anything else.
+#[inline]
+pub fn native_await_first(rt: &mut Runtime, v: &Value) -> Option<crate::eval::machine::Outcome> {
+    if let Some(f) = downcast::<future::Fut>(v) {
+        return Some(future::await_outcome(rt, f, Resume::Send(Value::None)));
+    }
+    if let Some(s) = downcast::<sleep::Sleep>(v) {
+        if let Err(e) = sleep::await_sleep(rt, s) {
+            return Some(crate::eval::machine::Outcome::Raise(e));
+        }
+        return Some(s.outcome(rt, Resume::Send(Value::None)));
+    }
+    None
+}
+
 /// Called when an async generator is first iterated: under a running loop it is
 /// remembered so `asyncio.run` can close it at exit (CPython's `firstiter` hook).
 pub fn asyncgen_first_iter(_rt: &mut Runtime, g: &Rc<Generator>) {

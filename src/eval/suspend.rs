@@ -316,6 +316,25 @@ pub fn await_now(rt: &mut Runtime, f: &mut Frame, v: Value) -> Act {
             return start_created(rt, f, v);
         }
     }
+    // Then an asyncio future or sleep, its own await iterator: `await`'s checks and
+    // its first step here, without `awaitable_iter`'s tests and a delegation step.
+    if matches!(v, Value::Obj(_)) && rt.trace.is_none() {
+        if let Some(o) = crate::aio::native_await_first(rt, &v) {
+            return match o {
+                Outcome::Yield(w) => {
+                    f.push(v);
+                    f.work.push(Step::Delegate);
+                    Act::Yield(w)
+                }
+                Outcome::Return(x) => {
+                    drop(v);
+                    f.push(x);
+                    Act::Next
+                }
+                Outcome::Raise(x) => Act::Raise(x),
+            };
+        }
+    }
     let shown = if rt.trace.is_some() { Some(crate::trace::awaited_value(rt, &v)) } else { None };
     match awaitable_iter(rt, v) {
         Ok(it) => {
