@@ -75,12 +75,8 @@ pub fn native_await(rt: &mut Runtime, v: &Value) -> Option<Result<Value, Exc>> {
     if let Some(s) = downcast::<sleep::Sleep>(v) {
         return Some(sleep::await_sleep(rt, s).map(|_| v.clone()));
     }
-    if let Some(w) = downcast::<sleep::SleepWrapper>(v) {
-        return Some(Ok(w.0.clone()));
-    }
-    if let Some(it) = downcast::<future::FutIter>(v) {
-        return Some(Ok(it.fut.val()));
-    }
+    // The iterators their `__await__` returns (`FutureIter`, the sleep's
+    // `coroutine_wrapper`) are not awaitable themselves, as in CPython.
     None
 }
 

@@ -137,7 +137,8 @@ pub fn is_iterator_like(rt: &mut Runtime, v: &Value) -> bool {
 
 /// The iterator behind awaiting a built-in awaitable, if `v` is one.
 pub fn native_await(rt: &mut Runtime, v: &Value) -> Option<Result<Value, crate::runtime::class::Exc>> {
-    if downcast::<super::agen::AgAwait>(v).is_some() || downcast::<super::generators::CoroWrapper>(v).is_some() {
+    // `coro.__await__()` (a `coroutine_wrapper`) is an iterator, not awaitable.
+    if downcast::<super::agen::AgAwait>(v).is_some() {
         return Some(Ok(v.clone()));
     }
     crate::aio::native_await(rt, v)

@@ -94,7 +94,16 @@ pub fn type_name(rt: &Runtime, v: &Value) -> String {
         Value::List(_) => "list".into(),
         Value::Tuple(_) => "tuple".into(),
         Value::Dict(_) => "dict".into(),
-        _ => type_of(rt, v).name_str(),
+        _ => {
+            // asyncio's C types are named with their module in CPython's messages
+            // (`tp_name` "_asyncio.Task"); its Python classes by their name alone.
+            let c = type_of(rt, v);
+            if c.builtin && c.module.borrow().as_str() == "_asyncio" {
+                format!("_asyncio.{}", c.name_str())
+            } else {
+                c.name_str()
+            }
+        }
     }
 }
 
